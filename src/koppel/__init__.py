@@ -1,0 +1,1 @@
+"""Koppel: youth-mentoring programmes, from application to follow-up."""

@@ -1,0 +1,3 @@
+from koppel.accounts.models.user import User
+
+__all__ = ["User"]

@@ -1,0 +1,112 @@
+"""The `koppel` command: manage.py plus `demo` and `serve`.
+
+    koppel demo [--no-serve] [--reset] [--port 8000]   prepare the SQLite demo and serve it
+    koppel serve [--bind 0.0.0.0:8000] [--workers N]  production server (gunicorn + whitenoise)
+    koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
+"""
+
+import os
+import sys
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koppel.settings")
+    import django
+
+    django.setup()
+
+
+def demo(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="koppel demo", description="Prepare and serve the demo programme.")
+    parser.add_argument("--no-serve", action="store_true", help="only prepare the database")
+    parser.add_argument("--reset", action="store_true", help="delete the demo database and start over")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+
+    # The demo is the one place where MFA enforcement is off (a banner on every page says so).
+    os.environ["KOPPEL_DEMO"] = "1"
+    os.environ.setdefault("DEBUG", "1")
+    if "DATABASE_URL" in os.environ and not os.environ["DATABASE_URL"].startswith("sqlite"):
+        print("koppel demo runs on its own SQLite database; unset DATABASE_URL.", file=sys.stderr)
+        return 2
+    _django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from koppel.demo.load import DEMO_PASSWORD, demo_logins, load_demo
+
+    db_path = settings.DATABASES["default"]["NAME"]
+    settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    if args.reset:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(f"{db_path}{suffix}"):
+                os.remove(f"{db_path}{suffix}")
+        print(f"Removed {db_path}")
+    call_command("migrate", interactive=False, verbosity=0)
+    if load_demo():
+        print("Loaded the demo programme.")
+    else:
+        print("The database already has data; the demo was not loaded again (use --reset to start over).")
+    print()
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, email in demo_logins():
+        print(f"  {role:<28} {email}")
+    print()
+    if args.no_serve:
+        return 0
+    print(f"Serving on http://127.0.0.1:{args.port}/  (Ctrl+C stops)")
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+    return 0
+
+
+def serve(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="koppel serve", description="Run the production server.")
+    parser.add_argument("--bind", default=os.environ.get("KOPPEL_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    args = parser.parse_args(argv)
+    _django_setup()
+    from django.conf import settings
+
+    problems = production_problems(settings)
+    if problems:
+        for problem in problems:
+            print(f"koppel serve refuses to start: {problem}", file=sys.stderr)
+        return 2
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "koppel.wsgi:application", "--bind", args.bind, "--workers", str(args.workers),
+                "--access-logfile", "-"]
+    run()
+    return 0
+
+
+def production_problems(settings) -> list[str]:
+    problems = []
+    if settings.DEBUG:
+        problems.append("DEBUG is on; set DEBUG=0.")
+    if settings.SECRET_KEY == settings.DEV_SECRET_KEY or len(settings.SECRET_KEY) < 40:
+        problems.append("SECRET_KEY is the development key or too short; set a long random SECRET_KEY.")
+    if settings.KOPPEL_DEMO:
+        problems.append("KOPPEL_DEMO is on; the demo switches off MFA.")
+    return problems
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    if argv and argv[0] == "demo":
+        return demo(argv[1:])
+    if argv and argv[0] == "serve":
+        return serve(argv[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koppel.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["koppel", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _create_cache_table(sender, using="default", **kwargs):
+    """The database cache holds sessions and throttling; make sure its table exists after migrate."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        call_command("createcachetable", database=using, verbosity=0)
+
+
+class CommonConfig(AppConfig):
+    name = "koppel.common"
+    verbose_name = _("Common")
+
+    def ready(self) -> None:
+        post_migrate.connect(_create_cache_table, sender=self)

@@ -1,0 +1,62 @@
+"""The audit trail (STYLE principle 7): every change and every view of a person is written down."""
+
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from koppel.common.models import AccessLog, ActivityLog
+
+
+def _actor_id(user) -> int | None:
+    return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def log_action(obj: models.Model, action: str, *, by, fields: Iterable[str] = (), data=None) -> ActivityLog:
+    """Write one activity-log row: ids and changed field names, never the values themselves."""
+    return ActivityLog.objects.create(
+        actor_id=_actor_id(by),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        fields=sorted(fields),
+        data=data or {},
+    )
+
+
+def log_actions_bulk(objs: Iterable[models.Model], action: str, *, by, fields: Iterable[str] = ()):
+    """The same as log_action for many objects in one INSERT (bulk edits and imports)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    content_type = ContentType.objects.get_for_model(objs[0])
+    field_list = sorted(fields)
+    return ActivityLog.objects.bulk_create(
+        ActivityLog(
+            actor_id=_actor_id(by), action=action, content_type=content_type,
+            object_id=obj.pk, fields=field_list,
+        )
+        for obj in objs
+    )
+
+
+def log_access(obj: models.Model, *, by, page: str) -> AccessLog:
+    """Append who viewed which person on which page."""
+    return AccessLog.objects.create(
+        viewer_id=_actor_id(by),
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        page=page,
+    )
+
+
+def history_of(obj: models.Model):
+    return ActivityLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("actor")
+
+
+def access_log_of(obj: models.Model):
+    return AccessLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("viewer")

@@ -1,0 +1,53 @@
+"""Optimistic locking: an update only lands when nobody saved the row since it was loaded."""
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koppel.common.domain.errors import ConflictError
+
+
+def changed_fields(obj: models.Model, new_values: dict) -> list[str]:
+    """Names of the fields whose value differs from `obj`'s (many-to-many compared as sets)."""
+    changed = []
+    for name, value in new_values.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            current = {o.pk for o in getattr(obj, name).all()} if obj.pk else set()
+            if current != {o.pk for o in value}:
+                changed.append(name)
+        elif getattr(obj, field.attname if not field.is_relation else name) != value:
+            changed.append(name)
+    return changed
+
+
+def save_versioned(obj: models.Model, values: dict, *, expected_version: int) -> list[str]:
+    """Apply `values` to `obj` and save it if its version is still `expected_version`.
+
+    Raises ConflictError when another save came first. Returns the names of the changed fields.
+    Must run inside a transaction (the caller's domain function holds one).
+    """
+    changed = changed_fields(obj, values)
+    plain = {k: v for k, v in values.items() if not obj._meta.get_field(k).many_to_many}
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        plain["updated_at"] = timezone.now()
+    updated = type(obj).objects.filter(pk=obj.pk, version=expected_version).update(
+        **plain, version=F("version") + 1
+    )
+    if updated != 1:
+        raise ConflictError(
+            _(
+                "Someone else changed this record while you were editing it. "
+                "Your changes were not saved; the form below shows what you typed. "
+                "Reload the page to see the latest version."
+            )
+        )
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            getattr(obj, name).set(value)
+        else:
+            setattr(obj, name, value)
+    obj.version = expected_version + 1
+    return changed

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+
+from koppel.policy import roles_of
+
+
+def home(request):
+    """Send each person to the home page of their role."""
+    r = roles_of(request.user)
+    if r.is_staff_member:
+        return redirect("staff:overview")
+    if r.is_mentor or r.is_youth or r.is_guardian:
+        return redirect("portal:home")
+    return render(request, "common/no_role.html")
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch the interface language; a logged-in person's choice is remembered on their account."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in ("nl", "en") and check_for_language(language):
+        from django.conf import settings
+
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", secure=request.is_secure())
+        if request.user.is_authenticated and request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return response

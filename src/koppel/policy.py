@@ -1,0 +1,224 @@
+"""Who may see what: the one policy module (STYLE principle 4).
+
+Roles are relationships: a user is an administrator because an Administrator row links them to an
+organisation, a coordinator through Coordinator rows, a mentor/youth because a Mentor/Youth row
+points at them, a guardian through a Guardian row and its guardianships.
+
+Every list goes through a `*_visible_to(user)` selector here, and every fetch goes through
+`get_visible_or_404`, so an object a user may not see answers 404. The django-rules predicates at the
+bottom are built on the same facts; templates and views ask them with `user.has_perm(...)`.
+"""
+
+from dataclasses import dataclass, field
+
+import rules
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from koppel.matches.enums import KNOWN_TO_MENTOR
+from koppel.matches.models import Match
+from koppel.people.models import Guardian, Mentor, Youth
+from koppel.programmes.models import Administrator, Coordinator, Programme
+
+
+@dataclass(frozen=True)
+class Roles:
+    admin_org_ids: frozenset[int] = frozenset()
+    coordinated_programme_ids: frozenset[int] = frozenset()
+    mentor_ids: frozenset[int] = frozenset()
+    youth_ids: frozenset[int] = frozenset()
+    guardian_id: int | None = None
+    staff_programme_ids: frozenset[int] = field(default=frozenset())
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.admin_org_ids)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinated_programme_ids)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.is_admin or self.is_coordinator
+
+    @property
+    def is_mentor(self) -> bool:
+        return bool(self.mentor_ids)
+
+    @property
+    def is_youth(self) -> bool:
+        return bool(self.youth_ids)
+
+    @property
+    def is_guardian(self) -> bool:
+        return self.guardian_id is not None
+
+
+NO_ROLES = Roles()
+
+
+def roles_of(user) -> Roles:
+    """The user's roles, read once per request and kept on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    cached = getattr(user, "_koppel_roles", None)
+    if cached is not None:
+        return cached
+    admin_orgs = frozenset(Administrator.objects.filter(user=user).values_list("organisation_id", flat=True))
+    coordinated = frozenset(Coordinator.objects.filter(user=user).values_list("programme_id", flat=True))
+    staff_programmes = coordinated
+    if admin_orgs:
+        staff_programmes = staff_programmes | frozenset(
+            Programme.objects.filter(organisation_id__in=admin_orgs).values_list("id", flat=True)
+        )
+    guardian_id = Guardian.objects.filter(user=user).values_list("id", flat=True).first()
+    roles = Roles(
+        admin_org_ids=admin_orgs,
+        coordinated_programme_ids=coordinated,
+        mentor_ids=frozenset(Mentor.objects.filter(user=user).values_list("id", flat=True)),
+        youth_ids=frozenset(Youth.objects.filter(user=user).values_list("id", flat=True)),
+        guardian_id=guardian_id,
+        staff_programme_ids=staff_programmes,
+    )
+    user._koppel_roles = roles
+    return roles
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, "_koppel_roles"):
+        del user._koppel_roles
+
+
+# --- Selectors ------------------------------------------------------------------------------------
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    r = roles_of(user)
+    return Programme.objects.filter(id__in=r.staff_programme_ids).select_related("organisation")
+
+
+def mentors_visible_to(user) -> QuerySet[Mentor]:
+    """Staff see their programmes' mentors; a mentor sees themselves."""
+    r = roles_of(user)
+    return Mentor.objects.filter(Q(programme_id__in=r.staff_programme_ids) | Q(id__in=r.mentor_ids))
+
+
+def _matched_youth_ids(mentor_ids) -> QuerySet:
+    return Match.objects.filter(match_mentors__mentor_id__in=mentor_ids, state__in=KNOWN_TO_MENTOR).values("youth_id")
+
+
+def youth_visible_to(user) -> QuerySet[Youth]:
+    """Staff see their programmes' youth; a mentor only their own matches' youth; a guardian their
+    own children; a youth only themselves."""
+    r = roles_of(user)
+    q = Q(programme_id__in=r.staff_programme_ids) | Q(id__in=r.youth_ids)
+    if r.mentor_ids:
+        q |= Q(id__in=_matched_youth_ids(r.mentor_ids))
+    if r.guardian_id is not None:
+        q |= Q(guardianships__guardian_id=r.guardian_id)
+    return Youth.objects.filter(q).distinct() if r.guardian_id is not None else Youth.objects.filter(q)
+
+
+def guardians_visible_to(user) -> QuerySet[Guardian]:
+    """Staff see the guardians of youth in their programmes (and guardians of their organisation
+    without children yet, when they administer it); a guardian sees themselves."""
+    r = roles_of(user)
+    q = Q(id=r.guardian_id) if r.guardian_id is not None else Q(pk__in=[])
+    if r.staff_programme_ids:
+        q |= Q(id__in=Youth.objects.filter(programme_id__in=r.staff_programme_ids).values("guardianships__guardian_id"))
+    if r.admin_org_ids:
+        q |= Q(organisation_id__in=r.admin_org_ids)
+    return Guardian.objects.filter(q)
+
+
+def matches_visible_to(user) -> QuerySet[Match]:
+    r = roles_of(user)
+    q = Q(programme_id__in=r.staff_programme_ids)
+    if r.mentor_ids:
+        q |= Q(id__in=Match.objects.filter(match_mentors__mentor_id__in=r.mentor_ids).values("id"))
+    if r.youth_ids:
+        q |= Q(youth_id__in=r.youth_ids)
+    if r.guardian_id is not None:
+        q |= Q(youth__guardianships__guardian_id=r.guardian_id)
+    return Match.objects.filter(q)
+
+
+def get_visible_or_404(queryset: QuerySet, pk):
+    """Fetch one object from an already permission-filtered queryset; 404 when it is not there."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Predicates (django-rules) --------------------------------------------------------------------
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return roles_of(user).is_staff_member
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return roles_of(user).is_admin
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return roles_of(user).is_coordinator
+
+
+@rules.predicate
+def is_mentor(user) -> bool:
+    return roles_of(user).is_mentor
+
+
+@rules.predicate
+def is_youth(user) -> bool:
+    return roles_of(user).is_youth
+
+
+@rules.predicate
+def is_guardian(user) -> bool:
+    return roles_of(user).is_guardian
+
+
+@rules.predicate
+def is_programme_staff(user, obj) -> bool:
+    """Staff of the object's programme (coordinator of it, or administrator of its organisation)."""
+    if obj is None:
+        return False
+    programme_id = obj.pk if isinstance(obj, Programme) else getattr(obj, "programme_id", None)
+    return programme_id in roles_of(user).staff_programme_ids
+
+
+@rules.predicate
+def is_organisation_admin(user, obj) -> bool:
+    if obj is None:
+        return False
+    if isinstance(obj, Programme):
+        return obj.organisation_id in roles_of(user).admin_org_ids
+    if isinstance(obj, Guardian):
+        return obj.organisation_id in roles_of(user).admin_org_ids
+    return getattr(obj, "programme", None) is not None and obj.programme.organisation_id in roles_of(user).admin_org_ids
+
+
+@rules.predicate
+def guardian_is_visible_staff(user, guardian) -> bool:
+    return guardian is not None and guardians_visible_to(user).filter(pk=guardian.pk).exists() and roles_of(
+        user
+    ).is_staff_member
+
+
+rules.add_perm("koppel.use_staff_pages", is_staff_member)
+rules.add_perm("koppel.use_portal", is_mentor | is_youth | is_guardian)
+rules.add_perm("koppel.view_access_log", is_administrator)
+rules.add_perm("programmes.view_programme", is_programme_staff)
+rules.add_perm("programmes.change_settings", is_programme_staff)
+rules.add_perm("people.add_person", is_staff_member)
+rules.add_perm("people.change_person", is_programme_staff)
+rules.add_perm("people.view_person_staff", is_programme_staff)
+rules.add_perm("people.view_access_log", is_organisation_admin)
+rules.add_perm("people.change_guardian", guardian_is_visible_staff)

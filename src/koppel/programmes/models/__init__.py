@@ -1,0 +1,9 @@
+from koppel.programmes.models.programme import (
+    Administrator,
+    Coordinator,
+    Organisation,
+    Programme,
+    ProgrammeSettings,
+)
+
+__all__ = ["Administrator", "Coordinator", "Organisation", "Programme", "ProgrammeSettings"]

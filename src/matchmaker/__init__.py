@@ -1,0 +1,1 @@
+"""The matching engine: pure Python + numpy/scipy. Imports nothing from Django or koppel."""
