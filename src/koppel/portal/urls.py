@@ -1,4 +1,9 @@
 from django.urls import path
 
+from koppel.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("youth/<int:pk>/", views.youth_detail, name="youth_detail"),
+]

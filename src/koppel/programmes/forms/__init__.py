@@ -1,0 +1,3 @@
+from koppel.programmes.forms.programme import ProgrammeForm, ProgrammeSettingsForm
+
+__all__ = ["ProgrammeForm", "ProgrammeSettingsForm"]

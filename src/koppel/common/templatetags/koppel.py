@@ -1,0 +1,46 @@
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from koppel.programmes.models import ProgrammeSettings
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "created": _("Created"),
+    "changed": _("Changed"),
+    "guardian_linked": _("Parent or guardian linked"),
+}
+SETTINGS_ACTION = "programmes.settings.changed"
+
+
+@register.filter
+def action_label(action: str) -> str:
+    if action == SETTINGS_ACTION:
+        return str(_("Programme settings changed"))
+    return str(ACTION_LABELS.get(action.rsplit(".", 1)[-1], action))
+
+
+@register.filter
+def field_labels(entry, obj) -> list[str]:
+    """The verbose names of the fields an activity-log entry names."""
+    model = ProgrammeSettings if entry.action == SETTINGS_ACTION else type(obj)
+    labels = []
+    for name in entry.fields:
+        try:
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(name)
+    return labels
+
+
+@register.filter
+def setting_rows(programme_settings: ProgrammeSettings) -> list[dict]:
+    rows = []
+    for name, (rule, factsheet) in ProgrammeSettings.RULES.items():
+        field = programme_settings._meta.get_field(name)
+        value = getattr(programme_settings, name)
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append({"label": field.verbose_name, "value": value, "rule": rule, "factsheet": factsheet})
+    return rows

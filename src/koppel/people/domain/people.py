@@ -1,0 +1,79 @@
+"""State changes of mentors, youth and guardians. Every change is audited with its field names."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from koppel.common.domain.audit import log_action
+from koppel.common.domain.errors import DomainError
+from koppel.common.domain.versioning import save_versioned
+from koppel.people.models import Guardian, Guardianship, Mentor, Youth
+from koppel.programmes.models import Organisation, Programme
+
+
+def _action(obj, verb: str) -> str:
+    return f"people.{obj._meta.model_name}.{verb}"
+
+
+def _split(model, values: dict) -> tuple[dict, dict]:
+    plain, many = {}, {}
+    for name, value in values.items():
+        (many if model._meta.get_field(name).many_to_many else plain)[name] = value
+    return plain, many
+
+
+@transaction.atomic
+def create_mentor(programme: Programme, *, by, values: dict) -> Mentor:
+    """Register a mentor in a programme. Side effect: an activity-log entry."""
+    plain, many = _split(Mentor, values)
+    mentor = Mentor.objects.create(programme=programme, **plain)
+    for name, value in many.items():
+        getattr(mentor, name).set(value)
+    log_action(mentor, _action(mentor, "created"), by=by, fields=values.keys())
+    return mentor
+
+
+@transaction.atomic
+def create_youth(programme: Programme, *, by, values: dict) -> Youth:
+    """Register a youth in a programme. Side effect: an activity-log entry."""
+    plain, many = _split(Youth, values)
+    youth = Youth.objects.create(programme=programme, **plain)
+    for name, value in many.items():
+        getattr(youth, name).set(value)
+    log_action(youth, _action(youth, "created"), by=by, fields=values.keys())
+    return youth
+
+
+@transaction.atomic
+def create_guardian(organisation: Organisation, *, by, values: dict) -> Guardian:
+    """Register a parent or guardian. Side effect: an activity-log entry."""
+    guardian = Guardian.objects.create(organisation=organisation, **values)
+    log_action(guardian, _action(guardian, "created"), by=by, fields=values.keys())
+    return guardian
+
+
+@transaction.atomic
+def update_person(person: Mentor | Youth | Guardian, *, by, values: dict, expected_version: int) -> list[str]:
+    """Change a person's profile; refused with ConflictError when someone else saved first.
+
+    Side effect: an activity-log entry naming the changed fields (never their values).
+    """
+    changed = save_versioned(person, values, expected_version=expected_version)
+    if changed:
+        log_action(person, _action(person, "changed"), by=by, fields=changed)
+    return changed
+
+
+@transaction.atomic
+def link_guardian(
+    youth: Youth, guardian: Guardian, *, by, relation: str, has_parental_authority: bool
+) -> Guardianship:
+    """Record that `guardian` is a parent or guardian of `youth`. Audited on the youth."""
+    if guardian.organisation_id != youth.programme.organisation_id:
+        raise DomainError(_("This parent or guardian belongs to another organisation."))
+    if Guardianship.objects.filter(youth=youth, guardian=guardian).exists():
+        raise DomainError(_("This parent or guardian is already linked to this youth."))
+    link = Guardianship.objects.create(
+        youth=youth, guardian=guardian, relation=relation, has_parental_authority=has_parental_authority
+    )
+    log_action(youth, "people.youth.guardian_linked", by=by, fields=["guardians"], data={"guardian_id": guardian.pk})
+    return link

@@ -1,0 +1,167 @@
+import re
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koppel.accounts.models import User
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.people.enums import (
+    AVAILABILITY_SLOTS,
+    GuardianRelation,
+    MentorMotive,
+    PersonalityTrait,
+    SpokenLanguage,
+    availability_label,
+)
+from koppel.people.models import Guardian, Interest, Mentor, Youth
+from koppel.people.models.people import age_on
+from koppel.policy import guardians_visible_to, programmes_visible_to, roles_of
+
+POSTCODE_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
+SCALE = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
+
+
+def clean_postcode(value: str) -> str:
+    if not value:
+        return ""
+    match = POSTCODE_RE.match(value)
+    if not match:
+        raise forms.ValidationError(_("Enter a Dutch postcode such as 3072 AB."))
+    return f"{match.group(1)}{match.group(2).upper()}"
+
+
+class PersonFormBase(ErrorClassMixin, VersionedModelForm):
+    """Fields mentors and youth share; `user` limits the programme and coordinator choices."""
+
+    AGE_RANGE = (6, 99)
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=SpokenLanguage.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("Weekly availability"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(slot, availability_label(slot)) for slot in AVAILABILITY_SLOTS],
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label=_("Interests"), queryset=Interest.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].widget = DATE_WIDGET
+        self.personality_fields = []
+        for trait in PersonalityTrait:
+            name = f"personality_{trait.value}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=trait.label, choices=SCALE, coerce=int, empty_value=None, required=False,
+                help_text=_("1 = not at all like me, 5 = very much like me"),
+            )
+            self.fields[name].initial = (self.instance.personality or {}).get(trait.value)
+            self.personality_fields.append(name)
+        if "programme" in self.fields:
+            self.fields["programme"].queryset = programmes_visible_to(user)
+        programme_ids = roles_of(user).staff_programme_ids
+        self.fields["coordinator"].queryset = User.objects.filter(
+            coordinator_roles__programme_id__in=programme_ids
+        ).distinct()
+
+    def clean_postcode(self):
+        return clean_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        age = age_on(born, date.today())
+        low, high = self.AGE_RANGE
+        if age is None or not low <= age <= high:
+            raise forms.ValidationError(
+                _("The age from this date of birth must be between %(low)s and %(high)s years."),
+                params={"low": low, "high": high},
+            )
+        return born
+
+    def clean(self):
+        data = super().clean()
+        data["personality"] = {
+            trait.value: data[f"personality_{trait.value}"]
+            for trait in PersonalityTrait
+            if data.get(f"personality_{trait.value}") is not None
+        }
+        return data
+
+    def domain_values(self) -> dict:
+        values = super().domain_values()
+        values["personality"] = self.cleaned_data["personality"]
+        values.pop("programme", None)
+        return values
+
+
+PROFILE_FIELDS = [
+    "first_name", "last_name", "date_of_birth", "gender", "email", "phone", "preferred_language",
+    "languages", "cultural_background", "postcode", "neighbourhood", "school_type", "school_year",
+    "interests", "interests_other", "values_beliefs", "availability", "coordinator",
+]
+
+
+class MentorForm(PersonFormBase):
+    AGE_RANGE = (14, 99)
+
+    motives = forms.MultipleChoiceField(
+        label=_("Motives"), choices=MentorMotive.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("REC-2: why this person wants to become a mentor."),
+    )
+
+    class Meta:
+        model = Mentor
+        fields = ["programme", *PROFILE_FIELDS, "occupation", "motives", "capacity"]
+
+
+class YouthForm(PersonFormBase):
+    AGE_RANGE = (6, 25)
+
+    wish_language = forms.ChoiceField(
+        label=_("Wished language of the mentor"), required=False,
+        choices=[("", _("No preference")), *SpokenLanguage.choices],
+    )
+
+    class Meta:
+        model = Youth
+        fields = [
+            "programme", *PROFILE_FIELDS, "goals", "wishes", "wish_mentor_gender", "wish_language",
+            "cultural_match", "waiting_since",
+        ]
+        widgets = {"waiting_since": DATE_WIDGET}
+
+
+class GuardianForm(ErrorClassMixin, VersionedModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=SpokenLanguage.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Guardian
+        fields = ["first_name", "last_name", "email", "phone", "preferred_language", "languages", "postcode"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def clean_postcode(self):
+        return clean_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(_("Enter an e-mail address or a phone number, so the programme can reach this person."))
+        return data
+
+
+class LinkGuardianForm(ErrorClassMixin, forms.Form):
+    guardian = forms.ModelChoiceField(label=_("Parent or guardian"), queryset=Guardian.objects.none())
+    relation = forms.ChoiceField(label=_("Relation"), choices=GuardianRelation.choices)
+    has_parental_authority = forms.BooleanField(label=_("Has parental authority"), required=False, initial=True)
+
+    def __init__(self, *args, user, youth, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = guardians_visible_to(user).filter(
+            organisation_id=youth.programme.organisation_id
+        ).exclude(guardianships__youth=youth)

@@ -1,0 +1,360 @@
+"""Pages for coordinators and administrators.
+
+Every view follows one recipe (STYLE principle 2): fetch through a permission-checked selector
+(404 when the user may not see it) -> bind a form -> call one domain function -> message -> redirect.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from koppel.common.domain.audit import access_log_of, history_of, log_access
+from koppel.common.domain.errors import DomainError
+from koppel.matches.enums import OPEN_STATES
+from koppel.matches.models import Match
+from koppel.people.domain.people import create_guardian, create_mentor, create_youth, link_guardian, update_person
+from koppel.people.forms import GuardianForm, LinkGuardianForm, MentorForm, YouthForm
+from koppel.people.models import Guardian, Guardianship, Mentor, Youth
+from koppel.policy import (
+    get_visible_or_404,
+    guardians_visible_to,
+    mentors_visible_to,
+    programmes_visible_to,
+    roles_of,
+    youth_visible_to,
+)
+from koppel.programmes.domain.programmes import update_programme, update_programme_settings
+from koppel.programmes.forms import ProgrammeForm, ProgrammeSettingsForm
+from koppel.staff.filters import GuardianFilter, MentorFilter, YouthFilter
+
+
+def staff_required(view):
+    """Staff pages are for administrators and coordinators only (403 for anyone else)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles_of(request.user).is_staff_member:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _page(request, queryset):
+    paginator = Paginator(queryset, request_page_size(request))
+    return paginator.get_page(request.GET.get("page"))
+
+
+def request_page_size(request) -> int:
+    from django.conf import settings
+
+    return settings.PAGE_SIZE
+
+
+def _render_list(request, template, context):
+    """One view serves the page and, for HTMX requests, only the results partial."""
+    if request.headers.get("HX-Request") == "true":
+        template = f"{template}#results"
+    return render(request, template, context)
+
+
+def _count(model, field="programme"):
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+# --- Programmes -----------------------------------------------------------------------------------
+
+
+@staff_required
+def overview(request):
+    programmes = programmes_visible_to(request.user).annotate(
+        n_mentors=_count(Mentor),
+        n_youth=_count(Youth),
+        n_open_matches=Coalesce(
+            Subquery(
+                Match.objects.filter(programme=OuterRef("pk"), state__in=OPEN_STATES)
+                .order_by()
+                .values("programme")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+    )
+    return render(request, "staff/overview.html", {"programmes": programmes})
+
+
+@staff_required
+def programme_detail(request, pk):
+    programme = get_visible_or_404(programmes_visible_to(request.user).select_related("settings"), pk)
+    return render(request, "staff/programme_detail.html", {"programme": programme})
+
+
+@staff_required
+def programme_edit(request, pk):
+    programme = get_visible_or_404(programmes_visible_to(request.user), pk)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_programme(
+                programme, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("staff:programme_detail", pk=programme.pk)
+    return render(request, "staff/programme_form.html", {"programme": programme, "form": form})
+
+
+@staff_required
+def programme_settings(request, pk):
+    programme = get_visible_or_404(programmes_visible_to(request.user).select_related("settings"), pk)
+    form = ProgrammeSettingsForm(request.POST or None, instance=programme.settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = update_programme_settings(
+                programme.settings, by=request.user, values=form.domain_values(),
+                expected_version=form.get_expected_version(),
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            if changed:
+                messages.success(request, _("The programme settings were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("staff:programme_detail", pk=programme.pk)
+    return render(request, "staff/programme_settings.html", {"programme": programme, "form": form})
+
+
+@staff_required
+def programme_history(request, pk):
+    programme = get_visible_or_404(programmes_visible_to(request.user), pk)
+    return render(
+        request, "staff/history.html",
+        {"object": programme, "entries": _page(request, history_of(programme)), "back_url": programme_url(programme)},
+    )
+
+
+def programme_url(programme):
+    from django.urls import reverse
+
+    return reverse("staff:programme_detail", kwargs={"pk": programme.pk})
+
+
+# --- People: one table of the three kinds, one set of small views --------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # URL prefix: mentor, youth, guardian
+    model: type
+    selector: object
+    form: type
+    filterset: type
+    title: object
+    list_related: tuple = ()
+
+
+KINDS = {
+    "mentor": Kind("mentor", Mentor, mentors_visible_to, MentorForm, MentorFilter, gettext_lazy("Mentors"),
+                   ("programme", "coordinator")),
+    "youth": Kind("youth", Youth, youth_visible_to, YouthForm, YouthFilter, gettext_lazy("Youth"),
+                  ("programme", "coordinator")),
+    "guardian": Kind("guardian", Guardian, guardians_visible_to, GuardianForm, GuardianFilter,
+                     gettext_lazy("Parents and guardians"), ("organisation",)),
+}
+
+
+def _staff_queryset(kind: Kind, user):
+    """The kind's selector, narrowed to what staff pages show (never a person's own portal row)."""
+    qs = kind.selector(user)
+    if kind.name != "guardian":
+        qs = qs.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return qs
+
+
+@staff_required
+def person_list(request, kind):
+    kind = KINDS[kind]
+    queryset = _staff_queryset(kind, request.user).select_related(*kind.list_related)
+    filterset = kind.filterset(request.GET or None, queryset=queryset, programmes=programmes_visible_to(request.user))
+    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    page = _page(request, results)
+    return _render_list(
+        request, f"staff/{kind.name}_list.html",
+        {"kind": kind, "filter": filterset, "page": page, "query": _query_without_page(request)},
+    )
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@staff_required
+def person_detail(request, kind, pk):
+    kind = KINDS[kind]
+    queryset = _staff_queryset(kind, request.user)
+    if kind.name == "youth":
+        queryset = queryset.select_related("programme", "coordinator").prefetch_related(
+            "interests", "guardianships__guardian"
+        )
+    elif kind.name == "mentor":
+        queryset = queryset.select_related("programme", "coordinator").prefetch_related("interests")
+    person = get_visible_or_404(queryset, pk)
+    log_access(person, by=request.user, page=f"staff:{kind.name}_detail")
+    context = {"kind": kind, "person": person}
+    if kind.name == "guardian":
+        context["links"] = (
+            Guardianship.objects.filter(guardian=person, youth__in=youth_visible_to(request.user))
+            .select_related("youth__programme")
+        )
+    if kind.name in ("mentor", "youth"):
+        context["matches"] = (
+            Match.objects.filter(**({"mentors": person} if kind.name == "mentor" else {"youth": person}))
+            .select_related("youth")
+            .prefetch_related("mentors")
+        )
+    return render(request, f"staff/{kind.name}_detail.html", context)
+
+
+@staff_required
+def person_create(request, kind):
+    kind = KINDS[kind]
+    form = kind.form(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        create = create_mentor if kind.name == "mentor" else create_youth
+        person = create(form.cleaned_data["programme"], by=request.user, values=form.domain_values())
+        messages.success(request, _("%(name)s was registered.") % {"name": person.full_name})
+        return redirect(f"staff:{kind.name}_detail", pk=person.pk)
+    return render(request, "staff/person_form.html", {"kind": kind, "form": form, "person": None})
+
+
+@staff_required
+def person_edit(request, kind, pk):
+    kind = KINDS[kind]
+    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    form = kind.form(request.POST or None, instance=person, user=request.user)
+    if "programme" in form.fields:
+        # A person moves between programmes through intake, not through the profile form.
+        form.fields["programme"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_person(
+                person, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect(f"staff:{kind.name}_detail", pk=person.pk)
+    return render(request, "staff/person_form.html", {"kind": kind, "form": form, "person": person})
+
+
+@staff_required
+def person_history(request, kind, pk):
+    kind = KINDS[kind]
+    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    from django.urls import reverse
+
+    return render(
+        request, "staff/history.html",
+        {"object": person, "entries": _page(request, history_of(person)),
+         "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk})},
+    )
+
+
+@staff_required
+def person_access_log(request, kind, pk):
+    """Administrators see who viewed a person's pages."""
+    kind = KINDS[kind]
+    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    if not request.user.has_perm("people.view_access_log", person):
+        raise PermissionDenied
+    from django.urls import reverse
+
+    return render(
+        request, "staff/access_log.html",
+        {"object": person, "entries": _page(request, access_log_of(person)),
+         "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk})},
+    )
+
+
+@staff_required
+def guardian_create(request, youth_pk):
+    """Register a parent or guardian for a youth (a guardian always comes with a child)."""
+    youth = get_visible_or_404(_staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk)
+    form = GuardianForm(request.POST or None)
+    link_form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth, prefix="link")
+    link_form.fields.pop("guardian")
+    if request.method == "POST" and form.is_valid() and link_form.is_valid():
+        from django.db import transaction
+
+        with transaction.atomic():
+            guardian = create_guardian(youth.programme.organisation, by=request.user, values=form.domain_values())
+            link_guardian(
+                youth, guardian, by=request.user, relation=link_form.cleaned_data["relation"],
+                has_parental_authority=link_form.cleaned_data["has_parental_authority"],
+            )
+        messages.success(request, _("%(name)s was registered.") % {"name": guardian.full_name})
+        return redirect("staff:youth_detail", pk=youth.pk)
+    return render(request, "staff/guardian_form.html", {"youth": youth, "form": form, "link_form": link_form})
+
+
+@staff_required
+def guardian_link(request, youth_pk):
+    """Link an existing parent or guardian (for instance of a sibling) to a youth."""
+    youth = get_visible_or_404(_staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk)
+    form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link_guardian(
+                youth, form.cleaned_data["guardian"], by=request.user, relation=form.cleaned_data["relation"],
+                has_parental_authority=form.cleaned_data["has_parental_authority"],
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The parent or guardian was linked."))
+            return redirect("staff:youth_detail", pk=youth.pk)
+    return render(request, "staff/guardian_link.html", {"youth": youth, "form": form})
+
+
+# --- Caseload -------------------------------------------------------------------------------------
+
+
+@staff_required
+def caseload(request):
+    """The people and matches a coordinator is responsible for."""
+    user = request.user
+    mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")
+    youth = _staff_queryset(KINDS["youth"], user).filter(coordinator=user).select_related("programme")
+    matches = (
+        Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids, youth__coordinator=user,
+                             state__in=OPEN_STATES)
+        .select_related("youth", "programme")
+        .prefetch_related("mentors")
+    )
+    return render(request, "staff/caseload.html", {"mentors": mentors, "youth": youth, "matches": matches})

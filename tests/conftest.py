@@ -1,0 +1,92 @@
+"""The cast every view test uses (STYLE principle 11): one of each role, in two programmes."""
+
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.models import Authenticator
+
+from koppel.accounts.models import User
+from tests import factories as f
+
+
+@dataclass
+class Cast:
+    programme: object
+    other_programme: object
+    admin: User
+    coordinator: User
+    other_coordinator: User
+    mentor: User
+    other_mentor: User
+    youth: User
+    guardian: User
+    mentor_row: object
+    other_mentor_row: object
+    youth_row: object
+    other_youth_row: object
+    guardian_row: object
+    match: object
+
+    def users(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "admin": self.admin,
+            "coordinator": self.coordinator,
+            "other_coordinator": self.other_coordinator,
+            "mentor": self.mentor,
+            "other_mentor": self.other_mentor,
+            "youth": self.youth,
+            "guardian": self.guardian,
+        }
+
+
+def enrol_mfa(user: User) -> None:
+    """Give a staff user a TOTP authenticator so the MFA enrolment gate lets them through."""
+    from koppel.accounts.crypto import encrypt
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt("JBSWY3DPEHPK3PXP")})
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    org = f.OrganisationFactory(name="Stichting Samen Verder")
+    programme = f.ProgrammeFactory(organisation=org, name="Maatjes Zuid")
+    other_programme = f.ProgrammeFactory(organisation=org, name="Samen Sterk op School", kind="school", form="team")
+    admin = f.AdministratorFactory(organisation=org, user__email="admin@example.org").user
+    coordinator = f.CoordinatorFactory(programme=programme, user__email="coordinator@example.org").user
+    other_coordinator = f.CoordinatorFactory(programme=other_programme, user__email="other-coordinator@example.org").user
+    for staff in (admin, coordinator, other_coordinator):
+        enrol_mfa(staff)
+    mentor = f.UserFactory(email="mentor@example.org")
+    other_mentor = f.UserFactory(email="other-mentor@example.org")
+    youth = f.UserFactory(email="youth@example.org")
+    guardian = f.UserFactory(email="guardian@example.org")
+    mentor_row = f.MentorFactory(programme=programme, user=mentor, coordinator=coordinator)
+    other_mentor_row = f.MentorFactory(programme=programme, user=other_mentor)
+    youth_row = f.YouthFactory(programme=programme, user=youth, coordinator=coordinator)
+    other_youth_row = f.YouthFactory(programme=other_programme)
+    guardian_row = f.GuardianFactory(organisation=org, user=guardian)
+    f.GuardianshipFactory(youth=youth_row, guardian=guardian_row)
+    f.GuardianshipFactory(youth=other_youth_row)
+    match = f.MatchFactory(youth=youth_row, mentors=[mentor_row])
+    return Cast(
+        programme=programme, other_programme=other_programme, admin=admin, coordinator=coordinator,
+        other_coordinator=other_coordinator, mentor=mentor, other_mentor=other_mentor, youth=youth,
+        guardian=guardian, mentor_row=mentor_row, other_mentor_row=other_mentor_row, youth_row=youth_row,
+        other_youth_row=other_youth_row, guardian_row=guardian_row, match=match,
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as `user` (or anonymous for None)."""
+
+    def make(user):
+        from django.test import Client
+
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
