@@ -193,6 +193,13 @@ MFA_TOTP_ISSUER = SITE_NAME
 # TOTP secrets and the recovery-code seed are encrypted with this key (Fernet). Defaults to a key
 # derived from SECRET_KEY; set it separately so a leaked database alone does not reveal secrets.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+if FIELD_ENCRYPTION_KEY:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(FIELD_ENCRYPTION_KEY.encode())
+    except ValueError:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)") from None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

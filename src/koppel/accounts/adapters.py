@@ -1,4 +1,9 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.mfa.models import Authenticator
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
@@ -9,6 +14,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts are made by coordinators and administrators, never by self-registration.
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A staff member made to enrol in MFA right after logging in is not asked for the password
+        again; changing an existing second factor still asks for it."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = getattr(self, "request", None)
+        if not required or app != "allauth.mfa" or request is None or not request.user.is_authenticated:
+            return required
+        if Authenticator.objects.filter(user=request.user).exists():
+            return True
+        records = get_authentication_records(request, request.user)
+        return not (records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -17,4 +17,6 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self) -> None:
+        from koppel.common import checks  # noqa: F401  (registers the deploy checks)
+
         post_migrate.connect(_create_cache_table, sender=self)

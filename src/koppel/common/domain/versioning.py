@@ -28,7 +28,9 @@ def save_versioned(obj: models.Model, values: dict, *, expected_version: int) ->
     Raises ConflictError when another save came first. Returns the names of the changed fields.
     Must run inside a transaction (the caller's domain function holds one).
     """
-    changed = changed_fields(obj, values)
+    # Compare with the stored row, not `obj`: a bound ModelForm has already copied its data onto it.
+    stored = type(obj)._base_manager.get(pk=obj.pk)
+    changed = changed_fields(stored, values)
     plain = {k: v for k, v in values.items() if not obj._meta.get_field(k).many_to_many}
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         plain["updated_at"] = timezone.now()

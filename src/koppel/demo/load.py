@@ -1,0 +1,1024 @@
+"""The demo organisation: two programmes in Rotterdam-Zuid, with mentors, youth, guardians, matches.
+
+`koppel demo` calls `load_demo()` on a freshly migrated database. Everything comes from one seeded
+random generator, so every run creates the same people; only dates follow today's date (ages,
+waiting times and match start dates stay realistic whenever the demo is loaded).
+
+People's own e-mail addresses are all @example.org. The six demo logins share `DEMO_PASSWORD`.
+"""
+# Turkish names have a dotless i:
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from koppel.accounts.domain.accounts import create_account
+from koppel.matches.enums import MatchState
+from koppel.matches.models import Match, MatchMentor
+from koppel.people.enums import (
+    AVAILABILITY_SLOTS,
+    DayPart,
+    Gender,
+    GenderWish,
+    GuardianRelation,
+    Importance,
+    MentorMotive,
+    MentorStatus,
+    PersonalityTrait,
+    SchoolType,
+    UILanguage,
+    Weekday,
+    YouthStatus,
+)
+from koppel.people.models import Guardian, Guardianship, Interest, Mentor, Youth
+from koppel.programmes.enums import Approach, Location, ProgrammeForm, ProgrammeKind
+from koppel.programmes.models import (
+    Administrator,
+    Coordinator,
+    Organisation,
+    Programme,
+    ProgrammeSettings,
+)
+
+DEMO_PASSWORD = "koppel-demo-2026"
+SEED = 2026
+
+ADMIN_EMAIL = "beheerder@demo.koppel.nl"
+COORDINATOR_ZUID_EMAIL = "coordinator.zuid@demo.koppel.nl"
+COORDINATOR_SCHOOL_EMAIL = "coordinator.school@demo.koppel.nl"
+MENTOR_EMAIL = "mentor@demo.koppel.nl"
+YOUTH_EMAIL = "jongere@demo.koppel.nl"
+GUARDIAN_EMAIL = "ouder@demo.koppel.nl"
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """The six demo logins as (role in Dutch / English, e-mail address)."""
+    return [
+        ("Beheerder / Administrator", ADMIN_EMAIL),
+        ("Coördinator / Coordinator", COORDINATOR_ZUID_EMAIL),
+        ("Coördinator / Coordinator", COORDINATOR_SCHOOL_EMAIL),
+        ("Mentor / Mentor", MENTOR_EMAIL),
+        ("Jongere / Youth", YOUTH_EMAIL),
+        ("Ouder/verzorger / Parent", GUARDIAN_EMAIL),
+    ]
+
+
+# --- Names and backgrounds, as in Rotterdam-Zuid --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    key: str
+    backgrounds: tuple[str, ...]  # self-descriptions, for `cultural_background`
+    heritage: tuple[tuple[str, ...], ...]  # options for the languages spoken besides Dutch
+    female: tuple[str, ...]
+    male: tuple[str, ...]
+    last: tuple[str, ...]
+    youth_weight: int
+    mentor_weight: int
+    guardian_speaks_nl: float = 1.0  # share of parents who also speak Dutch
+    older: tuple[str, ...] = ()  # first names of people over 30 only
+    newer: tuple[str, ...] = ()  # first names of people under 25 only
+
+
+# fmt: off
+ORIGINS = [
+    Origin(
+        "nl", ("Nederlands",), ((),),
+        ("Emma", "Sophie", "Julia", "Lotte", "Sanne", "Fleur", "Anouk", "Lieke", "Iris", "Noor",
+         "Eva", "Femke", "Marloes", "Inge", "Anja", "Petra", "Yvonne", "Esther", "Marieke", "Tessa",
+         "Jasmijn", "Roos", "Mirjam", "Karin", "Mila", "Saar", "Zoë", "Lynn"),
+        ("Daan", "Sem", "Lucas", "Thijs", "Jesse", "Bram", "Ruben", "Lars", "Stijn", "Niels",
+         "Jeroen", "Martijn", "Bas", "Pieter", "Kees", "Henk", "Wim", "Rob", "Mark", "Dennis",
+         "Tim", "Finn", "Joost", "Gerard", "Milan", "Noah", "Levi", "Luuk", "Tygo"),
+        ("de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
+         "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Kok", "Verhoeven",
+         "van der Linden", "Dekker", "Brouwer", "de Wit", "van Leeuwen", "Hoogendoorn", "Koster",
+         "Verbeek", "Schouten", "Vermeulen", "van der Heijden", "Kramer", "Jacobs"),
+        youth_weight=20, mentor_weight=38,
+        older=("Marloes", "Inge", "Anja", "Petra", "Yvonne", "Esther", "Marieke", "Mirjam", "Karin",
+               "Jeroen", "Martijn", "Bas", "Pieter", "Kees", "Henk", "Wim", "Rob", "Mark",
+               "Dennis", "Joost", "Gerard", "Niels"),
+        newer=("Mila", "Saar", "Zoë", "Lynn", "Milan", "Noah", "Levi", "Luuk", "Tygo"),
+    ),
+    Origin(
+        "ma", ("Marokkaans-Nederlands", "Marokkaans", "Riffijns"),
+        (("ar",), ("zgh",), ("zgh", "ar")),
+        ("Fatima", "Khadija", "Salma", "Yasmina", "Imane", "Nora", "Samira", "Hanan", "Aya",
+         "Malika", "Naima", "Ikram", "Loubna", "Meryem", "Houda", "Siham", "Zineb", "Dounia"),
+        ("Mohamed", "Youssef", "Ayoub", "Bilal", "Anouar", "Hamza", "Mehdi", "Soufiane", "Karim",
+         "Rachid", "Mustafa", "Ilias", "Adam", "Zakaria", "Nordin", "Redouan"),
+        ("El Amrani", "Bouzid", "El Idrissi", "Benali", "Azzouzi", "El Khattabi", "Ouali",
+         "Boukhari", "Tahiri", "El Haddouchi", "Ziani", "El Ouardi", "Akkouh", "Bennani", "Chaoui"),
+        youth_weight=18, mentor_weight=12, guardian_speaks_nl=0.7,
+    ),
+    Origin(
+        "tr", ("Turks", "Turks-Nederlands"), (("tr",),),
+        ("Elif", "Zeynep", "Ayşe", "Merve", "Büşra", "Esra", "Selin", "Derya", "Sevgi", "Hatice",
+         "Emine", "Kübra", "Özlem"),
+        ("Mehmet", "Emre", "Mustafa", "Burak", "Kerem", "Yusuf", "Ömer", "Serkan", "Hakan", "Murat",
+         "Efe", "Arda", "Enes"),
+        ("Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Öztürk", "Aydın", "Arslan", "Doğan", "Kılıç",
+         "Aksoy", "Yıldız", "Koç", "Güler"),
+        youth_weight=15, mentor_weight=10, guardian_speaks_nl=0.7,
+    ),
+    Origin(
+        "sr_h", ("Surinaams", "Surinaams-Hindostaans", "Hindostaans"), ((), ("srn",)),
+        ("Shanti", "Priya", "Anjali", "Sharmila", "Sunita", "Reshma", "Kavita", "Nisha"),
+        ("Rajesh", "Ravi", "Anand", "Sharif", "Sunil", "Vikash", "Rishi", "Amit"),
+        ("Ramdin", "Mahabier", "Jagessar", "Soekhoe", "Ramsaran", "Kanhai", "Sardjoe", "Biharie"),
+        youth_weight=6, mentor_weight=7,
+    ),
+    Origin(
+        "sr_c", ("Surinaams", "Surinaams-Creools", "Creools"), (("srn",), ()),
+        ("Naomi", "Gianna", "Ashley", "Chantal", "Kimberley", "Rowena", "Esmeralda", "Jennifer"),
+        ("Dylan", "Romano", "Jordy", "Jerrel", "Clarence", "Virgil", "Ricardo", "Glenn"),
+        ("Pinas", "Wijngaarde", "Lieveld", "Sabajo", "Doelwijt", "Kasanpawiro", "Fränkel", "Vola"),
+        youth_weight=7, mentor_weight=6,
+    ),
+    Origin(
+        "aw", ("Antilliaans", "Curaçaos", "Arubaans"), (("pap",), ("pap", "es")),
+        ("Shanella", "Giselle", "Jaïra", "Rosaly", "Milouska", "Dayenne", "Shaquira", "Chanel"),
+        ("Shurandy", "Jurick", "Giovanni", "Rignald", "Kenneth", "Luigi", "Dwayne", "Jeandro"),
+        ("Martina", "Maduro", "Cijntje", "Rosaria", "Isenia", "Daal", "Winklaar", "Sulvaran",
+         "Croes", "Bernabela", "Janga"),
+        youth_weight=8, mentor_weight=6, guardian_speaks_nl=0.9,
+    ),
+    Origin(
+        "pl", ("Pools",), (("pl",), ("pl", "en")),
+        ("Agnieszka", "Katarzyna", "Magdalena", "Zuzanna", "Natalia", "Oliwia", "Aleksandra",
+         "Joanna"),
+        ("Piotr", "Tomasz", "Jakub", "Kacper", "Michał", "Krzysztof", "Paweł", "Mateusz", "Szymon"),
+        ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński",
+         "Szymański", "Woźniak", "Dąbrowski", "Mazur", "Krawczyk"),
+        youth_weight=6, mentor_weight=3, guardian_speaks_nl=0.4,
+    ),
+    Origin(
+        "so", ("Somalisch", "Somalisch-Nederlands"), (("so",), ("so", "ar")),
+        ("Hodan", "Amina", "Fadumo", "Sahra", "Hibaaq", "Ayaan", "Nasra", "Ifrah", "Deeqa"),
+        ("Abdirahman", "Abdi", "Hassan", "Ahmed", "Liban", "Mahad", "Omar", "Abdullahi"),
+        ("Warsame", "Farah", "Hassan", "Abdullahi", "Osman", "Jama", "Mohamud", "Aden", "Ismail"),
+        youth_weight=5, mentor_weight=2, guardian_speaks_nl=0.5,
+    ),
+    Origin(
+        "cv", ("Kaapverdisch", "Kaapverdiaans-Nederlands"), (("pt",),),
+        ("Djamila", "Carla", "Nilza", "Ana", "Sónia", "Edna", "Lúcia"),
+        ("Nelson", "Hélder", "Djeison", "Carlos", "Adilson", "Ivanildo", "Edson"),
+        ("Lopes", "Fortes", "Semedo", "Tavares", "Monteiro", "Gomes", "Delgado", "Varela",
+         "Andrade"),
+        youth_weight=5, mentor_weight=3, guardian_speaks_nl=0.8,
+    ),
+    Origin(
+        "ua", ("Oekraïens",), (("uk",), ("uk", "en")),
+        ("Olena", "Anastasiia", "Sofiia", "Daria", "Kateryna", "Yuliia"),
+        ("Oleksandr", "Dmytro", "Maksym", "Andrii", "Bohdan", "Artem"),
+        ("Shevchenko", "Kovalenko", "Bondarenko", "Tkachenko", "Melnyk", "Kravchenko", "Boiko"),
+        youth_weight=3, mentor_weight=1, guardian_speaks_nl=0.2,
+    ),
+    Origin(
+        "er", ("Eritrees",), (("ti",),),
+        ("Helen", "Senait", "Mebrat", "Selam", "Yohanna"),
+        ("Yonas", "Filmon", "Samuel", "Robel", "Dawit"),
+        ("Tesfay", "Ghebremedhin", "Tekle", "Berhane", "Haile", "Kidane", "Woldu"),
+        youth_weight=2, mentor_weight=1, guardian_speaks_nl=0.3,
+    ),
+    Origin(
+        "expat", ("Brits", "Iers"), (("en",),),
+        ("Emily", "Sarah", "Laura", "Chloe", "Rachel"),
+        ("James", "Tom", "Oliver", "Matthew", "Liam"),
+        ("Smith", "Taylor", "O'Connor", "Murphy", "Wilson", "Clarke"),
+        youth_weight=0, mentor_weight=3,
+    ),
+]
+ORIGIN = {origin.key: origin for origin in ORIGINS}
+
+# Rotterdam-Zuid: neighbourhood -> postcode areas.
+NEIGHBOURHOODS = {
+    "Feijenoord": ("3071",),
+    "Afrikaanderwijk": ("3072", "3073"),
+    "Katendrecht": ("3072",),
+    "Bloemhof": ("3073", "3074"),
+    "Hillesluis": ("3074", "3075"),
+    "Lombardijen": ("3076",),
+    "IJsselmonde": ("3077", "3078", "3079"),
+    "Tarwewijk": ("3081", "3082"),
+    "Carnisse": ("3083", "3084"),
+    "Charlois": ("3082", "3085", "3086", "3087"),
+}
+POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+
+INTEREST_WEIGHTS_YOUTH = {
+    "voetbal": 6, "gamen": 7, "dansen": 4, "muziek-luisteren": 6, "film-en-series": 4,
+    "basketbal": 3, "tekenen": 3, "vechtsport": 3, "mode": 3, "koken": 2, "knutselen": 2,
+}
+INTEREST_WEIGHTS_MENTOR = {
+    "koken": 4, "lezen": 4, "fietsen": 3, "natuur": 3, "film-en-series": 4, "muziek-luisteren": 4,
+    "voetbal": 3, "vrijwilligerswerk": 3, "fotografie": 2, "geschiedenis": 2,
+}
+INTERESTS_OTHER = [
+    "skateboarden", "K-pop", "boksen", "vissen in de Maas", "Formule 1", "duiven houden", "manga",
+    "filmpjes maken voor TikTok", "rappen", "nagels doen", "paardrijden", "Feyenoord!", "sneakers",
+    "breien", "volkstuin", "escape rooms",
+]
+
+MENTOR_JOBS = [
+    "verpleegkundige", "ICT-consultant", "docent basisonderwijs", "accountmanager",
+    "jongerenwerker", "buschauffeur bij de RET", "advocaat", "huisarts", "monteur", "kapper",
+    "ondernemer",
+    "beleidsmedewerker gemeente", "havenmedewerker", "logistiek planner", "fysiotherapeut",
+    "projectleider bouw", "marketeer", "administratief medewerker", "politieagent",
+    "maatschappelijk werker", "data-analist", "verkoopmedewerker", "apotheker", "HR-adviseur",
+]
+MENTOR_JOBS_YOUNG = [
+    "verkoopmedewerker", "monteur", "kapper", "administratief medewerker", "junior developer",
+    "pedagogisch medewerker kinderopvang", "klantenservicemedewerker", "doktersassistent",
+    "beveiliger", "fitnessinstructeur",
+]
+MENTOR_JOBS_RETIRED = [
+    "gepensioneerd docent", "gepensioneerd havenwerker", "gepensioneerd verpleegkundige",
+    "gepensioneerd", "gepensioneerd boekhouder", "gepensioneerd wijkagent",
+]
+STUDIES = {
+    SchoolType.MBO: ["student verpleegkunde (mbo)", "student sport en bewegen",
+                     "student onderwijsassistent", "student ICT (mbo)",
+                     "student pedagogisch medewerker"],
+    SchoolType.HBO: ["student pedagogiek", "student social work", "student lerarenopleiding",
+                     "student HBO-ICT", "student bedrijfskunde", "student verpleegkunde (hbo)"],
+    SchoolType.WO: ["student psychologie", "student geneeskunde", "student rechten",
+                    "student bestuurskunde", "student economie",
+                    "student pedagogische wetenschappen"],
+}
+
+VALUES_MENTOR = [
+    "Respect voor iedereen vind ik het belangrijkst.",
+    "Mijn geloof geeft me rust en richting.",
+    "Ik vind eerlijkheid heel belangrijk.",
+    "Iedereen verdient een tweede kans.",
+    "Familie komt bij mij op de eerste plaats.",
+    "Ik wil iets terugdoen voor de wijk waar ik ben opgegroeid.",
+    "Hard werken en doorzetten, dat heb ik van mijn ouders geleerd.",
+    "Ik geloof dat elk kind iemand nodig heeft die in hem of haar gelooft.",
+]
+VALUES_YOUTH = [
+    "Mijn geloof is belangrijk voor me.",
+    "Ik vind het belangrijk dat mensen eerlijk zijn.",
+    "Familie is heel belangrijk voor mij.",
+    "Ik wil later anderen helpen.",
+    "Iedereen moet gelijk behandeld worden.",
+]
+# (goal, minimum age)
+GOALS_COMMUNITY = [
+    ("Meer zelfvertrouwen krijgen en leren voor mezelf op te komen.", 10),
+    ("Nieuwe dingen ontdekken in de stad, buiten de eigen wijk.", 10),
+    ("Een sport of club vinden die bij me past.", 10),
+    ("Beter leren omgaan met boosheid.", 10),
+    ("Meer vrienden maken en minder alleen thuis zitten.", 10),
+    ("Uitzoeken wat ik later wil worden.", 13),
+    ("Leren plannen en mijn spullen op orde houden.", 11),
+    ("Een bijbaantje vinden en leren omgaan met geld.", 14),
+]
+GOALS_SCHOOL = [
+    ("Beter leren plannen voor school.", 12),
+    ("Huiswerk op tijd af hebben en minder te laat komen.", 12),
+    ("Mijn cijfers voor wiskunde omhoog krijgen.", 12),
+    ("Minder spijbelen en weer met plezier naar school gaan.", 13),
+    ("Leren hoe ik me voorbereid op een toets.", 12),
+    ("Beter Nederlands lezen en schrijven.", 12),
+    ("Rustiger blijven in de klas.", 12),
+]
+GOALS_VMBO = [("Een goede stageplek vinden.", 14), ("Kiezen welke mbo-opleiding bij me past.", 14)]
+GOALS_HAVO_VWO = [("Een profielkeuze maken die bij me past.", 14)]
+GOAL_DUTCH = "Beter Nederlands leren spreken."  # for youth who speak another language at home
+WISHES = [
+    "Iemand om mee te praten en leuke dingen te doen.",
+    "Het liefst een mentor die een beetje op mij lijkt.",
+    "Iemand die geduld heeft en niet meteen oordeelt.",
+    "Een mentor die me kan helpen met school, maar ook gezellig is.",
+    "Samen sporten of naar buiten gaan.",
+    "Iemand die weet hoe het is om in Rotterdam-Zuid op te groeien.",
+    "Een student die kan vertellen hoe het op het mbo of hbo is.",
+]
+# fmt: on
+
+
+# --- Small helpers --------------------------------------------------------------------------------
+
+_ASCII = str.maketrans(
+    {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "ß": "ss", "'": "", " ": "", "-": ""}
+)
+
+
+def _email_local(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return text.encode("ascii", "ignore").decode().lower()
+
+
+def _polish_form(last_name: str, female: bool) -> str:
+    """Polish surnames in -ski/-cki/-dzki take -ska/-cka/-dzka for women."""
+    if female and last_name.endswith("ki"):
+        return last_name[:-1] + "a"
+    return last_name
+
+
+def _weighted_sample(rng: random.Random, weights: dict[str, float], k: int) -> list[str]:
+    pool = {key: weight for key, weight in weights.items() if weight > 0}
+    chosen: list[str] = []
+    while len(chosen) < k and pool:
+        pick = rng.choices(list(pool), weights=list(pool.values()))[0]
+        chosen.append(pick)
+        del pool[pick]
+    return chosen
+
+
+def _birth_date(rng: random.Random, today: date, age: int) -> date:
+    """A date of birth giving exactly `age` years on `today`."""
+    try:
+        last_birthday = today.replace(year=today.year - age)
+    except ValueError:  # 29 February
+        last_birthday = today.replace(year=today.year - age, day=28)
+    return last_birthday - timedelta(days=rng.randint(0, 360))
+
+
+def _availability(rng: random.Random, profile: str, k: int) -> list[str]:
+    weekdays = Weekday.values[:5]
+    weights: dict[str, float] = {}
+    for slot in AVAILABILITY_SLOTS:
+        day, part = slot.split("-")
+        weekend = day not in weekdays
+        if profile == "mentor":  # evenings and weekends
+            weight = {DayPart.MORNING: 0.4, DayPart.AFTERNOON: 1, DayPart.EVENING: 4}[part]
+            weight = (
+                {DayPart.MORNING: 2, DayPart.AFTERNOON: 4, DayPart.EVENING: 1}[part]
+                if weekend
+                else weight
+            )
+        elif profile == "retired":  # any time, but not late
+            weight = {DayPart.MORNING: 3, DayPart.AFTERNOON: 3, DayPart.EVENING: 1}[part]
+        elif profile == "school":  # the school programme meets at school, after lessons
+            weight = {DayPart.MORNING: 0.3, DayPart.AFTERNOON: 5, DayPart.EVENING: 0.5}[part]
+            weight = 0.4 if weekend else weight
+        else:  # youth: after school and at the weekend
+            weight = {DayPart.MORNING: 0, DayPart.AFTERNOON: 4, DayPart.EVENING: 0.8}[part]
+            if day == "wed" and part == DayPart.AFTERNOON:
+                weight = 6
+            weight = (
+                {DayPart.MORNING: 1.5, DayPart.AFTERNOON: 3, DayPart.EVENING: 0.3}[part]
+                if weekend
+                else weight
+            )
+        weights[slot] = weight
+    chosen = _weighted_sample(rng, weights, k)
+    return sorted(chosen, key=AVAILABILITY_SLOTS.index)
+
+
+def _personality(rng: random.Random) -> dict[str, int]:
+    return {
+        trait: rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 4, 2])[0]
+        for trait in PersonalityTrait.values
+    }
+
+
+@dataclass
+class Draft:
+    """An unsaved mentor or youth with what matching in this loader needs to know."""
+
+    obj: Mentor | Youth
+    origin: Origin
+    age: int
+    interests: list[str]
+    load: int = 0  # matches assigned (mentors)
+
+
+@dataclass
+class Family:
+    origin: Origin
+    last_name: str
+    postcode: str
+    neighbourhood: str
+    # (guardian, relation, has parental authority)
+    guardians: list[tuple[Guardian, str, bool]] = field(default_factory=list)
+
+
+@dataclass
+class PlannedMatch:
+    programme: Programme
+    youth: Draft
+    mentors: list[Draft]
+    state: str
+
+
+class _Generator:
+    def __init__(self, organisation: Organisation, interests: list[Interest], today: date):
+        self.rng = random.Random(SEED)
+        self.organisation = organisation
+        self.interests = {interest.slug: interest for interest in interests}
+        self.today = today
+        self.emails: set[str] = set()
+        self.names: set[tuple[str, str]] = set()
+        self.last_names: set[str] = set()
+        self.required_left = 2  # MAT-5: one or two youth for whom a shared background is a must
+
+    # -- shared pieces --
+
+    def origin(self, for_mentor: bool) -> Origin:
+        weights = [o.mentor_weight if for_mentor else o.youth_weight for o in ORIGINS]
+        return self.rng.choices(ORIGINS, weights=weights)[0]
+
+    def address(self, neighbourhood: str | None = None) -> tuple[str, str]:
+        rng = self.rng
+        neighbourhood = neighbourhood or rng.choice(list(NEIGHBOURHOODS))
+        while True:
+            letters = rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
+            if letters not in ("SA", "SD", "SS"):
+                break
+        return f"{rng.choice(NEIGHBOURHOODS[neighbourhood])}{letters}", neighbourhood
+
+    def phone(self) -> str:
+        return f"06-{self.rng.randint(10_000_000, 69_999_999)}"
+
+    def email(self, first_name: str, last_name: str) -> str:
+        base = f"{_email_local(first_name)}.{_email_local(last_name)}"
+        address, n = f"{base}@example.org", 1
+        while address in self.emails:
+            n += 1
+            address = f"{base}{n}@example.org"
+        self.emails.add(address)
+        return address
+
+    def first_name(self, origin: Origin, gender: str, age: int) -> str:
+        female = gender == Gender.FEMALE or (gender != Gender.MALE and self.rng.random() < 0.5)
+        unfit = origin.older if age < 30 else (origin.newer if age >= 25 else ())
+        return self.rng.choice(
+            [n for n in (origin.female if female else origin.male) if n not in unfit]
+        )
+
+    def last_name(self, origin: Origin) -> str:
+        """A last name, preferably one not used yet (a few shared last names are realistic)."""
+        for _ in range(3):
+            last = self.rng.choice(origin.last)
+            if last not in self.last_names:
+                break
+        self.last_names.add(last)
+        return last
+
+    def name(self, origin: Origin, gender: str, age: int, last_name: str = "") -> tuple[str, str]:
+        """A first and last name nobody else in the demo has."""
+        for _ in range(50):
+            first = self.first_name(origin, gender, age)
+            last = last_name or self.last_name(origin)
+            if origin.key == "pl":
+                last = _polish_form(last, gender == Gender.FEMALE)
+            if (first, last) not in self.names:
+                break
+        self.names.add((first, last))
+        return first, last
+
+    def pick_interests(self, weights: dict[str, int]) -> list[str]:
+        available = {slug: weights.get(slug, 1) for slug in self.interests}
+        return _weighted_sample(self.rng, available, self.rng.randint(2, 5))
+
+    def languages(self, origin: Origin, *, with_english: float) -> list[str]:
+        rng = self.rng
+        heritage = list(rng.choice(origin.heritage))
+        if origin.key == "expat":
+            spoken = ["en", "nl"] if rng.random() < 0.5 else ["en"]
+        elif origin.key in ("pl", "ua", "er", "so"):
+            spoken = [*heritage, "nl"]
+        else:
+            spoken = ["nl", *heritage]
+        if "en" not in spoken and rng.random() < with_english:
+            spoken.append("en")
+        return spoken
+
+    # -- mentors --
+
+    def mentor(self, programme: Programme, coordinator, age: int) -> Draft:
+        rng = self.rng
+        origin = self.origin(for_mentor=True)
+        gender = rng.choices(
+            [Gender.FEMALE, Gender.MALE, Gender.NON_BINARY, Gender.UNSPECIFIED],
+            weights=[62, 34, 2, 2],
+        )[0]
+        first, last = self.name(origin, gender, age)
+        postcode, neighbourhood = self.address()
+
+        school_type, school_year, motives_weights = SchoolType.GRADUATED, None, [1, 3, 4]
+        if age == 17:
+            school_type = rng.choice([SchoolType.HAVO, SchoolType.VWO])
+            school_year = 5 if school_type == SchoolType.HAVO else 6
+            occupation = f"scholier {school_type.value} {school_year}"
+            motives_weights = [2, 4, 3]
+        elif age <= 26 and rng.random() < (0.9 if age <= 21 else 0.55):
+            school_type = rng.choices(
+                [SchoolType.MBO, SchoolType.HBO, SchoolType.WO], weights=[30, 45, 25]
+            )[0]
+            school_year = max(1, min(age - 17, 5 if school_type == SchoolType.WO else 4))
+            occupation = rng.choice(STUDIES[school_type])
+            motives_weights = [5, 4, 3]
+        elif age >= 61 and rng.random() < 0.75:
+            occupation = rng.choice(MENTOR_JOBS_RETIRED)
+        elif age <= 26:
+            occupation = rng.choice(MENTOR_JOBS_YOUNG)
+        else:
+            occupation = rng.choice(MENTOR_JOBS)
+        motives = _weighted_sample(
+            rng,
+            dict(zip(MentorMotive.values, motives_weights, strict=True)),
+            rng.choices([1, 2, 3], weights=[3, 4, 2])[0],
+        )
+        motives.sort(key=MentorMotive.values.index)
+        retired = occupation.startswith("gepensioneerd")
+
+        mentor = Mentor(
+            programme=programme,
+            coordinator=coordinator,
+            first_name=first,
+            last_name=last,
+            date_of_birth=_birth_date(rng, self.today, age),
+            gender=gender,
+            email=self.email(first, last),
+            phone=self.phone(),
+            preferred_language=UILanguage.EN if origin.key == "expat" else UILanguage.NL,
+            languages=self.languages(origin, with_english=0.7 if age < 50 else 0.4),
+            cultural_background=rng.choice(origin.backgrounds) if rng.random() < 0.6 else "",
+            postcode=postcode,
+            neighbourhood=neighbourhood,
+            school_type=school_type,
+            school_year=school_year,
+            interests_other=rng.choice(INTERESTS_OTHER) if rng.random() < 0.2 else "",
+            personality=_personality(rng),
+            values_beliefs=rng.choice(VALUES_MENTOR) if rng.random() < 0.4 else "",
+            availability=_availability(
+                rng,
+                "school" if programme.is_team else ("retired" if retired else "mentor"),
+                rng.randint(3, 8),
+            ),
+            motives=motives,
+            occupation=occupation,
+            capacity=2 if age >= 25 and not programme.is_team and rng.random() < 0.1 else 1,
+        )
+        return Draft(mentor, origin, age, self.pick_interests(INTEREST_WEIGHTS_MENTOR))
+
+    def mentor_age(self) -> int:
+        low, high = self.rng.choices(
+            [(18, 19), (20, 29), (30, 45), (46, 60), (61, 67)], weights=[6, 40, 32, 13, 9]
+        )[0]
+        return self.rng.randint(low, high)
+
+    # -- families and youth --
+
+    def family(self) -> Family:
+        rng = self.rng
+        origin = self.origin(for_mentor=False)
+        family_name = self.last_name(origin)
+        postcode, neighbourhood = self.address()
+        family = Family(origin, family_name, postcode, neighbourhood)
+        shape = rng.choices(["two", "mother", "father", "foster"], weights=[60, 32, 5, 3])[0]
+        if shape == "foster":
+            carer = self.guardian(ORIGIN["nl"], Gender.FEMALE, "", postcode)
+            family.guardians.append((carer, GuardianRelation.CARER, False))
+            voogd = self.guardian(ORIGIN["nl"], rng.choice([Gender.FEMALE, Gender.MALE]), "", "")
+            family.guardians.append((voogd, GuardianRelation.GUARDIAN, True))
+            return family
+        if shape in ("two", "mother"):
+            own_name = rng.random() < (0.5 if origin.key == "nl" else 0.7) and origin.key != "pl"
+            mother_name = "" if own_name else family_name
+            family.guardians.append(
+                (
+                    self.guardian(origin, Gender.FEMALE, mother_name, postcode),
+                    GuardianRelation.MOTHER,
+                    True,
+                )
+            )
+        if shape in ("two", "father"):
+            same_home = shape == "father" or rng.random() < 0.85
+            authority = shape == "father" or rng.random() < 0.9
+            father = self.guardian(
+                origin, Gender.MALE, family_name, postcode if same_home else self.address()[0]
+            )
+            family.guardians.append((father, GuardianRelation.FATHER, authority))
+        return family
+
+    def guardian(self, origin: Origin, gender: str, last_name: str, postcode: str) -> Guardian:
+        rng = self.rng
+        first, last_name = self.name(origin, gender, 45, last_name)
+        heritage = list(rng.choice(origin.heritage))
+        speaks_nl = rng.random() < origin.guardian_speaks_nl
+        languages = ([*heritage, "nl"] if origin.key != "nl" else ["nl"]) if speaks_nl else heritage
+        if (
+            not speaks_nl
+            and "en" not in languages
+            and origin.key in ("pl", "ua")
+            and rng.random() < 0.6
+        ):
+            languages.append("en")
+        english_ui = not speaks_nl and "en" in languages
+        return Guardian(
+            organisation=self.organisation,
+            first_name=first,
+            last_name=last_name,
+            email=self.email(first, last_name) if rng.random() < 0.85 else "",
+            phone=self.phone(),
+            preferred_language=UILanguage.EN if english_ui else UILanguage.NL,
+            languages=languages,
+            postcode=postcode,
+        )
+
+    def youth(
+        self, programme: Programme, coordinator, family: Family, age: int, status: str
+    ) -> Draft:
+        rng = self.rng
+        origin = family.origin
+        gender = rng.choices(
+            [Gender.MALE, Gender.FEMALE, Gender.NON_BINARY, Gender.UNSPECIFIED],
+            weights=[52, 45, 1, 2],
+        )[0]
+        first, last = self.name(origin, gender, age, family.last_name)
+        school_type, school_year = self.school(age, programme.is_team)
+        interests = self.pick_interests(INTEREST_WEIGHTS_YOUTH)
+
+        cultural_match = rng.choices([Importance.NOT, Importance.NICE], weights=[82, 18])[0]
+        if (
+            origin.key in ("ma", "tr")
+            and not programme.is_team
+            and self.required_left
+            and rng.random() < 0.4
+        ):
+            cultural_match = Importance.REQUIRED
+            self.required_left -= 1
+        background = rng.choice(origin.backgrounds) if rng.random() < 0.5 else ""
+        if cultural_match != Importance.NOT and not background:
+            background = origin.backgrounds[0]
+
+        wish_gender = ""
+        if rng.random() < 0.25:
+            wish_gender = (
+                GenderWish.FEMALE
+                if gender == Gender.FEMALE or rng.random() < 0.3
+                else GenderWish.MALE
+            )
+        languages = self.languages(origin, with_english=0.4 if age >= 13 else 0.1)
+        wish_language = ""
+        heritage = [code for code in languages if code not in ("nl", "en")]
+        if heritage and rng.random() < 0.15:
+            wish_language = heritage[0]
+
+        goals = wishes = ""
+        if status != YouthStatus.INTAKE or rng.random() < 0.5:
+            goal_list = GOALS_COMMUNITY
+            if programme.is_team:
+                goal_list = GOALS_SCHOOL + (
+                    GOALS_VMBO
+                    if school_type in (SchoolType.VMBO, SchoolType.PRACTICAL)
+                    else GOALS_HAVO_VWO
+                )
+            goal_list = [goal for goal, min_age in goal_list if age >= min_age]
+            if heritage and "nl" in languages and not programme.is_team:
+                goal_list.append(GOAL_DUTCH)
+            goals = " ".join(rng.sample(goal_list, rng.choice([1, 1, 2])))
+            parts = [rng.choice(WISHES)]
+            if rng.random() < 0.4:
+                favourite = self.interests[interests[0]].name_nl
+                parts.append(f"Wil graag een mentor die ook van {favourite} houdt.")
+            if wish_gender == GenderWish.FEMALE:
+                parts.append("Graag een vrouwelijke mentor.")
+            elif wish_gender == GenderWish.MALE:
+                parts.append("Liever een man als mentor.")
+            if wish_language:
+                parts.append(
+                    "Een mentor die mijn taal spreekt, zodat mijn ouders ook mee kunnen praten."
+                )
+            wishes = " ".join(parts)
+
+        youth = Youth(
+            programme=programme,
+            coordinator=coordinator,
+            first_name=first,
+            last_name=last,
+            date_of_birth=_birth_date(rng, self.today, age),
+            gender=gender,
+            email=self.email(first, last) if age >= 16 and rng.random() < 0.7 else "",
+            phone=self.phone() if age >= 12 and rng.random() < 0.7 else "",
+            preferred_language=UILanguage.EN
+            if origin.key == "ua" and rng.random() < 0.5
+            else UILanguage.NL,
+            languages=languages,
+            cultural_background=background,
+            postcode=family.postcode,
+            neighbourhood=family.neighbourhood,
+            school_type=school_type,
+            school_year=school_year,
+            interests_other=rng.choice(INTERESTS_OTHER) if rng.random() < 0.25 else "",
+            personality=_personality(rng),
+            values_beliefs=rng.choice(VALUES_YOUTH) if rng.random() < 0.2 else "",
+            availability=_availability(
+                rng, "school" if programme.is_team else "youth", rng.randint(3, 8)
+            ),
+            status=status,
+            goals=goals,
+            wishes=wishes,
+            wish_mentor_gender=wish_gender,
+            wish_language=wish_language,
+            cultural_match=cultural_match,
+            waiting_since=self.today - timedelta(days=rng.randint(1, 300))
+            if status == YouthStatus.WAITING
+            else None,
+        )
+        return Draft(youth, origin, age, interests)
+
+    def school(self, age: int, at_school: bool) -> tuple[str, int]:
+        rng = self.rng
+        if age <= 11:
+            return SchoolType.PRIMARY, rng.choice([6, 7, 7]) if age == 10 else rng.choice([7, 8, 8])
+        if age == 12 and not at_school and rng.random() < 0.5:
+            return SchoolType.PRIMARY, 8
+        kind = rng.choices(
+            [SchoolType.VMBO, SchoolType.HAVO, SchoolType.VWO, SchoolType.PRACTICAL],
+            weights=[55, 25, 12, 8],
+        )[0]
+        year = max(1, age - 11 - (1 if rng.random() < 0.2 else 0))
+        last_year = {
+            SchoolType.VMBO: 4,
+            SchoolType.HAVO: 5,
+            SchoolType.VWO: 6,
+            SchoolType.PRACTICAL: 5,
+        }[kind]
+        if year > last_year:
+            if at_school or kind != SchoolType.VMBO:
+                return kind, last_year
+            return SchoolType.MBO, year - last_year
+        return kind, year
+
+
+# --- Matching the drafts --------------------------------------------------------------------------
+
+
+def _compatible(mentor: Draft, youth: Draft) -> bool:
+    m, y = mentor.obj, youth.obj
+    if mentor.load >= m.capacity or mentor.age < 18 or mentor.age - youth.age < 2:  # MAT-3, MAT-4
+        return False
+    if m.last_name == y.last_name:  # would look like family
+        return False
+    if y.wish_mentor_gender and m.gender != y.wish_mentor_gender:
+        return False
+    if y.wish_language and y.wish_language not in m.languages:
+        return False
+    return not (
+        y.cultural_match == Importance.REQUIRED
+        and (mentor.origin.key != youth.origin.key or not m.cultural_background)
+    )
+
+
+def _score(mentor: Draft, youth: Draft) -> float:
+    m, y = mentor.obj, youth.obj
+    shared_interests = sum(1 for slug in youth.interests if slug in mentor.interests)
+    shared_slots = sum(1 for slot in y.availability if slot in m.availability)
+    shared_language = any(code in m.languages for code in y.languages if code not in ("nl", "en"))
+    score = 2 * shared_interests + 0.5 * min(shared_slots, 4) + (1 if shared_language else 0)
+    score += 1 if mentor.age - youth.age > 10 else 0
+    if y.cultural_match == Importance.NICE and mentor.origin.key == youth.origin.key:
+        score += 1
+    return score
+
+
+def _pick_mentors(mentors: list[Draft], youth: Draft, count: int) -> list[Draft]:
+    chosen: list[Draft] = []
+    for _ in range(count):
+        candidates = [m for m in mentors if m not in chosen and _compatible(m, youth)]
+        if not candidates:
+            return []
+        best = max(candidates, key=lambda m: _score(m, youth))  # first of equals: deterministic
+        chosen.append(best)
+    for mentor in chosen:
+        mentor.load += 1
+    return chosen
+
+
+# --- Loading --------------------------------------------------------------------------------------
+
+COMMUNITY_DESCRIPTION = (
+    "Vrijwillige maatjes voor jongeren van 10 tot en met 17 jaar in Rotterdam-Zuid. Een jaar lang "
+    "elke week samen iets leuks doen en werken aan een doel dat de jongere zelf kiest."
+)
+SCHOOL_DESCRIPTION = (
+    "Teams van twee of drie mentoren begeleiden leerlingen van het vmbo en de havo, op school en "
+    "na de lessen: plannen, huiswerk, stage en de overstap naar het mbo."
+)
+
+# Mentor statuses besides 'matched' (decided by the matches) and 'ready' (the rest).
+OTHER_MENTOR_STATUSES = {
+    "community": [MentorStatus.APPROVED] * 4
+    + [MentorStatus.IN_SCREENING] * 5
+    + [MentorStatus.INTERVIEW_PLANNED] * 3
+    + [MentorStatus.APPLIED] * 6
+    + [MentorStatus.PAUSED] * 2
+    + [MentorStatus.WITHDRAWN, MentorStatus.REJECTED, MentorStatus.DISQUALIFIED],
+    "school": [MentorStatus.APPROVED] * 2
+    + [MentorStatus.IN_SCREENING] * 2
+    + [MentorStatus.APPLIED] * 2
+    + [MentorStatus.WITHDRAWN],
+}
+
+
+def load_demo() -> bool:
+    """Fill an empty database with the demo organisation. Returns False (and does nothing) when
+    the database already has an organisation or programme."""
+    if Organisation.objects.exists() or Programme.objects.exists():
+        return False
+    with transaction.atomic():
+        _load(date.today())
+    return True
+
+
+def _load(today: date) -> None:
+    organisation = Organisation.objects.create(name="Stichting Samen Verder", slug="samen-verder")
+    community = Programme.objects.create(
+        organisation=organisation,
+        name="Maatjes Rotterdam-Zuid",
+        description=COMMUNITY_DESCRIPTION,
+        kind=ProgrammeKind.COMMUNITY,
+        form=ProgrammeForm.INDIVIDUAL,
+        locations=[Location.COMMUNITY_CENTRE, Location.FREE],
+        approach=Approach.COMBINED,
+    )
+    school = Programme.objects.create(
+        organisation=organisation,
+        name="Samen Sterk op School",
+        description=SCHOOL_DESCRIPTION,
+        kind=ProgrammeKind.SCHOOL,
+        form=ProgrammeForm.TEAM,
+        team_size_min=2,
+        team_size_max=3,
+        locations=[Location.SCHOOL],
+        approach=Approach.INSTRUMENTAL,
+    )
+    ProgrammeSettings.objects.create(programme=community)
+    ProgrammeSettings.objects.create(programme=school, holiday_expectations_required=True)
+
+    admin = create_account(
+        ADMIN_EMAIL, by=None, name="Marco van der Velden", language="nl", password=DEMO_PASSWORD
+    )
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    Administrator.objects.create(user=admin, organisation=organisation)
+    coordinator_zuid = create_account(
+        COORDINATOR_ZUID_EMAIL,
+        by=None,
+        name="Samira Benhaddou",
+        language="nl",
+        password=DEMO_PASSWORD,
+    )
+    Coordinator.objects.create(user=coordinator_zuid, programme=community, caseload_limit=40)
+    coordinator_school = create_account(
+        COORDINATOR_SCHOOL_EMAIL,
+        by=None,
+        name="Joanna Kowalczyk",
+        language="en",
+        password=DEMO_PASSWORD,
+    )
+    Coordinator.objects.create(user=coordinator_school, programme=school, caseload_limit=25)
+
+    gen = _Generator(organisation, list(Interest.objects.order_by("slug")), today)
+    rng = gen.rng
+
+    # Mentors: 50 in the community programme, 30 in the school programme (two of them 17: MAT-4).
+    mentors = {
+        "community": [gen.mentor(community, coordinator_zuid, gen.mentor_age()) for _ in range(50)],
+        "school": [
+            gen.mentor(school, coordinator_school, 17 if i in (6, 19) else gen.mentor_age())
+            for i in range(30)
+        ],
+    }
+
+    # Youth: 36 + 24, from families; a few siblings share their parents.
+    statuses = {
+        "community": [YouthStatus.INTAKE] * 6
+        + [YouthStatus.WAITING] * 18
+        + [YouthStatus.MATCHED] * 12,
+        "school": [YouthStatus.INTAKE] * 4 + [YouthStatus.WAITING] * 13 + [YouthStatus.MATCHED] * 7,
+    }
+    for status_list in statuses.values():
+        rng.shuffle(status_list)
+    families: list[Family] = []
+    youth: dict[str, list[Draft]] = {"community": [], "school": []}
+    family_of: dict[int, Family] = {}
+    # (programme, position) -> the community youth whose brother or sister this is
+    sibling_slots = {("community", 9): 2, ("community", 25): 14, ("school", 5): 20}
+    for key, programme, coordinator, ages in (
+        (
+            "community",
+            community,
+            coordinator_zuid,
+            dict(zip(range(10, 18), [3, 3, 3, 3, 3, 2, 2, 1], strict=True)),
+        ),
+        (
+            "school",
+            school,
+            coordinator_school,
+            dict(zip(range(12, 17), [3, 3, 3, 2, 1], strict=True)),
+        ),
+    ):
+        for i, status in enumerate(statuses[key]):
+            earlier = sibling_slots.get((key, i))
+            if earlier is not None:
+                family = family_of[id(youth["community"][earlier].obj)]
+            else:
+                family = gen.family()
+                families.append(family)
+            age = rng.choices(list(ages), weights=list(ages.values()))[0]
+            draft = gen.youth(programme, coordinator, family, age, status)
+            youth[key].append(draft)
+            family_of[id(draft.obj)] = family
+
+    # Matches: active ones for matched youth, a few proposals for waiting youth.
+    planned: list[PlannedMatch] = []
+    for key, programme in (("community", community), ("school", school)):
+        proposals_left = 2 if key == "community" else 1
+        for draft in youth[key]:
+            y = draft.obj
+            if y.status == YouthStatus.MATCHED:
+                team = rng.choice([2, 2, 3]) if programme.is_team else 1
+                chosen = _pick_mentors(mentors[key], draft, team)
+                if chosen:
+                    planned.append(PlannedMatch(programme, draft, chosen, MatchState.ACTIVE))
+                    for mentor in chosen:
+                        mentor.obj.status = MentorStatus.MATCHED
+                else:  # nobody fits the youth's wishes: back on the waiting list
+                    y.status = YouthStatus.WAITING
+                    y.waiting_since = today - timedelta(days=rng.randint(1, 300))
+        for draft in youth[key]:
+            if draft.obj.status == YouthStatus.WAITING and proposals_left:
+                team = 2 if programme.is_team else 1
+                pool = [m for m in mentors[key] if m.obj.status != MentorStatus.MATCHED]
+                chosen = _pick_mentors(pool, draft, team)
+                if chosen:
+                    planned.append(PlannedMatch(programme, draft, chosen, MatchState.PROPOSED))
+                    for mentor in chosen:
+                        mentor.obj.status = MentorStatus.READY
+                    proposals_left -= 1
+        rest = [m for m in mentors[key] if m.load == 0]
+        others = list(OTHER_MENTOR_STATUSES[key])
+        others += [MentorStatus.READY] * (len(rest) - len(others))
+        rng.shuffle(others)
+        for mentor, status in zip(rest, others, strict=True):
+            mentor.obj.status = status
+
+    # The demo logins for a mentor, a youth (12 or older) and a parent, all around one active match.
+    login_match = next(
+        match
+        for match in planned
+        if match.programme == community
+        and match.state == MatchState.ACTIVE
+        and match.youth.age >= 12
+        and match.mentors[0].obj.preferred_language == UILanguage.NL
+    )
+    login_youth, login_mentor = login_match.youth, login_match.mentors[0]
+    login_guardian = family_of[id(login_youth.obj)].guardians[0][0]
+    for email, person in (
+        (MENTOR_EMAIL, login_mentor.obj),
+        (YOUTH_EMAIL, login_youth.obj),
+        (GUARDIAN_EMAIL, login_guardian),
+    ):
+        person.user = create_account(
+            email, by=None, name=person.full_name, language="nl", password=DEMO_PASSWORD
+        )
+
+    # Save everything.
+    Guardian.objects.bulk_create(
+        [guardian for family in families for guardian, _, _ in family.guardians]
+    )
+    all_mentors = mentors["community"] + mentors["school"]
+    all_youth = youth["community"] + youth["school"]
+    Mentor.objects.bulk_create([draft.obj for draft in all_mentors])
+    Youth.objects.bulk_create([draft.obj for draft in all_youth])
+    for draft in all_mentors + all_youth:
+        draft.obj.interests.set([gen.interests[slug] for slug in draft.interests])
+    Guardianship.objects.bulk_create(
+        Guardianship(
+            youth=draft.obj, guardian=guardian, relation=relation, has_parental_authority=authority
+        )
+        for draft in all_youth
+        for guardian, relation, authority in family_of[id(draft.obj)].guardians
+    )
+    matches = Match.objects.bulk_create(
+        Match(
+            programme=plan.programme,
+            youth=plan.youth.obj,
+            state=plan.state,
+            started_on=today - timedelta(days=rng.randint(45, 420))
+            if plan.state == MatchState.ACTIVE
+            else None,
+        )
+        for plan in planned
+    )
+    MatchMentor.objects.bulk_create(
+        MatchMentor(match=match, mentor=mentor.obj)
+        for match, plan in zip(matches, planned, strict=True)
+        for mentor in plan.mentors
+    )
