@@ -44,17 +44,23 @@ def enrol_mfa(user: User) -> None:
     """Give a staff user a TOTP authenticator so the MFA enrolment gate lets them through."""
     from koppel.accounts.crypto import encrypt
 
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt("JBSWY3DPEHPK3PXP")})
+    Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt("JBSWY3DPEHPK3PXP")}
+    )
 
 
 @pytest.fixture
 def cast(db) -> Cast:
     org = f.OrganisationFactory(name="Stichting Samen Verder")
     programme = f.ProgrammeFactory(organisation=org, name="Maatjes Zuid")
-    other_programme = f.ProgrammeFactory(organisation=org, name="Samen Sterk op School", kind="school", form="team")
+    other_programme = f.ProgrammeFactory(
+        organisation=org, name="Samen Sterk op School", kind="school", form="team"
+    )
     admin = f.AdministratorFactory(organisation=org, user__email="admin@example.org").user
     coordinator = f.CoordinatorFactory(programme=programme, user__email="coordinator@example.org").user
-    other_coordinator = f.CoordinatorFactory(programme=other_programme, user__email="other-coordinator@example.org").user
+    other_coordinator = f.CoordinatorFactory(
+        programme=other_programme, user__email="other-coordinator@example.org"
+    ).user
     for staff in (admin, coordinator, other_coordinator):
         enrol_mfa(staff)
     mentor = f.UserFactory(email="mentor@example.org")
@@ -70,10 +76,21 @@ def cast(db) -> Cast:
     f.GuardianshipFactory(youth=other_youth_row)
     match = f.MatchFactory(youth=youth_row, mentors=[mentor_row])
     return Cast(
-        programme=programme, other_programme=other_programme, admin=admin, coordinator=coordinator,
-        other_coordinator=other_coordinator, mentor=mentor, other_mentor=other_mentor, youth=youth,
-        guardian=guardian, mentor_row=mentor_row, other_mentor_row=other_mentor_row, youth_row=youth_row,
-        other_youth_row=other_youth_row, guardian_row=guardian_row, match=match,
+        programme=programme,
+        other_programme=other_programme,
+        admin=admin,
+        coordinator=coordinator,
+        other_coordinator=other_coordinator,
+        mentor=mentor,
+        other_mentor=other_mentor,
+        youth=youth,
+        guardian=guardian,
+        mentor_row=mentor_row,
+        other_mentor_row=other_mentor_row,
+        youth_row=youth_row,
+        other_youth_row=other_youth_row,
+        guardian_row=guardian_row,
+        match=match,
     )
 
 

@@ -9,7 +9,13 @@ from koppel.accounts.models import User
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
-from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme, ProgrammeSettings
+from koppel.programmes.models import (
+    Administrator,
+    Coordinator,
+    Organisation,
+    Programme,
+    ProgrammeSettings,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -47,7 +53,9 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     kind = "community"
     form = "individual"
     locations = ["community_centre", "free"]
-    settings = factory.RelatedFactory("tests.factories.ProgrammeSettingsFactory", factory_related_name="programme")
+    settings = factory.RelatedFactory(
+        "tests.factories.ProgrammeSettingsFactory", factory_related_name="programme"
+    )
 
 
 class ProgrammeSettingsFactory(factory.django.DjangoModelFactory):
@@ -69,7 +77,7 @@ class AdministratorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Administrator
 
-    user = factory.SubFactory(UserFactory, is_staff=True)
+    user = factory.SubFactory(UserFactory, is_staff=True, is_superuser=True)
     organisation = factory.SubFactory(OrganisationFactory)
 
 
@@ -119,7 +127,9 @@ class GuardianshipFactory(factory.django.DjangoModelFactory):
         model = Guardianship
 
     youth = factory.SubFactory(YouthFactory)
-    guardian = factory.SubFactory(GuardianFactory, organisation=factory.SelfAttribute("..youth.programme.organisation"))
+    guardian = factory.SubFactory(
+        GuardianFactory, organisation=factory.SelfAttribute("..youth.programme.organisation")
+    )
     relation = "mother"
 
 

@@ -1,8 +1,8 @@
 """The `koppel` command: manage.py plus `demo` and `serve`.
 
-    koppel demo [--no-serve] [--reset] [--port 8000]   prepare the SQLite demo and serve it
-    koppel serve [--bind 0.0.0.0:8000] [--workers N]  production server (gunicorn + whitenoise)
-    koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
+koppel demo [--no-serve] [--reset] [--port 8000]   prepare the SQLite demo and serve it
+koppel serve [--bind 0.0.0.0:8000] [--workers N]  production server (gunicorn + whitenoise)
+koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
 """
 
 import os
@@ -78,8 +78,16 @@ def serve(argv: list[str]) -> int:
         return 2
     from gunicorn.app.wsgiapp import run
 
-    sys.argv = ["gunicorn", "koppel.wsgi:application", "--bind", args.bind, "--workers", str(args.workers),
-                "--access-logfile", "-"]
+    sys.argv = [
+        "gunicorn",
+        "koppel.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
     run()
     return 0
 

@@ -105,7 +105,9 @@ def mentors_visible_to(user) -> QuerySet[Mentor]:
 
 
 def _matched_youth_ids(mentor_ids) -> QuerySet:
-    return Match.objects.filter(match_mentors__mentor_id__in=mentor_ids, state__in=KNOWN_TO_MENTOR).values("youth_id")
+    return Match.objects.filter(match_mentors__mentor_id__in=mentor_ids, state__in=KNOWN_TO_MENTOR).values(
+        "youth_id"
+    )
 
 
 def youth_visible_to(user) -> QuerySet[Youth]:
@@ -126,7 +128,11 @@ def guardians_visible_to(user) -> QuerySet[Guardian]:
     r = roles_of(user)
     q = Q(id=r.guardian_id) if r.guardian_id is not None else Q(pk__in=[])
     if r.staff_programme_ids:
-        q |= Q(id__in=Youth.objects.filter(programme_id__in=r.staff_programme_ids).values("guardianships__guardian_id"))
+        q |= Q(
+            id__in=Youth.objects.filter(programme_id__in=r.staff_programme_ids).values(
+                "guardianships__guardian_id"
+            )
+        )
     if r.admin_org_ids:
         q |= Q(organisation_id__in=r.admin_org_ids)
     return Guardian.objects.filter(q)
@@ -202,14 +208,19 @@ def is_organisation_admin(user, obj) -> bool:
         return obj.organisation_id in roles_of(user).admin_org_ids
     if isinstance(obj, Guardian):
         return obj.organisation_id in roles_of(user).admin_org_ids
-    return getattr(obj, "programme", None) is not None and obj.programme.organisation_id in roles_of(user).admin_org_ids
+    return (
+        getattr(obj, "programme", None) is not None
+        and obj.programme.organisation_id in roles_of(user).admin_org_ids
+    )
 
 
 @rules.predicate
 def guardian_is_visible_staff(user, guardian) -> bool:
-    return guardian is not None and guardians_visible_to(user).filter(pk=guardian.pk).exists() and roles_of(
-        user
-    ).is_staff_member
+    return (
+        guardian is not None
+        and guardians_visible_to(user).filter(pk=guardian.pk).exists()
+        and roles_of(user).is_staff_member
+    )
 
 
 rules.add_perm("koppel.use_staff_pages", is_staff_member)

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
-DEV_SECRET_KEY = "koppel-development-secret-key-do-not-use-in-production"  # noqa: S105
+DEV_SECRET_KEY = "koppel-development-secret-key-do-not-use-in-production"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -199,11 +199,16 @@ if FIELD_ENCRYPTION_KEY:
     try:
         Fernet(FIELD_ENCRYPTION_KEY.encode())
     except ValueError:
-        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)") from None
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)"
+        ) from None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -20,14 +20,20 @@ def test_login_by_email_reaches_the_roles_home(client):
     from tests.conftest import enrol_mfa
 
     enrol_mfa(coordinator)
-    response = client.post(reverse("account_login"), {"login": "coordinator@example.org", "password": f.PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "coordinator@example.org", "password": f.PASSWORD}
+    )
     # With MFA enrolled, allauth asks for the second factor before the session is logged in.
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_authenticate")
 
 
 def test_login_without_mfa_for_a_mentor(client, cast):
-    response = client.post(reverse("account_login"), {"login": "mentor@example.org", "password": f.PASSWORD}, follow=True)
+    response = client.post(
+        reverse("account_login"),
+        {"login": "mentor@example.org", "password": f.PASSWORD},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == reverse("portal:home")
 
 

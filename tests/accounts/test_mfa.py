@@ -1,7 +1,12 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.test import override_settings
 from django.urls import reverse
 
@@ -84,7 +89,9 @@ def test_enrolling_totp_unlocks_the_staff_pages_and_stores_the_secret_encrypted(
     assert page.status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
     counter = next(iter(yield_hotp_counters_from_time()))
-    response = client.post(reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, counter))})
+    response = client.post(
+        reverse("mfa_activate_totp"), {"code": format_hotp_value(hotp_value(secret, counter))}
+    )
     assert response.status_code == 302
     stored = Authenticator.objects.get(user=coordinator, type=Authenticator.Type.TOTP).data["secret"]
     assert stored != secret and crypto.decrypt(stored) == secret

@@ -23,8 +23,10 @@ def test_log_rows_are_append_only(cast):
 
 def test_profile_change_records_who_when_and_field_names_but_not_values(cast):
     update_person(
-        cast.youth_row, by=cast.coordinator,
-        values={"goals": "Geheim doel over thuissituatie", "neighbourhood": "Bloemhof"}, expected_version=1,
+        cast.youth_row,
+        by=cast.coordinator,
+        values={"goals": "Geheim doel over thuissituatie", "neighbourhood": "Bloemhof"},
+        expected_version=1,
     )
     entry = history_of(cast.youth_row).get()
     assert entry.actor == cast.coordinator
@@ -34,14 +36,22 @@ def test_profile_change_records_who_when_and_field_names_but_not_values(cast):
 
 
 def test_unchanged_save_writes_no_history(cast):
-    update_person(cast.youth_row, by=cast.coordinator, values={"goals": cast.youth_row.goals}, expected_version=1)
+    update_person(
+        cast.youth_row,
+        by=cast.coordinator,
+        values={"goals": cast.youth_row.goals},
+        expected_version=1,
+    )
     assert not history_of(cast.youth_row).exists()
 
 
 def test_setting_change_is_audited_with_its_rule__TRN_1(cast):
     programme_settings = cast.programme.settings
     update_programme_settings(
-        programme_settings, by=cast.coordinator, values={"pre_match_training_hours": 6}, expected_version=1
+        programme_settings,
+        by=cast.coordinator,
+        values={"pre_match_training_hours": 6},
+        expected_version=1,
     )
     entry = history_of(cast.programme).get()
     assert entry.action == "programmes.settings.changed"
@@ -77,4 +87,9 @@ def test_staff_see_history_and_admin_sees_access_log(cast, client_for):
     log_page = client_for(cast.admin).get(reverse("staff:youth_access_log", args=[cast.youth_row.pk]))
     assert log_page.status_code == 200
     assert "staff:youth_detail" in log_page.text
-    assert client_for(cast.coordinator).get(reverse("staff:youth_access_log", args=[cast.youth_row.pk])).status_code == 403
+    assert (
+        client_for(cast.coordinator)
+        .get(reverse("staff:youth_access_log", args=[cast.youth_row.pk]))
+        .status_code
+        == 403
+    )

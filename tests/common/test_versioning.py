@@ -20,7 +20,7 @@ def test_second_save_with_stale_version_is_refused(cast):
 def _form_data(client, url):
     form = client.get(url).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue

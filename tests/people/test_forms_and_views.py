@@ -52,7 +52,11 @@ def test_registering_a_mentor_saves_profile_and_writes_history(cast, client_for)
 
 
 def test_bad_input_re_renders_with_translated_errors_and_keeps_what_was_typed(cast, client_for):
-    data = mentor_data(cast, postcode="30721AB", date_of_birth=date.today().replace(year=date.today().year + 1).isoformat())
+    data = mentor_data(
+        cast,
+        postcode="30721AB",
+        date_of_birth=date.today().replace(year=date.today().year + 1).isoformat(),
+    )
     response = client_for(cast.coordinator).post(reverse("staff:mentor_create"), data)
     assert response.status_code == 200
     with translation.override("nl"):
@@ -67,7 +71,9 @@ def test_bad_input_re_renders_with_translated_errors_and_keeps_what_was_typed(ca
 
 def test_errors_are_shown_in_the_users_language(cast, client_for):
     _english(cast.coordinator)
-    response = client_for(cast.coordinator).post(reverse("staff:mentor_create"), mentor_data(cast, postcode="x"))
+    response = client_for(cast.coordinator).post(
+        reverse("staff:mentor_create"), mentor_data(cast, postcode="x")
+    )
     assert "Enter a Dutch postcode such as 3072 AB." in response.text
     assert "Please correct the errors below." in response.text
 
@@ -96,8 +102,14 @@ def test_editing_a_youth_records_changed_fields(cast, client_for):
 
 def test_registering_a_guardian_links_them_to_the_youth(cast, client_for):
     url = reverse("staff:guardian_create", args=[cast.youth_row.pk])
-    data = {"first_name": "Samira", "last_name": "Bakker", "phone": "06-12345678", "preferred_language": "nl",
-            "link-relation": "mother", "link-has_parental_authority": "on"}
+    data = {
+        "first_name": "Samira",
+        "last_name": "Bakker",
+        "phone": "06-12345678",
+        "preferred_language": "nl",
+        "link-relation": "mother",
+        "link-has_parental_authority": "on",
+    }
     response = client_for(cast.coordinator).post(url, data)
     assert response.status_code == 302
     guardian = Guardian.objects.get(first_name="Samira")
@@ -108,7 +120,12 @@ def test_registering_a_guardian_links_them_to_the_youth(cast, client_for):
 def test_a_guardian_needs_a_way_to_be_reached(cast, client_for):
     _english(cast.coordinator)
     url = reverse("staff:guardian_create", args=[cast.youth_row.pk])
-    data = {"first_name": "Samira", "last_name": "Bakker", "preferred_language": "nl", "link-relation": "mother"}
+    data = {
+        "first_name": "Samira",
+        "last_name": "Bakker",
+        "preferred_language": "nl",
+        "link-relation": "mother",
+    }
     response = client_for(cast.coordinator).post(url, data)
     assert response.status_code == 200
     assert "Enter an e-mail address or a phone number" in response.text

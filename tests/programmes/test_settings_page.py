@@ -16,7 +16,11 @@ def test_new_programme_settings_start_from_the_factsheet():
     assert s.pre_match_training_hours == Decimal("2")  # TRN-1
     assert s.monthly_training_hours == Decimal("2")  # TRN-2
     assert (s.min_duration_months, s.meeting_interval_days) == (12, 7)  # AGR-1
-    assert (s.support_intensive_per_month, s.support_regular_per_month, s.support_after_year_interval_months) == (2, 1, 3)  # SUP-1
+    assert (
+        s.support_intensive_per_month,
+        s.support_regular_per_month,
+        s.support_after_year_interval_months,
+    ) == (2, 1, 3)  # SUP-1
     assert (s.min_age_gap_years, s.preferred_age_gap_years) == (2, 10)  # MAT-3
 
 

@@ -7,7 +7,13 @@ def check_production_settings(app_configs, **kwargs):
     """`koppel check --deploy` refuses what `koppel serve` refuses."""
     errors = []
     if settings.SECRET_KEY == settings.DEV_SECRET_KEY:
-        errors.append(Error("SECRET_KEY is the development key.", hint="Set a long random SECRET_KEY.", id="koppel.E001"))
+        errors.append(
+            Error(
+                "SECRET_KEY is the development key.",
+                hint="Set a long random SECRET_KEY.",
+                id="koppel.E001",
+            )
+        )
     if settings.KOPPEL_DEMO:
         errors.append(Error("KOPPEL_DEMO is on; it switches off MFA for staff.", id="koppel.E002"))
     if not settings.FIELD_ENCRYPTION_KEY:
@@ -15,7 +21,8 @@ def check_production_settings(app_configs, **kwargs):
 
         errors.append(
             CheckWarning(
-                "FIELD_ENCRYPTION_KEY is not set; MFA secrets are encrypted with a key derived from SECRET_KEY.",
+                "FIELD_ENCRYPTION_KEY is not set; MFA secrets are encrypted with a key derived "
+                "from SECRET_KEY.",
                 hint="Set FIELD_ENCRYPTION_KEY to a Fernet key kept apart from the database.",
                 id="koppel.W001",
             )

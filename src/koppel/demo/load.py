@@ -309,9 +309,7 @@ WISHES = [
 
 # --- Small helpers --------------------------------------------------------------------------------
 
-_ASCII = str.maketrans(
-    {"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "ß": "ss", "'": "", " ": "", "-": ""}
-)
+_ASCII = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "ß": "ss", "'": "", " ": "", "-": ""})
 
 
 def _email_local(text: str) -> str:
@@ -354,9 +352,7 @@ def _availability(rng: random.Random, profile: str, k: int) -> list[str]:
         if profile == "mentor":  # evenings and weekends
             weight = {DayPart.MORNING: 0.4, DayPart.AFTERNOON: 1, DayPart.EVENING: 4}[part]
             weight = (
-                {DayPart.MORNING: 2, DayPart.AFTERNOON: 4, DayPart.EVENING: 1}[part]
-                if weekend
-                else weight
+                {DayPart.MORNING: 2, DayPart.AFTERNOON: 4, DayPart.EVENING: 1}[part] if weekend else weight
             )
         elif profile == "retired":  # any time, but not late
             weight = {DayPart.MORNING: 3, DayPart.AFTERNOON: 3, DayPart.EVENING: 1}[part]
@@ -379,8 +375,7 @@ def _availability(rng: random.Random, profile: str, k: int) -> list[str]:
 
 def _personality(rng: random.Random) -> dict[str, int]:
     return {
-        trait: rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 4, 2])[0]
-        for trait in PersonalityTrait.values
+        trait: rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 4, 4, 2])[0] for trait in PersonalityTrait.values
     }
 
 
@@ -454,9 +449,7 @@ class _Generator:
     def first_name(self, origin: Origin, gender: str, age: int) -> str:
         female = gender == Gender.FEMALE or (gender != Gender.MALE and self.rng.random() < 0.5)
         unfit = origin.older if age < 30 else (origin.newer if age >= 25 else ())
-        return self.rng.choice(
-            [n for n in (origin.female if female else origin.male) if n not in unfit]
-        )
+        return self.rng.choice([n for n in (origin.female if female else origin.male) if n not in unfit])
 
     def last_name(self, origin: Origin) -> str:
         """A last name, preferably one not used yet (a few shared last names are realistic)."""
@@ -515,9 +508,9 @@ class _Generator:
             occupation = f"scholier {school_type.value} {school_year}"
             motives_weights = [2, 4, 3]
         elif age <= 26 and rng.random() < (0.9 if age <= 21 else 0.55):
-            school_type = rng.choices(
-                [SchoolType.MBO, SchoolType.HBO, SchoolType.WO], weights=[30, 45, 25]
-            )[0]
+            school_type = rng.choices([SchoolType.MBO, SchoolType.HBO, SchoolType.WO], weights=[30, 45, 25])[
+                0
+            ]
             school_year = max(1, min(age - 17, 5 if school_type == SchoolType.WO else 4))
             occupation = rng.choice(STUDIES[school_type])
             motives_weights = [5, 4, 3]
@@ -611,12 +604,7 @@ class _Generator:
         heritage = list(rng.choice(origin.heritage))
         speaks_nl = rng.random() < origin.guardian_speaks_nl
         languages = ([*heritage, "nl"] if origin.key != "nl" else ["nl"]) if speaks_nl else heritage
-        if (
-            not speaks_nl
-            and "en" not in languages
-            and origin.key in ("pl", "ua")
-            and rng.random() < 0.6
-        ):
+        if not speaks_nl and "en" not in languages and origin.key in ("pl", "ua") and rng.random() < 0.6:
             languages.append("en")
         english_ui = not speaks_nl and "en" in languages
         return Guardian(
@@ -630,9 +618,7 @@ class _Generator:
             postcode=postcode,
         )
 
-    def youth(
-        self, programme: Programme, coordinator, family: Family, age: int, status: str
-    ) -> Draft:
+    def youth(self, programme: Programme, coordinator, family: Family, age: int, status: str) -> Draft:
         rng = self.rng
         origin = family.origin
         gender = rng.choices(
@@ -644,12 +630,7 @@ class _Generator:
         interests = self.pick_interests(INTEREST_WEIGHTS_YOUTH)
 
         cultural_match = rng.choices([Importance.NOT, Importance.NICE], weights=[82, 18])[0]
-        if (
-            origin.key in ("ma", "tr")
-            and not programme.is_team
-            and self.required_left
-            and rng.random() < 0.4
-        ):
+        if origin.key in ("ma", "tr") and not programme.is_team and self.required_left and rng.random() < 0.4:
             cultural_match = Importance.REQUIRED
             self.required_left -= 1
         background = rng.choice(origin.backgrounds) if rng.random() < 0.5 else ""
@@ -659,9 +640,7 @@ class _Generator:
         wish_gender = ""
         if rng.random() < 0.25:
             wish_gender = (
-                GenderWish.FEMALE
-                if gender == Gender.FEMALE or rng.random() < 0.3
-                else GenderWish.MALE
+                GenderWish.FEMALE if gender == Gender.FEMALE or rng.random() < 0.3 else GenderWish.MALE
             )
         languages = self.languages(origin, with_english=0.4 if age >= 13 else 0.1)
         wish_language = ""
@@ -674,9 +653,7 @@ class _Generator:
             goal_list = GOALS_COMMUNITY
             if programme.is_team:
                 goal_list = GOALS_SCHOOL + (
-                    GOALS_VMBO
-                    if school_type in (SchoolType.VMBO, SchoolType.PRACTICAL)
-                    else GOALS_HAVO_VWO
+                    GOALS_VMBO if school_type in (SchoolType.VMBO, SchoolType.PRACTICAL) else GOALS_HAVO_VWO
                 )
             goal_list = [goal for goal, min_age in goal_list if age >= min_age]
             if heritage and "nl" in languages and not programme.is_team:
@@ -691,9 +668,7 @@ class _Generator:
             elif wish_gender == GenderWish.MALE:
                 parts.append("Liever een man als mentor.")
             if wish_language:
-                parts.append(
-                    "Een mentor die mijn taal spreekt, zodat mijn ouders ook mee kunnen praten."
-                )
+                parts.append("Een mentor die mijn taal spreekt, zodat mijn ouders ook mee kunnen praten.")
             wishes = " ".join(parts)
 
         youth = Youth(
@@ -705,9 +680,7 @@ class _Generator:
             gender=gender,
             email=self.email(first, last) if age >= 16 and rng.random() < 0.7 else "",
             phone=self.phone() if age >= 12 and rng.random() < 0.7 else "",
-            preferred_language=UILanguage.EN
-            if origin.key == "ua" and rng.random() < 0.5
-            else UILanguage.NL,
+            preferred_language=UILanguage.EN if origin.key == "ua" and rng.random() < 0.5 else UILanguage.NL,
             languages=languages,
             cultural_background=background,
             postcode=family.postcode,
@@ -717,9 +690,7 @@ class _Generator:
             interests_other=rng.choice(INTERESTS_OTHER) if rng.random() < 0.25 else "",
             personality=_personality(rng),
             values_beliefs=rng.choice(VALUES_YOUTH) if rng.random() < 0.2 else "",
-            availability=_availability(
-                rng, "school" if programme.is_team else "youth", rng.randint(3, 8)
-            ),
+            availability=_availability(rng, "school" if programme.is_team else "youth", rng.randint(3, 8)),
             status=status,
             goals=goals,
             wishes=wishes,
@@ -898,9 +869,7 @@ def _load(today: date) -> None:
 
     # Youth: 36 + 24, from families; a few siblings share their parents.
     statuses = {
-        "community": [YouthStatus.INTAKE] * 6
-        + [YouthStatus.WAITING] * 18
-        + [YouthStatus.MATCHED] * 12,
+        "community": [YouthStatus.INTAKE] * 6 + [YouthStatus.WAITING] * 18 + [YouthStatus.MATCHED] * 12,
         "school": [YouthStatus.INTAKE] * 4 + [YouthStatus.WAITING] * 13 + [YouthStatus.MATCHED] * 7,
     }
     for status_list in statuses.values():
@@ -990,9 +959,7 @@ def _load(today: date) -> None:
         )
 
     # Save everything.
-    Guardian.objects.bulk_create(
-        [guardian for family in families for guardian, _, _ in family.guardians]
-    )
+    Guardian.objects.bulk_create([guardian for family in families for guardian, _, _ in family.guardians])
     all_mentors = mentors["community"] + mentors["school"]
     all_youth = youth["community"] + youth["school"]
     Mentor.objects.bulk_create([draft.obj for draft in all_mentors])
@@ -1000,9 +967,7 @@ def _load(today: date) -> None:
     for draft in all_mentors + all_youth:
         draft.obj.interests.set([gen.interests[slug] for slug in draft.interests])
     Guardianship.objects.bulk_create(
-        Guardianship(
-            youth=draft.obj, guardian=guardian, relation=relation, has_parental_authority=authority
-        )
+        Guardianship(youth=draft.obj, guardian=guardian, relation=relation, has_parental_authority=authority)
         for draft in all_youth
         for guardian, relation, authority in family_of[id(draft.obj)].guardians
     )

@@ -14,4 +14,10 @@ class MatchState(models.TextChoices):
 # States in which the mentor and youth know each other: the mentor may see the youth's page.
 KNOWN_TO_MENTOR = [MatchState.INTRODUCED, MatchState.AGREED, MatchState.ACTIVE, MatchState.CLOSING]
 # States that hold a youth: at most one such match per youth and programme.
-OPEN_STATES = [MatchState.PROPOSED, MatchState.INTRODUCED, MatchState.AGREED, MatchState.ACTIVE, MatchState.CLOSING]
+OPEN_STATES = [
+    MatchState.PROPOSED,
+    MatchState.INTRODUCED,
+    MatchState.AGREED,
+    MatchState.ACTIVE,
+    MatchState.CLOSING,
+]

@@ -38,7 +38,8 @@ def home(request):
         else Guardianship.objects.none()
     )
     return render(
-        request, "portal/home.html",
+        request,
+        "portal/home.html",
         {
             "mentor_matches": [m for m in matches if any(x.pk in r.mentor_ids for x in m.mentors.all())],
             "own_matches": [m for m in matches if m.youth_id in r.youth_ids],
@@ -54,19 +55,25 @@ def youth_detail(request, pk):
     """A youth's page as a mentor (their match's youth), a guardian (their child) or the youth sees it."""
     r = roles_of(request.user)
     youth = get_visible_or_404(
-        youth_visible_to(request.user).select_related("programme").prefetch_related("interests", "guardianships__guardian"),
+        youth_visible_to(request.user)
+        .select_related("programme")
+        .prefetch_related("interests", "guardianships__guardian"),
         pk,
     )
     if youth.pk in r.youth_ids:
         viewer_role = "self"
     elif r.guardian_id is not None and any(g.guardian_id == r.guardian_id for g in youth.guardianships.all()):
         viewer_role = "guardian"
-    elif Match.objects.filter(youth=youth, match_mentors__mentor_id__in=r.mentor_ids, state__in=KNOWN_TO_MENTOR).exists():
+    elif Match.objects.filter(
+        youth=youth, match_mentors__mentor_id__in=r.mentor_ids, state__in=KNOWN_TO_MENTOR
+    ).exists():
         viewer_role = "mentor"
     else:
         raise PermissionDenied
     log_access(youth, by=request.user, page="portal:youth_detail")
     matches = Match.objects.filter(youth=youth, state__in=OPEN_STATES).prefetch_related("mentors")
     return render(
-        request, "portal/youth_detail.html", {"youth": youth, "viewer_role": viewer_role, "matches": matches}
+        request,
+        "portal/youth_detail.html",
+        {"youth": youth, "viewer_role": viewer_role, "matches": matches},
     )

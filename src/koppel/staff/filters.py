@@ -13,8 +13,10 @@ def search_people(queryset, name, value):
     q = Q()
     for word in value.split():
         q &= (
-            Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            | Q(email__icontains=word) | Q(postcode__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(postcode__icontains=word)
         )
     return queryset.filter(q)
 
@@ -34,8 +36,18 @@ class MentorFilter(PersonFilter):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=MentorStatus.choices)
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=(("last_name", "name"), ("date_of_birth", "born"), ("status", "status"), ("created_at", "registered")),
-        field_labels={"last_name": _("Name"), "date_of_birth": _("Date of birth"), "status": _("Status"), "created_at": _("Registered")},
+        fields=(
+            ("last_name", "name"),
+            ("date_of_birth", "born"),
+            ("status", "status"),
+            ("created_at", "registered"),
+        ),
+        field_labels={
+            "last_name": _("Name"),
+            "date_of_birth": _("Date of birth"),
+            "status": _("Status"),
+            "created_at": _("Registered"),
+        },
     )
 
     class Meta:
@@ -47,8 +59,18 @@ class YouthFilter(PersonFilter):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=YouthStatus.choices)
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
-        fields=(("last_name", "name"), ("date_of_birth", "born"), ("status", "status"), ("waiting_since", "waiting")),
-        field_labels={"last_name": _("Name"), "date_of_birth": _("Date of birth"), "status": _("Status"), "waiting_since": _("Waiting since")},
+        fields=(
+            ("last_name", "name"),
+            ("date_of_birth", "born"),
+            ("status", "status"),
+            ("waiting_since", "waiting"),
+        ),
+        field_labels={
+            "last_name": _("Name"),
+            "date_of_birth": _("Date of birth"),
+            "status": _("Status"),
+            "waiting_since": _("Waiting since"),
+        },
     )
 
     class Meta:

@@ -10,8 +10,18 @@ def person_urls(kind: str, prefix: str, *, create: bool = True):
         path(f"{prefix}/", views.person_list, {"kind": kind}, name=f"{kind}_list"),
         path(f"{prefix}/<int:pk>/", views.person_detail, {"kind": kind}, name=f"{kind}_detail"),
         path(f"{prefix}/<int:pk>/edit/", views.person_edit, {"kind": kind}, name=f"{kind}_edit"),
-        path(f"{prefix}/<int:pk>/history/", views.person_history, {"kind": kind}, name=f"{kind}_history"),
-        path(f"{prefix}/<int:pk>/access-log/", views.person_access_log, {"kind": kind}, name=f"{kind}_access_log"),
+        path(
+            f"{prefix}/<int:pk>/history/",
+            views.person_history,
+            {"kind": kind},
+            name=f"{kind}_history",
+        ),
+        path(
+            f"{prefix}/<int:pk>/access-log/",
+            views.person_access_log,
+            {"kind": kind},
+            name=f"{kind}_access_log",
+        ),
     ]
     if create:
         patterns.append(path(f"{prefix}/new/", views.person_create, {"kind": kind}, name=f"{kind}_create"))

@@ -20,7 +20,13 @@ from koppel.common.domain.audit import access_log_of, history_of, log_access
 from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import OPEN_STATES
 from koppel.matches.models import Match
-from koppel.people.domain.people import create_guardian, create_mentor, create_youth, link_guardian, update_person
+from koppel.people.domain.people import (
+    create_guardian,
+    create_mentor,
+    create_youth,
+    link_guardian,
+    update_person,
+)
 from koppel.people.forms import GuardianForm, LinkGuardianForm, MentorForm, YouthForm
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.policy import (
@@ -116,7 +122,10 @@ def programme_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_programme(
-                programme, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
+                programme,
+                by=request.user,
+                values=form.domain_values(),
+                expected_version=form.get_expected_version(),
             )
         except DomainError as e:
             form.add_error(None, e.message)
@@ -133,7 +142,9 @@ def programme_settings(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             changed = update_programme_settings(
-                programme.settings, by=request.user, values=form.domain_values(),
+                programme.settings,
+                by=request.user,
+                values=form.domain_values(),
                 expected_version=form.get_expected_version(),
             )
         except DomainError as e:
@@ -151,8 +162,13 @@ def programme_settings(request, pk):
 def programme_history(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user), pk)
     return render(
-        request, "staff/history.html",
-        {"object": programme, "entries": _page(request, history_of(programme)), "back_url": programme_url(programme)},
+        request,
+        "staff/history.html",
+        {
+            "object": programme,
+            "entries": _page(request, history_of(programme)),
+            "back_url": programme_url(programme),
+        },
     )
 
 
@@ -177,12 +193,33 @@ class Kind:
 
 
 KINDS = {
-    "mentor": Kind("mentor", Mentor, mentors_visible_to, MentorForm, MentorFilter, gettext_lazy("Mentors"),
-                   ("programme", "coordinator")),
-    "youth": Kind("youth", Youth, youth_visible_to, YouthForm, YouthFilter, gettext_lazy("Youth"),
-                  ("programme", "coordinator")),
-    "guardian": Kind("guardian", Guardian, guardians_visible_to, GuardianForm, GuardianFilter,
-                     gettext_lazy("Parents and guardians"), ("organisation",)),
+    "mentor": Kind(
+        "mentor",
+        Mentor,
+        mentors_visible_to,
+        MentorForm,
+        MentorFilter,
+        gettext_lazy("Mentors"),
+        ("programme", "coordinator"),
+    ),
+    "youth": Kind(
+        "youth",
+        Youth,
+        youth_visible_to,
+        YouthForm,
+        YouthFilter,
+        gettext_lazy("Youth"),
+        ("programme", "coordinator"),
+    ),
+    "guardian": Kind(
+        "guardian",
+        Guardian,
+        guardians_visible_to,
+        GuardianForm,
+        GuardianFilter,
+        gettext_lazy("Parents and guardians"),
+        ("organisation",),
+    ),
 }
 
 
@@ -198,11 +235,14 @@ def _staff_queryset(kind: Kind, user):
 def person_list(request, kind):
     kind = KINDS[kind]
     queryset = _staff_queryset(kind, request.user).select_related(*kind.list_related)
-    filterset = kind.filterset(request.GET or None, queryset=queryset, programmes=programmes_visible_to(request.user))
+    filterset = kind.filterset(
+        request.GET or None, queryset=queryset, programmes=programmes_visible_to(request.user)
+    )
     results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     page = _page(request, results)
     return _render_list(
-        request, f"staff/{kind.name}_list.html",
+        request,
+        f"staff/{kind.name}_list.html",
         {"kind": kind, "filter": filterset, "page": page, "query": _query_without_page(request)},
     )
 
@@ -227,10 +267,9 @@ def person_detail(request, kind, pk):
     log_access(person, by=request.user, page=f"staff:{kind.name}_detail")
     context = {"kind": kind, "person": person}
     if kind.name == "guardian":
-        context["links"] = (
-            Guardianship.objects.filter(guardian=person, youth__in=youth_visible_to(request.user))
-            .select_related("youth__programme")
-        )
+        context["links"] = Guardianship.objects.filter(
+            guardian=person, youth__in=youth_visible_to(request.user)
+        ).select_related("youth__programme")
     if kind.name in ("mentor", "youth"):
         context["matches"] = (
             Match.objects.filter(**({"mentors": person} if kind.name == "mentor" else {"youth": person}))
@@ -263,7 +302,10 @@ def person_edit(request, kind, pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_person(
-                person, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
+                person,
+                by=request.user,
+                values=form.domain_values(),
+                expected_version=form.get_expected_version(),
             )
         except DomainError as e:
             form.add_error(None, e.message)
@@ -280,9 +322,13 @@ def person_history(request, kind, pk):
     from django.urls import reverse
 
     return render(
-        request, "staff/history.html",
-        {"object": person, "entries": _page(request, history_of(person)),
-         "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk})},
+        request,
+        "staff/history.html",
+        {
+            "object": person,
+            "entries": _page(request, history_of(person)),
+            "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk}),
+        },
     )
 
 
@@ -296,16 +342,22 @@ def person_access_log(request, kind, pk):
     from django.urls import reverse
 
     return render(
-        request, "staff/access_log.html",
-        {"object": person, "entries": _page(request, access_log_of(person)),
-         "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk})},
+        request,
+        "staff/access_log.html",
+        {
+            "object": person,
+            "entries": _page(request, access_log_of(person)),
+            "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk}),
+        },
     )
 
 
 @staff_required
 def guardian_create(request, youth_pk):
     """Register a parent or guardian for a youth (a guardian always comes with a child)."""
-    youth = get_visible_or_404(_staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk)
+    youth = get_visible_or_404(
+        _staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk
+    )
     form = GuardianForm(request.POST or None)
     link_form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth, prefix="link")
     link_form.fields.pop("guardian")
@@ -313,9 +365,14 @@ def guardian_create(request, youth_pk):
         from django.db import transaction
 
         with transaction.atomic():
-            guardian = create_guardian(youth.programme.organisation, by=request.user, values=form.domain_values())
+            guardian = create_guardian(
+                youth.programme.organisation, by=request.user, values=form.domain_values()
+            )
             link_guardian(
-                youth, guardian, by=request.user, relation=link_form.cleaned_data["relation"],
+                youth,
+                guardian,
+                by=request.user,
+                relation=link_form.cleaned_data["relation"],
                 has_parental_authority=link_form.cleaned_data["has_parental_authority"],
             )
         messages.success(request, _("%(name)s was registered.") % {"name": guardian.full_name})
@@ -326,12 +383,17 @@ def guardian_create(request, youth_pk):
 @staff_required
 def guardian_link(request, youth_pk):
     """Link an existing parent or guardian (for instance of a sibling) to a youth."""
-    youth = get_visible_or_404(_staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk)
+    youth = get_visible_or_404(
+        _staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk
+    )
     form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth)
     if request.method == "POST" and form.is_valid():
         try:
             link_guardian(
-                youth, form.cleaned_data["guardian"], by=request.user, relation=form.cleaned_data["relation"],
+                youth,
+                form.cleaned_data["guardian"],
+                by=request.user,
+                relation=form.cleaned_data["relation"],
                 has_parental_authority=form.cleaned_data["has_parental_authority"],
             )
         except DomainError as e:
@@ -352,8 +414,11 @@ def caseload(request):
     mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")
     youth = _staff_queryset(KINDS["youth"], user).filter(coordinator=user).select_related("programme")
     matches = (
-        Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids, youth__coordinator=user,
-                             state__in=OPEN_STATES)
+        Match.objects.filter(
+            programme_id__in=roles_of(user).staff_programme_ids,
+            youth__coordinator=user,
+            state__in=OPEN_STATES,
+        )
         .select_related("youth", "programme")
         .prefetch_related("mentors")
     )

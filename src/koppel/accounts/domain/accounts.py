@@ -6,7 +6,9 @@ from koppel.common.domain.audit import log_action
 
 
 @transaction.atomic
-def create_account(email: str, *, by, name: str = "", language: str = "", password: str | None = None) -> User:
+def create_account(
+    email: str, *, by, name: str = "", language: str = "", password: str | None = None
+) -> User:
     """Create a login for a person or staff member.
 
     Side effects: a verified e-mail address row (allauth needs one before MFA can be set up) and an

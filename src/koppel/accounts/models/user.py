@@ -32,11 +32,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(
-        _("preferred language"), max_length=8, blank=True,
+        _("preferred language"),
+        max_length=8,
+        blank=True,
         choices=[("nl", "Nederlands"), ("en", "English")],
     )
     is_staff = models.BooleanField(
-        _("may use the Django admin"), default=False,
+        _("may use the Django admin"),
+        default=False,
         help_text=_("Only administrators get this."),
     )
     is_active = models.BooleanField(_("active"), default=True)

@@ -33,8 +33,11 @@ def log_actions_bulk(objs: Iterable[models.Model], action: str, *, by, fields: I
     field_list = sorted(fields)
     return ActivityLog.objects.bulk_create(
         ActivityLog(
-            actor_id=_actor_id(by), action=action, content_type=content_type,
-            object_id=obj.pk, fields=field_list,
+            actor_id=_actor_id(by),
+            action=action,
+            content_type=content_type,
+            object_id=obj.pk,
+            fields=field_list,
         )
         for obj in objs
     )

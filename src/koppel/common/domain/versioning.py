@@ -34,8 +34,10 @@ def save_versioned(obj: models.Model, values: dict, *, expected_version: int) ->
     plain = {k: v for k, v in values.items() if not obj._meta.get_field(k).many_to_many}
     if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
         plain["updated_at"] = timezone.now()
-    updated = type(obj).objects.filter(pk=obj.pk, version=expected_version).update(
-        **plain, version=F("version") + 1
+    updated = (
+        type(obj)
+        .objects.filter(pk=obj.pk, version=expected_version)
+        .update(**plain, version=F("version") + 1)
     )
     if updated != 1:
         raise ConflictError(

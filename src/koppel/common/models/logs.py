@@ -28,8 +28,12 @@ class ActivityLog(AppendOnlyModel):
 
     timestamp = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=100)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -52,8 +56,11 @@ class AccessLog(AppendOnlyModel):
 
     timestamp = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("viewer"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()

@@ -11,11 +11,20 @@ from koppel.programmes.models import Programme
 class Match(KoppelModel):
     """A youth and their mentor (or team of 2-4 mentors: REL-3) in one programme."""
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="matches")
-    youth = models.ForeignKey(Youth, verbose_name=_("youth"), on_delete=models.PROTECT, related_name="matches")
-    mentors = models.ManyToManyField(Mentor, verbose_name=_("mentors"), through="matches.MatchMentor", related_name="matches")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="matches"
+    )
+    youth = models.ForeignKey(
+        Youth, verbose_name=_("youth"), on_delete=models.PROTECT, related_name="matches"
+    )
+    mentors = models.ManyToManyField(
+        Mentor, verbose_name=_("mentors"), through="matches.MatchMentor", related_name="matches"
+    )
     state = models.CharField(
-        pgettext_lazy("match", "state"), max_length=20, choices=MatchState.choices, default=MatchState.PROPOSED
+        pgettext_lazy("match", "state"),
+        max_length=20,
+        choices=MatchState.choices,
+        default=MatchState.PROPOSED,
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -38,7 +47,9 @@ class Match(KoppelModel):
 
 class MatchMentor(KoppelModel):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="match_mentors")
-    mentor = models.ForeignKey(Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="match_mentors")
+    mentor = models.ForeignKey(
+        Mentor, verbose_name=_("mentor"), on_delete=models.PROTECT, related_name="match_mentors"
+    )
 
     class Meta:
         verbose_name = _("match mentor")

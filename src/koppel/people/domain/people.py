@@ -73,7 +73,16 @@ def link_guardian(
     if Guardianship.objects.filter(youth=youth, guardian=guardian).exists():
         raise DomainError(_("This parent or guardian is already linked to this youth."))
     link = Guardianship.objects.create(
-        youth=youth, guardian=guardian, relation=relation, has_parental_authority=has_parental_authority
+        youth=youth,
+        guardian=guardian,
+        relation=relation,
+        has_parental_authority=has_parental_authority,
     )
-    log_action(youth, "people.youth.guardian_linked", by=by, fields=["guardians"], data={"guardian_id": guardian.pk})
+    log_action(
+        youth,
+        "people.youth.guardian_linked",
+        by=by,
+        fields=["guardians"],
+        data={"guardian_id": guardian.pk},
+    )
     return link

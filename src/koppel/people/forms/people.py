@@ -37,14 +37,22 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
     AGE_RANGE = (6, 99)
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), choices=SpokenLanguage.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Languages spoken"),
+        choices=SpokenLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     availability = forms.MultipleChoiceField(
-        label=_("Weekly availability"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Weekly availability"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(slot, availability_label(slot)) for slot in AVAILABILITY_SLOTS],
     )
     interests = forms.ModelMultipleChoiceField(
-        label=_("Interests"), queryset=Interest.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Interests"),
+        queryset=Interest.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -54,7 +62,11 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
         for trait in PersonalityTrait:
             name = f"personality_{trait.value}"
             self.fields[name] = forms.TypedChoiceField(
-                label=trait.label, choices=SCALE, coerce=int, empty_value=None, required=False,
+                label=trait.label,
+                choices=SCALE,
+                coerce=int,
+                empty_value=None,
+                required=False,
                 help_text=_("1 = not at all like me, 5 = very much like me"),
             )
             self.fields[name].initial = (self.instance.personality or {}).get(trait.value)
@@ -97,9 +109,24 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
 
 
 PROFILE_FIELDS = [
-    "first_name", "last_name", "date_of_birth", "gender", "email", "phone", "preferred_language",
-    "languages", "cultural_background", "postcode", "neighbourhood", "school_type", "school_year",
-    "interests", "interests_other", "values_beliefs", "availability", "coordinator",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "gender",
+    "email",
+    "phone",
+    "preferred_language",
+    "languages",
+    "cultural_background",
+    "postcode",
+    "neighbourhood",
+    "school_type",
+    "school_year",
+    "interests",
+    "interests_other",
+    "values_beliefs",
+    "availability",
+    "coordinator",
 ]
 
 
@@ -107,7 +134,10 @@ class MentorForm(PersonFormBase):
     AGE_RANGE = (14, 99)
 
     motives = forms.MultipleChoiceField(
-        label=_("Motives"), choices=MentorMotive.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Motives"),
+        choices=MentorMotive.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("REC-2: why this person wants to become a mentor."),
     )
 
@@ -120,27 +150,45 @@ class YouthForm(PersonFormBase):
     AGE_RANGE = (6, 25)
 
     wish_language = forms.ChoiceField(
-        label=_("Wished language of the mentor"), required=False,
+        label=_("Wished language of the mentor"),
+        required=False,
         choices=[("", _("No preference")), *SpokenLanguage.choices],
     )
 
     class Meta:
         model = Youth
         fields = [
-            "programme", *PROFILE_FIELDS, "goals", "wishes", "wish_mentor_gender", "wish_language",
-            "cultural_match", "waiting_since",
+            "programme",
+            *PROFILE_FIELDS,
+            "goals",
+            "wishes",
+            "wish_mentor_gender",
+            "wish_language",
+            "cultural_match",
+            "waiting_since",
         ]
         widgets = {"waiting_since": DATE_WIDGET}
 
 
 class GuardianForm(ErrorClassMixin, VersionedModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), choices=SpokenLanguage.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Languages spoken"),
+        choices=SpokenLanguage.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = Guardian
-        fields = ["first_name", "last_name", "email", "phone", "preferred_language", "languages", "postcode"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "preferred_language",
+            "languages",
+            "postcode",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,17 +199,23 @@ class GuardianForm(ErrorClassMixin, VersionedModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("email") and not data.get("phone"):
-            raise forms.ValidationError(_("Enter an e-mail address or a phone number, so the programme can reach this person."))
+            raise forms.ValidationError(
+                _("Enter an e-mail address or a phone number, so the programme can reach this person.")
+            )
         return data
 
 
 class LinkGuardianForm(ErrorClassMixin, forms.Form):
     guardian = forms.ModelChoiceField(label=_("Parent or guardian"), queryset=Guardian.objects.none())
     relation = forms.ChoiceField(label=_("Relation"), choices=GuardianRelation.choices)
-    has_parental_authority = forms.BooleanField(label=_("Has parental authority"), required=False, initial=True)
+    has_parental_authority = forms.BooleanField(
+        label=_("Has parental authority"), required=False, initial=True
+    )
 
     def __init__(self, *args, user, youth, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["guardian"].queryset = guardians_visible_to(user).filter(
-            organisation_id=youth.programme.organisation_id
-        ).exclude(guardianships__youth=youth)
+        self.fields["guardian"].queryset = (
+            guardians_visible_to(user)
+            .filter(organisation_id=youth.programme.organisation_id)
+            .exclude(guardianships__youth=youth)
+        )

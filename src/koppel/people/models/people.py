@@ -47,15 +47,26 @@ class Person(KoppelModel):
     """What mentors and youth share: the profile matching and monitoring need."""
 
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="%(class)s_set"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="%(class)s_set",
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="%(class)s_profile",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)s_profile",
     )
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("coordinator"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The coordinator whose caseload this person is on."),
     )
     first_name = models.CharField(_("first name"), max_length=100)
@@ -69,7 +80,9 @@ class Person(KoppelModel):
     )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     cultural_background = models.CharField(
-        _("cultural background"), max_length=150, blank=True,
+        _("cultural background"),
+        max_length=150,
+        blank=True,
         help_text=_("Self-described and optional. Used only when the family asks for it (MAT-5)."),
     )
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
@@ -79,7 +92,9 @@ class Person(KoppelModel):
     interests = models.ManyToManyField(Interest, verbose_name=_("interests"), blank=True, related_name="+")
     interests_other = models.CharField(_("other interests"), max_length=250, blank=True)
     personality = models.JSONField(
-        _("personality (self-report)"), default=dict, blank=True,
+        _("personality (self-report)"),
+        default=dict,
+        blank=True,
         help_text=_("MAT-2: a short self-report, each statement on a scale of 1 to 5."),
     )
     values_beliefs = models.TextField(_("values and beliefs"), blank=True)
@@ -104,44 +119,70 @@ class Mentor(Person):
     status = models.CharField(
         _("status"), max_length=20, choices=MentorStatus.choices, default=MentorStatus.APPLIED
     )
-    motives = models.JSONField(_("motives"), default=list, blank=True, help_text=_("REC-2: career, personal development, altruism."))
+    motives = models.JSONField(
+        _("motives"),
+        default=list,
+        blank=True,
+        help_text=_("REC-2: career, personal development, altruism."),
+    )
     occupation = models.CharField(_("occupation or study"), max_length=150, blank=True)
     capacity = models.PositiveSmallIntegerField(
-        _("number of youth at once"), default=1, help_text=_("How many youth this mentor can mentor at the same time.")
+        _("number of youth at once"),
+        default=1,
+        help_text=_("How many youth this mentor can mentor at the same time."),
     )
 
     class Meta:
         verbose_name = _("mentor")
         verbose_name_plural = _("mentors")
         ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["programme", "status"]), models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
 
 
 class Youth(Person):
-    status = models.CharField(_("status"), max_length=20, choices=YouthStatus.choices, default=YouthStatus.INTAKE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=YouthStatus.choices, default=YouthStatus.INTAKE
+    )
     goals = models.TextField(_("goals"), blank=True, help_text=_("YTH-2: what the youth wants to work on."))
     wishes = models.TextField(
-        _("wishes"), blank=True,
+        _("wishes"),
+        blank=True,
         help_text=_("YTH-3: the youth's own wishes, the starting point of matching and of the relationship."),
     )
     wish_mentor_gender = models.CharField(
-        _("wished gender of the mentor"), max_length=10, choices=GenderWish.choices, blank=True, default=""
+        _("wished gender of the mentor"),
+        max_length=10,
+        choices=GenderWish.choices,
+        blank=True,
+        default="",
     )
     wish_language = models.CharField(_("wished language of the mentor"), max_length=8, blank=True)
     cultural_match = models.CharField(
-        _("shared cultural background"), max_length=10, choices=Importance.choices, default=Importance.NOT,
+        _("shared cultural background"),
+        max_length=10,
+        choices=Importance.choices,
+        default=Importance.NOT,
         help_text=_("MAT-5: ask how important the youth and family find this, and honour it."),
     )
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
     guardians = models.ManyToManyField(
-        "people.Guardian", verbose_name=_("parents and guardians"), through="people.Guardianship", related_name="children"
+        "people.Guardian",
+        verbose_name=_("parents and guardians"),
+        through="people.Guardianship",
+        related_name="children",
     )
 
     class Meta:
         verbose_name = _("youth")
         verbose_name_plural = _("youth")
         ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["programme", "status"]), models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
 
 
 class Guardian(KoppelModel):
@@ -151,8 +192,12 @@ class Guardian(KoppelModel):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("login"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="guardian_profile",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guardian_profile",
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=150)
@@ -178,9 +223,14 @@ class Guardian(KoppelModel):
 
 
 class Guardianship(KoppelModel):
-    youth = models.ForeignKey(Youth, verbose_name=_("youth"), on_delete=models.CASCADE, related_name="guardianships")
+    youth = models.ForeignKey(
+        Youth, verbose_name=_("youth"), on_delete=models.CASCADE, related_name="guardianships"
+    )
     guardian = models.ForeignKey(
-        Guardian, verbose_name=_("parent or guardian"), on_delete=models.CASCADE, related_name="guardianships"
+        Guardian,
+        verbose_name=_("parent or guardian"),
+        on_delete=models.CASCADE,
+        related_name="guardianships",
     )
     relation = models.CharField(_("relation"), max_length=20, choices=GuardianRelation.choices)
     has_parental_authority = models.BooleanField(_("has parental authority"), default=True)

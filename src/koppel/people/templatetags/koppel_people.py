@@ -1,6 +1,12 @@
 from django import template
 
-from koppel.people.enums import AVAILABILITY_SLOTS, MentorMotive, PersonalityTrait, SpokenLanguage, availability_label
+from koppel.people.enums import (
+    AVAILABILITY_SLOTS,
+    MentorMotive,
+    PersonalityTrait,
+    SpokenLanguage,
+    availability_label,
+)
 
 register = template.Library()
 

@@ -43,8 +43,14 @@ def update_programme_settings(
     """
     changed = save_versioned(programme_settings, values, expected_version=expected_version)
     if changed:
-        rules = {name: ProgrammeSettings.RULES[name][0] for name in changed if name in ProgrammeSettings.RULES}
+        rules = {
+            name: ProgrammeSettings.RULES[name][0] for name in changed if name in ProgrammeSettings.RULES
+        }
         log_action(
-            programme_settings.programme, "programmes.settings.changed", by=by, fields=changed, data={"rules": rules}
+            programme_settings.programme,
+            "programmes.settings.changed",
+            by=by,
+            fields=changed,
+            data={"rules": rules},
         )
     return changed

@@ -2,19 +2,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm
-from koppel.programmes.enums import Location, ProgrammeForm as FormChoice
+from koppel.programmes.enums import Location
+from koppel.programmes.enums import ProgrammeForm as FormChoice
 from koppel.programmes.models import Programme, ProgrammeSettings
 
 
 class ProgrammeForm(ErrorClassMixin, VersionedModelForm):
     locations = forms.MultipleChoiceField(
-        label=_("Locations allowed"), choices=Location.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Locations allowed"),
+        choices=Location.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("REL-3: where mentor and youth may meet."),
     )
 
     class Meta:
         model = Programme
-        fields = ["name", "description", "kind", "form", "team_size_min", "team_size_max", "locations", "approach", "is_active"]
+        fields = [
+            "name",
+            "description",
+            "kind",
+            "form",
+            "team_size_min",
+            "team_size_max",
+            "locations",
+            "approach",
+            "is_active",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -34,7 +47,8 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
         low, high = data.get("min_age_gap_years"), data.get("preferred_age_gap_years")
         if low is not None and high is not None and high < low:
             self.add_error(
-                "preferred_age_gap_years", _("MAT-3: the preferred age gap cannot be smaller than the minimum.")
+                "preferred_age_gap_years",
+                _("MAT-3: the preferred age gap cannot be smaller than the minimum."),
             )
         return data
 

@@ -24,13 +24,19 @@ class Organisation(KoppelModel):
 
 class Programme(KoppelModel):
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="programmes"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="programmes",
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ProgrammeKind.choices)
     form = models.CharField(
-        _("form"), max_length=20, choices=ProgrammeForm.choices, default=ProgrammeForm.INDIVIDUAL,
+        _("form"),
+        max_length=20,
+        choices=ProgrammeForm.choices,
+        default=ProgrammeForm.INDIVIDUAL,
         help_text=_("REL-3: individual, or a team of 2 to 4 mentors around one youth."),
     )
     team_size_min = models.PositiveSmallIntegerField(
@@ -40,11 +46,16 @@ class Programme(KoppelModel):
         _("maximum team size"), default=4, validators=[MinValueValidator(2), MaxValueValidator(4)]
     )
     locations = models.JSONField(
-        _("locations allowed"), default=list, blank=True,
+        _("locations allowed"),
+        default=list,
+        blank=True,
         help_text=_("REL-3: school, community centre, mentor's workplace or free choice."),
     )
     approach = models.CharField(
-        _("approach"), max_length=20, choices=Approach.choices, default=Approach.COMBINED,
+        _("approach"),
+        max_length=20,
+        choices=Approach.choices,
+        default=Approach.COMBINED,
         help_text=_("REL-5: the most effective mix alternates fun and learning."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -55,7 +66,11 @@ class Programme(KoppelModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(team_size_min__gte=2, team_size_max__lte=4, team_size_min__lte=models.F("team_size_max")),
+                condition=models.Q(
+                    team_size_min__gte=2,
+                    team_size_max__lte=4,
+                    team_size_min__lte=models.F("team_size_max"),
+                ),
                 name="programme_team_size_2_to_4",
             )
         ]
@@ -83,67 +98,88 @@ class ProgrammeSettings(KoppelModel):
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="settings"
     )
     pre_match_training_hours = models.DecimalField(
-        _("training hours before matching"), max_digits=4, decimal_places=1, default=Decimal("2"),
+        _("training hours before matching"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("TRN-1: at least 2 hours (6 recommended) before a mentor is matched."),
     )
     monthly_training_hours = models.DecimalField(
-        _("training hours per month after matching"), max_digits=4, decimal_places=1, default=Decimal("2"),
+        _("training hours per month after matching"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("TRN-2: 2 hours of training per month after matching."),
     )
     min_duration_months = models.PositiveSmallIntegerField(
-        _("minimum duration of a match (months)"), default=12,
+        _("minimum duration of a match (months)"),
+        default=12,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("AGR-1, REL-2: a relationship of at least one year; shorter for instrumental support."),
     )
     meeting_interval_days = models.PositiveSmallIntegerField(
-        _("meet at least every ... days"), default=7,
+        _("meet at least every ... days"),
+        default=7,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text=_("AGR-1, REL-1: at least one meeting per week."),
     )
     support_intensive_months = models.PositiveSmallIntegerField(
-        _("months of intensive support"), default=3,
+        _("months of intensive support"),
+        default=3,
         validators=[MinValueValidator(0), MaxValueValidator(12)],
         help_text=_("SUP-1: 'the first months'; Koppel starts with 3."),
     )
     support_intensive_per_month = models.PositiveSmallIntegerField(
-        _("support contacts per month in the first months"), default=2,
+        _("support contacts per month in the first months"),
+        default=2,
         validators=[MinValueValidator(1), MaxValueValidator(8)],
         help_text=_("SUP-1: twice a month in the first months."),
     )
     support_regular_per_month = models.PositiveSmallIntegerField(
-        _("support contacts per month until the first year"), default=1,
+        _("support contacts per month until the first year"),
+        default=1,
         validators=[MinValueValidator(1), MaxValueValidator(8)],
         help_text=_("SUP-1: then once a month."),
     )
     support_after_year_interval_months = models.PositiveSmallIntegerField(
-        _("after the first year, one support contact every ... months"), default=3,
+        _("after the first year, one support contact every ... months"),
+        default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("SUP-1: after the first year, if it goes well, once every three months."),
     )
     support_guardians = models.BooleanField(
-        _("the same support schedule with parents or guardians"), default=True,
+        _("the same support schedule with parents or guardians"),
+        default=True,
         help_text=_("SUP-1: the same frequency with the parents or guardians."),
     )
     vog_required = models.BooleanField(
-        _("certificate of conduct (VOG) required"), default=True,
+        _("certificate of conduct (VOG) required"),
+        default=True,
         help_text=_("SCR-2: decide per programme; when required, no approval without it."),
     )
     references_required = models.PositiveSmallIntegerField(
-        _("references required"), default=2, validators=[MaxValueValidator(5)],
+        _("references required"),
+        default=2,
+        validators=[MaxValueValidator(5)],
         help_text=_("SCR-2: decide per programme; when required, no approval without them."),
     )
     min_age_gap_years = models.PositiveSmallIntegerField(
-        _("minimum age gap (years)"), default=2, validators=[MaxValueValidator(30)],
+        _("minimum age gap (years)"),
+        default=2,
+        validators=[MaxValueValidator(30)],
         help_text=_("MAT-3: at least 2 years, or the mentor at a next school level."),
     )
     preferred_age_gap_years = models.PositiveSmallIntegerField(
-        _("preferred age gap (years)"), default=10, validators=[MaxValueValidator(40)],
+        _("preferred age gap (years)"),
+        default=10,
+        validators=[MaxValueValidator(40)],
         help_text=_("MAT-3: more than 10 years' difference usually works better."),
     )
     holiday_expectations_required = models.BooleanField(
-        _("holiday expectations recorded in advance"), default=False,
+        _("holiday expectations recorded in advance"),
+        default=False,
         help_text=_("REL-4: school-based programmes record expectations about holiday months in advance."),
     )
 
@@ -182,13 +218,21 @@ class Coordinator(KoppelModel):
     """A staff member coordinating a programme (one row per programme)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="coordinator_roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="coordinator_roles",
     )
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="coordinators"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="coordinators",
     )
     caseload_limit = models.PositiveSmallIntegerField(
-        _("caseload limit (matches)"), null=True, blank=True,
+        _("caseload limit (matches)"),
+        null=True,
+        blank=True,
         help_text=_("Optional: how many matches this coordinator can support."),
     )
 
@@ -205,10 +249,16 @@ class Administrator(KoppelModel):
     """A staff member administering the whole organisation: every programme, the access log, the admin."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="administrator_roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="administrator_roles",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="administrators"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="administrators",
     )
 
     class Meta:
