@@ -49,6 +49,12 @@ def enrol_mfa(user: User) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 on every test user makes the suite take minutes; MD5 is fine for test passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     org = f.OrganisationFactory(name="Stichting Samen Verder")

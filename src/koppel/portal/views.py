@@ -42,7 +42,8 @@ def home(request):
         "portal/home.html",
         {
             "mentor_matches": [m for m in matches if any(x.pk in r.mentor_ids for x in m.mentors.all())],
-            "own_matches": [m for m in matches if m.youth_id in r.youth_ids],
+            # A youth hears of their mentor once the coordinator has introduced them.
+            "own_matches": [m for m in matches if m.youth_id in r.youth_ids and m.state in KNOWN_TO_MENTOR],
             "children": children,
             "mentor": request.user.mentor_profile if r.is_mentor else None,
             "youth": request.user.youth_profile if r.is_youth else None,

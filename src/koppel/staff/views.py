@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -226,9 +226,17 @@ KINDS = {
 def _staff_queryset(kind: Kind, user):
     """The kind's selector, narrowed to what staff pages show (never a person's own portal row)."""
     qs = kind.selector(user)
-    if kind.name != "guardian":
-        qs = qs.filter(programme_id__in=roles_of(user).staff_programme_ids)
-    return qs
+    r = roles_of(user)
+    if kind.name == "guardian":
+        return qs.filter(
+            Q(
+                id__in=Guardianship.objects.filter(youth__programme_id__in=r.staff_programme_ids).values(
+                    "guardian_id"
+                )
+            )
+            | Q(organisation_id__in=r.admin_org_ids)
+        )
+    return qs.filter(programme_id__in=r.staff_programme_ids)
 
 
 @staff_required
