@@ -140,7 +140,7 @@ class Importance(models.TextChoices):
 
     NOT = "not", _("Not important")
     NICE = "nice", _("Nice to have")
-    REQUIRED = "required", _("Required")
+    REQUIRED = "required", pgettext_lazy("importance", "Required")
 
 
 class GuardianRelation(models.TextChoices):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koppel.common.models import KoppelModel
 from koppel.people.enums import (
@@ -176,8 +177,8 @@ class Youth(Person):
     )
 
     class Meta:
-        verbose_name = _("youth")
-        verbose_name_plural = _("youth")
+        verbose_name = pgettext_lazy("one person", "youth")
+        verbose_name_plural = pgettext_lazy("several people", "youth")
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["programme", "status"]),

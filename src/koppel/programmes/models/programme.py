@@ -160,7 +160,7 @@ class ProgrammeSettings(KoppelModel):
         help_text=_("SCR-2: decide per programme; when required, no approval without it."),
     )
     references_required = models.PositiveSmallIntegerField(
-        _("references required"),
+        _("number of references required"),
         default=2,
         validators=[MaxValueValidator(5)],
         help_text=_("SCR-2: decide per programme; when required, no approval without them."),
