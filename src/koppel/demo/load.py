@@ -49,12 +49,12 @@ from koppel.programmes.models import (
 DEMO_PASSWORD = "koppel-demo-2026"
 SEED = 2026
 
-ADMIN_EMAIL = "beheerder@demo.koppel.nl"
-COORDINATOR_ZUID_EMAIL = "coordinator.zuid@demo.koppel.nl"
-COORDINATOR_SCHOOL_EMAIL = "coordinator.school@demo.koppel.nl"
-MENTOR_EMAIL = "mentor@demo.koppel.nl"
-YOUTH_EMAIL = "jongere@demo.koppel.nl"
-GUARDIAN_EMAIL = "ouder@demo.koppel.nl"
+ADMIN_EMAIL = "beheerder@demo.example.org"
+COORDINATOR_ZUID_EMAIL = "coordinator.zuid@demo.example.org"
+COORDINATOR_SCHOOL_EMAIL = "coordinator.school@demo.example.org"
+MENTOR_EMAIL = "mentor@demo.example.org"
+YOUTH_EMAIL = "jongere@demo.example.org"
+GUARDIAN_EMAIL = "ouder@demo.example.org"
 
 
 def demo_logins() -> list[tuple[str, str]]:
