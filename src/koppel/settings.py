@@ -226,18 +226,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
-# The hashed, compressed storage once `koppel collectstatic` has written its manifest; before that
-# (the demo, tests) files are served straight from the app folders.
 _MANIFEST = STATIC_ROOT / "staticfiles.json"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if _MANIFEST.exists()
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "koppel.common.storage.StaticStorage"},
 }
 # Serve straight from the app folders when nothing was collected (the demo, tests).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not _MANIFEST.exists())
