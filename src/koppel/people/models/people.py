@@ -4,9 +4,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from koppel.common.models import KoppelModel
 from koppel.people.enums import (
