@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.errors import ConflictError
+from koppel.common.models import KoppelModel
 
 
 def changed_fields(obj: models.Model, new_values: dict) -> list[str]:
@@ -17,12 +18,12 @@ def changed_fields(obj: models.Model, new_values: dict) -> list[str]:
             current = {o.pk for o in getattr(obj, name).all()} if obj.pk else set()
             if current != {o.pk for o in value}:
                 changed.append(name)
-        elif getattr(obj, field.attname if not field.is_relation else name) != value:
+        elif getattr(obj, name) != value:
             changed.append(name)
     return changed
 
 
-def save_versioned(obj: models.Model, values: dict, *, expected_version: int) -> list[str]:
+def save_versioned(obj: KoppelModel, values: dict, *, expected_version: int) -> list[str]:
     """Apply `values` to `obj` and save it if its version is still `expected_version`.
 
     Raises ConflictError when another save came first. Returns the names of the changed fields.
@@ -36,7 +37,7 @@ def save_versioned(obj: models.Model, values: dict, *, expected_version: int) ->
         plain["updated_at"] = timezone.now()
     updated = (
         type(obj)
-        .objects.filter(pk=obj.pk, version=expected_version)
+        ._base_manager.filter(pk=obj.pk, version=expected_version)
         .update(**plain, version=F("version") + 1)
     )
     if updated != 1:

@@ -15,7 +15,8 @@ def _action(obj, verb: str) -> str:
 
 
 def _split(model, values: dict) -> tuple[dict, dict]:
-    plain, many = {}, {}
+    plain: dict = {}
+    many: dict = {}
     for name, value in values.items():
         (many if model._meta.get_field(name).many_to_many else plain)[name] = value
     return plain, many
