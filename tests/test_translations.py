@@ -50,9 +50,7 @@ def _live_entries():
 
 def test_every_entry_is_translated_and_none_is_fuzzy():
     fuzzy = [_label(_key(e)) for e in _live_entries() if "fuzzy" in e.flags]
-    untranslated = [
-        _label(_key(e)) for e in _live_entries() if not e.translated() and "fuzzy" not in e.flags
-    ]
+    untranslated = [_label(_key(e)) for e in _live_entries() if not e.translated() and "fuzzy" not in e.flags]
     problems = untranslated + fuzzy
     assert not problems, (
         f"{len(untranslated)} untranslated: {', '.join(untranslated) or '-'}; "
@@ -67,8 +65,7 @@ def test_translations_keep_the_placeholders_of_their_source():
     for e in _live_entries():
         if e.msgid_plural:
             forms = [
-                (e.msgid if int(i) == 0 else e.msgid_plural, s, True)
-                for i, s in e.msgstr_plural.items()
+                (e.msgid if int(i) == 0 else e.msgid_plural, s, True) for i, s in e.msgstr_plural.items()
             ]
         else:
             forms = [(e.msgid, e.msgstr, False)]
