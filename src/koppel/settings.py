@@ -218,6 +218,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["koppel.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True

@@ -76,3 +76,14 @@ def test_language_switch_is_remembered_on_the_account(cast, client_for):
     assert response.status_code == 302
     cast.mentor.refresh_from_db()
     assert cast.mentor.language == "en"
+
+
+def test_welcome_message_is_in_the_persons_language_not_the_browsers(client, cast):
+    cast.mentor.language = "nl"
+    cast.mentor.save()
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("account_login"), {"login": "mentor@example.org", "password": f.PASSWORD}, follow=True
+    )
+    assert '<html lang="nl">' in response.text
+    assert "Successfully signed in" not in response.text

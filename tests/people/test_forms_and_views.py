@@ -45,7 +45,7 @@ def test_registering_a_mentor_saves_profile_and_writes_history(cast, client_for)
     assert response.status_code == 302
     assert response["Location"] == reverse("staff:mentor_detail", args=[mentor.pk])
     assert mentor.postcode == "3072AB"
-    assert mentor.languages == ["nl", "ar"]
+    assert mentor.languages == ["ar", "nl"]  # stored sorted, so order never counts as a change
     assert mentor.personality == {"outgoing": 4}
     assert mentor.motives == ["altruism", "personal"]
     assert history_of(mentor).get().action == "people.mentor.created"
@@ -157,3 +157,29 @@ def test_list_search_filter_sort_and_htmx_partial(cast, client_for):
     assert "Zeynep" not in client.get(url, {"status": "ready"}).text
     partial = client.get(url, {"q": "zeynep", "sort": "-name"}, HTTP_HX_REQUEST="true")
     assert "<html" not in partial.text and "Zeynep Yilmaz" in partial.text
+
+
+def test_same_languages_in_another_order_is_not_a_change(cast):
+    from koppel.people.domain.people import update_person
+
+    cast.youth_row.languages = ["nl", "ar"]
+    cast.youth_row.save()
+    update_person(cast.youth_row, by=cast.coordinator, values={"languages": ["ar", "nl"]}, expected_version=1)
+    assert not history_of(cast.youth_row).exists()
+
+
+def test_english_forms_label_availability_in_english(cast, client_for):
+    _english(cast.coordinator)
+    page = client_for(cast.coordinator).get(reverse("staff:youth_edit", args=[cast.youth_row.pk]))
+    assert "Monday morning" in page.text
+    assert "maandag" not in page.text
+
+
+def test_lists_and_forms_speak_one_language(cast, client_for):
+    dutch_form = client_for(cast.coordinator).get(reverse("staff:mentor_create")).text
+    assert "- Kies een optie -" in dutch_form
+    assert "Select an option" not in dutch_form
+    _english(cast.coordinator)
+    english_list = client_for(cast.coordinator).get(reverse("staff:mentor_list")).text
+    assert "Name (descending)" in english_list
+    assert "aflopend" not in english_list

@@ -37,3 +37,6 @@ class ErrorClassMixin:
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REQUIRED_MSG = _("This field is required.")
+
+# Django 6.1's empty choice label; its own Dutch catalogue does not have it yet, so Koppel's does.
+BLANK_CHOICE_LABEL = _("- Select an option -")

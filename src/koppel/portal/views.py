@@ -57,7 +57,7 @@ def youth_detail(request, pk):
     r = roles_of(request.user)
     youth = get_visible_or_404(
         youth_visible_to(request.user)
-        .select_related("programme")
+        .select_related("programme", "coordinator")
         .prefetch_related("interests", "guardianships__guardian"),
         pk,
     )
@@ -72,7 +72,8 @@ def youth_detail(request, pk):
     else:
         raise PermissionDenied
     log_access(youth, by=request.user, page="portal:youth_detail")
-    matches = Match.objects.filter(youth=youth, state__in=OPEN_STATES).prefetch_related("mentors")
+    # Only matches the youth knows about: a proposal stays with staff until the introduction.
+    matches = Match.objects.filter(youth=youth, state__in=KNOWN_TO_MENTOR).prefetch_related("mentors")
     return render(
         request,
         "portal/youth_detail.html",

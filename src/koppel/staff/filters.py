@@ -1,6 +1,20 @@
 import django_filters
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sort choices whose "(descending)" labels follow the language of each request."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices.append((param, label))
+            choices.append((f"-{param}", format_lazy("{} ({})", label, _("descending"))))
+        return choices
+
 
 from koppel.people.enums import MentorStatus, SchoolType, YouthStatus
 from koppel.people.models import Guardian, Mentor, Youth
@@ -23,9 +37,13 @@ def search_people(queryset, name, value):
 
 class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method=search_people)
-    programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=None, field_name="programme")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=None, field_name="programme", empty_label=_("All")
+    )
     neighbourhood = django_filters.CharFilter(label=_("Neighbourhood"), lookup_expr="icontains")
-    school_type = django_filters.ChoiceFilter(label=_("School type"), choices=SchoolType.choices)
+    school_type = django_filters.ChoiceFilter(
+        label=_("School type"), choices=SchoolType.choices, empty_label=_("All")
+    )
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,8 +51,11 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class MentorFilter(PersonFilter):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=MentorStatus.choices)
-    sort = django_filters.OrderingFilter(
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=MentorStatus.choices, empty_label=_("All")
+    )
+    sort = OrderingFilter(
+        empty_label=_("Default order"),
         label=_("Sort by"),
         fields=(
             ("last_name", "name"),
@@ -56,8 +77,9 @@ class MentorFilter(PersonFilter):
 
 
 class YouthFilter(PersonFilter):
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=YouthStatus.choices)
-    sort = django_filters.OrderingFilter(
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=YouthStatus.choices, empty_label=_("All"))
+    sort = OrderingFilter(
+        empty_label=_("Default order"),
         label=_("Sort by"),
         fields=(
             ("last_name", "name"),
@@ -84,7 +106,8 @@ def search_guardians(queryset, name, value):
 
 class GuardianFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method=search_guardians)
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
+        empty_label=_("Default order"),
         label=_("Sort by"),
         fields=(("last_name", "name"), ("created_at", "registered")),
         field_labels={"last_name": _("Name"), "created_at": _("Registered")},

@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -420,7 +420,12 @@ def caseload(request):
     """The people and matches a coordinator is responsible for."""
     user = request.user
     mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")
-    youth = _staff_queryset(KINDS["youth"], user).filter(coordinator=user).select_related("programme")
+    youth = (
+        _staff_queryset(KINDS["youth"], user)
+        .filter(coordinator=user)
+        .select_related("programme")
+        .order_by(F("waiting_since").asc(nulls_last=True), "last_name")
+    )
     matches = (
         Match.objects.filter(
             programme_id__in=roles_of(user).staff_programme_ids,

@@ -18,6 +18,10 @@ def changed_fields(obj: models.Model, new_values: dict) -> list[str]:
             current = {o.pk for o in getattr(obj, name).all()} if obj.pk else set()
             if current != {o.pk for o in value}:
                 changed.append(name)
+        elif isinstance(value, list) and isinstance(getattr(obj, name), list):
+            # Lists here are sets of codes (languages, availability): order carries no meaning.
+            if sorted(map(str, getattr(obj, name))) != sorted(map(str, value)):
+                changed.append(name)
         elif getattr(obj, name) != value:
             changed.append(name)
     return changed

@@ -21,6 +21,27 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action.rsplit(".", 1)[-1], action))
 
 
+PAGE_LABELS = {
+    "staff:mentor_detail": _("Mentor profile (staff)"),
+    "staff:youth_detail": _("Youth profile (staff)"),
+    "staff:guardian_detail": _("Parent or guardian profile (staff)"),
+    "portal:youth_detail": _("Youth page (portal)"),
+}
+
+
+@register.filter
+def page_label(page: str) -> str:
+    return str(PAGE_LABELS.get(page, page))
+
+
+@register.filter
+def postcode(value: str) -> str:
+    """3072AB -> 3072 AB, as Dutch postcodes are written."""
+    if value and len(value) == 6 and value[:4].isdigit():
+        return f"{value[:4]} {value[4:]}"
+    return value or ""
+
+
 @register.filter
 def field_labels(entry, obj) -> list[str]:
     """The verbose names of the fields an activity-log entry names."""

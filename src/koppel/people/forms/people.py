@@ -46,7 +46,7 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
         label=_("Weekly availability"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(slot, availability_label(slot)) for slot in AVAILABILITY_SLOTS],
+        choices=lambda: [(slot, availability_label(slot)) for slot in AVAILABILITY_SLOTS],
     )
     interests = forms.ModelMultipleChoiceField(
         label=_("Interests"),
@@ -62,12 +62,7 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
         for trait in PersonalityTrait:
             name = f"personality_{trait.value}"
             self.fields[name] = forms.TypedChoiceField(
-                label=trait.label,
-                choices=SCALE,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                help_text=_("1 = not at all like me, 5 = very much like me"),
+                label=trait.label, choices=SCALE, coerce=int, empty_value=None, required=False
             )
             self.fields[name].initial = (self.instance.personality or {}).get(trait.value)
             self.personality_fields.append(name)
@@ -94,6 +89,9 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("languages", "availability", "motives"):
+            if isinstance(data.get(name), list):
+                data[name] = sorted(data[name])
         data["personality"] = {
             trait.value: data[f"personality_{trait.value}"]
             for trait in PersonalityTrait

@@ -42,6 +42,14 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
         model = ProgrammeSettings
         fields = list(ProgrammeSettings.RULES)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                # "2,5" in Dutch, "2.5" in English.
+                field.localize = True
+                field.widget.is_localized = True
+
     def clean(self):
         data = super().clean()
         low, high = data.get("min_age_gap_years"), data.get("preferred_age_gap_years")
