@@ -3,6 +3,9 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from koppel.people.enums import MentorStatus, SchoolType, YouthStatus
+from koppel.people.models import Guardian, Mentor, Youth
+
 
 class OrderingFilter(django_filters.OrderingFilter):
     """Sort choices whose "(descending)" labels follow the language of each request."""
@@ -14,10 +17,6 @@ class OrderingFilter(django_filters.OrderingFilter):
             choices.append((param, label))
             choices.append((f"-{param}", format_lazy("{} ({})", label, _("descending"))))
         return choices
-
-
-from koppel.people.enums import MentorStatus, SchoolType, YouthStatus
-from koppel.people.models import Guardian, Mentor, Youth
 
 
 def search_people(queryset, name, value):
