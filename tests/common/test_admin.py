@@ -38,3 +38,25 @@ def test_coordinators_have_no_django_admin(cast, client_for):
         302,
         403,
     )
+
+
+def test_a_programme_made_in_the_admin_gets_the_factsheet_settings__REL_4(cast, client_for):
+    from koppel.programmes.models import Programme
+
+    data = {
+        "organisation": cast.programme.organisation_id,
+        "name": "Nieuwe school",
+        "description": "",
+        "kind": "school",
+        "form": "individual",
+        "team_size_min": "2",
+        "team_size_max": "4",
+        "locations": '["school"]',
+        "approach": "combined",
+        "is_active": "on",
+    }
+    response = client_for(cast.admin).post(reverse("admin:programmes_programme_add"), data)
+    assert response.status_code == 302
+    programme = Programme.objects.get(name="Nieuwe school")
+    assert programme.settings.min_age_gap_years == 2
+    assert programme.settings.holiday_expectations_required is True

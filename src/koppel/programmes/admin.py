@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from koppel.common.admin import AuditedModelAdmin
+from koppel.programmes.domain.programmes import ensure_programme_settings
 from koppel.programmes.models import (
     Administrator,
     Coordinator,
@@ -8,11 +9,6 @@ from koppel.programmes.models import (
     Programme,
     ProgrammeSettings,
 )
-
-
-class SettingsInline(admin.StackedInline):
-    model = ProgrammeSettings
-    can_delete = False
 
 
 @admin.register(Organisation)
@@ -26,6 +22,12 @@ class ProgrammeAdmin(AuditedModelAdmin):
     list_display = ["name", "organisation", "kind", "form", "is_active"]
     list_filter = ["kind", "form", "is_active"]
     list_select_related = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Settings come from the factsheet; coordinators change them on the settings page.
+            ensure_programme_settings(obj)
 
 
 @admin.register(ProgrammeSettings)

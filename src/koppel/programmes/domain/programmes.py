@@ -16,12 +16,18 @@ def create_programme(organisation: Organisation, *, by, values: dict) -> Program
     programmes) and an activity-log entry.
     """
     programme = Programme.objects.create(organisation=organisation, **values)
-    ProgrammeSettings.objects.create(
-        programme=programme,
-        holiday_expectations_required=programme.kind == ProgrammeKind.SCHOOL,  # REL-4
-    )
+    ensure_programme_settings(programme)
     log_action(programme, "programmes.programme.created", by=by, fields=values.keys())
     return programme
+
+
+def ensure_programme_settings(programme: Programme) -> ProgrammeSettings:
+    """The programme's settings, created with the factsheet's defaults when it has none yet."""
+    programme_settings, _ = ProgrammeSettings.objects.get_or_create(
+        programme=programme,
+        defaults={"holiday_expectations_required": programme.kind == ProgrammeKind.SCHOOL},  # REL-4
+    )
+    return programme_settings
 
 
 @transaction.atomic
