@@ -7,12 +7,15 @@ Every view follows one recipe (STYLE principle 2): fetch through a permission-ch
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,8 +63,6 @@ def _page(request, queryset):
 
 
 def request_page_size(request) -> int:
-    from django.conf import settings
-
     return settings.PAGE_SIZE
 
 
@@ -84,6 +85,18 @@ def _count(model, field="programme"):
         ),
         0,
     )
+
+
+def _save(request, form, update, obj) -> list[str] | None:
+    """Call a versioned update function with the form's values; on a refusal (a conflicting edit,
+    a broken rule) put its message on the form and return None, so the page re-renders as typed."""
+    try:
+        return update(
+            obj, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
+        )
+    except DomainError as e:
+        form.add_error(None, e.message)
+        return None
 
 
 # --- Programmes -----------------------------------------------------------------------------------
@@ -119,19 +132,13 @@ def programme_detail(request, pk):
 def programme_edit(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user), pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_programme(
-                programme,
-                by=request.user,
-                values=form.domain_values(),
-                expected_version=form.get_expected_version(),
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The programme was saved."))
-            return redirect("staff:programme_detail", pk=programme.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(request, form, update_programme, programme) is not None
+    ):
+        messages.success(request, _("The programme was saved."))
+        return redirect("staff:programme_detail", pk=programme.pk)
     return render(request, "staff/programme_form.html", {"programme": programme, "form": form})
 
 
@@ -140,16 +147,8 @@ def programme_settings(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user).select_related("settings"), pk)
     form = ProgrammeSettingsForm(request.POST or None, instance=programme.settings)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = update_programme_settings(
-                programme.settings,
-                by=request.user,
-                values=form.domain_values(),
-                expected_version=form.get_expected_version(),
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        changed = _save(request, form, update_programme_settings, programme.settings)
+        if changed is not None:
             if changed:
                 messages.success(request, _("The programme settings were saved."))
             else:
@@ -173,8 +172,6 @@ def programme_history(request, pk):
 
 
 def programme_url(programme):
-    from django.urls import reverse
-
     return reverse("staff:programme_detail", kwargs={"pk": programme.pk})
 
 
@@ -307,19 +304,13 @@ def person_edit(request, kind, pk):
     if "programme" in form.fields:
         # A person moves between programmes through intake, not through the profile form.
         form.fields["programme"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_person(
-                person,
-                by=request.user,
-                values=form.domain_values(),
-                expected_version=form.get_expected_version(),
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect(f"staff:{kind.name}_detail", pk=person.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(request, form, update_person, person) is not None
+    ):
+        messages.success(request, _("The changes were saved."))
+        return redirect(f"staff:{kind.name}_detail", pk=person.pk)
     return render(request, "staff/person_form.html", {"kind": kind, "form": form, "person": person})
 
 
@@ -327,8 +318,6 @@ def person_edit(request, kind, pk):
 def person_history(request, kind, pk):
     kind = KINDS[kind]
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
-    from django.urls import reverse
-
     return render(
         request,
         "staff/history.html",
@@ -347,8 +336,6 @@ def person_access_log(request, kind, pk):
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
     if not request.user.has_perm("people.view_access_log", person):
         raise PermissionDenied
-    from django.urls import reverse
-
     return render(
         request,
         "staff/access_log.html",
@@ -370,8 +357,6 @@ def guardian_create(request, youth_pk):
     link_form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth, prefix="link")
     link_form.fields.pop("guardian")
     if request.method == "POST" and form.is_valid() and link_form.is_valid():
-        from django.db import transaction
-
         with transaction.atomic():
             guardian = create_guardian(
                 youth.programme.organisation, by=request.user, values=form.domain_values()

@@ -22,26 +22,25 @@ def _split(model, values: dict) -> tuple[dict, dict]:
     return plain, many
 
 
+def _create_person(model, programme: Programme, *, by, values: dict):
+    plain, many = _split(model, values)
+    person = model.objects.create(programme=programme, **plain)
+    for name, value in many.items():
+        getattr(person, name).set(value)
+    log_action(person, _action(person, "created"), by=by, fields=values.keys())
+    return person
+
+
 @transaction.atomic
 def create_mentor(programme: Programme, *, by, values: dict) -> Mentor:
     """Register a mentor in a programme. Side effect: an activity-log entry."""
-    plain, many = _split(Mentor, values)
-    mentor = Mentor.objects.create(programme=programme, **plain)
-    for name, value in many.items():
-        getattr(mentor, name).set(value)
-    log_action(mentor, _action(mentor, "created"), by=by, fields=values.keys())
-    return mentor
+    return _create_person(Mentor, programme, by=by, values=values)
 
 
 @transaction.atomic
 def create_youth(programme: Programme, *, by, values: dict) -> Youth:
     """Register a youth in a programme. Side effect: an activity-log entry."""
-    plain, many = _split(Youth, values)
-    youth = Youth.objects.create(programme=programme, **plain)
-    for name, value in many.items():
-        getattr(youth, name).set(value)
-    log_action(youth, _action(youth, "created"), by=by, fields=values.keys())
-    return youth
+    return _create_person(Youth, programme, by=by, values=values)
 
 
 @transaction.atomic
