@@ -140,6 +140,7 @@ class Importance(models.TextChoices):
 
     NOT = "not", _("Not important")
     NICE = "nice", _("Nice to have")
+    IMPORTANT = "important", pgettext_lazy("importance", "Important")
     REQUIRED = "required", pgettext_lazy("importance", "Required")
 
 
@@ -149,3 +150,103 @@ class GuardianRelation(models.TextChoices):
     CARER = "carer", _("Carer or foster parent")
     GUARDIAN = "guardian", _("Legal guardian")
     OTHER = "other", pgettext_lazy("relation", "Other")
+
+
+# --- Recruitment (REC-1..3) -------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    """REC-2: where a campaign reaches people."""
+
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    SCHOOL = "school", pgettext_lazy("channel", "School or college")
+    EMPLOYER = "employer", _("Employer")
+    RELIGIOUS = "religious", _("Religious organisation")
+    COMMUNITY = "community", _("Community organisation")
+    VOLUNTEER_CENTRE = "volunteer_centre", _("Volunteer centre")
+    WORD_OF_MOUTH = "word_of_mouth", _("Word of mouth")
+    WEBSITE = "website", _("Website")
+    OTHER = "other", pgettext_lazy("channel", "Other")
+
+
+class MentorRoute(models.TextChoices):
+    """REC-1: a mentor from the youth's own network, or a volunteer recruited for the programme."""
+
+    CAMPAIGN = "campaign", _("Recruited volunteer")
+    NATURAL = "natural", _("Natural mentor (from the youth's own network)")
+
+
+class YouthReferral(models.TextChoices):
+    GUARDIAN = "guardian", _("Registered by a parent or guardian")
+    SCHOOL = "school", _("Referred by a school")
+    YOUTH_WORK = "youth_work", _("Referred by a youth worker")
+    OTHER_PROFESSIONAL = "professional", _("Referred by another professional")
+    SELF = "self", _("Signed up themselves")
+
+
+# --- Screening (SCR-1..4) ---------------------------------------------------------------------------
+
+
+class InterviewKind(models.TextChoices):
+    """SCR-1: at least one personal interview, preferably a home visit."""
+
+    HOME_VISIT = "home_visit", _("Home visit (preferred)")
+    OFFICE = "office", _("At the office")
+    ONLINE = "online", _("Online")
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    DOUBT = "doubt", _("Doubts: discuss in the team")
+    REJECT = "reject", pgettext_lazy("recommendation", "Reject")
+
+
+class MentorQuality(models.TextChoices):
+    """SCR-4: the qualities of an effective mentor, each rated 1-5 at the interview."""
+
+    MOTIVATED = "motivated", _("Motivated and enthusiastic")
+    EMPATHIC = "empathic", _("Empathic but not over-involved")
+    TIME = "time", _("Willing to invest enough time")
+    LISTENER = "listener", _("A good and active listener")
+    CREATIVE = "creative", _("Creative")
+    RELIABLE = "reliable", _("Reliable")
+    TRUST = "trust", _("Able to build trust")
+    OPEN = "open", _("Open to the youth")
+    RESPECTFUL = "respectful", _("Respectful")
+    NON_JUDGEMENTAL = "non_judgemental", _("Non-judgemental")
+    ENTERPRISING = "enterprising", _("Enterprising")
+    FUN = "fun", _("Values having fun")
+    ROLE_MODEL = "role_model", _("Models and encourages skills and positive behaviour")
+    SOLUTIONS = "solutions", _("Sees solutions and offers problem-solving strategies")
+    DISCOURAGES_NEGATIVE = "discourages_negative", _("Discourages negative behaviour")
+    EXPERIENCE = "experience", _("Experience in a helping profession or life experience")
+
+
+class ReferenceOutcome(models.TextChoices):
+    PENDING = "pending", _("Not yet contacted")
+    POSITIVE = "positive", _("Positive")
+    DOUBTS = "doubts", _("Doubts")
+    NEGATIVE = "negative", _("Negative")
+
+
+class VogOutcome(models.TextChoices):
+    """SCR-2, SCR-3: a refused VOG disqualifies for good."""
+
+    REQUESTED = "requested", _("Requested")
+    ISSUED = "issued", _("Issued")
+    REFUSED = "refused", _("Refused")
+
+
+class DisclosureDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    NO_CONCERN = "no_concern", _("No concern")
+    ACCEPTED_WITH_CONDITIONS = "conditions", _("Accepted with conditions")
+    REJECTED = "rejected", pgettext_lazy("disclosure decision", "Rejected")
+    DISQUALIFIED = "disqualified", _("Disqualified (SCR-3)")
+
+
+class DisqualificationReason(models.TextChoices):
+    """SCR-3: automatic and final."""
+
+    VOG_REFUSED = "vog_refused", _("The certificate of conduct (VOG) was refused")
+    CHILD_OFFENCE = "child_offence", _("A disclosed offence involving children")

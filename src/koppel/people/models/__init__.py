@@ -1,3 +1,25 @@
+from koppel.people.models.intake import Intake
 from koppel.people.models.people import Guardian, Guardianship, Interest, Mentor, Youth
+from koppel.people.models.recruitment import Campaign
+from koppel.people.models.screening import (
+    ConductCertificate,
+    Interview,
+    PipelineEvent,
+    Reference,
+    SelfDisclosure,
+)
 
-__all__ = ["Guardian", "Guardianship", "Interest", "Mentor", "Youth"]
+__all__ = [
+    "Campaign",
+    "ConductCertificate",
+    "Guardian",
+    "Guardianship",
+    "Intake",
+    "Interest",
+    "Interview",
+    "Mentor",
+    "PipelineEvent",
+    "Reference",
+    "SelfDisclosure",
+    "Youth",
+]

@@ -9,13 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from koppel.common.models import KoppelModel
 from koppel.people.enums import (
+    Channel,
+    DisqualificationReason,
     Gender,
     GenderWish,
     GuardianRelation,
     Importance,
+    MentorRoute,
     MentorStatus,
     SchoolType,
     UILanguage,
+    YouthReferral,
     YouthStatus,
 )
 from koppel.programmes.models import Organisation, Programme
@@ -126,6 +130,41 @@ class Mentor(Person):
         help_text=_("REC-2: career, personal development, altruism."),
     )
     occupation = models.CharField(_("occupation or study"), max_length=150, blank=True)
+    campaign = models.ForeignKey(
+        "people.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicants",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, blank=True, help_text="REC-2"
+    )
+    route = models.CharField(
+        _("route"),
+        max_length=10,
+        choices=MentorRoute.choices,
+        default=MentorRoute.CAMPAIGN,
+        help_text="REC-1",
+    )
+    proposed_for = models.ForeignKey(
+        "people.Youth",
+        verbose_name=_("proposed as natural mentor for"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_mentors",
+        help_text=_("REC-1: the youth whose own network this mentor comes from."),
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    disqualification_reason = models.CharField(
+        _("reason for disqualification"),
+        max_length=20,
+        choices=DisqualificationReason.choices,
+        blank=True,
+        help_text=_("SCR-3: disqualification is final for matching."),
+    )
     capacity = models.PositiveSmallIntegerField(
         _("number of youth at once"),
         default=1,
@@ -168,6 +207,11 @@ class Youth(Person):
         help_text=_("MAT-5: ask how important the youth and family find this, and honour it."),
     )
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+    referral = models.CharField(
+        _("registered through"), max_length=20, choices=YouthReferral.choices, default=YouthReferral.GUARDIAN
+    )
+    referrer_name = models.CharField(_("referrer's name"), max_length=150, blank=True)
+    referrer_organisation = models.CharField(_("referrer's organisation"), max_length=150, blank=True)
     guardians = models.ManyToManyField(
         "people.Guardian",
         verbose_name=_("parents and guardians"),
