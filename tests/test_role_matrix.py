@@ -5,89 +5,29 @@ programme's coordinator must get 404) and says what each of the eight users gets
 without a row here fails `test_every_named_page_has_a_matrix_row`.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+import pkgutil
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = (
-    "anonymous",
-    "admin",
-    "coordinator",
-    "other_coordinator",
-    "mentor",
-    "other_mentor",
-    "youth",
-    "guardian",
+import tests.matrix_rows
+from tests.matrix import (
+    FOREIGN_NAMESPACES,
+    FOREIGN_PREFIXES,
+    LOGIN,
+    NO_PORTAL_ROLE,
+    ROLES,
+    STAFF_OBJECT,
+    STAFF_PAGE,
+    Expected,
+    Redirect,
+    Row,
+    expect,
+    person_rows,
+    url,
 )
-
-# URL names that belong to allauth or the Django admin: not Koppel's pages (the admin has one row below).
-FOREIGN_PREFIXES = ("account_", "mfa_")
-FOREIGN_NAMESPACES = ("admin",)
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 whose Location path is the URL of `to` (the query string, like ?next=..., may follow)."""
-
-    to: str
-
-
-LOGIN = Redirect("account_login")
-Expected = int | Redirect
-
-
-@dataclass(frozen=True)
-class Row:
-    url: Callable[[object], str]
-    expected: dict[str, Expected]
-    method: str = "get"
-    # A redirect to this URL name is followed once before the answer is checked.
-    hop_through: str | None = None
-
-
-def expect(**codes: Expected) -> dict[str, Expected]:
-    assert set(codes) == set(ROLES), f"a matrix row must name all eight users, not {sorted(codes)}"
-    return codes
-
-
-NOT_STAFF = {"mentor": 403, "other_mentor": 403, "youth": 403, "guardian": 403}
-
-# A staff page without an object: any administrator or coordinator may open it.
-STAFF_PAGE = expect(anonymous=LOGIN, admin=200, coordinator=200, other_coordinator=200, **NOT_STAFF)
-# A staff page about an object of `programme`: the other programme's coordinator may not know it exists.
-STAFF_OBJECT = expect(anonymous=LOGIN, admin=200, coordinator=200, other_coordinator=404, **NOT_STAFF)
-# Who looked at a person's pages: administrators only.
-ACCESS_LOG = expect(anonymous=LOGIN, admin=200, coordinator=403, other_coordinator=404, **NOT_STAFF)
-# Portal pages are for mentors, youth and guardians; staff have no portal role in the cast.
-NO_PORTAL_ROLE = {"admin": 403, "coordinator": 403, "other_coordinator": 403}
-
-
-def url(name: str, obj: str | None = None) -> Callable[[object], str]:
-    """A URL builder: `name` reversed with the pk of the cast's attribute `obj` (if any)."""
-
-    def build(cast) -> str:
-        if obj is None:
-            return reverse(name)
-        return reverse(name, args=[getattr(cast, obj).pk])
-
-    return build
-
-
-def person_rows(kind: str, obj: str, *, create: bool = True) -> dict[str, Row]:
-    rows = {
-        f"staff:{kind}_list": Row(url(f"staff:{kind}_list"), STAFF_PAGE),
-        f"staff:{kind}_detail": Row(url(f"staff:{kind}_detail", obj), STAFF_OBJECT),
-        f"staff:{kind}_edit": Row(url(f"staff:{kind}_edit", obj), STAFF_OBJECT),
-        f"staff:{kind}_history": Row(url(f"staff:{kind}_history", obj), STAFF_OBJECT),
-        f"staff:{kind}_access_log": Row(url(f"staff:{kind}_access_log", obj), ACCESS_LOG),
-    }
-    if create:
-        rows[f"staff:{kind}_create"] = Row(url(f"staff:{kind}_create"), STAFF_PAGE)
-    return rows
-
 
 MATRIX: dict[str, Row] = {
     # "/" sends everyone who is logged in to their role's home page.
@@ -144,6 +84,19 @@ MATRIX: dict[str, Row] = {
         expect(anonymous=LOGIN, **NO_PORTAL_ROLE, mentor=200, other_mentor=404, youth=200, guardian=200),
     ),
 }
+
+
+def _area_rows() -> dict[str, Row]:
+    rows: dict[str, Row] = {}
+    for module in pkgutil.iter_modules(tests.matrix_rows.__path__):
+        area = importlib.import_module(f"tests.matrix_rows.{module.name}")
+        duplicated = set(rows) & set(area.ROWS)
+        assert not duplicated, f"rows defined twice: {duplicated}"
+        rows.update(area.ROWS)
+    return rows
+
+
+MATRIX.update(_area_rows())
 
 
 def koppel_url_names(patterns=None, namespace: str = "") -> set[str]:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("koppel.staff.urls")),
     path("me/", include("koppel.portal.urls")),
+    path("join/", include("koppel.portal.urls_public")),
 ]

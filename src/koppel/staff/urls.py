@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from koppel.staff import views
 
@@ -40,4 +40,11 @@ urlpatterns = [
     *person_urls("guardian", "guardians", create=False),
     path("youth/<int:youth_pk>/guardians/new/", views.guardian_create, name="guardian_create"),
     path("youth/<int:youth_pk>/guardians/link/", views.guardian_link, name="guardian_link"),
+    # One URL module per area, so each grows without touching the others.
+    path("", include("koppel.staff.urls_recruitment")),
+    path("", include("koppel.staff.urls_screening")),
+    path("", include("koppel.staff.urls_training")),
+    path("", include("koppel.staff.urls_intake")),
+    path("", include("koppel.staff.urls_worklist")),
+    path("", include("koppel.staff.urls_imports")),
 ]

@@ -1,0 +1,5 @@
+"""Staff pages for intake; included from koppel/staff/urls.py under the staff: namespace."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Role-matrix rows per area: each module defines ROWS: dict[str, tests.matrix.Row]."""
