@@ -179,7 +179,7 @@ def test_every_page_sends_anonymous_to_login(cast, client_for):
         assert response.status_code == 302, url_name
         assert response["Location"].startswith(reverse("account_login")), (url_name, response["Location"])
     public = {name for name, row in MATRIX.items() if row.expected["anonymous"] != LOGIN}
-    assert public == {"set_language"}
+    assert public == {"set_language", "public:apply", "public:apply_thanks"}
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "koppel.programmes",
     "koppel.people",
     "koppel.matches",
+    "koppel.training",
     "koppel.staff",
     "koppel.portal",
 ]

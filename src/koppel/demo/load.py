@@ -4,6 +4,9 @@
 random generator, so every run creates the same people; only dates follow today's date (ages,
 waiting times and match start dates stay realistic whenever the demo is loaded).
 
+After the people and matches, `koppel.demo.stages` adds what every stage implies: campaigns, screening
+records, training sessions and hours, peer-supervision groups and youth intakes.
+
 People's own e-mail addresses are all @example.org. The six demo logins share `DEMO_PASSWORD`.
 """
 # Turkish names have a dotless i:
@@ -19,6 +22,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from koppel.accounts.domain.accounts import create_account
+from koppel.demo.stages import Stages
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.enums import (
@@ -830,7 +834,9 @@ def _load(today: date) -> None:
         approach=Approach.INSTRUMENTAL,
     )
     ProgrammeSettings.objects.create(programme=community)
-    ProgrammeSettings.objects.create(programme=school, holiday_expectations_required=True)
+    ProgrammeSettings.objects.create(
+        programme=school, holiday_expectations_required=True, references_required=1
+    )
 
     admin = create_account(
         ADMIN_EMAIL, by=None, name="Marco van der Velden", language="nl", password=DEMO_PASSWORD
@@ -987,3 +993,17 @@ def _load(today: date) -> None:
         for match, plan in zip(matches, planned, strict=True)
         for mentor in plan.mentors
     )
+
+    # Every stage of the pipeline: campaigns, screening, training, intakes.
+    match_start: dict[int, date] = {}
+    for match, plan in zip(matches, planned, strict=True):
+        if match.started_on is not None:
+            for person in (plan.youth, *plan.mentors):
+                match_start[id(person.obj)] = match.started_on
+    Stages(
+        gen,
+        today=today,
+        programmes={"community": community, "school": school},
+        coordinators={"community": coordinator_zuid, "school": coordinator_school},
+        match_start=match_start,
+    ).run(mentors, youth, family_of)

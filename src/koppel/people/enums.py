@@ -176,6 +176,18 @@ class MentorRoute(models.TextChoices):
     NATURAL = "natural", _("Natural mentor (from the youth's own network)")
 
 
+class NaturalMentorRelation(models.TextChoices):
+    """How a proposed natural mentor knows the youth (REC-1)."""
+
+    FAMILY = "family", _("Family")
+    FAMILY_FRIEND = "family_friend", _("Friend of the family")
+    NEIGHBOUR = "neighbour", _("Neighbour")
+    SCHOOL = "school", _("Someone from school")
+    CLUB = "club", _("Someone from a club or association")
+    FAITH = "faith", _("Someone from a religious community")
+    OTHER = "other", _("Someone else the youth knows")
+
+
 class YouthReferral(models.TextChoices):
     GUARDIAN = "guardian", _("Registered by a parent or guardian")
     SCHOOL = "school", _("Referred by a school")

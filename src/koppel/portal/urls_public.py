@@ -1,6 +1,11 @@
 """Public pages without login (application forms); included from koppel/urls.py under public:."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from koppel.portal import views_public as views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:token>/", views.apply, name="apply"),
+    path("<str:token>/thanks/", views.apply_thanks, name="apply_thanks"),
+]

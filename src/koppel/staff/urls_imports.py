@@ -1,5 +1,10 @@
 """Staff pages for imports; included from koppel/staff/urls.py under the staff: namespace."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from koppel.staff import views_imports
+
+urlpatterns = [
+    path("people/import/", views_imports.import_people_page, name="import_people"),
+    path("people/export/", views_imports.export_people_page, name="export_people"),
+]

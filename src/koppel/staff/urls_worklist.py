@@ -1,5 +1,9 @@
 """Staff pages for worklist; included from koppel/staff/urls.py under the staff: namespace."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from koppel.staff import views_worklist
+
+urlpatterns: list = [
+    path("worklist/", views_worklist.worklist, name="worklist"),
+]

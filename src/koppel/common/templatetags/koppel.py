@@ -10,6 +10,11 @@ ACTION_LABELS = {
     "created": _("Created"),
     "changed": _("Changed"),
     "guardian_linked": _("Parent or guardian linked"),
+    "status_changed": _("Status changed"),
+    "reviewed": _("Decision recorded"),
+    "imported": _("Imported"),
+    "exported": _("People exported"),
+    "proposed": _("Proposed as natural mentor"),
 }
 SETTINGS_ACTION = "programmes.settings.changed"
 
@@ -26,6 +31,17 @@ PAGE_LABELS = {
     "staff:youth_detail": _("Youth profile (staff)"),
     "staff:guardian_detail": _("Parent or guardian profile (staff)"),
     "portal:youth_detail": _("Youth page (portal)"),
+    "staff:youth_intake": _("Intake (staff)"),
+    "staff:mentor_screening": _("Screening (staff)"),
+    "staff:mentor_transition": _("Screening (staff)"),
+    "staff:interview_create": _("Screening: interview (staff)"),
+    "staff:interview_edit": _("Screening: interview (staff)"),
+    "staff:reference_create": _("Screening: reference (staff)"),
+    "staff:reference_edit": _("Screening: reference (staff)"),
+    "staff:vog_create": _("Screening: VOG (staff)"),
+    "staff:vog_edit": _("Screening: VOG (staff)"),
+    "staff:disclosure_create": _("Screening: self-disclosure (staff)"),
+    "staff:disclosure_review": _("Screening: self-disclosure (staff)"),
 }
 
 

@@ -17,6 +17,7 @@ from koppel.people.enums import (
     Importance,
     MentorRoute,
     MentorStatus,
+    NaturalMentorRelation,
     SchoolType,
     UILanguage,
     YouthReferral,
@@ -156,6 +157,18 @@ class Mentor(Person):
         on_delete=models.SET_NULL,
         related_name="proposed_mentors",
         help_text=_("REC-1: the youth whose own network this mentor comes from."),
+    )
+    proposed_relation = models.CharField(
+        _("relation to the youth"),
+        max_length=20,
+        choices=NaturalMentorRelation.choices,
+        blank=True,
+        help_text="REC-1",
+    )
+    motivation = models.TextField(
+        _("motivation"),
+        blank=True,
+        help_text=_("The applicant's own words on why they want to become a mentor."),
     )
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     disqualification_reason = models.CharField(

@@ -1,0 +1,148 @@
+"""The coordinator's worklist: what needs their action, most urgent first, across their programmes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.functional import Promise
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from koppel.people.domain.queries import intake as q
+from koppel.people.domain.queries import screening
+from koppel.policy import roles_of
+from koppel.staff.views import staff_required
+
+ITEMS_PER_SECTION = 10
+
+
+@dataclass(frozen=True)
+class Item:
+    name: str
+    url: str
+    programme: str
+    note: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rule: str
+    count: int = 0
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One worklist section: its rows (a queryset for the user), the person of a row, the page to
+    link to and a short note."""
+
+    key: str
+    title: Promise
+    rule: str
+    rows: Callable[[Any], QuerySet]
+    note: Callable[[Any], str]
+    url_name: str = "staff:mentor_screening"
+    person: Callable[[Any], Any] = lambda row: row
+    related: tuple[str, ...] = ("programme",)
+
+
+def _day(value) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else "-"
+
+
+def _applied(mentor) -> str:
+    # Mentors registered by staff (not through the public form) have no application time.
+    return _("applied on %(day)s") % {"day": _day(localtime(mentor.applied_at or mentor.created_at).date())}
+
+
+def _programme_ids(user):
+    return roles_of(user).staff_programme_ids
+
+
+def _waiting_days(youth) -> str:
+    days = (date.today() - youth.waiting_since).days if youth.waiting_since else "-"
+    return _("waiting %(days)s days") % {"days": days}
+
+
+SECTIONS = [
+    # Safeguarding first (SCR-3), then what keeps screening moving, then the pool and the youth.
+    Spec(
+        "disclosures",
+        gettext_lazy("Disclosures to review"),
+        "SCR-3",
+        lambda user: screening.disclosures_to_review(_programme_ids(user)),
+        lambda d: _("submitted on %(day)s") % {"day": _day(d.submitted_on)},
+        person=lambda d: d.mentor,
+        related=("mentor__programme",),
+    ),
+    Spec(
+        "vog_renewals",
+        gettext_lazy("VOG renewals due"),
+        "SCR-2",
+        lambda user: screening.vog_renewals_due(_programme_ids(user), within_days=q.VOG_RENEWAL_NOTICE_DAYS),
+        lambda vog: _("valid until %(day)s") % {"day": _day(vog.valid_until)},
+        person=lambda vog: vog.mentor,
+        related=("mentor__programme",),
+    ),
+    Spec("vogs", gettext_lazy("VOGs outstanding"), "SCR-2", q.vogs_outstanding, _applied),
+    Spec(
+        "references",
+        gettext_lazy("References outstanding"),
+        "SCR-2",
+        q.references_outstanding,
+        lambda m: (
+            _("%(answered)s of %(required)s references answered")
+            % {"answered": m.references_answered, "required": m.programme.settings.references_required}
+        ),
+        related=("programme__settings",),
+    ),
+    Spec("interviews", gettext_lazy("Interviews to plan"), "SCR-1", q.interviews_to_plan, _applied),
+    Spec("applications", gettext_lazy("New applications"), "", q.new_applications, _applied),
+    Spec(
+        "training",
+        gettext_lazy("Mentors short of training hours"),
+        "TRN-1",
+        q.mentors_short_of_training,
+        lambda m: _("%(hours)s hours missing") % {"hours": number_format(m.hours_missing)},
+        url_name="staff:mentor_training",
+    ),
+    Spec(
+        "waiting",
+        gettext_lazy("Youth waiting longest"),
+        "",
+        q.youth_waiting_longest,
+        _waiting_days,
+        url_name="staff:youth_detail",
+    ),
+]
+
+
+def _section(spec: Spec, user) -> Section:
+    """Two queries whatever the number of rows: the count and the first ITEMS_PER_SECTION rows."""
+    queryset = spec.rows(user)
+    items = []
+    for row in queryset.select_related(*spec.related)[:ITEMS_PER_SECTION]:
+        person = spec.person(row)
+        items.append(
+            Item(
+                person.full_name,
+                reverse(spec.url_name, args=[person.pk]),
+                person.programme.name,
+                spec.note(row),
+            )
+        )
+    return Section(key=spec.key, title=str(spec.title), rule=spec.rule, count=queryset.count(), items=items)
+
+
+@staff_required
+def worklist(request):
+    sections = [_section(spec, request.user) for spec in SECTIONS]
+    return render(request, "staff/worklist/worklist.html", {"sections": sections})

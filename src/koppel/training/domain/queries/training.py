@@ -1,0 +1,22 @@
+"""Selectors for the training pages, built on the same role facts as koppel.policy."""
+
+from django.db.models import QuerySet
+
+from koppel.people.models import Mentor
+from koppel.policy import roles_of
+from koppel.training.models import PeerGroup, Session
+
+
+def sessions_visible_to(user) -> QuerySet[Session]:
+    """Staff see their programmes' sessions."""
+    return Session.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def peer_groups_visible_to(user) -> QuerySet[PeerGroup]:
+    """Staff see their programmes' peer-supervision groups."""
+    return PeerGroup.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def staff_mentors_of(user) -> QuerySet[Mentor]:
+    """Mentors as staff pages show them: those of the user's programmes."""
+    return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)

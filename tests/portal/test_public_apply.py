@@ -1,0 +1,215 @@
+"""The public mentor application (REC-2): campaign link, honeypot, rate limit, joining, mail language."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from koppel.common.domain.audit import history_of
+from koppel.people.domain import recruitment
+from koppel.people.enums import MentorRoute, MentorStatus
+from koppel.people.models import Mentor
+from koppel.portal.views_public import RATE_LIMIT
+from tests import factories as f
+from tests.recruitment_factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory(
+        programme=f.ProgrammeFactory(name="Maatjes West"), channel="employer", motive="career"
+    )
+
+
+def application(**overrides):
+    data = {
+        "first_name": "Sanne",
+        "last_name": "de Vries",
+        "date_of_birth": "1990-06-01",
+        "gender": "female",
+        "email": "Sanne@Example.org",
+        "phone": "06-12345678",
+        "postcode": "3072 ab",
+        "preferred_language": "nl",
+        "languages": ["nl", "en"],
+        "occupation": "Verpleegkundige",
+        "motives": ["career", "altruism"],
+        "availability": ["wed-pm"],
+        "privacy": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def apply_url(campaign):
+    return reverse("public:apply", args=[campaign.token])
+
+
+def test_application_records_campaign_channel_and_motives__REC_2(client, campaign):
+    response = client.post(apply_url(campaign), application())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:apply_thanks", args=[campaign.token])
+    mentor = Mentor.objects.get()
+    assert mentor.programme == campaign.programme
+    assert mentor.campaign == campaign
+    assert mentor.channel == "employer"
+    assert mentor.route == MentorRoute.CAMPAIGN
+    assert mentor.status == MentorStatus.APPLIED
+    assert mentor.motives == ["altruism", "career"]
+    assert mentor.applied_at is not None
+    assert mentor.email == "sanne@example.org"
+    assert mentor.postcode == "3072AB"
+    assert history_of(mentor).get().action == "people.mentor.applied"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_application_needs_no_login_and_defaults_to_the_browser_language(client, campaign):
+    response = client.get(apply_url(campaign), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Become a mentor in Maatjes West" in response.text
+    assert response.context["form"]["preferred_language"].value() == "en"
+    dutch = client.get(apply_url(campaign), HTTP_ACCEPT_LANGUAGE="nl")
+    assert dutch.context["form"]["preferred_language"].value() == "nl"
+
+
+def test_second_application_with_same_email_joins_existing_applicant(client, campaign):
+    client.post(apply_url(campaign), application(phone="", occupation=""))
+    later = CampaignFactory(programme=campaign.programme, channel="school")
+    response = client.post(
+        apply_url(later),
+        application(email="sanne@example.org", first_name="S.", phone="06-99999999", occupation="Docent"),
+    )
+    assert response.status_code == 302
+    mentor = Mentor.objects.get()
+    assert mentor.campaign == campaign  # the first campaign stays
+    assert mentor.channel == "employer"
+    assert mentor.first_name == "Sanne"  # filled fields are not overwritten
+    assert mentor.phone == "06-99999999"  # empty fields are filled
+    assert mentor.occupation == "Docent"
+    joined = history_of(mentor).get(action="people.mentor.applied_again")
+    assert joined.data == {"campaign_id": later.pk}
+    assert set(joined.fields) == {"occupation", "phone"}
+
+
+def test_the_same_email_in_another_programme_is_another_applicant(client, campaign):
+    client.post(apply_url(campaign), application())
+    other = CampaignFactory(programme=f.ProgrammeFactory(organisation=campaign.programme.organisation))
+    client.post(apply_url(other), application())
+    assert Mentor.objects.count() == 2
+
+
+def test_filled_honeypot_creates_nothing_but_shows_the_thank_you_page(client, campaign):
+    response = client.post(apply_url(campaign), application(website="http://spam.example"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("public:apply_thanks", args=[campaign.token])
+    assert not Mentor.objects.exists()
+    assert mail.outbox == []
+
+
+def test_honeypot_is_hidden_by_a_css_class_not_an_inline_style(client, campaign):
+    html = client.get(apply_url(campaign)).text
+    assert '<div class="hp" aria-hidden="true">' in html
+    assert "style=" not in html
+
+
+def test_rate_limit_answers_429_after_the_limit(client, campaign):
+    for i in range(RATE_LIMIT):
+        response = client.post(apply_url(campaign), application(email=f"person{i}@example.org"))
+        assert response.status_code == 302
+    response = client.post(
+        apply_url(campaign), application(email="one-too-many@example.org"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 429
+    assert "Too many applications" in response.text
+    assert Mentor.objects.count() == RATE_LIMIT
+    # Another address is not limited.
+    other = client.post(
+        apply_url(campaign), application(email="elsewhere@example.org"), REMOTE_ADDR="10.1.2.3"
+    )
+    assert other.status_code == 302
+
+
+def test_invalid_attempts_do_not_count_towards_the_rate_limit(client, campaign):
+    for _ in range(RATE_LIMIT + 2):
+        assert client.post(apply_url(campaign), application(postcode="x")).status_code == 200
+    assert client.post(apply_url(campaign), application()).status_code == 302
+
+
+def _languages_of_rendered_mail(monkeypatch) -> list[str]:
+    """Record the active language each time the recruitment domain renders a mail."""
+    seen: list[str] = []
+    real = recruitment.render_to_string
+
+    def spy(*args, **kwargs):
+        seen.append(translation.get_language())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(recruitment, "render_to_string", spy)
+    return seen
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_confirmation_mail_in_the_applicants_language(
+    client, campaign, django_capture_on_commit_callbacks, monkeypatch, language
+):
+    seen = _languages_of_rendered_mail(monkeypatch)
+    other = "nl" if language == "en" else "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        # The page is shown in the other language: the mail follows the applicant's choice.
+        client.post(
+            apply_url(campaign),
+            application(preferred_language=language, email="ann@example.org"),
+            HTTP_ACCEPT_LANGUAGE=other,
+        )
+    assert seen == [language]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ann@example.org"]
+    with translation.override(language):
+        assert message.subject == str(recruitment.APPLICATION_SUBJECT)
+    assert "Sanne" in message.body
+    assert "Maatjes West" in message.body
+
+
+def test_closed_or_unknown_campaign_is_a_friendly_404(client, campaign):
+    assert client.get(reverse("public:apply", args=["no-such-code"])).status_code == 404
+    campaign.is_active = False
+    campaign.save()
+    response = client.get(apply_url(campaign), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "This application form is closed" in response.text
+    assert client.post(apply_url(campaign), application()).status_code == 404
+    assert not Mentor.objects.exists()
+
+
+def test_campaign_outside_its_dates_is_closed(client, campaign):
+    campaign.ends_on = date.today() - timedelta(days=1)
+    campaign.save()
+    assert client.get(apply_url(campaign)).status_code == 404
+    campaign.ends_on = None
+    campaign.starts_on = date.today() + timedelta(days=1)
+    campaign.save()
+    assert client.get(apply_url(campaign)).status_code == 404
+    campaign.starts_on = date.today()
+    campaign.save()
+    assert client.get(apply_url(campaign)).status_code == 200
+
+
+def test_bad_input_re_renders_keeping_the_data(client, campaign):
+    response = client.post(
+        apply_url(campaign),
+        application(postcode="30721AB", motives=[], privacy=""),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "Enter a Dutch postcode such as 3072 AB." in response.text
+    assert "Without your agreement the programme cannot handle your application." in response.text
+    assert 'value="Sanne"' in response.text
+    assert 'value="30721AB"' in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert not Mentor.objects.exists()
