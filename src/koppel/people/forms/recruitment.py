@@ -149,7 +149,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         widgets = {"date_of_birth": DATE_WIDGET}
         labels = {
             "preferred_language": _("Language for our messages to you"),
-            "motivation": _("Why would you like to become a mentor?"),
+            "motivation": _("In your own words: what do you hope to bring to a young person?"),
         }
 
     def __init__(self, *args, **kwargs):
