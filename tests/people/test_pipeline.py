@@ -195,7 +195,7 @@ def test_a_failing_mail_server_does_not_undo_the_step(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("koppel.people.domain.pipeline.send_mail", broken)
+    monkeypatch.setattr("koppel.common.domain.mail.send_mail", broken)
     mentor = applicant(email="sanne@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_mentor(mentor, by=coordinator)

@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from koppel.common.domain import mail as koppel_mail
 from koppel.common.domain.audit import history_of
-from koppel.people.domain import recruitment
 from koppel.people.enums import MentorRoute, MentorStatus
 from koppel.people.models import Mentor
 from tests import factories as f
@@ -61,9 +61,9 @@ def test_guardian_proposes_for_their_child_in_the_guardians_language(
     cast.guardian.language = "en"
     cast.guardian.save()
     seen = []
-    real = recruitment.render_to_string
+    real = koppel_mail.render_to_string
     monkeypatch.setattr(
-        recruitment,
+        koppel_mail,
         "render_to_string",
         lambda *a, **k: seen.append(translation.get_language()) or real(*a, **k),
     )

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from koppel.common.domain import mail as koppel_mail
 from koppel.common.domain.audit import history_of
 from koppel.people.domain import recruitment
 from koppel.people.enums import MentorRoute, MentorStatus
@@ -143,13 +144,13 @@ def test_invalid_attempts_do_not_count_towards_the_rate_limit(client, campaign):
 def _languages_of_rendered_mail(monkeypatch) -> list[str]:
     """Record the active language each time the recruitment domain renders a mail."""
     seen: list[str] = []
-    real = recruitment.render_to_string
+    real = koppel_mail.render_to_string
 
     def spy(*args, **kwargs):
         seen.append(translation.get_language())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(recruitment, "render_to_string", spy)
+    monkeypatch.setattr(koppel_mail, "render_to_string", spy)
     return seen
 
 
@@ -213,3 +214,16 @@ def test_bad_input_re_renders_keeping_the_data(client, campaign):
     assert 'value="30721AB"' in response.text
     assert 'aria-invalid="true"' in response.text
     assert not Mentor.objects.exists()
+
+
+def test_a_failing_mail_server_still_thanks_the_applicant(
+    client, campaign, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("koppel.common.domain.mail.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(campaign), application())
+    assert response.status_code == 302
+    assert Mentor.objects.get().email == "sanne@example.org"

@@ -8,3 +8,15 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     """Someone else saved the same object since this user loaded it."""
+
+    def __init__(self, message=None):
+        from django.utils.translation import gettext as _
+
+        super().__init__(
+            message
+            or _(
+                "Someone else changed this record while you were editing it. "
+                "Your changes were not saved; the form below shows what you typed. "
+                "Reload the page to see the latest version."
+            )
+        )

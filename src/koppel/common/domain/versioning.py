@@ -3,7 +3,6 @@
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from koppel.common.domain.errors import ConflictError
 from koppel.common.models import KoppelModel
@@ -45,13 +44,7 @@ def save_versioned(obj: KoppelModel, values: dict, *, expected_version: int) -> 
         .update(**plain, version=F("version") + 1)
     )
     if updated != 1:
-        raise ConflictError(
-            _(
-                "Someone else changed this record while you were editing it. "
-                "Your changes were not saved; the form below shows what you typed. "
-                "Reload the page to see the latest version."
-            )
-        )
+        raise ConflictError()
     for name, value in values.items():
         field = obj._meta.get_field(name)
         if field.many_to_many:

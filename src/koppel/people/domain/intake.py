@@ -22,16 +22,6 @@ YOUTH_INTAKE_FIELDS = ("goals", "wishes", "wish_mentor_gender", "wish_language",
 ADULT_AGE = 18
 
 
-def _conflict() -> ConflictError:
-    return ConflictError(
-        _(
-            "Someone else changed this record while you were editing it. "
-            "Your changes were not saved; the form below shows what you typed. "
-            "Reload the page to see the latest version."
-        )
-    )
-
-
 def intake_of(youth: Youth) -> Intake | None:
     return Intake.objects.filter(youth=youth).first()
 
@@ -52,12 +42,12 @@ def record_intake(
     intake_values = dict(values.get("intake", {}))
     youth_version, intake_version = expected_version.get("youth"), expected_version.get("intake")
     if youth_version is None:
-        raise _conflict()
+        raise ConflictError()
     changed = save_versioned(youth, youth_values, expected_version=youth_version)
     intake = intake_of(youth)
     if intake is None:
         if intake_version is not None:
-            raise _conflict()
+            raise ConflictError()
         plain = {k: v for k, v in intake_values.items() if not Intake._meta.get_field(k).many_to_many}
         intake = Intake.objects.create(youth=youth, held_by=by, **plain)
         for name, value in intake_values.items():
@@ -66,7 +56,7 @@ def record_intake(
         intake_changed = [*intake_values, "held_by"]
     else:
         if intake_version is None:
-            raise _conflict()
+            raise ConflictError()
         intake_changed = save_versioned(intake, intake_values, expected_version=intake_version)
     all_changed = changed + [f"intake.{name}" for name in intake_changed]
     if all_changed:

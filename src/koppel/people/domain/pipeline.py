@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
+from koppel.common.domain.mail import send_in_language
 from koppel.people.enums import (
     DisqualificationReason,
     InterviewKind,
@@ -124,18 +122,14 @@ def send_status_mail(mentor_id: int, status: str) -> None:
     interview = (
         mentor.interviews.filter(planned_for__isnull=False, held_on=None).order_by("-planned_for").first()
     )
-    with translation.override(mentor.preferred_language):
-        subject = str(MAIL_SUBJECTS[status])
-        body = render_to_string(
-            f"people/mail/mentor_{status}.txt",
-            {"mentor": mentor, "programme": mentor.programme, "interview": interview},
-        )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [mentor.email])
-    except Exception:
-        # The status change has been committed; a mail server failure must not turn it into an error
-        # page. Only the id goes into the log line, never the address.
-        logger.exception("Status mail for mentor %s (%s) failed", mentor_id, status)
+    send_in_language(
+        mentor.email,
+        language=mentor.preferred_language,
+        subject=MAIL_SUBJECTS[status],
+        template=f"people/mail/mentor_{status}.txt",
+        context={"mentor": mentor, "programme": mentor.programme, "interview": interview},
+        log_ref=f"status {status} for mentor {mentor_id}",
+    )
 
 
 # --- The approval gate (SCR-1, SCR-2, SCR-3) ------------------------------------------------------

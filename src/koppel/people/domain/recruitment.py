@@ -8,17 +8,16 @@ their own language once the transaction commits.
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
+from koppel.common.domain.mail import send_in_language
 from koppel.common.domain.versioning import save_versioned
 from koppel.people.domain.people import create_guardian, create_youth, link_guardian
 from koppel.people.enums import MentorRoute, MentorStatus, YouthStatus
@@ -201,13 +200,14 @@ def send_application_mail(mentor_id: int, *, language: str, natural: bool = Fals
     mentor = Mentor.objects.select_related("programme").get(pk=mentor_id)
     if not mentor.email:
         return
-    with translation.override(language):
-        subject = str(APPLICATION_SUBJECT)
-        body = render_to_string(
-            "people/mail/recruitment/application_received.txt",
-            {"mentor": mentor, "programme": mentor.programme, "natural": natural},
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [mentor.email])
+    send_in_language(
+        mentor.email,
+        language=language,
+        subject=APPLICATION_SUBJECT,
+        template="people/mail/recruitment/application_received.txt",
+        context={"mentor": mentor, "programme": mentor.programme, "natural": natural},
+        log_ref=f"application received for mentor {mentor_id}",
+    )
 
 
 def send_proposal_mail_to_coordinator(mentor_id: int, youth_id: int) -> None:
@@ -217,13 +217,14 @@ def send_proposal_mail_to_coordinator(mentor_id: int, youth_id: int) -> None:
     if coordinator is None or not coordinator.email:
         return
     link = settings.SITE_URL + reverse("staff:mentor_detail", args=[mentor_id])
-    with translation.override(coordinator.language or settings.LANGUAGE_CODE):
-        subject = str(PROPOSAL_SUBJECT)
-        body = render_to_string(
-            "people/mail/recruitment/natural_mentor_proposed.txt",
-            {"youth": youth, "link": link, "coordinator": coordinator},
-        )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [coordinator.email])
+    send_in_language(
+        coordinator.email,
+        language=coordinator.language,
+        subject=PROPOSAL_SUBJECT,
+        template="people/mail/recruitment/natural_mentor_proposed.txt",
+        context={"youth": youth, "link": link, "coordinator": coordinator},
+        log_ref=f"natural mentor {mentor_id} proposed for youth {youth_id}",
+    )
 
 
 # --- Youth registration ---------------------------------------------------------------------------

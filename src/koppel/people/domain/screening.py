@@ -188,7 +188,7 @@ def review_disclosure(disclosure: SelfDisclosure, *, by, decision: str, notes: s
     if decision not in REVIEW_DECISIONS:
         raise DomainError(_("Choose a decision."))
     if decision == DisclosureDecision.ACCEPTED_WITH_CONDITIONS and not notes.strip():
-        raise DomainError(_("Write down the conditions in the notes."))
+        raise DomainError(_("Write down the conditions in the notes. (SCR-3)"))
     disclosure.decision = decision
     disclosure.review_notes = notes
     disclosure.reviewed_by = by

@@ -163,9 +163,7 @@ class YouthForm(PersonFormBase):
             "wish_mentor_gender",
             "wish_language",
             "cultural_match",
-            "waiting_since",
         ]
-        widgets = {"waiting_since": DATE_WIDGET}
 
 
 class GuardianForm(ErrorClassMixin, VersionedModelForm):

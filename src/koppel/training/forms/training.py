@@ -68,7 +68,7 @@ class SessionForm(ErrorClassMixin, forms.ModelForm):
         audience = cleaned.get("audience")
         wrong = [m for m in cleaned.get("modules") or [] if audience and m.audience != audience]
         if wrong:
-            self.add_error("modules", _("Choose modules for the session's audience only."))
+            self.add_error("modules", _("TRN-3, TRN-4, TRN-5: choose modules for the session's audience only."))
         return cleaned
 
     def domain_values(self) -> dict:
@@ -166,7 +166,7 @@ class PeerGroupForm(ErrorClassMixin, forms.ModelForm):
         cleaned = super().clean()
         programme = cleaned.get("programme")
         if programme and any(m.programme_id != programme.pk for m in cleaned.get("members") or []):
-            self.add_error("members", _("Choose mentors of the group's programme only."))
+            self.add_error("members", _("SUP-4: choose mentors of the group's programme only."))
         return cleaned
 
     def domain_values(self) -> dict:
