@@ -122,6 +122,16 @@ def youth_visible_to(user) -> QuerySet[Youth]:
     return Youth.objects.filter(q).distinct() if r.guardian_id is not None else Youth.objects.filter(q)
 
 
+def staff_mentors(user) -> QuerySet[Mentor]:
+    """Mentors as staff pages show them: those of the user's programmes, never the user's own row."""
+    return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def staff_youth(user) -> QuerySet[Youth]:
+    """Youth as staff pages show them: those of the user's programmes, never a portal row."""
+    return Youth.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
 def guardians_visible_to(user) -> QuerySet[Guardian]:
     """Staff see the guardians of youth in their programmes (and guardians of their organisation
     without children yet, when they administer it); a guardian sees themselves."""

@@ -38,6 +38,8 @@ from koppel.policy import (
     mentors_visible_to,
     programmes_visible_to,
     roles_of,
+    staff_mentors,
+    staff_youth,
     youth_visible_to,
 )
 from koppel.programmes.domain.programmes import update_programme, update_programme_settings
@@ -233,7 +235,7 @@ def _staff_queryset(kind: Kind, user):
             )
             | Q(organisation_id__in=r.admin_org_ids)
         )
-    return qs.filter(programme_id__in=r.staff_programme_ids)
+    return staff_mentors(user) if kind.name == "mentor" else staff_youth(user)
 
 
 @staff_required

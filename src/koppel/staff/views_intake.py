@@ -20,14 +20,13 @@ from koppel.people.domain.intake import (
 from koppel.people.domain.queries.intake import (
     RATE_WINDOW_DAYS,
     matches_started_recently,
-    staff_youth,
     waiting_list,
     waiting_rows,
 )
 from koppel.people.enums import YouthStatus
 from koppel.people.forms.intake import IntakeForm, YouthWishesForm
 from koppel.people.models import Intake
-from koppel.policy import get_visible_or_404, programmes_visible_to
+from koppel.policy import get_visible_or_404, programmes_visible_to, staff_youth
 from koppel.staff.views import _page, staff_required
 
 

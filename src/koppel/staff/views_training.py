@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from koppel.common.domain.errors import DomainError
 from koppel.people.enums import MentorStatus
-from koppel.policy import get_visible_or_404, programmes_visible_to
+from koppel.policy import get_visible_or_404, programmes_visible_to, staff_mentors
 from koppel.staff.views import _page, staff_required
 from koppel.training.domain.ledger import (
     first_match_start,
@@ -22,7 +22,6 @@ from koppel.training.domain.ledger import (
 from koppel.training.domain.queries.training import (
     peer_groups_visible_to,
     sessions_visible_to,
-    staff_mentors_of,
 )
 from koppel.training.domain.training import (
     create_peer_group,
@@ -142,7 +141,7 @@ def session_register(request, pk):
 @staff_required
 def mentor_training(request, pk):
     """A mentor's hours ledger: entries, totals before and after matching, what is missing (TRN-1, TRN-2)."""
-    mentor = get_visible_or_404(staff_mentors_of(request.user).select_related("programme__settings"), pk)
+    mentor = get_visible_or_404(staff_mentors(request.user).select_related("programme__settings"), pk)
     entries = ledger_of(mentor)
     start = first_match_start(mentor)
     first, last = month_bounds(timezone.localdate())
@@ -163,7 +162,7 @@ def mentor_training(request, pk):
 
 @staff_required
 def mentor_training_hours_add(request, pk):
-    mentor = get_visible_or_404(staff_mentors_of(request.user), pk)
+    mentor = get_visible_or_404(staff_mentors(request.user), pk)
     form = ExternalHoursForm(request.POST or None)
     if (
         request.method == "POST"

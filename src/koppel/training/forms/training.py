@@ -68,7 +68,9 @@ class SessionForm(ErrorClassMixin, forms.ModelForm):
         audience = cleaned.get("audience")
         wrong = [m for m in cleaned.get("modules") or [] if audience and m.audience != audience]
         if wrong:
-            self.add_error("modules", _("TRN-3, TRN-4, TRN-5: choose modules for the session's audience only."))
+            self.add_error(
+                "modules", _("TRN-3, TRN-4, TRN-5: choose modules for the session's audience only.")
+            )
         return cleaned
 
     def domain_values(self) -> dict:

@@ -43,7 +43,7 @@ from koppel.people.models import (
     Reference,
     Youth,
 )
-from koppel.policy import roles_of
+from koppel.policy import staff_mentors, staff_youth
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Registration
 
@@ -54,15 +54,6 @@ VOG_RENEWAL_NOTICE_DAYS = 60
 
 # Mentors still in the screening part of the pipeline.
 SCREENING_STATUSES = (MentorStatus.APPLIED, MentorStatus.INTERVIEW_PLANNED, MentorStatus.IN_SCREENING)
-
-
-def staff_youth(user) -> QuerySet[Youth]:
-    """The youth of the programmes the user coordinates or administers (never a portal row)."""
-    return Youth.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
-
-
-def staff_mentors(user) -> QuerySet[Mentor]:
-    return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
 # --- The waiting list -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from koppel.people.enums import DisclosureDecision, MentorStatus, ReferenceOutcome, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
-from koppel.policy import roles_of
+from koppel.policy import roles_of, staff_mentors
 
 S = MentorStatus
 
@@ -24,7 +24,7 @@ IN_POOL = (S.APPROVED, S.READY, S.MATCHED, S.PAUSED)
 
 def screening_mentors_visible_to(user) -> QuerySet[Mentor]:
     """Mentors whose screening the user may see: staff of the mentor's programme, never the mentor."""
-    return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return staff_mentors(user)
 
 
 def interviews_visible_to(user) -> QuerySet[Interview]:

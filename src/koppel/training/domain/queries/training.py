@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 
-from koppel.people.models import Mentor
 from koppel.policy import roles_of
 from koppel.training.models import PeerGroup, Session
 
@@ -15,8 +14,3 @@ def sessions_visible_to(user) -> QuerySet[Session]:
 def peer_groups_visible_to(user) -> QuerySet[PeerGroup]:
     """Staff see their programmes' peer-supervision groups."""
     return PeerGroup.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
-
-
-def staff_mentors_of(user) -> QuerySet[Mentor]:
-    """Mentors as staff pages show them: those of the user's programmes."""
-    return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
