@@ -122,6 +122,17 @@ def youth_visible_to(user) -> QuerySet[Youth]:
     return Youth.objects.filter(q).distinct() if r.guardian_id is not None else Youth.objects.filter(q)
 
 
+def coordinators_of_programmes_of(user):
+    """The users who coordinate one of the user's programmes (for coordinator and trainer choices)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(coordinator_roles__programme_id__in=roles_of(user).staff_programme_ids)
+        .distinct()
+    )
+
+
 def staff_mentors(user) -> QuerySet[Mentor]:
     """Mentors as staff pages show them: those of the user's programmes, never the user's own row."""
     return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)

@@ -36,6 +36,7 @@ class ErrorClassMixin:
 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 REQUIRED_MSG = _("This field is required.")
 
 # Django 6.1's empty choice label; its own Dutch catalogue does not have it yet, so Koppel's does.

@@ -4,7 +4,6 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.accounts.models import User
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
@@ -16,7 +15,7 @@ from koppel.people.enums import (
 )
 from koppel.people.models import Guardian, Interest, Mentor, Youth
 from koppel.people.models.people import age_on
-from koppel.policy import guardians_visible_to, programmes_visible_to, roles_of
+from koppel.policy import coordinators_of_programmes_of, guardians_visible_to, programmes_visible_to
 
 POSTCODE_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
 SCALE = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
@@ -68,10 +67,7 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
             self.personality_fields.append(name)
         if "programme" in self.fields:
             self.fields["programme"].queryset = programmes_visible_to(user)
-        programme_ids = roles_of(user).staff_programme_ids
-        self.fields["coordinator"].queryset = User.objects.filter(
-            coordinator_roles__programme_id__in=programme_ids
-        ).distinct()
+        self.fields["coordinator"].queryset = coordinators_of_programmes_of(user)
 
     def clean_postcode(self):
         return clean_postcode(self.cleaned_data.get("postcode", ""))

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from koppel.accounts.models import User
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
@@ -23,7 +22,7 @@ from koppel.people.enums import (
 from koppel.people.forms.people import clean_postcode
 from koppel.people.models import Campaign, Guardian, Interest, Mentor, Youth
 from koppel.people.models.people import age_on
-from koppel.policy import guardians_visible_to, programmes_visible_to, roles_of
+from koppel.policy import coordinators_of_programmes_of, guardians_visible_to, programmes_visible_to
 
 MENTOR_AGE = (14, 99)  # the same as the staff's mentor form
 YOUTH_AGE = (6, 25)
@@ -308,9 +307,7 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["coordinator"].queryset = User.objects.filter(
-            coordinator_roles__programme_id__in=roles_of(user).staff_programme_ids
-        ).distinct()
+        self.fields["coordinator"].queryset = coordinators_of_programmes_of(user)
         self.fields["guardian"].queryset = guardians_visible_to(user).order_by("last_name", "first_name")
         self.fields["consent_on"].initial = timezone.localdate()
 

@@ -10,13 +10,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from koppel.accounts.models import User
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.people.domain.screening import REVIEW_DECISIONS
 from koppel.people.enums import DisclosureDecision, InterviewKind, MentorQuality, MentorStatus, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
 
 SCORES = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def programme_staff(mentor: Mentor):

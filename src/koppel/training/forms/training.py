@@ -2,20 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from koppel.accounts.models import User
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
+from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin
 from koppel.people.models import Guardian, Mentor, Youth
-from koppel.policy import programmes_visible_to, roles_of
+from koppel.policy import coordinators_of_programmes_of, programmes_visible_to, roles_of
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Session
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _staff_users(user):
     """Users who can train or facilitate: the coordinators of the user's programmes."""
-    programme_ids = roles_of(user).staff_programme_ids
-    return User.objects.filter(coordinator_roles__programme_id__in=programme_ids).distinct()
+    return coordinators_of_programmes_of(user)
 
 
 class ModuleChoiceField(forms.ModelMultipleChoiceField):
