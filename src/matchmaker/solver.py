@@ -164,6 +164,8 @@ def candidate_graph(
     """Union of each youth's top-k and each mentor's top-k feasible pairs at or above the minimum score.
 
     Works in blocks of youth rows against all mentors, so memory stays at about BLOCK_PAIRS pairs.
+    The mentor side keeps a per-mentor threshold (its k-th best score so far): a block passes on
+    only the pairs at or above it, and the pool is cut back to each mentor's k best now and then.
     """
     excluded = excluded or {}
     n_y, n_m = len(ys), len(ms)
@@ -175,14 +177,16 @@ def candidate_graph(
     parts_y: list[Array] = []
     parts_m: list[Array] = []
     parts_s: list[Array] = []
-    best_s = np.full((n_m, kk), -np.inf, dtype=np.float32)
-    best_r = np.full((n_m, kk), -1, dtype=np.int32)
     mall = ms.pick(slice(None), expand=0)
     rows_per_block = max(1, BLOCK_PAIRS // max(n_m, 1))
     min_score = np.float32(rules.min_score)
+    lowest = np.float32(-np.finfo(np.float32).max)  # every finite score passes, -inf does not
+    # Per-mentor k-th best score so far; read by the workers (a stale, lower value is safe).
+    state = {"threshold": np.full(n_m, lowest, dtype=np.float32)}
 
-    def scored_block(start: int) -> tuple[Array, Array]:
-        """Check and score one block of youth rows; fills the per-youth counts; returns (rows, scores)."""
+    def scored_block(start: int) -> tuple[Array, Array, Array, Array, Array, Array]:
+        """Check and score one block of youth rows; fills the per-youth counts; returns the block's
+        youth-side top-k edges and its mentor-side candidate edges (youth, mentor, score each)."""
         idx = np.arange(start, min(start + rows_per_block, n_y))
         block = ys.pick(idx, expand=1)
         ok, fails = c.feasibility(block, mall, rules)
@@ -192,29 +196,46 @@ def candidate_graph(
                 ex[r, excluded[yi]] = True
         fails[c.EXCLUDED] = ex
         for col, code in enumerate(c.REASON_ORDER):
-            fail_counts[idx, col] = np.broadcast_to(fails[code], ok.shape).sum(axis=1)
+            fails_code = fails[code]
+            if fails_code.shape[0] == 1:  # mentor-only: the same count for every row
+                fail_counts[idx, col] = int(fails_code.sum())
+            else:
+                fail_counts[idx, col] = fails_code.sum(axis=1)
         ok &= ~ex
         s = np.where(ok, score(block, mall, rules), np.float32(-np.inf))
         feasible[idx] = ok.sum(axis=1)
         s[s < min_score] = -np.inf
         above[idx] = np.isfinite(s).sum(axis=1)
-        return idx, s
+        yy, ym, yv = _youth_top_k(s, idx, k)
+        rows, cols = np.nonzero(s >= state["threshold"])
+        return yy, ym, yv, idx[rows].astype(np.int32), cols.astype(np.int32), s[rows, cols]
 
-    # numpy releases the GIL, so two threads score two blocks at once; the mentor-side top-k is
-    # merged in order in this thread. At most a few blocks are in flight (memory stays bounded).
+    pool_y: list[Array] = []
+    pool_m: list[Array] = []
+    pool_s: list[Array] = []
+    pooled = 0
+    limit = max(2 * n_m * kk, BLOCK_PAIRS)
     starts = list(range(0, n_y, rows_per_block))
+    # numpy releases the GIL, so two threads score two blocks at once; this thread gathers the edges
+    # and now and then cuts the mentor-side pool back to each mentor's kk best (raising thresholds).
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for batch in range(0, len(starts), THREADS):
-            for idx, s in pool.map(scored_block, starts[batch : batch + THREADS]):
-                _youth_top_k(s, idx, k, parts_y, parts_m, parts_s)
-                if n_m:
-                    best_s, best_r = _merge_mentor_top_k(best_s, best_r, s, idx, kk)
+        for yy, ym, yv, my, mm, mv in pool.map(scored_block, starts):
+            parts_y.append(yy)
+            parts_m.append(ym)
+            parts_s.append(yv)
+            pool_y.append(my)
+            pool_m.append(mm)
+            pool_s.append(mv)
+            pooled += len(my)
+            if pooled > limit:
+                py, pm, ps, threshold = _mentor_top_k(pool_y, pool_m, pool_s, n_m, kk, lowest)
+                pool_y, pool_m, pool_s, pooled = [py], [pm], [ps], len(py)
+                state["threshold"] = threshold
     if n_m:
-        cols = np.broadcast_to(np.arange(n_m, dtype=np.int32)[:, None], best_s.shape)
-        keep = np.isfinite(best_s)
-        parts_y.append(best_r[keep])
-        parts_m.append(cols[keep])
-        parts_s.append(best_s[keep])
+        py, pm, ps, _ = _mentor_top_k(pool_y, pool_m, pool_s, n_m, kk, lowest)
+        parts_y.append(py)
+        parts_m.append(pm)
+        parts_s.append(ps)
     ey = np.concatenate(parts_y) if parts_y else np.zeros(0, np.int32)
     em = np.concatenate(parts_m) if parts_m else np.zeros(0, np.int32)
     es = np.concatenate(parts_s) if parts_s else np.zeros(0, np.float32)
@@ -223,27 +244,37 @@ def candidate_graph(
     return CandidateGraph(ey[first], em[first], es[first], fail_counts, feasible, above)
 
 
-def _youth_top_k(
-    s: Array, idx: Array, k: int, parts_y: list[Array], parts_m: list[Array], parts_s: list[Array]
-) -> None:
+def _youth_top_k(s: Array, idx: Array, k: int) -> tuple[Array, Array, Array]:
     n_m = s.shape[1]
     # Rows keep their k best mentors (all when there are no more than k).
     cols = np.argpartition(-s, k - 1, axis=1)[:, :k] if n_m > k else np.broadcast_to(np.arange(n_m), s.shape)
     vals = np.take_along_axis(s, cols, axis=1)
     keep = np.isfinite(vals)
-    parts_y.append(np.broadcast_to(idx[:, None], cols.shape)[keep].astype(np.int32))
-    parts_m.append(cols[keep].astype(np.int32))
-    parts_s.append(vals[keep])
-
-
-def _merge_mentor_top_k(best_s: Array, best_r: Array, s: Array, idx: Array, kk: int) -> tuple[Array, Array]:
-    """Keep each mentor's kk best youth so far; held as (mentors, kk) so partitions run on rows."""
-    cat_s = np.concatenate([best_s, np.ascontiguousarray(s.T)], axis=1)
-    cat_r = np.concatenate(
-        [best_r, np.broadcast_to(idx[None, :].astype(np.int32), (s.shape[1], s.shape[0]))], axis=1
+    return (
+        np.broadcast_to(idx[:, None], cols.shape)[keep].astype(np.int32),
+        cols[keep].astype(np.int32),
+        vals[keep],
     )
-    sel = np.argpartition(-cat_s, kk - 1, axis=1)[:, :kk]
-    return np.take_along_axis(cat_s, sel, axis=1), np.take_along_axis(cat_r, sel, axis=1)
+
+
+def _mentor_top_k(
+    pool_y: list[Array], pool_m: list[Array], pool_s: list[Array], n_m: int, kk: int, lowest: np.float32
+) -> tuple[Array, Array, Array, Array]:
+    """Each mentor's kk best edges of the pool (ties: the lower youth index first), and per mentor
+    the kk-th best score (`lowest` while a mentor has fewer than kk)."""
+    py = np.concatenate(pool_y) if pool_y else np.zeros(0, np.int32)
+    pm = np.concatenate(pool_m) if pool_m else np.zeros(0, np.int32)
+    ps = np.concatenate(pool_s) if pool_s else np.zeros(0, np.float32)
+    order = np.lexsort((py, -ps, pm))
+    py, pm, ps = py[order], pm[order], ps[order]
+    counts = np.bincount(pm, minlength=n_m)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(len(pm)) - starts[pm]
+    keep = rank < kk
+    threshold = np.full(n_m, lowest, dtype=np.float32)
+    last = rank == kk - 1
+    threshold[pm[last]] = ps[last]
+    return py[keep], pm[keep], ps[keep], threshold
 
 
 def solve_flow(ey: Array, em: Array, es: Array, youth_cap: Array, mentor_cap: Array) -> Array:

@@ -22,25 +22,26 @@ def _split(model, values: dict) -> tuple[dict, dict]:
     return plain, many
 
 
-def _create_person(model, programme: Programme, *, by, values: dict):
+def create_person(model, programme: Programme, *, by, values: dict, action: str = "", data=None):
+    """Create a mentor or youth with its many-to-many values; audited as `action` (default: created)."""
     plain, many = _split(model, values)
     person = model.objects.create(programme=programme, **plain)
     for name, value in many.items():
         getattr(person, name).set(value)
-    log_action(person, _action(person, "created"), by=by, fields=values.keys())
+    log_action(person, action or _action(person, "created"), by=by, fields=values.keys(), data=data)
     return person
 
 
 @transaction.atomic
 def create_mentor(programme: Programme, *, by, values: dict) -> Mentor:
     """Register a mentor in a programme. Side effect: an activity-log entry."""
-    return _create_person(Mentor, programme, by=by, values=values)
+    return create_person(Mentor, programme, by=by, values=values)
 
 
 @transaction.atomic
 def create_youth(programme: Programme, *, by, values: dict) -> Youth:
     """Register a youth in a programme. Side effect: an activity-log entry."""
-    return _create_person(Youth, programme, by=by, values=values)
+    return create_person(Youth, programme, by=by, values=values)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import send_in_language
 from koppel.common.domain.versioning import save_versioned
-from koppel.people.domain.people import create_guardian, create_youth, link_guardian
+from koppel.people.domain.people import create_guardian, create_person, create_youth, link_guardian
 from koppel.people.enums import MentorRoute, MentorStatus, YouthStatus
 from koppel.people.models import Campaign, Guardian, Intake, Mentor, Youth
 from koppel.programmes.models import Programme
@@ -95,13 +95,7 @@ def _join(mentor: Mentor, values: dict, *, by, action: str, data: dict) -> Mento
 
 
 def _create_applicant(programme: Programme, values: dict, *, by, action: str, data: dict) -> Mentor:
-    many = {k: v for k, v in values.items() if Mentor._meta.get_field(k).many_to_many}
-    plain = {k: v for k, v in values.items() if k not in many}
-    mentor = Mentor.objects.create(programme=programme, **plain)
-    for name, value in many.items():
-        getattr(mentor, name).set(value)
-    log_action(mentor, action, by=by, fields=values.keys(), data=data)
-    return mentor
+    return create_person(Mentor, programme, by=by, values=values, action=action, data=data)
 
 
 @transaction.atomic
