@@ -26,7 +26,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
-    name = factory.Faker("name", locale="nl_NL")
+    # Sequences, not Faker: a random name could collide with a name a test looks up or searches for.
+    name = factory.Sequence(lambda n: f"Medewerker {n:04d}")
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
@@ -83,8 +84,8 @@ class AdministratorFactory(factory.django.DjangoModelFactory):
 
 class PersonFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
-    first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    first_name = factory.Sequence(lambda n: f"Voornaam{n:04d}")
+    last_name = factory.Sequence(lambda n: f"Achternaam{n:04d}")
     gender = "female"
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     postcode = "3072AB"
@@ -117,8 +118,8 @@ class GuardianFactory(factory.django.DjangoModelFactory):
         model = Guardian
 
     organisation = factory.SubFactory(OrganisationFactory)
-    first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    first_name = factory.Sequence(lambda n: f"Voornaam{n:04d}")
+    last_name = factory.Sequence(lambda n: f"Achternaam{n:04d}")
     email = factory.Sequence(lambda n: f"guardian{n}@example.org")
 
 

@@ -38,7 +38,7 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
         model = Reference
 
     mentor = factory.SubFactory(MentorFactory, status="in_screening")
-    name = factory.Faker("name", locale="nl_NL")
+    name = factory.Sequence(lambda n: f"Referentie {n:04d}")
     outcome = "pending"
 
 

@@ -29,7 +29,7 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
         model = Reference
 
     mentor = factory.SubFactory(MentorFactory, status="in_screening")
-    name = factory.Faker("name", locale="nl_NL")
+    name = factory.Sequence(lambda n: f"Referentie {n:04d}")
     relation = "Oud-collega"
     email = factory.Sequence(lambda n: f"reference{n}@example.org")
     contacted_on = factory.LazyFunction(lambda: date.today() - timedelta(days=3))

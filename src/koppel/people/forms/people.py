@@ -30,6 +30,17 @@ def clean_postcode(value: str) -> str:
     return f"{match.group(1)}{match.group(2).upper()}"
 
 
+def check_age(born: date, low: int, high: int) -> date:
+    """The date of birth, if the age it gives lies between `low` and `high` years."""
+    age = age_on(born, date.today())
+    if age is None or not low <= age <= high:
+        raise forms.ValidationError(
+            _("The age from this date of birth must be between %(low)s and %(high)s years."),
+            params={"low": low, "high": high},
+        )
+    return born
+
+
 class PersonFormBase(ErrorClassMixin, VersionedModelForm):
     """Fields mentors and youth share; `user` limits the programme and coordinator choices."""
 
@@ -73,15 +84,7 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        age = age_on(born, date.today())
-        low, high = self.AGE_RANGE
-        if age is None or not low <= age <= high:
-            raise forms.ValidationError(
-                _("The age from this date of birth must be between %(low)s and %(high)s years."),
-                params={"low": low, "high": high},
-            )
-        return born
+        return check_age(self.cleaned_data["date_of_birth"], *self.AGE_RANGE)
 
     def clean(self):
         data = super().clean()

@@ -1,8 +1,6 @@
 """Recruitment forms (REC-1..3): campaigns, the public mentor application, natural-mentor proposals
 and the registration of a youth by a parent or guardian or a referring professional."""
 
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,23 +17,12 @@ from koppel.people.enums import (
     YouthReferral,
     availability_label,
 )
-from koppel.people.forms.people import clean_postcode
+from koppel.people.forms.people import MentorForm, YouthForm, check_age, clean_postcode
 from koppel.people.models import Campaign, Guardian, Interest, Mentor, Youth
-from koppel.people.models.people import age_on
 from koppel.policy import coordinators_of_programmes_of, guardians_visible_to, programmes_visible_to
 
-MENTOR_AGE = (14, 99)  # the same as the staff's mentor form
-YOUTH_AGE = (6, 25)
-
-
-def _check_age(born: date, low: int, high: int) -> date:
-    age = age_on(born, date.today())
-    if age is None or not low <= age <= high:
-        raise forms.ValidationError(
-            _("The age from this date of birth must be between %(low)s and %(high)s years."),
-            params={"low": low, "high": high},
-        )
-    return born
+MENTOR_AGE = MentorForm.AGE_RANGE
+YOUTH_AGE = YouthForm.AGE_RANGE
 
 
 def _site_language() -> str:
@@ -167,7 +154,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean_date_of_birth(self):
-        return _check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
+        return check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
 
     def clean(self):
         data = super().clean()
@@ -206,7 +193,7 @@ class NaturalMentorForm(ErrorClassMixin, forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_date_of_birth(self):
-        return _check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
+        return check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
 
     def domain_values(self) -> dict:
         return {
@@ -315,7 +302,7 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean_date_of_birth(self):
-        return _check_age(self.cleaned_data["date_of_birth"], *YOUTH_AGE)
+        return check_age(self.cleaned_data["date_of_birth"], *YOUTH_AGE)
 
     def clean(self):
         data = super().clean()
