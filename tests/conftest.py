@@ -55,6 +55,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks run at once in tests (the database backend needs a worker process)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     org = f.OrganisationFactory(name="Stichting Samen Verder")

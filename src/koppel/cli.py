@@ -2,10 +2,12 @@
 
 koppel demo [--no-serve] [--reset] [--port 8000]   prepare the SQLite demo and serve it
 koppel serve [--bind 0.0.0.0:8000] [--workers N]  production server (gunicorn + whitenoise)
+koppel worker                                      runs background tasks (match rounds, mail)
 koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
 """
 
 import os
+import subprocess
 import sys
 
 
@@ -57,7 +59,25 @@ def demo(argv: list[str]) -> int:
     if args.no_serve:
         return 0
     print(f"Serving on http://127.0.0.1:{args.port}/  (Ctrl+C stops)")
-    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+    # Background tasks (match rounds) run in a worker beside the web server.
+    worker = subprocess.Popen([sys.executable, "-m", "koppel.cli", "worker"], env=os.environ.copy())
+    try:
+        call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def worker(argv: list[str]) -> int:
+    """Run background tasks until stopped (Django's tasks framework, database backend)."""
+    _django_setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", *argv)
     return 0
 
 
@@ -109,6 +129,8 @@ def main() -> int:
         return demo(argv[1:])
     if argv and argv[0] == "serve":
         return serve(argv[1:])
+    if argv and argv[0] == "worker":
+        return worker(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koppel.settings")
     from django.core.management import execute_from_command_line
 

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from koppel.matches.enums import KNOWN_TO_MENTOR
-from koppel.matches.models import Match
+from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Administrator, Coordinator, Programme
 
@@ -169,6 +169,19 @@ def matches_visible_to(user) -> QuerySet[Match]:
     if r.guardian_id is not None:
         q |= Q(youth__guardianships__guardian_id=r.guardian_id)
     return Match.objects.filter(q)
+
+
+def match_rounds_visible_to(user) -> QuerySet[MatchRound]:
+    """Match rounds (MAT-1..6) of the programmes the user coordinates or administers."""
+    return MatchRound.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def proposals_visible_to(user) -> QuerySet[RoundProposal]:
+    return RoundProposal.objects.filter(round__programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def pair_rules_visible_to(user) -> QuerySet[PairRule]:
+    return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
 def get_visible_or_404(queryset: QuerySet, pk):

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "django_filters",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -259,6 +260,25 @@ if _email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# --- Background tasks -----------------------------------------------------------------------------
+# Django's tasks framework with a persistent backend: tasks are rows in the database, and
+# `koppel worker` runs them (`koppel demo` starts one beside the web server).
+# TASKS_BACKEND=immediate runs each task at once in the request (tests, or a one-person install).
+
+_tasks_backend = env_str("TASKS_BACKEND", "database")
+if _tasks_backend not in ("database", "immediate"):
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if _tasks_backend == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 # --- Security -------------------------------------------------------------------------------------
 

@@ -18,13 +18,15 @@ import random
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 
 from koppel.accounts.domain.accounts import create_account
 from koppel.demo.stages import Stages
+from koppel.matches.domain.rounds import run_round
 from koppel.matches.enums import MatchState
-from koppel.matches.models import Match, MatchMentor
+from koppel.matches.models import Match, MatchMentor, MatchRound, PostcodeArea
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     DayPart,
@@ -216,6 +218,38 @@ NEIGHBOURHOODS = {
     "Charlois": ("3082", "3085", "3086", "3087"),
 }
 POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+# The centres of those postcode areas (approximate), so match rounds can tell travel distances.
+POSTCODE_AREAS = {
+    "3071": ("Feijenoord", "51.90450", "4.50300"),
+    "3072": ("Afrikaanderwijk, Katendrecht", "51.89880", "4.49300"),
+    "3073": ("Afrikaanderwijk, Bloemhof", "51.89250", "4.50200"),
+    "3074": ("Bloemhof, Hillesluis", "51.88750", "4.51000"),
+    "3075": ("Hillesluis", "51.88500", "4.52100"),
+    "3076": ("Lombardijen", "51.87300", "4.54000"),
+    "3077": ("IJsselmonde", "51.89300", "4.54800"),
+    "3078": ("IJsselmonde", "51.88000", "4.55500"),
+    "3079": ("Beverwaard", "51.88500", "4.57500"),
+    "3081": ("Tarwewijk", "51.88800", "4.48000"),
+    "3082": ("Tarwewijk, Charlois", "51.87900", "4.47300"),
+    "3083": ("Carnisse", "51.87500", "4.48500"),
+    "3084": ("Carnisse, Zuidwijk", "51.86500", "4.47800"),
+    "3085": ("Charlois", "51.87800", "4.46000"),
+    "3086": ("Charlois", "51.87000", "4.46500"),
+    "3087": ("Charlois, Heijplaat", "51.88500", "4.44000"),
+}
+# Where a mentor living in a neighbourhood will also go (a whole-neighbourhood allowance).
+NEARBY = {
+    "Feijenoord": ["Afrikaanderwijk", "Katendrecht"],
+    "Afrikaanderwijk": ["Bloemhof", "Feijenoord", "Katendrecht"],
+    "Katendrecht": ["Afrikaanderwijk", "Feijenoord"],
+    "Bloemhof": ["Afrikaanderwijk", "Hillesluis"],
+    "Hillesluis": ["Bloemhof", "IJsselmonde"],
+    "Lombardijen": ["IJsselmonde"],
+    "IJsselmonde": ["Hillesluis", "Lombardijen"],
+    "Tarwewijk": ["Carnisse", "Charlois"],
+    "Carnisse": ["Charlois", "Tarwewijk"],
+    "Charlois": ["Carnisse", "Tarwewijk"],
+}
 
 INTEREST_WEIGHTS_YOUTH = {
     "voetbal": 6, "gamen": 7, "dansen": 4, "muziek-luisteren": 6, "film-en-series": 4,
@@ -299,6 +333,28 @@ GOALS_SCHOOL = [
 GOALS_VMBO = [("Een goede stageplek vinden.", 14), ("Kiezen welke mbo-opleiding bij me past.", 14)]
 GOALS_HAVO_VWO = [("Een profielkeuze maken die bij me past.", 14)]
 GOAL_DUTCH = "Beter Nederlands leren spreken."  # for youth who speak another language at home
+# What each goal is about, to meet it with the mentor's motives (MAT-1).
+GOAL_AREAS = {
+    "Meer zelfvertrouwen krijgen en leren voor mezelf op te komen.": "confidence",
+    "Nieuwe dingen ontdekken in de stad, buiten de eigen wijk.": "leisure",
+    "Een sport of club vinden die bij me past.": "leisure",
+    "Beter leren omgaan met boosheid.": "emotions",
+    "Meer vrienden maken en minder alleen thuis zitten.": "social",
+    "Uitzoeken wat ik later wil worden.": "work",
+    "Leren plannen en mijn spullen op orde houden.": "school",
+    "Een bijbaantje vinden en leren omgaan met geld.": "work",
+    "Beter leren plannen voor school.": "school",
+    "Huiswerk op tijd af hebben en minder te laat komen.": "school",
+    "Mijn cijfers voor wiskunde omhoog krijgen.": "school",
+    "Minder spijbelen en weer met plezier naar school gaan.": "school",
+    "Leren hoe ik me voorbereid op een toets.": "school",
+    "Beter Nederlands lezen en schrijven.": "school",
+    "Rustiger blijven in de klas.": "emotions",
+    "Een goede stageplek vinden.": "work",
+    "Kiezen welke mbo-opleiding bij me past.": "work",
+    "Een profielkeuze maken die bij me past.": "school",
+    GOAL_DUTCH: "school",
+}
 WISHES = [
     "Iemand om mee te praten en leuke dingen te doen.",
     "Het liefst een mentor die een beetje op mij lijkt.",
@@ -559,6 +615,9 @@ class _Generator:
             motives=motives,
             occupation=occupation,
             capacity=2 if age >= 25 and not programme.is_team and rng.random() < 0.1 else 1,
+            travel_neighbourhoods=sorted([neighbourhood, *NEARBY.get(neighbourhood, [])]),
+            # MAT-4: a pupil mentor has a teacher who supervises them.
+            adult_supervisor="Mw. J. de Vries (mentordocent)" if age < 18 else "",
         )
         return Draft(mentor, origin, age, self.pick_interests(INTEREST_WEIGHTS_MENTOR))
 
@@ -653,6 +712,7 @@ class _Generator:
             wish_language = heritage[0]
 
         goals = wishes = ""
+        goal_areas: list[str] = []
         if status != YouthStatus.INTAKE or rng.random() < 0.5:
             goal_list = GOALS_COMMUNITY
             if programme.is_team:
@@ -662,7 +722,9 @@ class _Generator:
             goal_list = [goal for goal, min_age in goal_list if age >= min_age]
             if heritage and "nl" in languages and not programme.is_team:
                 goal_list.append(GOAL_DUTCH)
-            goals = " ".join(rng.sample(goal_list, rng.choice([1, 1, 2])))
+            chosen = rng.sample(goal_list, rng.choice([1, 1, 2]))
+            goals = " ".join(chosen)
+            goal_areas = sorted({GOAL_AREAS[goal] for goal in chosen})
             parts = [rng.choice(WISHES)]
             if rng.random() < 0.4:
                 favourite = self.interests[interests[0]].name_nl
@@ -697,6 +759,7 @@ class _Generator:
             availability=_availability(rng, "school" if programme.is_team else "youth", rng.randint(3, 8)),
             status=status,
             goals=goals,
+            goal_areas=goal_areas,
             wishes=wishes,
             wish_mentor_gender=wish_gender,
             wish_language=wish_language,
@@ -1007,3 +1070,11 @@ def _load(today: date) -> None:
         coordinators={"community": coordinator_zuid, "school": coordinator_school},
         match_start=match_start,
     ).run(mentors, youth, family_of)
+
+    # Postcode areas for travel distances, and one finished match round to look at (MAT-1..6).
+    PostcodeArea.objects.bulk_create(
+        PostcodeArea(postcode=code, name=name, latitude=Decimal(lat), longitude=Decimal(lon))
+        for code, (name, lat, lon) in POSTCODE_AREAS.items()
+    )
+    demo_round = MatchRound.objects.create(programme=community, started_by=coordinator_zuid)
+    run_round(demo_round.pk)

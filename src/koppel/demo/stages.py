@@ -713,6 +713,7 @@ class Stages:
                             if key == "school"
                             else ("Meer zelfvertrouwen krijgen en leren voor mezelf op te komen.")
                         )
+                        y.goal_areas = ["school" if key == "school" else "confidence"]
                     self.intake(draft, family, held)
                 # shape 0: only just registered, no intake yet
 
@@ -802,6 +803,7 @@ class Stages:
                 "cultural_match",
                 "cultural_background",
                 "goals",
+                "goal_areas",
             ],
         )
         Intake.objects.bulk_create(self.r.intakes)

@@ -21,3 +21,21 @@ OPEN_STATES = [
     MatchState.ACTIVE,
     MatchState.CLOSING,
 ]
+
+
+class RoundStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("round status", "Queued")
+    RUNNING = "running", pgettext_lazy("round status", "Running")
+    DONE = "done", pgettext_lazy("round status", "Done")
+    FAILED = "failed", pgettext_lazy("round status", "Failed")
+
+
+class Decision(models.TextChoices):
+    OPEN = "open", pgettext_lazy("proposal decision", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("proposal decision", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("proposal decision", "Rejected")
+
+
+class PairRuleKind(models.TextChoices):
+    LOCK = "lock", pgettext_lazy("pair rule", "Locked")
+    EXCLUDE = "exclude", pgettext_lazy("pair rule", "Excluded")

@@ -108,6 +108,18 @@ class MentorMotive(models.TextChoices):
     ALTRUISM = "altruism", _("Helping others (altruism)")
 
 
+class GoalArea(models.TextChoices):
+    """YTH-2: what the youth wants to work on, as areas the mentor's motives can meet (MAT-1)."""
+
+    SCHOOL = "school", _("School and homework")
+    WORK = "work", _("Work, internship or study choice")
+    CONFIDENCE = "confidence", _("Self-confidence")
+    SOCIAL = "social", _("Friends and social skills")
+    EMOTIONS = "emotions", _("Dealing with feelings")
+    LEISURE = "leisure", _("Leisure and hobbies")
+    FAMILY = "family", _("Relationships at home")
+
+
 class MentorStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     INTERVIEW_PLANNED = "interview_planned", _("Interview planned")

@@ -47,4 +47,7 @@ urlpatterns = [
     path("", include("koppel.staff.urls_intake")),
     path("", include("koppel.staff.urls_worklist")),
     path("", include("koppel.staff.urls_imports")),
+    path("", include("koppel.staff.urls_matching")),
+    path("", include("koppel.staff.urls_matching_weights")),
+    path("", include("koppel.staff.urls_matching_pairs")),
 ]

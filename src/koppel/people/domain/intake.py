@@ -17,7 +17,14 @@ from koppel.people.enums import YouthStatus
 from koppel.people.models import Intake, Youth
 
 # The youth's own fields edited on the intake page (YTH-2 goals, YTH-3 wishes, MAT-5).
-YOUTH_INTAKE_FIELDS = ("goals", "wishes", "wish_mentor_gender", "wish_language", "cultural_match")
+YOUTH_INTAKE_FIELDS = (
+    "goals",
+    "goal_areas",
+    "wishes",
+    "wish_mentor_gender",
+    "wish_language",
+    "cultural_match",
+)
 
 ADULT_AGE = 18
 

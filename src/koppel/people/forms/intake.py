@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.people.domain.intake import YOUTH_INTAKE_FIELDS
 from koppel.people.enums import SpokenLanguage
+from koppel.people.forms.people import GOAL_AREAS_FIELD
 from koppel.people.models import Guardian, Intake, Interest, Youth
 
 
@@ -68,6 +69,8 @@ class IntakeForm(ErrorClassMixin, VersionedModelForm):
 
 class YouthWishesForm(ErrorClassMixin, VersionedModelForm):
     """The youth's goal (YTH-2) and wishes (YTH-3), and how much a shared background matters (MAT-5)."""
+
+    goal_areas = GOAL_AREAS_FIELD
 
     wish_language = forms.ChoiceField(
         label=_("Wished language of the mentor"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
+    GoalArea,
     GuardianRelation,
     MentorMotive,
     PersonalityTrait,
@@ -88,7 +89,7 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("languages", "availability", "motives"):
+        for name in ("languages", "availability", "motives", "goal_areas"):
             if isinstance(data.get(name), list):
                 data[name] = sorted(data[name])
         data["personality"] = {
@@ -127,8 +128,36 @@ PROFILE_FIELDS = [
 ]
 
 
+class NeighbourhoodsField(forms.CharField):
+    """A list of neighbourhood names, typed as one line separated by commas."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        names = [" ".join(part.split()) for part in text.split(",")]
+        return sorted({name for name in names if name}, key=str.casefold)
+
+
+GOAL_AREAS_FIELD = forms.MultipleChoiceField(
+    label=_("Goal areas"),
+    choices=GoalArea.choices,
+    required=False,
+    widget=forms.CheckboxSelectMultiple,
+    help_text=_("YTH-2, MAT-1: the areas of the goals, to meet them with the mentor's motives."),
+)
+
+
 class MentorForm(PersonFormBase):
     AGE_RANGE = (14, 99)
+
+    travel_neighbourhoods = NeighbourhoodsField(
+        label=_("Neighbourhoods the mentor will travel to"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas. Youth living there can be matched whatever the distance."),
+    )
 
     motives = forms.MultipleChoiceField(
         label=_("Motives"),
@@ -140,11 +169,21 @@ class MentorForm(PersonFormBase):
 
     class Meta:
         model = Mentor
-        fields = ["programme", *PROFILE_FIELDS, "occupation", "motives", "capacity"]
+        fields = [
+            "programme",
+            *PROFILE_FIELDS,
+            "occupation",
+            "motives",
+            "capacity",
+            "adult_supervisor",
+            "travel_neighbourhoods",
+        ]
 
 
 class YouthForm(PersonFormBase):
     AGE_RANGE = (6, 25)
+
+    goal_areas = GOAL_AREAS_FIELD
 
     wish_language = forms.ChoiceField(
         label=_("Wished language of the mentor"),
@@ -158,6 +197,7 @@ class YouthForm(PersonFormBase):
             "programme",
             *PROFILE_FIELDS,
             "goals",
+            "goal_areas",
             "wishes",
             "wish_mentor_gender",
             "wish_language",

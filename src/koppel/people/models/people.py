@@ -131,6 +131,18 @@ class Mentor(Person):
         help_text=_("REC-2: career, personal development, altruism."),
     )
     occupation = models.CharField(_("occupation or study"), max_length=150, blank=True)
+    adult_supervisor = models.CharField(
+        _("adult supervisor"),
+        max_length=150,
+        blank=True,
+        help_text=_("MAT-4: a mentor under 18 is matched only with an adult who supervises them."),
+    )
+    travel_neighbourhoods = models.JSONField(
+        _("neighbourhoods the mentor will travel to"),
+        default=list,
+        blank=True,
+        help_text=_("Youth living there can be matched with this mentor whatever the distance."),
+    )
     campaign = models.ForeignKey(
         "people.Campaign",
         verbose_name=_("campaign"),
@@ -199,6 +211,12 @@ class Youth(Person):
         _("status"), max_length=20, choices=YouthStatus.choices, default=YouthStatus.INTAKE
     )
     goals = models.TextField(_("goals"), blank=True, help_text=_("YTH-2: what the youth wants to work on."))
+    goal_areas = models.JSONField(
+        _("goal areas"),
+        default=list,
+        blank=True,
+        help_text=_("YTH-2, MAT-1: the areas of the goals, to meet them with the mentor's motives."),
+    )
     wishes = models.TextField(
         _("wishes"),
         blank=True,

@@ -2,6 +2,7 @@ from django import template
 
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
+    GoalArea,
     MentorMotive,
     PersonalityTrait,
     SpokenLanguage,
@@ -24,6 +25,11 @@ def language_names(codes) -> list[str]:
 @register.filter
 def motive_names(codes) -> list[str]:
     return _labels(codes, MentorMotive.choices)
+
+
+@register.filter
+def goal_area_names(codes) -> list[str]:
+    return _labels(codes, GoalArea.choices)
 
 
 @register.filter

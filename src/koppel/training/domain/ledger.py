@@ -68,6 +68,27 @@ def pre_match_hours(mentor: Mentor) -> Decimal:
     return _sum(sessions, "hours_credited") + _sum(external, "hours")
 
 
+def pre_match_hours_of(mentor_ids: list[int]) -> dict[int, Decimal]:
+    """All training hours per mentor, in two queries: for mentors never matched (a match round's
+    TRN-1 check), where every hour counts as before the first match."""
+    totals: dict[int, Decimal] = {}
+    sessions = (
+        Registration.objects.filter(
+            mentor_id__in=mentor_ids, attended=True, session__audience=Audience.MENTOR
+        )
+        .values("mentor_id")
+        .annotate(total=Sum("hours_credited"))
+    )
+    external = (
+        ExternalHours.objects.filter(mentor_id__in=mentor_ids)
+        .values("mentor_id")
+        .annotate(total=Sum("hours"))
+    )
+    for row in [*sessions, *external]:
+        totals[row["mentor_id"]] = totals.get(row["mentor_id"], ZERO) + (row["total"] or ZERO)
+    return totals
+
+
 def pre_match_hours_missing(mentor: Mentor) -> Decimal:
     """TRN-1: how many hours the mentor still needs before matching (0 when enough)."""
     required = mentor.programme.settings.pre_match_training_hours

@@ -1,0 +1,167 @@
+"""Readable, translated texts for the engine's reason codes (src/matchmaker returns codes and
+parameters; the words are Koppel's, in the user's language)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+import matchmaker.types as mm
+from koppel.people.enums import SpokenLanguage
+
+# Hard constraints with their rule IDs (shown beside the text).
+RULE_OF = {
+    "mentor_not_trained": "TRN-1",
+    "mentor_disqualified": "SCR-3",
+    "age_gap_too_small": "MAT-3",
+    "minor_mentor_without_supervisor": "MAT-4",
+    "required_gender": "MAT-5",
+    "required_language": "MAT-5",
+    "required_background": "MAT-5",
+}
+
+
+def params_for(youth: mm.Youth, rules: mm.Rules) -> dict[str, str]:
+    """The values the texts mention, for one youth under a round's rules."""
+    return {
+        "language": youth.wish_language,
+        "gender": youth.wish_gender,
+        "background": youth.cultural_background,
+        "km": f"{rules.max_travel_km:g}",
+        "gap": str(rules.min_age_gap),
+        "slots": str(rules.min_availability_overlap),
+    }
+
+
+def _language(code: str) -> str:
+    return str(dict(SpokenLanguage.choices).get(code, code))
+
+
+def _gender(code: str) -> str:
+    return {"female": _("a woman"), "male": _("a man")}.get(code, code)
+
+
+def _phrase(code: str, p: dict) -> str:
+    """What a suitable mentor would do or be, as the end of "no available mentor ..."."""
+    phrases = {
+        "mentor_not_ready": lambda: _("is ready to match"),
+        "mentor_not_trained": lambda: _("has finished the training before matching"),
+        "mentor_disqualified": lambda: _("is free of a disqualification"),
+        "age_gap_too_small": lambda: (
+            _("is at least %(gap)s years older or at a next school level") % {"gap": p.get("gap", "")}
+        ),
+        "minor_mentor_without_supervisor": lambda: _("is an adult or has an adult supervisor"),
+        "required_gender": lambda: _("is %(gender)s") % {"gender": _gender(p.get("gender", ""))},
+        "required_language": lambda: (
+            _("speaks %(language)s") % {"language": _language(p.get("language", ""))}
+        ),
+        "required_background": lambda: (
+            _("shares the background '%(background)s'") % {"background": p.get("background", "")}
+        ),
+        "too_little_availability_overlap": lambda: (
+            _("shares %(slots)s or more weekly time slots") % {"slots": p.get("slots", "")}
+        ),
+        "too_far": lambda: _("lives within %(km)s km") % {"km": p.get("km", "")},
+        "excluded_by_coordinator": lambda: _("is still open to this youth (the others were excluded)"),
+    }
+    return phrases[code]() if code in phrases else code
+
+
+def unmatched_text(reason: str, codes: list[str], params: dict, counts: dict, mentors: int) -> str:
+    """Why a round left a youth unmatched, in one sentence."""
+    if reason == "no_mentors":
+        return _("There were no available mentors in this round.")
+    if reason == "team_incomplete":
+        return _("Too few suitable mentors were free to form a team (REL-3).")
+    if reason == "below_minimum_score":
+        return _("The suitable mentors all score below the programme's minimum score.")
+    if reason == "all_suitable_mentors_taken":
+        return _("Every suitable mentor was proposed to another youth or has no room left.")
+    phrases = [_phrase(code, params) for code in (codes or [reason])]
+    joined = (
+        phrases[0]
+        if len(phrases) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(phrases[:-1]),
+            "last": phrases[-1],
+        }
+    )
+    return _("No available mentor %(what)s.") % {"what": joined}
+
+
+def pair_problem(code: str, params: dict) -> str:
+    """Why one pair may not be proposed (MAT-6: a pair by hand), in one sentence."""
+    texts = {
+        "mentor_not_ready": lambda: _("The mentor is not ready to match (screening not finished)."),
+        "mentor_not_trained": lambda: _("The mentor has not finished the training needed before matching."),
+        "mentor_disqualified": lambda: _("The mentor is disqualified."),
+        "age_gap_too_small": lambda: (
+            _("The mentor is less than %(gap)s years older than the youth and not at a next school level.")
+            % {"gap": params.get("gap", "")}
+        ),
+        "minor_mentor_without_supervisor": lambda: _("The mentor is under 18 and has no adult supervisor."),
+        "required_gender": lambda: (
+            _("The youth or family asked for a mentor who is %(gender)s.")
+            % {"gender": _gender(params.get("gender", ""))}
+        ),
+        "required_language": lambda: (
+            _("The mentor does not speak %(language)s, which the family asked for.")
+            % {"language": _language(params.get("language", ""))}
+        ),
+        "required_background": lambda: (
+            _("The family requires a mentor with the background '%(background)s'.")
+            % {"background": params.get("background", "")}
+        ),
+        "too_little_availability_overlap": lambda: (
+            _("They share fewer than %(slots)s weekly time slots.") % {"slots": params.get("slots", "")}
+        ),
+        "too_far": lambda: _("They live more than %(km)s km apart.") % {"km": params.get("km", "")},
+        "excluded_by_coordinator": lambda: _("A coordinator excluded this pair."),
+    }
+    return texts[code]() if code in texts else code
+
+
+FACTOR_LABELS = {
+    "wishes": ("MAT-1", lambda: _("The youth's own wishes")),
+    "interests": ("MAT-2", lambda: _("Shared interests")),
+    "personality": ("MAT-2", lambda: _("Similar personality")),
+    "values": ("MAT-2", lambda: _("Shared values and beliefs")),
+    "age_gap": ("MAT-3", lambda: _("Age gap")),
+    "mutual_benefit": ("MAT-1", lambda: _("Mutual benefit")),
+    "culture": ("MAT-5", lambda: _("Shared cultural background")),
+    "demographics": ("MAT-2", lambda: _("Same gender and language")),
+    "availability": ("", lambda: _("Shared availability")),
+    "distance": ("", lambda: _("Short journey")),
+    "waiting": ("", lambda: _("Time on the waiting list")),
+}
+
+
+def factor_rows(factors: dict[str, float], weights: dict[str, float] | None = None) -> list[dict]:
+    """Rows for the bars of an explanation: label, rule, contribution, its share of the maximum
+    contribution the factor could give (0..100), in the engine's order."""
+    total_weight = sum((weights or {}).values()) or None
+    rows = []
+    for name, (rule, label) in FACTOR_LABELS.items():
+        if name not in factors:
+            continue
+        value = float(factors[name])
+        maximum = (weights[name] / total_weight) if (weights and total_weight) else None
+        percent = round(100 * value / maximum) if maximum else None
+        rows.append({"name": name, "label": label(), "rule": rule, "value": value, "percent": percent})
+    return rows
+
+
+# The constraints every proposed pair meets, for the explanation.
+MET_CONSTRAINTS = (
+    ("TRN-1", lambda: _("mentor trained and ready")),
+    ("SCR-3", lambda: _("not disqualified")),
+    ("MAT-3", lambda: _("age gap")),
+    ("MAT-4", lambda: _("adult or supervised")),
+    ("MAT-5", lambda: _("the family's required gender, language and background")),
+    ("", lambda: _("shared availability")),
+    ("", lambda: _("travel distance")),
+)
+
+
+def met_constraints() -> list[tuple[str, str]]:
+    return [(rule, label()) for rule, label in MET_CONSTRAINTS]

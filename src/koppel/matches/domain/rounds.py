@@ -1,0 +1,372 @@
+"""Match rounds (MAT-1..6): start one, run it in the background, decide on its proposals.
+
+A coordinator starts a round for a programme (filters narrow the waiting youth and the available
+mentors); a background task runs the engine (`matchmaker.solver.match`) with the programme's rules,
+weights, locked and excluded pairs, and stores the proposals, their explanations and alternatives,
+and the unmatched youth with their reasons. The coordinator then accepts (a match in the proposed
+state), rejects, locks or excludes pairs, and re-runs. Every round and every decision is audited.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koppel.common.domain.audit import log_action
+from koppel.common.domain.errors import DomainError
+from koppel.common.domain.versioning import save_versioned
+from koppel.matches.domain import adapter
+from koppel.matches.enums import OPEN_STATES, Decision, MatchState, PairRuleKind, RoundStatus
+from koppel.matches.models import Match, MatchMentor, MatchRound, PairRule, RoundProposal, RoundUnmatched
+from koppel.people.domain.pipeline import mark_matched
+from koppel.people.enums import MentorStatus, YouthStatus
+from koppel.people.models import Mentor, Youth
+from koppel.programmes.models import Programme
+from matchmaker.solver import match as run_engine
+from matchmaker.types import Result
+
+logger = logging.getLogger(__name__)
+
+# Progress is written to the database at most this often (as a fraction of the whole round).
+PROGRESS_STEP = 0.04
+
+
+# --- The pool --------------------------------------------------------------------------------------
+
+
+def filtered_pool(programme: Programme, youth_filter: dict, mentor_filter: dict) -> tuple[QuerySet, QuerySet]:
+    """The waiting youth and available mentors of the programme, narrowed by a round's filters.
+
+    Filters (all optional): youth `neighbourhood` (contains), `school_type`, `min_waiting_days`;
+    mentors `neighbourhood` (contains), `gender`.
+    """
+    youth = adapter.waiting_youth(programme)
+    if youth_filter.get("neighbourhood"):
+        youth = youth.filter(neighbourhood__icontains=youth_filter["neighbourhood"])
+    if youth_filter.get("school_type"):
+        youth = youth.filter(school_type=youth_filter["school_type"])
+    if youth_filter.get("min_waiting_days"):
+        since = timezone.localdate() - timezone.timedelta(days=int(youth_filter["min_waiting_days"]))
+        youth = youth.filter(waiting_since__lte=since)
+    mentors = adapter.available_mentors(programme)
+    if mentor_filter.get("neighbourhood"):
+        mentors = mentors.filter(neighbourhood__icontains=mentor_filter["neighbourhood"])
+    if mentor_filter.get("gender"):
+        mentors = mentors.filter(gender=mentor_filter["gender"])
+    return youth.order_by("pk"), mentors.order_by("pk")
+
+
+# --- Starting and running ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_round(
+    programme: Programme,
+    *,
+    by,
+    youth_filter: dict | None = None,
+    mentor_filter: dict | None = None,
+    previous: MatchRound | None = None,
+) -> MatchRound:
+    """Queue a match round; the background task `run_match_round` runs it after the commit.
+
+    Side effects: an activity-log entry on the round.
+    """
+    from koppel.matches.tasks import run_match_round
+
+    match_round = MatchRound.objects.create(
+        programme=programme,
+        started_by=by,
+        previous=previous,
+        youth_filter=youth_filter or {},
+        mentor_filter=mentor_filter or {},
+    )
+    log_action(
+        match_round,
+        "matches.round.started",
+        by=by,
+        data={"previous": previous.pk if previous else None},
+    )
+    transaction.on_commit(partial(run_match_round.enqueue, match_round.pk))
+    return match_round
+
+
+def rerun(previous: MatchRound, *, by) -> MatchRound:
+    """A new round with the same filters; locked pairs are kept, excluded and rejected ones avoided."""
+    if not previous.finished:
+        raise DomainError(_("This round is still running; wait until it is done before running it again."))
+    return start_round(
+        previous.programme,
+        by=by,
+        youth_filter=previous.youth_filter,
+        mentor_filter=previous.mentor_filter,
+        previous=previous,
+    )
+
+
+def _rejected_pairs(match_round: MatchRound) -> frozenset[tuple[int, int]]:
+    """Pairs rejected in the rounds this one re-runs: a re-run looks for something else."""
+    pairs: set[tuple[int, int]] = set()
+    previous = match_round.previous
+    seen = 0
+    while previous is not None and seen < 50:
+        for proposal in previous.proposals.filter(decision=Decision.REJECTED).prefetch_related("mentors"):
+            pairs.update((proposal.youth_id, m.pk) for m in proposal.mentors.all())
+        previous, seen = previous.previous, seen + 1
+    return frozenset(pairs)
+
+
+class _Progress:
+    """Writes the engine's progress to the round, at most every PROGRESS_STEP."""
+
+    def __init__(self, round_id: int, start: float, end: float):
+        self.round_id, self.start, self.end = round_id, start, end
+        self.last = -1.0
+        self.stage = ""
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        overall = self.start + (self.end - self.start) * fraction
+        if stage != self.stage or overall - self.last >= PROGRESS_STEP:
+            self.last, self.stage = overall, stage
+            MatchRound.objects.filter(pk=self.round_id).update(progress=round(overall, 3), stage=stage)
+
+
+def run_round(round_id: int) -> MatchRound:
+    """Run a queued round (called by the background task). Never raises: a failure is stored on the
+    round (status "failed") with a short error for the coordinator; details go to the log by id only."""
+    claimed = MatchRound.objects.filter(pk=round_id, status=RoundStatus.QUEUED).update(
+        status=RoundStatus.RUNNING, stage="loading", progress=0.02
+    )
+    match_round = MatchRound.objects.select_related("programme__settings").get(pk=round_id)
+    if not claimed:
+        return match_round
+    try:
+        _run(match_round)
+    except Exception:
+        logger.exception("match round %s failed", round_id)
+        MatchRound.objects.filter(pk=round_id).update(
+            status=RoundStatus.FAILED,
+            error=_(
+                "The round stopped with an error; try again, or ask the administrator to look at the log."
+            ),
+            finished_at=timezone.now(),
+        )
+    match_round.refresh_from_db()
+    return match_round
+
+
+def _run(match_round: MatchRound) -> None:
+    programme = match_round.programme
+    today = timezone.localdate()
+    youth_qs, mentor_qs = filtered_pool(programme, match_round.youth_filter, match_round.mentor_filter)
+    youths = adapter.youth_profiles(youth_qs, today=today)
+    mentors = adapter.mentor_profiles(mentor_qs, programme, today=today)
+    settings = adapter.matching_settings_of(programme)
+    locked, excluded = adapter.pair_rules(programme)
+    rules = adapter.engine_rules(
+        programme, settings, locked=locked, excluded=excluded | _rejected_pairs(match_round)
+    )
+    MatchRound.objects.filter(pk=match_round.pk).update(progress=0.1, stage="encoding")
+    result = run_engine(youths, mentors, rules, progress=_Progress(match_round.pk, 0.1, 0.9))
+    with transaction.atomic():
+        _store(match_round, result)
+        MatchRound.objects.filter(pk=match_round.pk).update(
+            status=RoundStatus.DONE,
+            stage="done",
+            progress=1.0,
+            parameters=_parameters(rules),
+            youth_ids=[y.id for y in youths],
+            mentor_ids=[m.id for m in mentors],
+            total_score=result.total_score,
+            optimal=getattr(result, "optimal", True),
+            finished_at=timezone.now(),
+        )
+        log_action(
+            match_round,
+            "matches.round.finished",
+            by=None,
+            data={
+                "youth": len(youths),
+                "mentors": len(mentors),
+                "proposals": len(result.proposals),
+                "unmatched": len(result.unmatched),
+            },
+        )
+
+
+def _parameters(rules) -> dict:
+    return {
+        "min_age_gap": rules.min_age_gap,
+        "preferred_age_gap": rules.preferred_age_gap,
+        "min_availability_overlap": rules.min_availability_overlap,
+        "max_travel_km": rules.max_travel_km,
+        "online": rules.online,
+        "team_min": rules.team_min,
+        "team_max": rules.team_max,
+        "min_score": rules.min_score,
+        "weights": rules.weights.as_dict(),
+        "locked": sorted(map(list, rules.locked)),
+        "excluded": sorted(map(list, rules.excluded)),
+    }
+
+
+def _store(match_round: MatchRound, result: Result) -> None:
+    proposals = RoundProposal.objects.bulk_create(
+        RoundProposal(
+            round=match_round,
+            youth_id=p.youth_id,
+            rank=rank,
+            score=p.score,
+            factors=p.factors,
+            locked_mentor_ids=list(p.locked),
+            alternatives=[
+                {"mentor": a.mentor_id, "score": a.score} for a in result.alternatives.get(p.youth_id, ())
+            ],
+        )
+        for rank, p in enumerate(result.proposals, start=1)
+    )
+    through = RoundProposal.mentors.through
+    through.objects.bulk_create(
+        through(roundproposal_id=row.pk, mentor_id=mentor_id)
+        for row, p in zip(proposals, result.proposals, strict=True)
+        for mentor_id in p.mentor_ids
+    )
+    RoundUnmatched.objects.bulk_create(
+        RoundUnmatched(
+            round=match_round,
+            youth_id=u.youth_id,
+            reason=u.reason,
+            codes=list(getattr(u, "codes", ()) or (u.reason,)),
+            params=dict(getattr(u, "params", {}) or {}),
+            counts=u.counts,
+        )
+        for u in result.unmatched
+    )
+
+
+# --- Decisions ---------------------------------------------------------------------------------------
+
+
+def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
+    fresh = RoundProposal.objects.select_for_update().select_related("round__programme").get(pk=proposal.pk)
+    if fresh.decision != Decision.OPEN:
+        raise DomainError(
+            _("This proposal was already decided: %(decision)s.") % {"decision": fresh.get_decision_display()}
+        )
+    return fresh
+
+
+@transaction.atomic
+def accept(proposal: RoundProposal, *, by) -> Match:
+    """Accept a proposal: the match is created in the proposed state (issue: match lifecycle).
+
+    Refused when the youth already has an open match or a mentor has no room left. Side effects: the
+    mentor's status becomes "matched" (if it was "ready"), the youth's "matched", activity-log entries.
+    """
+    proposal = _lock_proposal(proposal)
+    mentors = list(proposal.mentors.all())
+    match = create_proposed_match(proposal.round.programme, proposal.youth, mentors, by=by)
+    RoundProposal.objects.filter(pk=proposal.pk).update(
+        decision=Decision.ACCEPTED, decided_by=by, decided_at=timezone.now(), match=match
+    )
+    log_action(proposal.round, "matches.proposal.accepted", by=by, data={"youth": proposal.youth_id})
+    return match
+
+
+@transaction.atomic
+def reject(proposal: RoundProposal, *, by) -> None:
+    """Reject a proposal; a re-run of the round will not propose the same pair again."""
+    proposal = _lock_proposal(proposal)
+    RoundProposal.objects.filter(pk=proposal.pk).update(
+        decision=Decision.REJECTED, decided_by=by, decided_at=timezone.now()
+    )
+    log_action(proposal.round, "matches.proposal.rejected", by=by, data={"youth": proposal.youth_id})
+
+
+@transaction.atomic
+def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str, *, by) -> PairRule:
+    """Lock a pair (later rounds keep it) or exclude it (never proposed again). Replaces an earlier
+    rule for the same pair. Side effects: an activity-log entry on the programme."""
+    if youth.programme_id != programme.pk or mentor.programme_id != programme.pk:
+        raise DomainError(_("The youth and the mentor must both belong to this programme."))
+    rule, _created = PairRule.objects.update_or_create(
+        programme=programme, youth=youth, mentor=mentor, defaults={"kind": kind, "created_by": by}
+    )
+    action = "matches.pair.locked" if kind == PairRuleKind.LOCK else "matches.pair.excluded"
+    log_action(programme, action, by=by, data={"youth": youth.pk, "mentor": mentor.pk})
+    return rule
+
+
+@transaction.atomic
+def remove_pair_rule(rule: PairRule, *, by) -> None:
+    """Undo a lock or an exclusion. Side effects: an activity-log entry on the programme."""
+    log_action(
+        rule.programme,
+        "matches.pair.released",
+        by=by,
+        data={"youth": rule.youth_id, "mentor": rule.mentor_id, "kind": rule.kind},
+    )
+    rule.delete()
+
+
+def create_proposed_match(programme: Programme, youth: Youth, mentors: list[Mentor], *, by) -> Match:
+    """A match in the proposed state, for a round's proposal or a pair by hand (MAT-6).
+
+    Must run inside a transaction. Refused when the youth is not waiting or already has an open match,
+    or a mentor is not available or has no room left.
+    """
+    youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    if youth.status != YouthStatus.WAITING:
+        raise DomainError(
+            _("%(name)s is not on the waiting list (status: %(status)s).")
+            % {"name": youth.full_name, "status": youth.get_status_display()}
+        )
+    if Match.objects.filter(youth=youth, programme=programme, state__in=OPEN_STATES).exists():
+        raise DomainError(_("%(name)s already has an open match.") % {"name": youth.full_name})
+    for mentor in mentors:
+        open_matches = MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).count()
+        if mentor.status not in (MentorStatus.READY, MentorStatus.MATCHED) or open_matches >= mentor.capacity:
+            raise DomainError(_("%(name)s has no room for another youth.") % {"name": mentor.full_name})
+    match = Match.objects.create(programme=programme, youth=youth, state=MatchState.PROPOSED)
+    MatchMentor.objects.bulk_create(MatchMentor(match=match, mentor=m) for m in mentors)
+    log_action(match, "matches.match.proposed", by=by, data={"mentors": [m.pk for m in mentors]})
+    changed = save_versioned(youth, {"status": YouthStatus.MATCHED}, expected_version=youth.version)
+    log_action(youth, "people.youth.matched", by=by, fields=changed)
+    for mentor in mentors:
+        if mentor.status == MentorStatus.READY:
+            mark_matched(mentor, by=by)
+    return match
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    proposals: int
+    open: int
+    accepted: int
+    rejected: int
+    unmatched: int
+
+
+def summary_of(match_round: MatchRound) -> RoundSummary:
+    """Counts for the round's page, in two queries."""
+    from django.db.models import Count, Q
+
+    counts = match_round.proposals.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(decision=Decision.OPEN)),
+        accepted=Count("id", filter=Q(decision=Decision.ACCEPTED)),
+        rejected=Count("id", filter=Q(decision=Decision.REJECTED)),
+    )
+    return RoundSummary(
+        proposals=counts["total"],
+        open=counts["open"],
+        accepted=counts["accepted"],
+        rejected=counts["rejected"],
+        unmatched=match_round.unmatched.count(),
+    )
