@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 import matchmaker.types as mm
 from koppel.matches.enums import OPEN_STATES, PairRuleKind
 from koppel.matches.models import MatchingSettings, PairRule, PostcodeArea
-from koppel.people.enums import SCHOOL_STAGE, Importance, MentorStatus, YouthStatus
+from koppel.people.enums import SCHOOL_STAGE, Importance, MentorStatus, SchoolType, YouthStatus
 from koppel.people.models import Mentor, Youth
 from koppel.people.models.people import age_on
 from koppel.programmes.enums import ProgrammeForm
@@ -80,7 +80,7 @@ def postcode_locations(postcodes: Iterable[str]) -> dict[str, tuple[float, float
 
 
 def _stage(school_type: str) -> int | None:
-    return SCHOOL_STAGE.get(school_type) if school_type else None
+    return SCHOOL_STAGE.get(SchoolType(school_type)) if school_type in SchoolType.values else None
 
 
 def youth_profiles(youths: QuerySet[Youth], *, today: date) -> list[mm.Youth]:
@@ -155,7 +155,7 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
                 disqualified=m.status == MentorStatus.DISQUALIFIED,
                 trained=trained,
                 has_adult_supervisor=bool(m.adult_supervisor.strip()),
-                capacity=max(m.capacity - m.open_matches, 0),
+                capacity=max(m.capacity - m.open_matches, 0),  # type: ignore[attr-defined]
             )
         )
     return out
@@ -163,7 +163,8 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
 
 def pair_rules(programme: Programme) -> tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]]]:
     """(locked, excluded) pairs of the programme as (youth id, mentor id)."""
-    locked, excluded = set(), set()
+    locked: set[tuple[int, int]] = set()
+    excluded: set[tuple[int, int]] = set()
     for youth_id, mentor_id, kind in PairRule.objects.filter(programme=programme).values_list(
         "youth_id", "mentor_id", "kind"
     ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -52,7 +53,7 @@ def filtered_pool(programme: Programme, youth_filter: dict, mentor_filter: dict)
     if youth_filter.get("school_type"):
         youth = youth.filter(school_type=youth_filter["school_type"])
     if youth_filter.get("min_waiting_days"):
-        since = timezone.localdate() - timezone.timedelta(days=int(youth_filter["min_waiting_days"]))
+        since = timezone.localdate() - timedelta(days=int(youth_filter["min_waiting_days"]))
         youth = youth.filter(waiting_since__lte=since)
     mentors = adapter.available_mentors(programme)
     if mentor_filter.get("neighbourhood"):
