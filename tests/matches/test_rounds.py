@@ -114,7 +114,7 @@ def test_accepting_creates_the_match_in_the_proposed_state(
     programme, amira, _bram, xena, _yusuf = pool
     match_round = _run(programme, coordinator, django_capture_on_commit_callbacks)
     proposal = match_round.proposals.get(youth=amira)
-    match = rounds.accept(proposal, by=coordinator)
+    match = rounds.accept_proposal(proposal, by=coordinator)
     assert match.state == MatchState.PROPOSED
     assert list(match.mentors.all()) == [xena]
     amira.refresh_from_db()
@@ -125,7 +125,7 @@ def test_accepting_creates_the_match_in_the_proposed_state(
     assert (proposal.decision, proposal.match, proposal.decided_by) == (Decision.ACCEPTED, match, coordinator)
     assert ActivityLog.objects.filter(action="matches.proposal.accepted", object_id=match_round.pk).exists()
     with pytest.raises(DomainError, match="already decided"):
-        rounds.accept(proposal, by=coordinator)
+        rounds.accept_proposal(proposal, by=coordinator)
 
 
 def test_accepting_is_refused_when_the_youth_got_a_match_meanwhile(
@@ -135,7 +135,7 @@ def test_accepting_is_refused_when_the_youth_got_a_match_meanwhile(
     match_round = _run(programme, coordinator, django_capture_on_commit_callbacks)
     MatchFactory(youth=amira, mentors=[yusuf], state=MatchState.PROPOSED)
     with pytest.raises(DomainError, match="already has an open match"):
-        rounds.accept(match_round.proposals.get(youth=amira), by=coordinator)
+        rounds.accept_proposal(match_round.proposals.get(youth=amira), by=coordinator)
     assert Match.objects.filter(youth=amira).count() == 1
 
 
@@ -144,9 +144,9 @@ def test_a_rerun_does_not_propose_a_rejected_pair_again(
 ):
     programme, amira, bram, xena, _yusuf = pool
     first = _run(programme, coordinator, django_capture_on_commit_callbacks)
-    rounds.reject(first.proposals.get(youth=bram), by=coordinator)
+    rounds.reject_proposal(first.proposals.get(youth=bram), by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        second = rounds.rerun(first, by=coordinator)
+        second = rounds.rerun_round(first, by=coordinator)
     second.refresh_from_db()
     assert second.previous == first
     # Bram-Yusuf is rejected and Xena must stay with Amira (the only Arabic speaker).
@@ -162,14 +162,14 @@ def test_a_locked_pair_is_kept_and_an_excluded_pair_avoided_on_a_rerun(
     assert _pairs(first)[bram.pk] == {yusuf.pk}
     rounds.set_pair_rule(programme, bram, xena, PairRuleKind.LOCK, by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        second = rounds.rerun(first, by=coordinator)
+        second = rounds.rerun_round(first, by=coordinator)
     second.refresh_from_db()
     # The lock wins over Amira's wish: Bram keeps Xena, and Amira (Arabic) is left unmatched.
     assert _pairs(second) == {bram.pk: {xena.pk}}
     assert second.proposals.get(youth=bram).locked_mentor_ids == [xena.pk]
     rounds.set_pair_rule(programme, bram, xena, PairRuleKind.EXCLUDE, by=coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        third = rounds.rerun(second, by=coordinator)
+        third = rounds.rerun_round(second, by=coordinator)
     third.refresh_from_db()
     assert _pairs(third) == {amira.pk: {xena.pk}, bram.pk: {yusuf.pk}}
     actions = list(
@@ -206,4 +206,4 @@ def test_a_round_is_not_rerun_while_it_runs(pool, coordinator):
     programme, *_ = pool
     running = MatchRound.objects.create(programme=programme, status=RoundStatus.RUNNING)
     with pytest.raises(DomainError, match="still running"):
-        rounds.rerun(running, by=coordinator)
+        rounds.rerun_round(running, by=coordinator)

@@ -162,7 +162,7 @@ def round_progress(request, pk):
 def round_rerun(request, pk):
     match_round = get_visible_or_404(match_rounds_visible_to(request.user).select_related("programme"), pk)
     try:
-        new = rounds.rerun(match_round, by=request.user)
+        new = rounds.rerun_round(match_round, by=request.user)
     except DomainError as e:
         messages.error(request, e.message)
         return redirect("staff:match_round_detail", pk=match_round.pk)
@@ -178,13 +178,13 @@ def proposal_decide(request, pk, action):
         raise Http404
     try:
         if action == "accept":
-            rounds.accept(proposal, by=request.user)
+            rounds.accept_proposal(proposal, by=request.user)
             messages.success(
                 request,
                 _("The match of %(name)s was created as proposed.") % {"name": proposal.youth.full_name},
             )
         else:
-            rounds.reject(proposal, by=request.user)
+            rounds.reject_proposal(proposal, by=request.user)
             messages.success(
                 request, _("The proposal for %(name)s was rejected.") % {"name": proposal.youth.full_name}
             )

@@ -98,7 +98,7 @@ def start_round(
     return match_round
 
 
-def rerun(previous: MatchRound, *, by) -> MatchRound:
+def rerun_round(previous: MatchRound, *, by) -> MatchRound:
     """A new round with the same filters; locked pairs are kept, excluded and rejected ones avoided."""
     if not previous.finished:
         raise DomainError(_("This round is still running; wait until it is done before running it again."))
@@ -264,7 +264,7 @@ def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
 
 
 @transaction.atomic
-def accept(proposal: RoundProposal, *, by) -> Match:
+def accept_proposal(proposal: RoundProposal, *, by) -> Match:
     """Accept a proposal: the match is created in the proposed state (issue: match lifecycle).
 
     Refused when the youth already has an open match or a mentor has no room left. Side effects: the
@@ -281,7 +281,7 @@ def accept(proposal: RoundProposal, *, by) -> Match:
 
 
 @transaction.atomic
-def reject(proposal: RoundProposal, *, by) -> None:
+def reject_proposal(proposal: RoundProposal, *, by) -> None:
     """Reject a proposal; a re-run of the round will not propose the same pair again."""
     proposal = _lock_proposal(proposal)
     RoundProposal.objects.filter(pk=proposal.pk).update(
