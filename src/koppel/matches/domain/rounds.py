@@ -111,7 +111,7 @@ def rerun_round(previous: MatchRound, *, by) -> MatchRound:
     )
 
 
-def _rejected_pairs(match_round: MatchRound) -> frozenset[tuple[int, int]]:
+def rejected_pairs(match_round: MatchRound) -> frozenset[tuple[int, int]]:
     """Pairs rejected in the rounds this one re-runs: a re-run looks for something else."""
     pairs: set[tuple[int, int]] = set()
     previous = match_round.previous
@@ -171,7 +171,7 @@ def _run(match_round: MatchRound) -> None:
     settings = adapter.matching_settings_of(programme)
     locked, excluded = adapter.pair_rules(programme)
     rules = adapter.engine_rules(
-        programme, settings, locked=locked, excluded=excluded | _rejected_pairs(match_round)
+        programme, settings, locked=locked, excluded=excluded | rejected_pairs(match_round)
     )
     MatchRound.objects.filter(pk=match_round.pk).update(progress=0.1, stage="encoding")
     result = run_engine(youths, mentors, rules, progress=_Progress(match_round.pk, 0.1, 0.9))

@@ -46,8 +46,9 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
-                # "2,5" in Dutch, "2.5" in English.
+                # "2,5" in Dutch, "2.5" in English; a number input would refuse the Dutch comma.
                 field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 5})
                 field.widget.is_localized = True
 
     def clean(self):

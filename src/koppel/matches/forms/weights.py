@@ -1,0 +1,88 @@
+"""The form of a programme's matching settings and weights (MAT-1, MAT-2, MAT-3, MAT-5)."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.forms import BoundField
+from django.utils.translation import gettext as _
+
+from koppel.common.forms import ErrorClassMixin, VersionedModelForm
+from koppel.matches.domain.weights import (
+    CONSTRAINT_FIELDS,
+    SETTINGS_FIELDS,
+    WEIGHT_FIELDS,
+    factsheet_defaults,
+    rule_of,
+    weights_problem,
+)
+from koppel.matches.models import MatchingSettings
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One setting on the page: its field, rule ID, the factsheet's value and whether the saved value
+    differs from it."""
+
+    field: BoundField
+    rule: str
+    default: object
+    changed: bool
+
+    @property
+    def default_text(self):
+        if isinstance(self.default, bool):
+            return _("yes") if self.default else _("no")
+        return self.default
+
+
+class MatchingWeightsForm(ErrorClassMixin, VersionedModelForm):
+    class Meta:
+        model = MatchingSettings
+        fields = list(SETTINGS_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                # "2,5" in Dutch, "2.5" in English; a number input would refuse the Dutch comma.
+                field.localize = True
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 5})
+                field.widget.is_localized = True
+
+    def clean(self):
+        data = super().clean()
+        problem = weights_problem(data)
+        if problem:
+            self.add_error(None, problem)
+        return data
+
+    def _rows(self, names) -> list[SettingRow]:
+        defaults = factsheet_defaults()
+        return [
+            SettingRow(
+                field=self[name],
+                rule=rule_of(name),
+                default=defaults[name],
+                # The saved value (a bound form has already copied the typed values onto the instance).
+                changed=self.initial.get(name) != defaults[name],
+            )
+            for name in names
+        ]
+
+    def constraint_rows(self) -> list[SettingRow]:
+        """The hard constraints: a pair that breaks one is never proposed."""
+        return self._rows(CONSTRAINT_FIELDS)
+
+    def weight_rows(self) -> list[SettingRow]:
+        """The 11 weights of the soft score."""
+        return self._rows(WEIGHT_FIELDS)
+
+
+class ResetForm(forms.Form):
+    """Reset to the factsheet's defaults: it carries only the version the page was loaded with."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, settings: MatchingSettings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = settings.version
