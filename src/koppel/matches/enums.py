@@ -39,3 +39,12 @@ class Decision(models.TextChoices):
 class PairRuleKind(models.TextChoices):
     LOCK = "lock", pgettext_lazy("pair rule", "Locked")
     EXCLUDE = "exclude", pgettext_lazy("pair rule", "Excluded")
+
+
+class MatchOrigin(models.TextChoices):
+    """Where a match came from: a match round, or a pair proposed by hand (MAT-6)."""
+
+    ROUND = "round", pgettext_lazy("match origin", "A match round")
+    CLICK = "click", pgettext_lazy("match origin", "A natural click")
+    YOUTH_SUGGESTED = "youth_suggested", pgettext_lazy("match origin", "The youth suggested this mentor")
+    OTHER = "other", pgettext_lazy("match origin", "Other")

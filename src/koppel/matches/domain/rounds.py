@@ -23,7 +23,7 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.matches.domain import adapter
-from koppel.matches.enums import OPEN_STATES, Decision, MatchState, PairRuleKind, RoundStatus
+from koppel.matches.enums import OPEN_STATES, Decision, MatchOrigin, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchMentor, MatchRound, PairRule, RoundProposal, RoundUnmatched
 from koppel.people.domain.pipeline import mark_matched
 from koppel.people.enums import MentorStatus, YouthStatus
@@ -316,7 +316,15 @@ def remove_pair_rule(rule: PairRule, *, by) -> None:
     rule.delete()
 
 
-def create_proposed_match(programme: Programme, youth: Youth, mentors: list[Mentor], *, by) -> Match:
+def create_proposed_match(
+    programme: Programme,
+    youth: Youth,
+    mentors: list[Mentor],
+    *,
+    by,
+    origin: str = MatchOrigin.ROUND,
+    note: str = "",
+) -> Match:
     """A match in the proposed state, for a round's proposal or a pair by hand (MAT-6).
 
     Must run inside a transaction. Refused when the youth is not waiting or already has an open match,
@@ -334,9 +342,13 @@ def create_proposed_match(programme: Programme, youth: Youth, mentors: list[Ment
         open_matches = MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).count()
         if mentor.status not in (MentorStatus.READY, MentorStatus.MATCHED) or open_matches >= mentor.capacity:
             raise DomainError(_("%(name)s has no room for another youth.") % {"name": mentor.full_name})
-    match = Match.objects.create(programme=programme, youth=youth, state=MatchState.PROPOSED)
+    match = Match.objects.create(
+        programme=programme, youth=youth, state=MatchState.PROPOSED, origin=origin, origin_note=note
+    )
     MatchMentor.objects.bulk_create(MatchMentor(match=match, mentor=m) for m in mentors)
-    log_action(match, "matches.match.proposed", by=by, data={"mentors": [m.pk for m in mentors]})
+    log_action(
+        match, "matches.match.proposed", by=by, data={"mentors": [m.pk for m in mentors], "origin": origin}
+    )
     changed = save_versioned(youth, {"status": YouthStatus.MATCHED}, expected_version=youth.version)
     log_action(youth, "people.youth.matched", by=by, fields=changed)
     for mentor in mentors:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from koppel.common.models import KoppelModel
-from koppel.matches.enums import OPEN_STATES, MatchState
+from koppel.matches.enums import OPEN_STATES, MatchOrigin, MatchState
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
 
@@ -26,6 +26,14 @@ class Match(KoppelModel):
         choices=MatchState.choices,
         default=MatchState.PROPOSED,
     )
+    origin = models.CharField(
+        _("origin"),
+        max_length=20,
+        choices=MatchOrigin.choices,
+        default=MatchOrigin.ROUND,
+        help_text=_("MAT-6: a match round, or a pair proposed by hand."),
+    )
+    origin_note = models.CharField(_("why this pair"), max_length=300, blank=True)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
