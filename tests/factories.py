@@ -1,6 +1,6 @@
 """factory_boy factories for Koppel's models; realistic enough for forms and pages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -142,6 +142,15 @@ class MatchFactory(factory.django.DjangoModelFactory):
     youth = factory.SubFactory(YouthFactory)
     programme = factory.SelfAttribute("youth.programme")
     state = MatchState.ACTIVE
+    # A started match has a start date; a closed one an end date (database constraints).
+    started_on = factory.LazyAttribute(
+        lambda o: (
+            date.today() - timedelta(days=60)
+            if o.state in (MatchState.ACTIVE, MatchState.CLOSING, MatchState.CLOSED)
+            else None
+        )
+    )
+    ended_on = factory.LazyAttribute(lambda o: date.today() if o.state == MatchState.CLOSED else None)
 
     @factory.post_generation
     def mentors(self, create, extracted, **kwargs):

@@ -7,6 +7,7 @@ without a row here fails `test_every_named_page_has_a_matrix_row`.
 
 import importlib
 import pkgutil
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -195,7 +196,8 @@ def test_every_page_sends_anonymous_to_login(cast, client_for):
 )
 def test_mentor_sees_the_youth_only_while_the_match_is_known_to_them(cast, client_for, state, status):
     cast.match.state = state
-    cast.match.save(update_fields=["state"])
+    cast.match.ended_on = date.today() if state == "closed" else None
+    cast.match.save(update_fields=["state", "ended_on"])
     response = client_for(cast.mentor).get(reverse("portal:youth_detail", args=[cast.youth_row.pk]))
     assert response.status_code == status
 

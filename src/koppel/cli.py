@@ -7,6 +7,7 @@ koppel <any manage.py command>                     e.g. koppel migrate, koppel c
 """
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -59,8 +60,13 @@ def demo(argv: list[str]) -> int:
     if args.no_serve:
         return 0
     print(f"Serving on http://127.0.0.1:{args.port}/  (Ctrl+C stops)")
-    # Background tasks (match rounds) run in a worker beside the web server.
-    worker = subprocess.Popen([sys.executable, "-m", "koppel.cli", "worker"], env=os.environ.copy())
+    # Background tasks (match rounds) run in a worker beside the web server; it stops with the demo
+    # (Ctrl+C, a terminal closing, or a kill of this process: the worker watches its parent).
+    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and module, fixed arguments)
+        [sys.executable, "-m", "koppel.cli", "worker", f"--stop-with-parent={os.getpid()}", "--no-reload"]
+    )
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGHUP, _exit_on_signal)
     try:
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
     finally:
@@ -72,8 +78,29 @@ def demo(argv: list[str]) -> int:
     return 0
 
 
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def _stop_with_parent(parent: int) -> None:
+    """End this process when the process that started it is gone (the demo's worker)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def worker(argv: list[str]) -> int:
     """Run background tasks until stopped (Django's tasks framework, database backend)."""
+    for arg in list(argv):
+        if arg.startswith("--stop-with-parent="):
+            argv.remove(arg)
+            _stop_with_parent(int(arg.split("=", 1)[1]))
     _django_setup()
     from django.core.management import call_command
 

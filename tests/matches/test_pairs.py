@@ -177,7 +177,7 @@ def test_check_shows_the_score_and_bars_without_saving(cast, client_for):
     assert check.ok
     content = page.content.decode()
     assert "This pair meets every hard constraint" in content
-    assert f'<strong class="score">{round(check.score * 100)}</strong>' in content
+    assert f'<strong class="score">{check.score:.2f}</strong>' in content
     # One bar per factor the score is made of.
     assert content.count("<meter ") == len(check.mentors[0].factor_rows) == 11
     assert not Match.objects.filter(youth=youth).exists()
@@ -196,7 +196,7 @@ def test_propose_on_the_page_redirects_to_the_programme(cast, client_for):
     match = Match.objects.get(youth=youth)
     assert match.state == MatchState.PROPOSED
     page = client.get(answer["Location"])
-    assert "was proposed as a pair" in page.content.decode()
+    assert "was created in the proposed state" in page.content.decode()
 
 
 def test_propose_with_a_broken_constraint_keeps_the_form_and_shows_why(cast, client_for):

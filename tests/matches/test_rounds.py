@@ -207,3 +207,23 @@ def test_a_round_is_not_rerun_while_it_runs(pool, coordinator):
     running = MatchRound.objects.create(programme=programme, status=RoundStatus.RUNNING)
     with pytest.raises(DomainError, match="still running"):
         rounds.rerun_round(running, by=coordinator)
+
+
+def test_an_excluded_pair_cannot_be_accepted(pool, coordinator, django_capture_on_commit_callbacks):
+    programme, amira, _bram, xena, _yusuf = pool
+    match_round = _run(programme, coordinator, django_capture_on_commit_callbacks)
+    rounds.set_pair_rule(programme, amira, xena, PairRuleKind.EXCLUDE, by=coordinator)
+    with pytest.raises(DomainError, match="can no longer be accepted: A coordinator excluded this pair."):
+        rounds.accept_proposal(match_round.proposals.get(youth=amira), by=coordinator)
+    assert not Match.objects.filter(youth=amira).exists()
+
+
+def test_a_proposal_of_a_round_that_was_run_again_cannot_be_accepted(
+    pool, coordinator, django_capture_on_commit_callbacks
+):
+    programme, amira, *_ = pool
+    first = _run(programme, coordinator, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        rounds.rerun_round(first, by=coordinator)
+    with pytest.raises(DomainError, match="run again"):
+        rounds.accept_proposal(first.proposals.get(youth=amira), by=coordinator)

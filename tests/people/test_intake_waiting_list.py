@@ -59,7 +59,7 @@ def test_longest_waiting_first_with_position_and_days_waiting(cast, client_for):
 
 
 def test_expected_wait_from_the_recent_matching_rate(cast, client_for):
-    # 6 matches started within the last 180 days (the cast's own match has no start date), one
+    # 6 matches started within the last 180 days (the cast's own match started long ago), one
     # started long ago and one in another programme: the rate is 6 / 180 per day, so position p
     # waits p * 30 days.
     _matches_started(cast.programme, 1, 20, 50, 100, 150, 179)

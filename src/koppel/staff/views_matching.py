@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import rounds
 from koppel.matches.domain.reasons import RULE_OF, factor_rows, met_constraints, unmatched_text
-from koppel.matches.enums import Decision, PairRuleKind
+from koppel.matches.enums import OPEN_STATES, Decision, PairRuleKind
 from koppel.matches.forms.rounds import RoundStartForm
+from koppel.matches.models import Match
 from koppel.policy import (
     get_visible_or_404,
     match_rounds_visible_to,
@@ -110,6 +111,14 @@ def round_detail(request, pk):
             for r in pair_rules_visible_to(request.user).filter(programme=match_round.programme)
         }
         weights = match_round.parameters.get("weights") or {}
+        newer = match_round.reruns.order_by("-id").first()
+        already_matched = set(
+            Match.objects.filter(
+                programme=match_round.programme,
+                state__in=OPEN_STATES,
+                youth_id__in=[p.youth_id for p in proposals],
+            ).values_list("youth_id", flat=True)
+        )
         unmatched = list(match_round.unmatched.select_related("youth").order_by("youth__last_name", "id"))
         n_mentors = len(match_round.mentor_ids)
         context.update(
@@ -121,6 +130,11 @@ def round_detail(request, pk):
                     "mentors": [
                         {"mentor": m, "rule": rules.get((p.youth_id, m.pk))} for m in p.mentors.all()
                     ],
+                    "excluded": any(
+                        (r := rules.get((p.youth_id, m.pk))) is not None and r.kind == PairRuleKind.EXCLUDE
+                        for m in p.mentors.all()
+                    ),
+                    "already_matched": p.decision == Decision.OPEN and p.youth_id in already_matched,
                 }
                 for p in proposals
             ],
@@ -139,6 +153,7 @@ def round_detail(request, pk):
                 key=lambda r: (r.kind, r.youth.last_name, r.mentor.last_name),
             ),
             met=met_constraints(),
+            newer=newer,
             summary=rounds.summary_of(match_round),
         )
     return render(request, "staff/matching/round_detail.html", context)
@@ -181,7 +196,8 @@ def proposal_decide(request, pk, action):
             rounds.accept_proposal(proposal, by=request.user)
             messages.success(
                 request,
-                _("The match of %(name)s was created as proposed.") % {"name": proposal.youth.full_name},
+                _("The match of %(name)s was created in the proposed state.")
+                % {"name": proposal.youth.full_name},
             )
         else:
             rounds.reject_proposal(proposal, by=request.user)

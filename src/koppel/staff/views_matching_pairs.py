@@ -42,8 +42,7 @@ def matching_pair(request, pk):
             else:
                 messages.success(
                     request,
-                    _("%(name)s was proposed as a pair; the match is in the proposed state.")
-                    % {"name": youth.full_name},
+                    _("The match of %(name)s was created in the proposed state.") % {"name": youth.full_name},
                 )
                 return redirect("staff:programme_detail", pk=programme.pk)
         check = check_pair(programme, youth, mentors)

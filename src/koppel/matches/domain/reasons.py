@@ -45,7 +45,7 @@ def _phrase(code: str, p: dict) -> str:
     phrases = {
         "mentor_not_ready": lambda: _("is ready to match"),
         "mentor_not_trained": lambda: _("has finished the training before matching"),
-        "mentor_disqualified": lambda: _("is free of a disqualification"),
+        "mentor_disqualified": lambda: _("is not disqualified"),
         "age_gap_too_small": lambda: (
             _("is at least %(gap)s years older or at a next school level") % {"gap": p.get("gap", "")}
         ),

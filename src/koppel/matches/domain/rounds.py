@@ -267,11 +267,23 @@ def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
 def accept_proposal(proposal: RoundProposal, *, by) -> Match:
     """Accept a proposal: the match is created in the proposed state (issue: match lifecycle).
 
-    Refused when the youth already has an open match or a mentor has no room left. Side effects: the
+    Refused when the round was re-run since, when the pair now breaks a hard constraint or was
+    excluded, when the youth already has an open match, or a mentor has no room left. Side effects: the
     mentor's status becomes "matched" (if it was "ready"), the youth's "matched", activity-log entries.
     """
+    from koppel.matches.domain.pairs import check_pair  # pairs builds on this module
+
     proposal = _lock_proposal(proposal)
+    if MatchRound.objects.filter(previous_id=proposal.round_id).exists():
+        raise DomainError(_("This round was run again; decide on the proposals of the newer round."))
     mentors = list(proposal.mentors.all())
+    # The same checks as a pair by hand: an exclusion or a change since the round blocks it.
+    check = check_pair(proposal.round.programme, proposal.youth, mentors)
+    if check.broken:
+        raise DomainError(
+            _("This pair can no longer be accepted: %(problems)s")
+            % {"problems": " ".join(p.text for p in check.broken)}
+        )
     match = create_proposed_match(proposal.round.programme, proposal.youth, mentors, by=by)
     RoundProposal.objects.filter(pk=proposal.pk).update(
         decision=Decision.ACCEPTED, decided_by=by, decided_at=timezone.now(), match=match

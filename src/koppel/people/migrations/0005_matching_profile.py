@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mentor',
             name='adult_supervisor',
-            field=models.CharField(blank=True, help_text='MAT-4: a mentor under 18 is matched only with an adult who supervises them.', max_length=150, verbose_name='adult supervisor'),
+            field=models.CharField(blank=True, help_text='MAT-4: a mentor under 18 can be matched only when an adult supervises them.', max_length=150, verbose_name='adult supervisor'),
         ),
         migrations.AddField(
             model_name='mentor',

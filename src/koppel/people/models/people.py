@@ -135,7 +135,7 @@ class Mentor(Person):
         _("adult supervisor"),
         max_length=150,
         blank=True,
-        help_text=_("MAT-4: a mentor under 18 is matched only with an adult who supervises them."),
+        help_text=_("MAT-4: a mentor under 18 can be matched only when an adult supervises them."),
     )
     travel_neighbourhoods = models.JSONField(
         _("neighbourhoods the mentor will travel to"),

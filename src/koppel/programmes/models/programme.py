@@ -183,6 +183,24 @@ class ProgrammeSettings(KoppelModel):
         help_text=_("REL-4: school-based programmes record expectations about holiday months in advance."),
     )
 
+    consent_link_days = models.PositiveSmallIntegerField(
+        _("a personal consent link works for ... days"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("AGR-1: mentor, parents and youth consent in writing, in the portal or through a link."),
+    )
+    guardians_see_meeting_notes = models.BooleanField(
+        _("parents and guardians see the mentor's meeting notes"),
+        default=False,
+        help_text=_("Off: parents see that meetings took place, not what the mentor wrote about them."),
+    )
+    follow_up_months = models.PositiveSmallIntegerField(
+        _("follow-up ... months after the match ends"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("OUT-2: effects last about a year; measure again about 12 months after closure."),
+    )
+
     RULES = {
         "pre_match_training_hours": ("TRN-1", _("2 hours (6 recommended)")),
         "monthly_training_hours": ("TRN-2", _("2 hours per month")),
@@ -198,6 +216,9 @@ class ProgrammeSettings(KoppelModel):
         "min_age_gap_years": ("MAT-3", _("2 years")),
         "preferred_age_gap_years": ("MAT-3", _("more than 10 years")),
         "holiday_expectations_required": ("REL-4", _("school-based programmes")),
+        "consent_link_days": ("AGR-1", _("written consent of all three")),
+        "guardians_see_meeting_notes": ("REL-1", _("decide per programme")),
+        "follow_up_months": ("OUT-2", _("about 12 months")),
     }
 
     class Meta:
