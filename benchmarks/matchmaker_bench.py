@@ -98,10 +98,11 @@ def make_mentor(rnd: random.Random, i: int, areas: list[tuple[float, float]]) ->
     )
 
 
-def make_pools(n: int, seed: int = 7) -> tuple[list[Youth], list[Mentor]]:
+def make_pools(n: int, seed: int = 7, n_mentors: int | None = None) -> tuple[list[Youth], list[Mentor]]:
     rnd = random.Random(seed)
     areas = _areas(rnd)
-    return [make_youth(rnd, i, areas) for i in range(n)], [make_mentor(rnd, i, areas) for i in range(n)]
+    mentors = n if n_mentors is None else n_mentors
+    return [make_youth(rnd, i, areas) for i in range(n)], [make_mentor(rnd, i, areas) for i in range(mentors)]
 
 
 def exact_total(dense: np.ndarray, mentors: list[Mentor]) -> float:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from matchmaker.encode import Array, Side, normalise_background, popcount_and
+from matchmaker.encode import Array, Side, has_code, normalise_background, normalise_name, popcount_and
 from matchmaker.types import Mentor, Rules, Youth
 
 # Reason codes, in the order reasons are reported.
@@ -87,11 +87,15 @@ def availability_overlap(youth: Youth, mentor: Mentor, rules: Rules) -> str | No
 
 
 def travel_distance(youth: Youth, mentor: Mentor, rules: Rules) -> str | None:
-    """Within the maximum travel distance, unless the programme is online.
+    """Within the maximum travel distance, unless the programme is online or the mentor is willing to
+    go to the youth's neighbourhood (compared case- and whitespace-insensitively).
 
     A missing location cannot be checked and passes; the distance factor then scores it neutrally.
     """
     if rules.online or youth.location is None or mentor.location is None:
+        return None
+    ours = normalise_name(youth.neighbourhood)
+    if ours and ours in {normalise_name(n) for n in mentor.neighbourhoods}:
         return None
     km = math.dist(youth.location, mentor.location)
     return DISTANCE if km > rules.max_travel_km + 1e-9 else None
@@ -148,15 +152,7 @@ def passes_gender(y: Side, m: Side, rules: Rules) -> Array:
 
 def passes_language(y: Side, m: Side, rules: Rules) -> Array:
     """Vectorised `required_language__MAT_5` (language codes are bit positions)."""
-    code = y.wish_language
-    safe = np.maximum(code, 0)
-    words = m.languages.shape[-1]
-    has = np.zeros(np.broadcast_shapes(code.shape, m.languages.shape[:-1]), dtype=bool)
-    for w in range(words):
-        in_word = (safe // 64) == w
-        bit = np.left_shift(np.uint64(1), (safe % 64).astype(np.uint64))
-        has |= in_word & ((m.languages[..., w] & bit) != 0)
-    return (code < 0) | has
+    return (y.wish_language < 0) | has_code(y.wish_language, m.languages)
 
 
 def passes_background(y: Side, m: Side, rules: Rules) -> Array:
@@ -173,7 +169,10 @@ def passes_distance(y: Side, m: Side, rules: Rules) -> Array:
     """Vectorised `travel_distance`; NaN distances (unknown location) pass."""
     if rules.online:
         return np.ones(np.broadcast_shapes(y.x.shape, m.x.shape), dtype=bool)
-    return ~(distance_km(y, m) > rules.max_travel_km + 1e-6)
+    near = ~(distance_km(y, m) > rules.max_travel_km + 1e-6)
+    if m.neighbourhoods.any():
+        near |= has_code(y.neighbourhood, m.neighbourhoods)
+    return near
 
 
 def passes_mentor_status(m: Side) -> tuple[Array, Array, Array]:

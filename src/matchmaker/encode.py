@@ -42,14 +42,18 @@ class Vocabulary:
             self.code(value)
 
 
+def _words(vocab: Vocabulary) -> int:
+    return max(1, (len(vocab.codes) + 63) // 64)
+
+
 def _bitsets(rows: Sequence[frozenset[str]], vocab: Vocabulary) -> Array:
     """Rows of sets -> (n, words) uint64 bitsets over `vocab` (which must already hold every item)."""
-    words = max(1, (len(vocab.codes) + 63) // 64)
-    out = np.zeros((len(rows), words), dtype=np.uint64)
-    for i, row in enumerate(rows):
-        for item in row:
-            c = vocab.codes[item]
-            out[i, c // 64] |= np.uint64(1) << np.uint64(c % 64)
+    out = np.zeros((len(rows), _words(vocab)), dtype=np.uint64)
+    codes = vocab.codes
+    flat = np.array([codes[item] for row in rows for item in row], dtype=np.int64)
+    if len(flat):
+        row = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+        np.bitwise_or.at(out, (row, flat // 64), np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64)))
     return out
 
 
@@ -58,6 +62,17 @@ def popcount_and(a: Array, b: Array) -> Array:
     if a.shape[-1] == 1:  # the common case: one word, no sum needed
         return np.bitwise_count(a[..., 0] & b[..., 0])
     return np.bitwise_count(a & b).sum(axis=-1, dtype=np.int32)
+
+
+def has_code(code: Array, bits: Array) -> Array:
+    """Whether bitset `bits` holds item `code` (False for code -1), broadcast over all but the last axis."""
+    safe = np.maximum(code, 0)
+    has = np.zeros(np.broadcast_shapes(code.shape, bits.shape[:-1]), dtype=bool)
+    for w in range(bits.shape[-1]):
+        in_word = (safe // 64) == w
+        bit = np.left_shift(np.uint64(1), (safe % 64).astype(np.uint64))
+        has |= in_word & ((bits[..., w] & bit) != 0)
+    return (code >= 0) & has
 
 
 def popcount(a: Array) -> Array:
@@ -90,6 +105,7 @@ class Side:
     wish_age_min: Array
     wish_age_max: Array
     waiting_days: Array
+    neighbourhood: Array
     goals_total: Array
     goals_career: Array
     goals_personal: Array
@@ -101,6 +117,7 @@ class Side:
     disqualified: Array
     trained: Array
     supervised: Array
+    neighbourhoods: Array
 
     def pick(self, index: Array | slice, expand: int | None = None) -> Side:
         """Rows at `index`, with a new axis at `expand` (1 for youth, 0 for mentors) to broadcast."""
@@ -124,29 +141,45 @@ class Vocabularies:
     tags: Vocabulary
     slots: Vocabulary
     traits: Vocabulary
+    neighbourhood: Vocabulary
 
 
 def build_vocabularies(youths: Sequence[Youth], mentors: Sequence[Mentor]) -> Vocabularies:
-    """Collect every string used by either side."""
-    v = Vocabularies(*(Vocabulary() for _ in range(6)))
+    """Collect every string used by either side, in sorted order (so codes do not depend on the
+    iteration order of sets, which changes between processes)."""
+    v = Vocabularies(*(Vocabulary() for _ in range(7)))
     people: list[Youth | Mentor] = [*youths, *mentors]
-    for p in people:
-        v.gender.code(p.gender)
-        v.language.add_all(p.languages)
-        v.background.code(normalise_background(p.cultural_background))
-        v.tags.add_all(p.interests | p.values)
-        v.slots.add_all(p.availability)
-        v.traits.add_all(p.personality)
-    for y in youths:
-        v.gender.code(y.wish_gender)
-        v.language.code(y.wish_language)
-        v.tags.add_all(y.wish_interests)
+    v.gender.add_all(sorted({p.gender for p in people} | {y.wish_gender for y in youths}))
+    v.language.add_all(
+        sorted(set().union(*(p.languages for p in people)) | {y.wish_language for y in youths})
+    )
+    v.background.add_all(sorted({normalise_background(p.cultural_background) for p in people}))
+    v.tags.add_all(
+        sorted(
+            set().union(
+                *(p.interests for p in people),
+                *(p.values for p in people),
+                *(y.wish_interests for y in youths),
+            )
+        )
+    )
+    v.slots.add_all(sorted(set().union(*(p.availability for p in people))))
+    v.traits.add_all(sorted(set().union(*(p.personality for p in people))))
+    v.neighbourhood.add_all(
+        sorted(
+            {normalise_name(y.neighbourhood) for y in youths}
+            | {normalise_name(n) for m in mentors for n in m.neighbourhoods}
+        )
+    )
     return v
 
 
-def normalise_background(text: str) -> str:
-    """Cultural background compares case- and whitespace-insensitively."""
+def normalise_name(text: str) -> str:
+    """Backgrounds and neighbourhoods compare case- and whitespace-insensitively."""
     return " ".join(text.casefold().split())
+
+
+normalise_background = normalise_name
 
 
 def _common(people: Sequence[Youth | Mentor], v: Vocabularies) -> dict[str, Array]:
@@ -196,6 +229,9 @@ def encode_youths(youths: Sequence[Youth], v: Vocabularies) -> Side:
             [np.nan if y.wish_age_max is None else y.wish_age_max for y in youths], np.float32
         ),
         waiting_days=np.array([y.waiting_days for y in youths], dtype=np.float32),
+        neighbourhood=np.array(
+            [v.neighbourhood.code(normalise_name(y.neighbourhood)) for y in youths], np.int32
+        ),
         goals_total=np.array([len(y.goals) for y in youths], dtype=np.float32),
         goals_career=np.array([len(y.goals & CAREER_GOALS) for y in youths], dtype=np.float32),
         goals_personal=np.array([len(y.goals & PERSONAL_GOALS) for y in youths], dtype=np.float32),
@@ -206,6 +242,7 @@ def encode_youths(youths: Sequence[Youth], v: Vocabularies) -> Side:
         disqualified=_empty(n),
         trained=_empty(n),
         supervised=_empty(n),
+        neighbourhoods=np.zeros((n, _words(v.neighbourhood)), dtype=np.uint64),
     )
 
 
@@ -223,6 +260,7 @@ def encode_mentors(mentors: Sequence[Mentor], v: Vocabularies) -> Side:
         wish_age_min=zero,
         wish_age_max=zero,
         waiting_days=zero,
+        neighbourhood=np.full(n, -1, dtype=np.int32),
         goals_total=zero,
         goals_career=zero,
         goals_personal=zero,
@@ -233,4 +271,7 @@ def encode_mentors(mentors: Sequence[Mentor], v: Vocabularies) -> Side:
         disqualified=np.array([m.disqualified for m in mentors], dtype=bool),
         trained=np.array([m.trained for m in mentors], dtype=bool),
         supervised=np.array([m.has_adult_supervisor for m in mentors], dtype=bool),
+        neighbourhoods=_bitsets(
+            [frozenset(normalise_name(n) for n in m.neighbourhoods) - {""} for m in mentors], v.neighbourhood
+        ),
     )

@@ -6,24 +6,28 @@
    source -> youth (capacity: team max minus locked mentors), youth -> mentor (capacity 1,
    cost -score), mentor -> sink (capacity minus locks), and a zero-cost source -> sink arc so any
    youth may stay unmatched. Pairs below the minimum score are not in the graph.
-3. Team programmes (REL-3, team min > 1): min-cost flow cannot say "at least two or none", so a
-   youth who ends with fewer than the minimum is dropped and the flow re-solved without them, until
-   every matched youth has between team min and team max mentors (see docs/matching.md).
+3. Team programmes (REL-3, team min > 1): min-cost flow cannot say "at least two or none", so
+   OR-Tools CP-SAT solves the candidate graph exactly (a youth gets between team min and team max
+   mentors or none), seeded with a heuristic answer (drop youth below the minimum, re-solve the flow)
+   and stopped after TEAM_TIME_LIMIT seconds (then `Result.optimal` is False).
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model, cp_model_helper
 
 from matchmaker import constraints as c
+from matchmaker import kernel
 from matchmaker.encode import Array, Side, build_vocabularies, encode_mentors, encode_youths
-from matchmaker.scoring import contributions, score
+from matchmaker.scoring import contributions
 from matchmaker.types import Alternative, Mentor, Proposal, Result, Rules, Unmatched, Youth
 
 # About this many pairs are scored at once per thread (tens of MB of temporaries).
@@ -32,6 +36,21 @@ BLOCK_PAIRS = 2_000_000
 COST_SCALE = 1_000_000
 # Threads that score blocks at once (numpy releases the GIL).
 THREADS = 2
+# Seconds CP-SAT may spend on a team programme before the best answer found is used.
+TEAM_TIME_LIMIT = 10.0
+# Measured on team pools (docs/matching.md): one worker with the LP and its cuts (linearization
+# level 2), without presolve and probing, proves the optimum fastest (200 x 500: 3 s against 10 s+
+# with the defaults, whose presolve alone took seconds); the relaxation is tight, the search small.
+TEAM_SOLVER_PARAMETERS: dict[str, object] = {
+    "num_workers": 1,
+    "linearization_level": 2,
+    "cp_model_presolve": False,
+    "cp_model_probing_level": 0,
+}
+
+# `progress(fraction, stage)`: called from the calling thread only.
+Progress = Callable[[float, str], None]
+ENCODING, SCORING, SOLVING, EXPLAINING, DONE = "encoding", "scoring", "solving", "explaining", "done"
 
 BELOW_MIN_SCORE = "below_minimum_score"
 TAKEN = "all_suitable_mentors_taken"
@@ -60,18 +79,24 @@ LANGUAGE_NAMES = {
 
 @dataclass(frozen=True)
 class CandidateGraph:
-    """Candidate pairs (youth index, mentor index, score) and per-youth counts for the reasons."""
+    """Candidate pairs: youth index, mentor index, score."""
 
     youth: Array
     mentor: Array
     score: Array
-    fail_counts: Array  # (n_youth, len(REASON_ORDER)) mentors failing each constraint
-    feasible: Array  # mentors passing every hard constraint, per youth
-    above_min: Array  # of those, scoring at least the minimum
 
 
-def match(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) -> Result:
-    """Run a match round: the best total matching, with explanations, alternatives and reasons."""
+def match(
+    youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules, progress: Progress | None = None
+) -> Result:
+    """Run a match round: the best total matching, with explanations, alternatives and reasons.
+
+    `progress`, when given, is called with a fraction 0..1 (never decreasing) and a stage code
+    ("encoding", "scoring", "solving", "explaining", "done") a few times per stage, from the calling
+    thread only; the last call is (1.0, "done").
+    """
+    report = _Reporter(progress)
+    report(0.0, ENCODING)
     _validate(youths, mentors, rules)
     v = build_vocabularies(youths, mentors)
     ys, ms = encode_youths(youths, v), encode_mentors(mentors, v)
@@ -79,8 +104,13 @@ def match(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) -> R
     m_index = {m.id: j for j, m in enumerate(mentors)}
     excluded = _excluded_by_youth(rules, y_index, m_index)
     locks, dropped = _usable_locks(youths, mentors, rules, y_index, m_index)
+    report(0.05, ENCODING)
 
-    graph = candidate_graph(ys, ms, rules, excluded)
+    report(0.05, SCORING)
+    graph = candidate_graph(
+        ys, ms, rules, excluded, progress=lambda done, total: report(0.05 + 0.75 * done / total, SCORING)
+    )
+    report(0.8, SOLVING)
     youth_cap = np.full(len(youths), rules.team_max, dtype=np.int64)
     mentor_cap = np.array([max(m.capacity, 0) for m in mentors], dtype=np.int64)
     locked_count = np.zeros(len(youths), dtype=np.int64)
@@ -99,7 +129,14 @@ def match(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) -> R
         keep = np.ones(len(graph.youth), dtype=bool)
     ey, em, es = graph.youth[keep], graph.mentor[keep], graph.score[keep]
 
-    chosen, team_dropped = _solve_with_team_minimum(ey, em, es, youth_cap, mentor_cap, locked_count, rules)
+    if rules.team_min <= 1:
+        chosen, optimal = solve_flow(ey, em, es, youth_cap, mentor_cap), True
+    else:
+        report(0.82, SOLVING)
+        hint = _solve_with_team_minimum(ey, em, es, youth_cap, mentor_cap, locked_count, rules)
+        report(0.84, SOLVING)
+        chosen, optimal = solve_teams(ey, em, es, youth_cap, mentor_cap, locked_count, rules.team_min, hint)
+    report(0.9, EXPLAINING)
     assigned: dict[int, list[int]] = defaultdict(list)
     for yi, mj in zip(ey[chosen].tolist(), em[chosen].tolist(), strict=True):
         assigned[yi].append(mj)
@@ -108,16 +145,34 @@ def match(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) -> R
         locked_by_youth[yi].append(mj)
 
     proposals = _proposals(youths, mentors, ys, ms, rules, assigned, locked_by_youth)
-    alternatives = _alternatives(youths, mentors, ey, em, es, assigned, rules.alternatives)
+    report(0.93, EXPLAINING)
+    alternatives = _alternatives(youths, mentors, ey, em, es, chosen, rules.alternatives)
+    report(0.96, EXPLAINING)
     matched = {p.youth_id for p in proposals}
-    unmatched = tuple(
-        _reason(youths[i], i, graph, team_dropped, rules, len(mentors))
-        for i in range(len(youths))
-        if youths[i].id not in matched
+    left = [i for i, y in enumerate(youths) if y.id not in matched]
+    unmatched = _reasons(youths, left, rules, ys, ms, excluded)
+    result = Result(
+        proposals=tuple(proposals),
+        alternatives=alternatives,
+        unmatched=unmatched,
+        dropped_locks=dropped,
+        optimal=optimal,
     )
-    return Result(
-        proposals=tuple(proposals), alternatives=alternatives, unmatched=unmatched, dropped_locks=dropped
-    )
+    report(1.0, DONE)
+    return result
+
+
+class _Reporter:
+    """Calls `progress` with never-decreasing fractions."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.last = 0.0
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        if self.progress is not None:
+            self.last = max(self.last, min(fraction, 1.0))
+            self.progress(self.last, stage)
 
 
 def _validate(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) -> None:
@@ -159,7 +214,11 @@ def _usable_locks(
 
 
 def candidate_graph(
-    ys: Side, ms: Side, rules: Rules, excluded: dict[int, Array] | None = None
+    ys: Side,
+    ms: Side,
+    rules: Rules,
+    excluded: dict[int, Array] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CandidateGraph:
     """Union of each youth's top-k and each mentor's top-k feasible pairs at or above the minimum score.
 
@@ -171,44 +230,43 @@ def candidate_graph(
     n_y, n_m = len(ys), len(ms)
     k = max(1, rules.candidates_k)
     kk = min(k, n_y)
-    fail_counts = np.zeros((n_y, len(c.REASON_ORDER)), dtype=np.int32)
-    feasible = np.zeros(n_y, dtype=np.int32)
-    above = np.zeros(n_y, dtype=np.int32)
     parts_y: list[Array] = []
     parts_m: list[Array] = []
     parts_s: list[Array] = []
-    mall = ms.pick(slice(None), expand=0)
+    tables = kernel.mentor_tables(ys, ms)
+    youth = kernel.youth_tables(ys, tables, rules)
     rows_per_block = max(1, BLOCK_PAIRS // max(n_m, 1))
-    min_score = np.float32(rules.min_score)
     lowest = np.float32(-np.finfo(np.float32).max)  # every finite score passes, -inf does not
+    floor = lowest_kept(rules)
     # Per-mentor k-th best score so far; read by the workers (a stale, lower value is safe).
     state = {"threshold": np.full(n_m, lowest, dtype=np.float32)}
 
     def scored_block(start: int) -> tuple[Array, Array, Array, Array, Array, Array]:
-        """Check and score one block of youth rows; fills the per-youth counts; returns the block's
+        """Check and score one block of youth rows; returns the block's
         youth-side top-k edges and its mentor-side candidate edges (youth, mentor, score each)."""
         idx = np.arange(start, min(start + rows_per_block, n_y))
-        block = ys.pick(idx, expand=1)
-        ok, fails = c.feasibility(block, mall, rules)
-        ex = np.zeros((len(idx), n_m), dtype=bool)
-        for r, yi in enumerate(idx.tolist()):
-            if yi in excluded:
-                ex[r, excluded[yi]] = True
-        fails[c.EXCLUDED] = ex
-        for col, code in enumerate(c.REASON_ORDER):
-            fails_code = fails[code]
-            if fails_code.shape[0] == 1:  # mentor-only: the same count for every row
-                fail_counts[idx, col] = int(fails_code.sum())
-            else:
-                fail_counts[idx, col] = fails_code.sum(axis=1)
-        ok &= ~ex
-        s = np.where(ok, score(block, mall, rules), np.float32(-np.inf))
-        feasible[idx] = ok.sum(axis=1)
-        s[s < min_score] = -np.inf
-        above[idx] = np.isfinite(s).sum(axis=1)
-        yy, ym, yv = _youth_top_k(s, idx, k)
-        rows, cols = np.nonzero(s >= state["threshold"])
-        return yy, ym, yv, idx[rows].astype(np.int32), cols.astype(np.int32), s[rows, cols]
+        s = kernel.block_scores(youth, slice(start, start + len(idx)), tables, ms.personality, rules)
+        for r, row in enumerate(idx.tolist()):
+            if row in excluded:
+                s[r, excluded[row]] = -np.inf
+        # Youth side: every pair at or above the row's k-th best score (all of a tie, so the graph
+        # does not depend on how a partition orders equal scores). Mentor side: every pair at or above
+        # the mentor's threshold. One pass finds both.
+        # Infeasible pairs are below `floor` (penalised), so no pass is needed to mask them.
+        row_kth = np.partition(s, n_m - k, axis=1)[:, n_m - k] if n_m > k else np.full(len(idx), floor)
+        row_kth = np.maximum(row_kth, floor)
+        threshold = np.maximum(state["threshold"], floor)
+        keep = s >= row_kth[:, None]
+        keep |= s >= threshold
+        flat = np.flatnonzero(keep)  # (several times faster than a 2-D nonzero)
+        rows = flat // n_m
+        cols = flat - rows * n_m
+        vals = s.ravel()[flat]
+        of_youth = vals >= row_kth[rows]
+        of_mentor = vals >= threshold[cols]
+        ys_ = idx[rows].astype(np.int32)
+        ms_ = cols.astype(np.int32)
+        return ys_[of_youth], ms_[of_youth], vals[of_youth], ys_[of_mentor], ms_[of_mentor], vals[of_mentor]
 
     pool_y: list[Array] = []
     pool_m: list[Array] = []
@@ -218,8 +276,10 @@ def candidate_graph(
     starts = list(range(0, n_y, rows_per_block))
     # numpy releases the GIL, so two threads score two blocks at once; this thread gathers the edges
     # and now and then cuts the mentor-side pool back to each mentor's kk best (raising thresholds).
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        for yy, ym, yv, my, mm, mv in pool.map(scored_block, starts):
+    with kernel.single_threaded_blas(), ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for done, (yy, ym, yv, my, mm, mv) in enumerate(pool.map(scored_block, starts), 1):
+            if progress is not None:
+                progress(done, len(starts))
             parts_y.append(yy)
             parts_m.append(ym)
             parts_s.append(yv)
@@ -239,22 +299,63 @@ def candidate_graph(
     ey = np.concatenate(parts_y) if parts_y else np.zeros(0, np.int32)
     em = np.concatenate(parts_m) if parts_m else np.zeros(0, np.int32)
     es = np.concatenate(parts_s) if parts_s else np.zeros(0, np.float32)
-    keys = ey.astype(np.int64) * max(n_m, 1) + em
-    _, first = np.unique(keys, return_index=True)
-    return CandidateGraph(ey[first], em[first], es[first], fail_counts, feasible, above)
+    return CandidateGraph(*_unique_edges(ey, em, es, n_m))
 
 
-def _youth_top_k(s: Array, idx: Array, k: int) -> tuple[Array, Array, Array]:
-    n_m = s.shape[1]
-    # Rows keep their k best mentors (all when there are no more than k).
-    cols = np.argpartition(-s, k - 1, axis=1)[:, :k] if n_m > k else np.broadcast_to(np.arange(n_m), s.shape)
-    vals = np.take_along_axis(s, cols, axis=1)
-    keep = np.isfinite(vals)
+def _unique_edges(ey: Array, em: Array, es: Array, n_m: int) -> tuple[Array, Array, Array]:
+    """Edges without duplicates (a pair in both top-k lists), ordered by youth then mentor.
+
+    A pair always has the same score, so the pair and the score's bits pack into one uint64 and a
+    plain sort finds the duplicates.
+    """
+    pair = ey.astype(np.uint64) * np.uint64(max(n_m, 1)) + em.astype(np.uint64)
+    if len(pair) and int(pair.max()) >= 1 << 32:
+        _, first = np.unique(pair, return_index=True)
+        return ey[first], em[first], es[first]
+    packed = (pair << np.uint64(32)) | es.astype(np.float32).view(np.uint32).astype(np.uint64)
+    packed.sort()  # (np.unique hashes uint64 here, 50 times slower than sorting)
+    packed = packed[np.r_[True, packed[1:] != packed[:-1]]] if len(packed) else packed
+    pair = packed >> np.uint64(32)
+    scores = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.float32)
     return (
-        np.broadcast_to(idx[:, None], cols.shape)[keep].astype(np.int32),
-        cols[keep].astype(np.int32),
-        vals[keep],
+        (pair // np.uint64(max(n_m, 1))).astype(np.int32),
+        (pair % np.uint64(max(n_m, 1))).astype(np.int32),
+        scores,
     )
+
+
+def lowest_kept(rules: Rules) -> np.float32:
+    """The lowest block score of a pair that may be proposed: feasible and at least the minimum score."""
+    half = np.float32(-kernel.penalty(rules) / 2)
+    low = np.float32(rules.min_score)
+    return low if low > half else np.nextafter(half, np.float32(np.inf))
+
+
+@dataclass(frozen=True)
+class _Block:
+    scores: Array  # float32, -inf where infeasible, excluded or below the minimum score
+    feasible: Array  # per row: mentors passing every hard constraint
+    above: Array  # of those, at or above the minimum score
+
+
+def block_candidates(
+    youth: kernel.YouthTables,
+    rows: slice | Array,
+    tables: kernel.MentorTables,
+    ms: Side,
+    rules: Rules,
+    excluded: dict[int, Array],
+) -> _Block:
+    """Scores of youth `rows` x all mentors with infeasible pairs at -inf, and the per-row counts."""
+    s = kernel.block_scores(youth, rows, tables, ms.personality, rules)
+    index = np.arange(len(youth.a))[rows]
+    for r, yi in enumerate(index.tolist()):
+        if yi in excluded:
+            s[r, excluded[yi]] = -np.inf
+    half = np.float32(-kernel.penalty(rules) / 2)
+    feasible = np.count_nonzero(s > half, axis=1)
+    np.putmask(s, s < lowest_kept(rules), np.float32(-np.inf))
+    return _Block(s, feasible, np.count_nonzero(s > -np.inf, axis=1))
 
 
 def _mentor_top_k(
@@ -265,8 +366,7 @@ def _mentor_top_k(
     py = np.concatenate(pool_y) if pool_y else np.zeros(0, np.int32)
     pm = np.concatenate(pool_m) if pool_m else np.zeros(0, np.int32)
     ps = np.concatenate(pool_s) if pool_s else np.zeros(0, np.float32)
-    order = np.lexsort((py, -ps, pm))
-    py, pm, ps = py[order], pm[order], ps[order]
+    py, pm, ps = _sorted_by_mentor_score_youth(py, pm, ps)
     counts = np.bincount(pm, minlength=n_m)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     rank = np.arange(len(pm)) - starts[pm]
@@ -275,6 +375,33 @@ def _mentor_top_k(
     last = rank == kk - 1
     threshold[pm[last]] = ps[last]
     return py[keep], pm[keep], ps[keep], threshold
+
+
+def _sorted_by_mentor_score_youth(py: Array, pm: Array, ps: Array) -> tuple[Array, Array, Array]:
+    """Edges ordered by mentor, then score from high to low, then youth index (the fixed tie rule).
+
+    Packs the three keys into one uint64 (mentor | descending score bits | youth) when they fit, which
+    sorts about 50 times faster than a three-key lexsort; otherwise lexsorts.
+    """
+    y_bits = max(1, int(py.max(initial=0)).bit_length())
+    m_bits = max(1, int(pm.max(initial=0)).bit_length())
+    if y_bits + m_bits > 32 or not np.isfinite(ps).all():
+        order = np.lexsort((py, -ps, pm))
+        return py[order], pm[order], ps[order]
+    bits = (ps + np.float32(0)).view(np.uint32)  # + 0 turns -0.0 into 0.0, as the lexsort compares
+    ascending = np.where(bits >> 31, ~bits, bits | np.uint32(1 << 31))  # order of the float values
+    descending = (~ascending).astype(np.uint64)
+    key = (
+        (pm.astype(np.uint64) << np.uint64(32 + y_bits))
+        | (descending << np.uint64(y_bits))
+        | py.astype(np.uint64)
+    )
+    key.sort()
+    py = (key & np.uint64((1 << y_bits) - 1)).astype(np.int32)
+    pm = (key >> np.uint64(32 + y_bits)).astype(np.int32)
+    back = ~((key >> np.uint64(y_bits)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    ps = np.where(back >> 31, back & np.uint32(0x7FFFFFFF), ~back).view(np.float32)
+    return py, pm, ps
 
 
 def solve_flow(ey: Array, em: Array, es: Array, youth_cap: Array, mentor_cap: Array) -> Array:
@@ -308,20 +435,114 @@ def _solve_with_team_minimum(
     mentor_cap: Array,
     locked_count: Array,
     rules: Rules,
-) -> tuple[Array, set[int]]:
-    """Solve; for teams (REL-3) drop youth below the team minimum and re-solve until none is."""
+) -> Array:
+    """Heuristic for teams (REL-3): drop youth below the team minimum and re-solve until none is.
+
+    Always respects the sizes but is not proven optimal; `solve_teams` starts from it.
+    """
     cap = youth_cap.copy()
-    dropped: set[int] = set()
     while True:
         chosen = solve_flow(ey, em, es, cap, mentor_cap)
-        if rules.team_min <= 1:
-            return chosen, dropped
         counts = locked_count + np.bincount(ey[chosen], minlength=len(cap))
         short = (counts > 0) & (counts < rules.team_min) & (locked_count == 0)
         if not short.any():
-            return chosen, dropped
+            return chosen
         cap[short] = 0
-        dropped.update(np.flatnonzero(short).tolist())
+
+
+def solve_teams(
+    ey: Array,
+    em: Array,
+    es: Array,
+    youth_cap: Array,
+    mentor_cap: Array,
+    locked_count: Array,
+    team_min: int,
+    hint: Array | None = None,
+    time_limit: float = TEAM_TIME_LIMIT,
+) -> tuple[Array, bool]:
+    """Exact team matching (REL-3) on the candidate edges with CP-SAT; returns (chosen edges, optimal).
+
+    One boolean per edge and per youth z: team_min * z <= mentors <= youth_cap * z (a youth with
+    locked mentors has no minimum: the coordinator settled the team), each mentor within capacity;
+    maximise the total integer-scaled score. `hint` (a feasible answer) seeds the search; after
+    `time_limit` seconds the best answer found is used and `optimal` is False.
+    """
+    n_y = len(youth_cap)
+    chosen = np.zeros(len(ey), dtype=bool)
+    if len(ey) == 0:
+        return chosen, True
+    # Youth who cannot reach the minimum on their candidate edges never get a team: leave them out.
+    degree = np.bincount(ey, minlength=n_y)
+    reachable = (locked_count > 0) | (np.minimum(degree, youth_cap) >= team_min)
+    use = np.flatnonzero(reachable[ey] & (youth_cap[ey] > 0) & (mentor_cap[em] > 0))
+    if len(use) == 0:
+        return chosen, True
+    began = time.perf_counter()
+    uy, um = ey[use], em[use]
+    weight = np.rint(es[use].astype(np.float64) * COST_SCALE).astype(np.int64)
+    n_x = len(use)
+
+    # Built on the model proto with bulk extends: the Python expression API costs seconds at 100k+ edges.
+    # Variables 0..n_x-1 are the edges, then one z per youth without locks; literal -v-1 is "not v".
+    model = cp_model.CpModel()
+    proto = model.proto
+    order = np.argsort(uy, kind="stable")
+    bounds = np.searchsorted(uy[order], np.arange(n_y + 1))
+    youth_with_edges = np.flatnonzero(np.diff(bounds)).tolist()
+    n_z = sum(1 for yi in youth_with_edges if locked_count[yi] == 0)
+    for _ in range(n_x + n_z):
+        proto.variables.add().domain.extend([0, 1])
+    hint_values = hint[use].astype(np.int64).tolist() if hint is not None else []
+    z = n_x
+    for yi in youth_with_edges:
+        mine = order[bounds[yi] : bounds[yi + 1]].tolist()
+        cap = int(youth_cap[yi])
+        if locked_count[yi] > 0:  # no minimum: the coordinator settled the team
+            _linear(proto, mine, [1] * len(mine), 0, cap)
+            continue
+        _linear(proto, [*mine, z], [1] * len(mine) + [-cap], -cap, 0)  # at most cap, none without z
+        _linear(proto, [*mine, z], [1] * len(mine) + [-team_min], 0, len(mine))  # at least team_min with z
+        ct = proto.constraints.add()  # not z => no edges: redundant, but it tightens the LP relaxation
+        ct.enforcement_literal.append(-z - 1)
+        ct.bool_and.literals.extend([-e - 1 for e in mine])
+        if hint is not None:
+            hint_values.append(int(any(hint_values[e] for e in mine)))
+        z += 1
+    order = np.argsort(um, kind="stable")
+    bounds = np.searchsorted(um[order], np.arange(len(mentor_cap) + 1))
+    for mj in np.flatnonzero(np.diff(bounds)).tolist():
+        if bounds[mj + 1] - bounds[mj] > mentor_cap[mj]:
+            mine = order[bounds[mj] : bounds[mj + 1]].tolist()
+            _linear(proto, mine, [1] * len(mine), 0, int(mentor_cap[mj]))
+    # CP-SAT minimises; minimise the negated total score.
+    proto.objective.vars.extend(range(n_x))
+    proto.objective.coeffs.extend((-weight).tolist())
+    if hint is not None:
+        proto.solution_hint.vars.extend(range(n_x + n_z))
+        proto.solution_hint.values.extend(hint_values)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit - (time.perf_counter() - began), 0.1)
+    for name, value in TEAM_SOLVER_PARAMETERS.items():
+        setattr(solver.parameters, name, value)
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        values = solver.response_proto.solution
+        chosen[use] = np.asarray(list(values), dtype=np.int64)[:n_x] > 0
+        return chosen, status == cp_model.OPTIMAL
+    if hint is not None:  # no answer within the limit: keep the heuristic's
+        return hint.copy(), False
+    raise RuntimeError(f"team solver failed with status {solver.status_name(status)}")
+
+
+def _linear(
+    proto: cp_model_helper.CpModelProto, variables: list[int], coeffs: list[int], lo: int, hi: int
+) -> None:
+    ct = proto.constraints.add()
+    ct.linear.vars.extend(variables)
+    ct.linear.coeffs.extend(coeffs)
+    ct.linear.domain.extend([lo, hi])
 
 
 def _proposals(
@@ -358,7 +579,7 @@ def _proposals(
                 mentor_ids=tuple(mentor_ids),
                 score=sum(factors.values()),
                 factors=factors,
-                locked=tuple(mentors[mj].id for mj in locked[yi]),
+                locked=tuple(mentors[mj].id for mj in locked.get(yi, ())),
             )
         )
     proposals.sort(key=lambda p: -p.score)
@@ -371,20 +592,12 @@ def _alternatives(
     ey: Array,
     em: Array,
     es: Array,
-    assigned: dict[int, list[int]],
+    chosen: Array,
     how_many: int,
 ) -> dict[int, tuple[Alternative, ...]]:
-    """Per youth, the best-scoring candidate mentors not proposed to them."""
-    proposed = np.zeros(len(ey), dtype=bool)
-    if assigned and len(ey):
-        keys = ey.astype(np.int64) * len(mentors) + em
-        taken = np.array(
-            [yi * len(mentors) + mj for yi, mjs in assigned.items() for mj in mjs], dtype=np.int64
-        )
-        proposed = np.isin(keys, taken)
-    ey, em, es = ey[~proposed], em[~proposed], es[~proposed]
-    order = np.lexsort((-es, ey))
-    ey, em, es = ey[order], em[order], es[order]
+    """Per youth, the best-scoring candidate mentors not proposed to them (ties: lower mentor index)."""
+    rest = ~chosen
+    em, ey, es = _sorted_by_mentor_score_youth(em[rest], ey[rest], es[rest])  # by youth, score, mentor
     # Rank of each edge within its youth's group; keep the first `how_many`.
     starts = np.flatnonzero(np.r_[True, ey[1:] != ey[:-1]]) if len(ey) else np.zeros(0, dtype=np.int64)
     rank = np.arange(len(ey)) - np.repeat(starts, np.diff(np.r_[starts, len(ey)]))
@@ -395,27 +608,112 @@ def _alternatives(
     return {youths[yi].id: tuple(alts) for yi, alts in out.items()}
 
 
-def _reason(
-    youth: Youth, yi: int, graph: CandidateGraph, team_dropped: set[int], rules: Rules, n_mentors: int
-) -> Unmatched:
-    counts = {code: int(n) for code, n in zip(c.REASON_ORDER, graph.fail_counts[yi], strict=True) if n}
-    if n_mentors == 0:
-        return Unmatched(youth.id, NO_MENTORS, "there are no mentors in this round", counts)
-    if yi in team_dropped:
+def _reasons(
+    youths: Sequence[Youth],
+    unmatched: list[int],
+    rules: Rules,
+    ys: Side,
+    ms: Side,
+    excluded: dict[int, Array],
+) -> tuple[Unmatched, ...]:
+    """Why each unmatched youth (by index) stayed unmatched; checks their rows again (few youth)."""
+    n_m = len(ms)
+    if n_m == 0:
+        text = "there are no mentors in this round"
+        return tuple(Unmatched(youths[i].id, NO_MENTORS, text, {}, (NO_MENTORS,), {}) for i in unmatched)
+    mall = ms.pick(slice(None), expand=0)
+    tables = kernel.mentor_tables(ys, ms)
+    youth = kernel.youth_tables(ys, tables, rules)
+    rows_per_block = max(1, BLOCK_PAIRS // (n_m * len(c.REASON_ORDER)))
+    out = []
+    for start in range(0, len(unmatched), rows_per_block):
+        rows = np.array(unmatched[start : start + rows_per_block], dtype=np.int64)
+        fails = fail_matrix(ys, mall, rules, excluded, rows)
+        counts = block_candidates(youth, rows, tables, ms, rules, excluded)
+        for r, yi in enumerate(rows.tolist()):
+            out.append(_reason(youths[yi], rules, fails[r], int(counts.feasible[r]), int(counts.above[r])))
+    return tuple(out)
+
+
+def fail_matrix(ys: Side, mall: Side, rules: Rules, excluded: dict[int, Array], rows: Array) -> Array:
+    """(rows, len(REASON_ORDER), mentors) booleans: where each constraint fails for these youth."""
+    _, fails = c.feasibility(ys.pick(rows, expand=1), mall, rules)
+    n_m = len(mall.age[0])
+    ex = np.zeros((len(rows), n_m), dtype=bool)
+    for r, yi in enumerate(rows.tolist()):
+        if yi in excluded:
+            ex[r, excluded[yi]] = True
+    fails[c.EXCLUDED] = ex
+    return np.stack([np.broadcast_to(fails[code], (len(rows), n_m)) for code in c.REASON_ORDER], axis=1)
+
+
+def _reason(youth: Youth, rules: Rules, fails: Array, feasible: int, above_min: int) -> Unmatched:
+    """The reason for one unmatched youth; `fails` is their (constraints, mentors) fail matrix,
+    `feasible` the mentors passing every hard constraint, `above_min` those at the minimum score."""
+    n_m = fails.shape[1]
+    per_code = fails.sum(axis=1)
+    counts = {code: int(n) for code, n in zip(c.REASON_ORDER, per_code.tolist(), strict=True) if n}
+    base = {"mentors": str(n_m)}
+    if feasible == 0:
+        codes = ruling_out_set(fails)
+        params = base | constraint_params(codes, youth, rules)
+        if len(codes) == 1:
+            (code,) = codes
+            params["ruled_out"] = str(counts[code])
+            text = f"{constraint_text(code, youth, rules)} ({counts[code]} of {n_m} mentors ruled out)"
+        else:
+            parts = [constraint_phrase(code, youth, rules) for code in codes]
+            joined = f"{', '.join(parts[:-1])} and {parts[-1]}"
+            text = f"no available mentor {joined} (together these rule out all {n_m} mentors)"
+        return Unmatched(youth.id, codes[0], text, counts, codes, params)
+    if above_min == 0:
+        suitable = feasible
+        text = f"all {suitable} suitable mentors score below the programme's minimum of {rules.min_score:.2f}"
+        params = base | {"suitable": str(suitable), "min_score": f"{rules.min_score:.2f}"}
+        return Unmatched(youth.id, BELOW_MIN_SCORE, text, counts, (BELOW_MIN_SCORE,), params)
+    suitable = above_min
+    if rules.team_min > 1:
         text = f"fewer than {rules.team_min} suitable mentors were free to form a team (REL-3)"
-        return Unmatched(youth.id, TEAM_INCOMPLETE, text, counts)
-    if graph.feasible[yi] == 0:
-        code = max(counts, key=lambda k: counts[k])
-        text = f"{constraint_text(code, youth, rules)} ({counts[code]} of {n_mentors} mentors ruled out)"
-        return Unmatched(youth.id, code, text, counts)
-    if graph.above_min[yi] == 0:
-        text = (
-            f"all {graph.feasible[yi]} suitable mentors score below the programme's minimum "
-            f"of {rules.min_score:.2f}"
-        )
-        return Unmatched(youth.id, BELOW_MIN_SCORE, text, counts)
-    text = f"all {graph.above_min[yi]} suitable mentors were proposed to other youth or are full"
-    return Unmatched(youth.id, TAKEN, text, counts)
+        params = base | {"suitable": str(suitable), "team_min": str(rules.team_min)}
+        return Unmatched(youth.id, TEAM_INCOMPLETE, text, counts, (TEAM_INCOMPLETE,), params)
+    text = f"all {suitable} suitable mentors were proposed to other youth or are full"
+    return Unmatched(youth.id, TAKEN, text, counts, (TAKEN,), base | {"suitable": str(suitable)})
+
+
+# The youth's own wishes come first when naming a combination (MAT-5).
+WISH_CODES = (c.LANGUAGE, c.GENDER, c.BACKGROUND)
+
+
+def ruling_out_set(fails: Array) -> tuple[str, ...]:
+    """The constraints that together rule out every mentor, given a (constraints, mentors) fail matrix
+    in REASON_ORDER in which every mentor fails something.
+
+    One constraint that rules out all is reported alone (a wish first, else the first in reason order).
+    Otherwise: the youth's own wishes first, then greedily the constraint that rules out most of the
+    remaining mentors (ties: reason order), until none remain; constraints the others make redundant
+    are then dropped, the latest added first.
+    """
+    rank = {code: r for r, code in enumerate(c.REASON_ORDER)}
+    everyone = fails.all(axis=1)
+    for code in (*WISH_CODES, *c.REASON_ORDER):
+        if everyone[rank[code]]:
+            return (code,)
+    remaining = np.ones(fails.shape[1], dtype=bool)
+    chosen: list[str] = []
+    for pool in (WISH_CODES, c.REASON_ORDER):
+        while remaining.any():
+            options = [code for code in pool if code not in chosen]
+            gains = [int((fails[rank[code]] & remaining).sum()) for code in options]
+            if not gains or max(gains) == 0:
+                break
+            best = options[gains.index(max(gains))]
+            chosen.append(best)
+            remaining &= ~fails[rank[best]]
+    for code in reversed(chosen[:-1]):
+        rest = [rank[k] for k in chosen if k != code]
+        if fails[rest].any(axis=0).all():
+            chosen.remove(code)
+    return tuple(chosen)
 
 
 def constraint_text(code: str, youth: Youth, rules: Rules) -> str:
@@ -437,6 +735,38 @@ def constraint_text(code: str, youth: Youth, rules: Rules) -> str:
     return texts[code]
 
 
+def constraint_params(codes: Sequence[str], youth: Youth, rules: Rules) -> dict[str, str]:
+    """The values a text about these constraints uses, for a caller that translates it."""
+    values = {
+        c.AGE_GAP: ("gap", str(rules.min_age_gap)),
+        c.GENDER: ("gender", youth.wish_gender),
+        c.LANGUAGE: ("language", youth.wish_language),
+        c.BACKGROUND: ("background", youth.cultural_background),
+        c.AVAILABILITY: ("slots", str(rules.min_availability_overlap)),
+        c.DISTANCE: ("km", f"{rules.max_travel_km:g}"),
+    }
+    return dict(values[code] for code in codes if code in values)
+
+
+def constraint_phrase(code: str, youth: Youth, rules: Rules) -> str:
+    """What a mentor would need, as a phrase after "no available mentor" (for combinations)."""
+    language = LANGUAGE_NAMES.get(youth.wish_language, youth.wish_language)
+    phrases = {
+        c.NOT_READY: "is ready to match",
+        c.NOT_TRAINED: "has finished the training (TRN-1)",
+        c.DISQUALIFIED: "is not disqualified (SCR-3)",
+        c.AGE_GAP: f"is {rules.min_age_gap} years older or at a next school stage (MAT-3)",
+        c.MINOR_UNSUPERVISED: "is an adult or has an adult supervisor (MAT-4)",
+        c.GENDER: f"is {youth.wish_gender} (MAT-5)",
+        c.LANGUAGE: f"speaks {language}",
+        c.BACKGROUND: f"shares the required background '{youth.cultural_background}'",
+        c.AVAILABILITY: f"shares {rules.min_availability_overlap}+ weekly time slots",
+        c.DISTANCE: f"lives within {rules.max_travel_km:g} km",
+        c.EXCLUDED: "was not excluded by the coordinator",
+    }
+    return phrases[code]
+
+
 def feasible_score_matrix(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) -> Array:
     """Dense youth x mentor scores, -inf where infeasible or below the minimum.
 
@@ -446,12 +776,7 @@ def feasible_score_matrix(youths: Sequence[Youth], mentors: Sequence[Mentor], ru
     ys, ms = encode_youths(youths, v), encode_mentors(mentors, v)
     y_index = {y.id: i for i, y in enumerate(youths)}
     m_index = {m.id: j for j, m in enumerate(mentors)}
-    y, m = ys.pick(slice(None), expand=1), ms.pick(slice(None), expand=0)
-    ok, _ = c.feasibility(y, m, rules)
-    ok = np.array(ok, dtype=bool)
-    for yid, mid in rules.excluded:
-        if yid in y_index and mid in m_index:
-            ok[y_index[yid], m_index[mid]] = False
-    s = score(y, m, rules).astype(np.float64)
-    s[~ok | (s < np.float32(rules.min_score))] = -np.inf
-    return s
+    excluded = _excluded_by_youth(rules, y_index, m_index)
+    tables = kernel.mentor_tables(ys, ms)
+    youth = kernel.youth_tables(ys, tables, rules)
+    return block_candidates(youth, slice(0, len(ys)), tables, ms, rules, excluded).scores.astype(np.float64)

@@ -32,6 +32,7 @@ class Youth:
     values: frozenset[str] = frozenset()
     availability: frozenset[str] = frozenset()
     goals: frozenset[str] = frozenset()
+    neighbourhood: str = ""  # compared case- and whitespace-insensitively with Mentor.neighbourhoods
     # Wishes. Gender and language wishes are hard (MAT-5: what the youth or family marked).
     wish_gender: str = NO_WISH
     wish_language: str = NO_WISH
@@ -63,6 +64,8 @@ class Mentor:
     trained: bool = True  # TRN-1
     has_adult_supervisor: bool = False  # MAT-4, only relevant under 18
     capacity: int = 1
+    # Neighbourhoods the mentor is willing to go to, whatever the distance (travel constraint).
+    neighbourhoods: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,12 +137,34 @@ class Alternative:
 
 @dataclass(frozen=True)
 class Unmatched:
-    """A youth left unmatched, with the reason as a code and as English text."""
+    """A youth left unmatched, with the reason as a code and as English text.
+
+    `codes` names every constraint of a combination that together rules out all mentors (in the
+    order found; `reason` is the first); `params` holds the values the text uses (e.g. "language":
+    "ar", "km": "10") so a caller can build a translated text itself; `counts` says per constraint
+    how many mentors it rules out on its own.
+    """
 
     youth_id: int
     reason: str
     text: str
     counts: dict[str, int] = field(default_factory=dict)
+    codes: tuple[str, ...] = ()
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PoolGap:
+    """What the mentor pool lacks for one youth (MAT-5 pool analysis).
+
+    `unmet`: the youth-side constraints that no considered mentor (ready, trained, not disqualified)
+    passes on its own, in reason order; `feasible_mentors`: how many considered mentors pass every
+    hard constraint.
+    """
+
+    youth_id: int
+    unmet: tuple[str, ...]
+    feasible_mentors: int
 
 
 @dataclass(frozen=True)
@@ -150,6 +175,8 @@ class Result:
     alternatives: dict[int, tuple[Alternative, ...]]
     unmatched: tuple[Unmatched, ...]
     dropped_locks: tuple[tuple[int, int, str], ...] = ()
+    # False only when the team solver (REL-3) hit its time limit before proving the optimum.
+    optimal: bool = True
 
     @property
     def total_score(self) -> float:

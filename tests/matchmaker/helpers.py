@@ -63,6 +63,7 @@ def random_youth(rnd: random.Random, i: int) -> Youth:
         wish_age_min=rnd.choice([None, 20]),
         wish_age_max=rnd.choice([None, 35]),
         waiting_days=rnd.randint(0, 500),
+        neighbourhood=rnd.choice(["", "North", "south "]),
     )
 
 
@@ -85,4 +86,5 @@ def random_mentor(rnd: random.Random, i: int) -> Mentor:
         trained=rnd.random() > 0.05,
         has_adult_supervisor=rnd.random() < 0.5,
         capacity=rnd.choice([1, 1, 1, 2]),
+        neighbourhoods=frozenset(rnd.sample(["north", "South", "East"], rnd.randint(0, 2))),
     )

@@ -97,6 +97,41 @@ def test_distance_does_not_apply_online():
     assert c.broken_constraints(a_youth(), mentor, Rules(online=True)) == []
 
 
+def test_pair_allowed_beyond_max_travel_distance_when_mentor_goes_to_youth_neighbourhood():
+    youth = a_youth(neighbourhood="Noord")
+    mentor = a_mentor(location=(8.0, 7.0), neighbourhoods=frozenset({"Zuid", "Noord"}))  # 10.6 km
+    assert c.broken_constraints(youth, mentor, RULES) == []
+
+
+def test_neighbourhood_compares_case_and_whitespace_insensitively():
+    youth = a_youth(neighbourhood="  Oud  West ")
+    mentor = a_mentor(location=(30.0, 0.0), neighbourhoods=frozenset({"oud west"}))
+    assert c.travel_distance(youth, mentor, RULES) is None
+
+
+def test_pair_refused_beyond_max_travel_distance_when_mentor_goes_to_other_neighbourhoods():
+    mentor = a_mentor(location=(8.0, 7.0), neighbourhoods=frozenset({"Zuid"}))
+    assert c.travel_distance(a_youth(neighbourhood="Noord"), mentor, RULES) == c.DISTANCE
+    assert c.travel_distance(a_youth(neighbourhood=""), mentor, RULES) == c.DISTANCE
+
+
+def test_travel_distance_passes_with_unknown_location():
+    assert c.travel_distance(a_youth(location=None), a_mentor(location=(80.0, 0.0)), RULES) is None
+    assert c.travel_distance(a_youth(), a_mentor(location=None), RULES) is None
+
+
+def test_vectorised_travel_distance_agrees_on_neighbourhoods():
+    youths = [a_youth(id=i, neighbourhood=n) for i, n in enumerate(["Noord", " noord", "Zuid", ""])]
+    mentors = [
+        a_mentor(id=0, location=(30.0, 0.0), neighbourhoods=frozenset({"NOORD"})),
+        a_mentor(id=1, location=(30.0, 0.0)),
+        a_mentor(id=2, location=(1.0, 0.0), neighbourhoods=frozenset({"zuid"})),
+    ]
+    dense = feasible_score_matrix(youths, mentors, RULES)
+    expected = [[True, False, True], [True, False, True], [False, False, True], [False, False, True]]
+    assert (np.isfinite(dense) == np.array(expected)).all()
+
+
 def test_pair_refused_when_excluded_by_coordinator():
     rules = Rules(excluded=frozenset({(1, 1)}))
     assert c.broken_constraints(a_youth(), a_mentor(), rules) == [c.EXCLUDED]

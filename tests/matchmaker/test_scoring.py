@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matchmaker.constraints import broken_constraints
 from matchmaker.encode import build_vocabularies, encode_mentors, encode_youths
 from matchmaker.scoring import factor_values, score, score_pair
+from matchmaker.solver import feasible_score_matrix
 from matchmaker.types import Rules, Weights
 
 from .helpers import a_mentor, a_youth, random_mentor, random_youth
@@ -117,3 +121,29 @@ def test_block_scores_equal_pair_scores(seed):
     for i, youth in enumerate(youths):
         for j, mentor in enumerate(mentors):
             assert block[i, j] == pytest.approx(score_pair(youth, mentor, rules)[0], abs=1e-5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), online=st.booleans(), full_personality=st.booleans())
+def test_fast_block_path_agrees_with_reference_scores_and_constraints(seed, online, full_personality):
+    """The candidate graph's matrix-product path (kernel.py) gives the reference score on every
+    feasible pair and marks exactly the pairs the plain constraints refuse."""
+    rnd = random.Random(seed)
+    youths = [random_youth(rnd, i) for i in range(7)]
+    mentors = [random_mentor(rnd, 100 + j) for j in range(6)]
+    traits = {"calm": 3, "curious": 2}
+    if full_personality:
+        youths = [replace(y, personality=traits) for y in youths]
+        mentors = [replace(m, personality={"calm": 1, "curious": 5}) for m in mentors]
+    youths[0] = replace(
+        youths[0], location=None, wish_interests=frozenset(), wish_age_min=None, wish_age_max=None
+    )
+    mentors[0] = replace(mentors[0], location=None)
+    rules = Rules(online=online, max_travel_km=8, min_availability_overlap=2)
+    dense = feasible_score_matrix(youths, mentors, rules)
+    for i, youth in enumerate(youths):
+        for j, mentor in enumerate(mentors):
+            feasible = not broken_constraints(youth, mentor, rules)
+            assert np.isfinite(dense[i, j]) == feasible
+            if feasible:
+                assert dense[i, j] == pytest.approx(score_pair(youth, mentor, rules)[0], abs=1e-5)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import random
+import threading
+from dataclasses import replace
+from functools import cache
+from itertools import combinations
 
 import numpy as np
 import pytest
@@ -10,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
+from matchmaker import constraints as c
+from matchmaker import solver
 from matchmaker.solver import BELOW_MIN_SCORE, TAKEN, TEAM_INCOMPLETE, feasible_score_matrix, match
 from matchmaker.types import Rules
 
@@ -101,6 +107,65 @@ def test_team_youth_left_unmatched_when_team_cannot_be_formed__REL_3():
     assert len(result.proposals) == 1
     assert result.proposals[0].youth_id == 1
     assert [u.reason for u in result.unmatched] == [TEAM_INCOMPLETE]
+    assert result.unmatched[0].params == {"mentors": "3", "suitable": "3", "team_min": "2"}
+    assert result.optimal
+
+
+def exact_team_optimum(youths, mentors, rules) -> float:
+    """Best total over every assignment of 0 or team_min..team_max feasible mentors per youth."""
+    dense = feasible_score_matrix(youths, mentors, rules)
+    options = []
+    for row in dense:
+        ok = np.flatnonzero(np.isfinite(row)).tolist()
+        sizes = range(rules.team_min, rules.team_max + 1)
+        options.append(
+            [(combo, float(row[list(combo)].sum())) for n in sizes for combo in combinations(ok, n)]
+        )
+
+    @cache
+    def best(i: int, left: tuple[int, ...]) -> float:
+        if i == len(youths):
+            return 0.0
+        out = best(i + 1, left)
+        for combo, value in options[i]:
+            if all(left[j] > 0 for j in combo):
+                rest = tuple(n - (j in combo) for j, n in enumerate(left))
+                out = max(out, value + best(i + 1, rest))
+        return out
+
+    return best(0, tuple(m.capacity for m in mentors))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 100_000),
+    n_youth=st.integers(1, 6),
+    n_mentor=st.integers(1, 7),
+    team=st.sampled_from([(2, 2), (2, 3), (3, 3)]),
+    min_score=st.sampled_from([0.0, 0.5]),
+)
+def test_team_total_score_equals_exhaustive_optimum__REL_3(seed, n_youth, n_mentor, team, min_score):
+    rnd = random.Random(seed)
+    youths = [random_youth(rnd, i) for i in range(n_youth)]
+    mentors = [replace(random_mentor(rnd, 100 + j), capacity=rnd.randint(1, 2)) for j in range(n_mentor)]
+    rules = Rules(
+        team_min=team[0], team_max=team[1], min_score=min_score, max_travel_km=25, online=seed % 2 == 0
+    )
+    result = match(youths, mentors, rules)
+    assert result.optimal
+    assert result.total_score == pytest.approx(exact_team_optimum(youths, mentors, rules), abs=1e-4)
+    for p in result.proposals:
+        assert team[0] <= len(p.mentor_ids) <= team[1]
+
+
+def test_team_lock_kept_and_youth_with_lock_may_stay_below_minimum__REL_3():
+    youths = [a_youth(id=1), a_youth(id=2)]
+    mentors = [a_mentor(id=10), a_mentor(id=11), a_mentor(id=12, disqualified=True)]
+    result = match(youths, mentors, Rules(team_min=2, team_max=3, locked=frozenset({(1, 10)})))
+    by_youth = {p.youth_id: p for p in result.proposals}
+    assert by_youth[1].locked == (10,)
+    assert set(by_youth[1].mentor_ids) == {10, 11}
+    assert 2 not in by_youth
 
 
 def test_locked_pair_kept_on_rerun_even_when_not_optimal():
@@ -130,14 +195,117 @@ def test_lock_that_breaks_a_hard_constraint_is_dropped__SCR_3():
     assert result.dropped_locks == ((1, 10, "mentor_disqualified"),)
 
 
-def test_unmatched_reason_names_the_constraint_that_eliminated_most_mentors():
+def test_unmatched_reason_names_language_and_distance_together():
+    """The issue's example: no mentor speaks Arabic and lives within 10 km, though some do either."""
     youths = [a_youth(id=1, wish_language="ar")]
     mentors = [a_mentor(id=10), a_mentor(id=11, languages=frozenset({"ar"}), location=(30.0, 0.0))]
-    result = match(youths, mentors, Rules())
-    (unmatched,) = result.unmatched
-    assert unmatched.reason == "required_language"
-    assert unmatched.counts == {"required_language": 1, "too_far": 1}
-    assert unmatched.text.startswith("no available mentor speaks Arabic")
+    (unmatched,) = match(youths, mentors, Rules()).unmatched
+    assert unmatched.reason == c.LANGUAGE
+    assert unmatched.codes == (c.LANGUAGE, c.DISTANCE)
+    assert unmatched.counts == {c.LANGUAGE: 1, c.DISTANCE: 1}
+    assert unmatched.text == (
+        "no available mentor speaks Arabic and lives within 10 km (together these rule out all 2 mentors)"
+    )
+    assert unmatched.params == {"mentors": "2", "language": "ar", "km": "10"}
+
+
+def test_unmatched_reason_names_gender_and_availability_together__MAT_5():
+    youths = [a_youth(id=1, wish_gender="male")]
+    mentors = [a_mentor(id=10), a_mentor(id=11, gender="male", availability=frozenset({"sun-am"}))]
+    (unmatched,) = match(youths, mentors, Rules()).unmatched
+    assert unmatched.codes == (c.GENDER, c.AVAILABILITY)
+    assert unmatched.text.startswith("no available mentor is male (MAT-5) and shares 1+ weekly time slots")
+    assert unmatched.params == {"mentors": "2", "gender": "male", "slots": "1"}
+
+
+def test_unmatched_reason_names_three_constraints_wishes_first__MAT_5():
+    youths = [a_youth(id=1, wish_language="ar", wish_gender="female")]
+    arabic = frozenset({"ar", "nl"})
+    mentors = [
+        a_mentor(id=10),  # no Arabic
+        a_mentor(id=11, languages=arabic, gender="male"),
+        a_mentor(id=12, languages=arabic, location=(30.0, 0.0)),
+    ]
+    (unmatched,) = match(youths, mentors, Rules()).unmatched
+    assert unmatched.codes == (c.LANGUAGE, c.GENDER, c.DISTANCE)
+    assert unmatched.text.startswith("no available mentor speaks Arabic, is female (MAT-5) and lives within")
+
+
+def test_unmatched_reason_leaves_out_a_wish_the_other_constraints_make_redundant():
+    youths = [a_youth(id=1, wish_gender="female")]
+    far, no_slots = (30.0, 0.0), frozenset({"sun-am"})
+    mentors = [
+        a_mentor(id=10, gender="male", location=far, availability=no_slots),
+        a_mentor(id=11, location=far),
+        a_mentor(id=12, availability=no_slots),
+    ]
+    (unmatched,) = match(youths, mentors, Rules()).unmatched
+    assert unmatched.codes == (c.AVAILABILITY, c.DISTANCE)
+    assert unmatched.counts == {c.GENDER: 1, c.AVAILABILITY: 2, c.DISTANCE: 2}
+
+
+SINGLE_REASONS = [
+    ({}, {"ready": False}, {}, c.NOT_READY, "no mentor is ready to match"),
+    ({}, {"trained": False}, {}, c.NOT_TRAINED, "the mentors have not finished their training (TRN-1)"),
+    ({}, {"disqualified": True}, {}, c.DISQUALIFIED, "the mentors are disqualified (SCR-3)"),
+    (
+        {"age": 14, "school_stage": 2},
+        {"age": 15, "school_stage": 2, "has_adult_supervisor": True},
+        {"gap": "2"},
+        c.AGE_GAP,
+        "no mentor is 2 years older or at a next school stage (MAT-3)",
+    ),
+    (
+        {"age": 12},
+        {"age": 17},
+        {},
+        c.MINOR_UNSUPERVISED,
+        "the mentors under 18 have no adult supervisor (MAT-4)",
+    ),
+    ({"wish_gender": "male"}, {}, {"gender": "male"}, c.GENDER, "no available mentor is male (MAT-5)"),
+    ({"wish_language": "tr"}, {}, {"language": "tr"}, c.LANGUAGE, "no available mentor speaks Turkish"),
+    (
+        {"cultural_match": "required", "cultural_background": "Moroccan"},
+        {"cultural_background": "Turkish"},
+        {"background": "Moroccan"},
+        c.BACKGROUND,
+        "no available mentor shares the required background 'Moroccan'",
+    ),
+    (
+        {},
+        {"availability": frozenset({"sun-am"})},
+        {"slots": "1"},
+        c.AVAILABILITY,
+        "no available mentor shares 1+ weekly time slots",
+    ),
+    ({}, {"location": (8.0, 7.0)}, {"km": "10"}, c.DISTANCE, "no available mentor lives within 10 km"),
+]
+
+
+@pytest.mark.parametrize(("youth", "mentor", "params", "code", "text"), SINGLE_REASONS)
+def test_unmatched_reason_names_the_single_constraint_that_rules_out_every_mentor(
+    youth, mentor, params, code, text
+):
+    mentors = [a_mentor(id=10, **mentor), a_mentor(id=11, **mentor)]
+    (unmatched,) = match([a_youth(id=1, **youth)], mentors, Rules()).unmatched
+    assert (unmatched.reason, unmatched.codes) == (code, (code,))
+    assert unmatched.text == f"{text} (2 of 2 mentors ruled out)"
+    assert unmatched.counts == {code: 2}
+    assert unmatched.params == {"mentors": "2", "ruled_out": "2"} | params
+
+
+def test_unmatched_reason_excluded_by_coordinator():
+    rules = Rules(excluded=frozenset({(1, 10), (1, 11)}))
+    (unmatched,) = match([a_youth(id=1)], [a_mentor(id=10), a_mentor(id=11)], rules).unmatched
+    assert unmatched.codes == (c.EXCLUDED,)
+    assert unmatched.text == "the coordinator excluded the remaining mentors (2 of 2 mentors ruled out)"
+
+
+def test_unmatched_reason_prefers_the_youths_wish_when_several_rule_out_everyone__MAT_5():
+    mentors = [a_mentor(id=10, location=(30.0, 0.0))]
+    (unmatched,) = match([a_youth(id=1, wish_language="ar")], mentors, Rules()).unmatched
+    assert unmatched.codes == (c.LANGUAGE,)
+    assert unmatched.counts == {c.LANGUAGE: 1, c.DISTANCE: 1}
 
 
 def test_unmatched_reason_below_minimum_score():
@@ -159,6 +327,33 @@ def test_alternatives_are_next_best_mentors_not_proposed():
     alternatives = result.alternatives[1]
     assert [a.mentor_id for a in alternatives] == [11, 12, 13]
     assert alternatives[0].score > alternatives[-1].score
+
+
+def test_progress_reports_each_stage_in_order_from_the_calling_thread(monkeypatch):
+    monkeypatch.setattr(solver, "BLOCK_PAIRS", 60)  # 2 youth rows per block: 15 scored blocks
+    youths, mentors = pools(3, 30, 30)
+    calls = []
+    threads = set()
+
+    def progress(fraction: float, stage: str) -> None:
+        calls.append((fraction, stage))
+        threads.add(threading.get_ident())
+
+    match(youths, mentors, Rules(), progress=progress)
+    fractions = [f for f, _ in calls]
+    assert fractions == sorted(fractions)
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+    assert calls[-1] == (1.0, "done")
+    stages = [stage for _, stage in calls]
+    assert [s for i, s in enumerate(stages) if i == 0 or s != stages[i - 1]] == [
+        "encoding",
+        "scoring",
+        "solving",
+        "explaining",
+        "done",
+    ]
+    assert stages.count("scoring") >= 15
+    assert threads == {threading.get_ident()}
 
 
 def test_empty_pools():

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='match',
             name='origin',
-            field=models.CharField(choices=[('round', 'A match round'), ('click', 'A natural click'), ('youth_suggested', 'The youth suggested this mentor'), ('other', 'Other')], default='round', help_text='MAT-6: a match round, or a pair proposed by hand.', max_length=20, verbose_name='origin'),
+            field=models.CharField(choices=[('round', 'A match round'), ('click', 'A natural click'), ('youth_suggested', 'The youth proposed this mentor'), ('other', 'Other')], default='round', help_text='MAT-6: a match round, or a pair proposed by hand.', max_length=20, verbose_name='origin'),
         ),
         migrations.AddField(
             model_name='match',
