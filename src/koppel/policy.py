@@ -15,7 +15,7 @@ import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from koppel.matches.enums import KNOWN_TO_MENTOR
+from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Administrator, Coordinator, Programme
@@ -169,6 +169,25 @@ def matches_visible_to(user) -> QuerySet[Match]:
     if r.guardian_id is not None:
         q |= Q(youth__guardianships__guardian_id=r.guardian_id)
     return Match.objects.filter(q)
+
+
+def staff_matches(user) -> QuerySet[Match]:
+    """Matches of the programmes the user coordinates or administers."""
+    return Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def portal_matches(user) -> QuerySet[Match]:
+    """The matches a mentor, youth or guardian takes part in, once introduced (a proposal is the
+    programme's business until the first meeting)."""
+    r = roles_of(user)
+    q = Q(pk__in=[])
+    if r.mentor_ids:
+        q |= Q(id__in=Match.objects.filter(match_mentors__mentor_id__in=r.mentor_ids).values("id"))
+    if r.youth_ids:
+        q |= Q(youth_id__in=r.youth_ids)
+    if r.guardian_id is not None:
+        q |= Q(youth__guardianships__guardian_id=r.guardian_id)
+    return Match.objects.filter(q).exclude(state=MatchState.PROPOSED).distinct()
 
 
 def match_rounds_visible_to(user) -> QuerySet[MatchRound]:

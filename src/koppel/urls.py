@@ -16,4 +16,6 @@ urlpatterns = [
     path("staff/", include("koppel.staff.urls")),
     path("me/", include("koppel.portal.urls")),
     path("join/", include("koppel.portal.urls_public")),
+    path("link/", include("koppel.portal.urls_links")),
+    path("feed/", include("koppel.portal.urls_feeds")),
 ]

@@ -1,10 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
-from koppel.portal import views, views_natural
+from koppel.portal import views, views_matches, views_natural
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("youth/<int:pk>/", views.youth_detail, name="youth_detail"),
     path("propose-mentor/", views_natural.propose_mentor, name="propose_mentor"),
+    path("matches/<int:pk>/", views_matches.match_detail, name="match_detail"),
+    # One URL module per area, so each grows without touching the others.
+    path("", include("koppel.portal.urls_agreement")),
+    path("", include("koppel.portal.urls_meetings")),
+    path("", include("koppel.portal.urls_support")),
+    path("", include("koppel.portal.urls_calendar")),
 ]

@@ -9,7 +9,7 @@ from koppel.common.domain.audit import log_access
 from koppel.matches.enums import KNOWN_TO_MENTOR, OPEN_STATES
 from koppel.matches.models import Match
 from koppel.people.models import Guardianship
-from koppel.policy import get_visible_or_404, matches_visible_to, roles_of, youth_visible_to
+from koppel.policy import get_visible_or_404, matches_visible_to, portal_matches, roles_of, youth_visible_to
 
 
 def portal_required(view):
@@ -45,6 +45,14 @@ def home(request):
             # A youth hears of their mentor once the coordinator has introduced them.
             "own_matches": [m for m in matches if m.youth_id in r.youth_ids and m.state in KNOWN_TO_MENTOR],
             "children": children,
+            "child_matches": (
+                portal_matches(request.user)
+                .filter(youth__guardianships__guardian_id=r.guardian_id)
+                .select_related("youth")
+                .prefetch_related("mentors")
+                if r.is_guardian
+                else []
+            ),
             "mentor": request.user.mentor_profile if r.is_mentor else None,
             "youth": request.user.youth_profile if r.is_youth else None,
         },

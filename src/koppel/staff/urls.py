@@ -50,4 +50,11 @@ urlpatterns = [
     path("", include("koppel.staff.urls_matching")),
     path("", include("koppel.staff.urls_matching_weights")),
     path("", include("koppel.staff.urls_matching_pairs")),
+    path("", include("koppel.staff.urls_matches")),
+    path("", include("koppel.staff.urls_agreement")),
+    path("", include("koppel.staff.urls_meetings")),
+    path("", include("koppel.staff.urls_support")),
+    path("", include("koppel.staff.urls_concerns")),
+    path("", include("koppel.staff.urls_closure")),
+    path("", include("koppel.staff.urls_reminders")),
 ]

@@ -1,15 +1,11 @@
 """The coordinator's worklist: what needs their action, most urgent first, across their programmes."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
-from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +13,15 @@ from django.utils.translation import gettext_lazy
 from koppel.people.domain.queries import intake as q
 from koppel.people.domain.queries import screening
 from koppel.policy import roles_of
+from koppel.staff import (
+    worklist_agreement,
+    worklist_closure,
+    worklist_concerns,
+    worklist_meetings,
+    worklist_support,
+)
 from koppel.staff.views import staff_required
+from koppel.staff.worklist_spec import Spec
 
 ITEMS_PER_SECTION = 10
 
@@ -37,21 +41,6 @@ class Section:
     rule: str
     count: int = 0
     items: list[Item] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One worklist section: its rows (a queryset for the user), the person of a row, the page to
-    link to and a short note."""
-
-    key: str
-    title: Promise
-    rule: str
-    rows: Callable[[Any], QuerySet]
-    note: Callable[[Any], str]
-    url_name: str = "staff:mentor_screening"
-    person: Callable[[Any], Any] = lambda row: row
-    related: tuple[str, ...] = ("programme",)
 
 
 def _day(value) -> str:
@@ -125,6 +114,17 @@ SECTIONS = [
 ]
 
 
+# Safeguarding first (concerns), then the matches that need the coordinator, then the rest.
+ALL_SECTIONS = [
+    *worklist_concerns.SECTIONS,
+    *worklist_agreement.SECTIONS,
+    *worklist_meetings.SECTIONS,
+    *worklist_support.SECTIONS,
+    *worklist_closure.SECTIONS,
+    *SECTIONS,
+]
+
+
 def _section(spec: Spec, user) -> Section:
     """Two queries whatever the number of rows: the count and the first ITEMS_PER_SECTION rows."""
     queryset = spec.rows(user)
@@ -133,8 +133,8 @@ def _section(spec: Spec, user) -> Section:
         person = spec.person(row)
         items.append(
             Item(
-                person.full_name,
-                reverse(spec.url_name, args=[person.pk]),
+                spec.name(row) if spec.name else person.full_name,
+                spec.url(row) if spec.url else reverse(spec.url_name, args=[person.pk]),
                 person.programme.name,
                 spec.note(row),
             )
@@ -144,5 +144,5 @@ def _section(spec: Spec, user) -> Section:
 
 @staff_required
 def worklist(request):
-    sections = [_section(spec, request.user) for spec in SECTIONS]
+    sections = [_section(spec, request.user) for spec in ALL_SECTIONS]
     return render(request, "staff/worklist/worklist.html", {"sections": sections})

@@ -1,0 +1,139 @@
+"""The match's states (proposed -> introduced -> agreed -> active -> closing -> closed): one domain
+function per transition, each audited, each writing a MatchEvent for the match's timeline.
+
+Agreement and consent live in `agreement.py`, closure in `closure.py`; both move the match through
+`move_match` here, so the allowed transitions are in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from koppel.common.domain.audit import log_action
+from koppel.common.domain.errors import DomainError
+from koppel.common.domain.versioning import save_versioned
+from koppel.matches.enums import STARTED_STATES, MatchState
+from koppel.matches.models import Agreement, Consent, Match, MatchEvent
+
+S = MatchState
+
+# state -> the states it may move to. Any state before "active" may close at once (the match did
+# not start); an active match closes through "closing" (CLS-1: a careful closure).
+ALLOWED: dict[str, frozenset[str]] = {
+    S.PROPOSED: frozenset({S.INTRODUCED, S.CLOSED}),
+    S.INTRODUCED: frozenset({S.AGREED, S.CLOSED}),
+    S.AGREED: frozenset({S.ACTIVE, S.CLOSED}),
+    S.ACTIVE: frozenset({S.CLOSING}),
+    S.CLOSING: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset(),
+}
+
+
+def lock_match(match: Match) -> Match:
+    """Re-read the match under a row lock, so two people never move it at once. Inside a transaction."""
+    return Match.objects.select_for_update().select_related("programme__settings", "youth").get(pk=match.pk)
+
+
+def move_match(match: Match, to: str, *, by, note: str = "", values: dict | None = None) -> Match:
+    """Move a locked match to `to` (refused when not allowed), saving `values` with it.
+
+    Must run inside a transaction, on a match from `lock_match`. Side effects: a MatchEvent and an
+    activity-log entry "matches.match.<to>" with the changed field names.
+    """
+    if to not in ALLOWED[match.state]:
+        raise DomainError(
+            _("A match cannot go from '%(from)s' to '%(to)s'.")
+            % {"from": S(match.state).label, "to": S(to).label}
+        )
+    previous = match.state
+    changed = save_versioned(match, {**(values or {}), "state": to}, expected_version=match.version)
+    MatchEvent.objects.create(match=match, from_state=previous, to_state=to, by=by, note=note[:300])
+    log_action(match, f"matches.match.{to}", by=by, fields=changed)
+    return match
+
+
+@transaction.atomic
+def introduce_match(match: Match, *, by, on: date, staff_member, note: str = "") -> Match:
+    """The first meeting took place, with a staff member present: proposed -> introduced.
+
+    Side effects: a MatchEvent and an activity-log entry.
+    """
+    match = lock_match(match)
+    if staff_member is None:
+        raise DomainError(_("A staff member is present at the first meeting; say who it was."))
+    if on > date.today():
+        raise DomainError(_("Record the first meeting once it has taken place."))
+    return move_match(
+        match,
+        S.INTRODUCED,
+        by=by,
+        note=note,
+        values={"introduced_on": on, "introduced_by": staff_member, "introduction_note": note},
+    )
+
+
+def latest_agreement(match: Match) -> Agreement | None:
+    return Agreement.objects.filter(match=match).order_by("-number").first()
+
+
+def pending_consents(agreement: Agreement) -> list[Consent]:
+    return list(agreement.consents.filter(given_at__isnull=True))
+
+
+@transaction.atomic
+def activate_match(match: Match, *, by, started_on: date) -> Match:
+    """Start the match: agreed -> active. Gate AGR-1: the latest agreement exists and the mentor(s),
+    every guardian with parental authority and the youth have all consented to it.
+
+    Side effects: a MatchEvent and an activity-log entry.
+    """
+    match = lock_match(match)
+    agreement = latest_agreement(match)
+    if agreement is None:
+        raise DomainError(_("AGR-1: write the agreement before the match starts."))
+    missing = pending_consents(agreement)
+    if missing:
+        raise DomainError(
+            _("AGR-1: the match can start only when everyone has consented. Still waiting for: %(who)s.")
+            % {"who": ", ".join(_consent_name(c) for c in missing)}
+        )
+    return move_match(match, S.ACTIVE, by=by, values={"started_on": started_on})
+
+
+def _consent_name(consent: Consent) -> str:
+    person = consent.mentor or consent.guardian or consent.youth
+    return person.full_name if person is not None else consent.get_party_display()
+
+
+@transaction.atomic
+def pause_match(match: Match, *, by, since: date, reason: str) -> Match:
+    """Pause a started match (illness, a holiday, a concern being looked into). No REL-1 alert and no
+    support contacts fall due while it is paused. Side effects: an activity-log entry."""
+    match = lock_match(match)
+    if match.state not in STARTED_STATES:
+        raise DomainError(_("Only a started match can be paused."))
+    if match.paused_since is not None:
+        raise DomainError(_("This match is already paused."))
+    if not reason.strip():
+        raise DomainError(_("Say why the match is paused."))
+    changed = save_versioned(
+        match, {"paused_since": since, "pause_reason": reason.strip()}, expected_version=match.version
+    )
+    log_action(match, "matches.match.paused", by=by, fields=changed)
+    return match
+
+
+@transaction.atomic
+def resume_match(match: Match, *, by) -> Match:
+    """End a pause. Side effects: an activity-log entry."""
+    match = lock_match(match)
+    if match.paused_since is None:
+        raise DomainError(_("This match is not paused."))
+    changed = save_versioned(
+        match, {"paused_since": None, "pause_reason": ""}, expected_version=match.version
+    )
+    log_action(match, "matches.match.resumed", by=by, fields=changed)
+    return match
