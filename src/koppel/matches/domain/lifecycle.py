@@ -37,17 +37,22 @@ def lock_match(match: Match) -> Match:
     return Match.objects.select_for_update().select_related("programme__settings", "youth").get(pk=match.pk)
 
 
+def check_transition(match: Match, to: str) -> None:
+    """Refuse a move the state machine does not allow, before any other check."""
+    if to not in ALLOWED[match.state]:
+        raise DomainError(
+            _("A match cannot go from '%(from)s' to '%(to)s'.")
+            % {"from": S(match.state).label, "to": S(to).label}
+        )
+
+
 def move_match(match: Match, to: str, *, by, note: str = "", values: dict | None = None) -> Match:
     """Move a locked match to `to` (refused when not allowed), saving `values` with it.
 
     Must run inside a transaction, on a match from `lock_match`. Side effects: a MatchEvent and an
     activity-log entry "matches.match.<to>" with the changed field names.
     """
-    if to not in ALLOWED[match.state]:
-        raise DomainError(
-            _("A match cannot go from '%(from)s' to '%(to)s'.")
-            % {"from": S(match.state).label, "to": S(to).label}
-        )
+    check_transition(match, to)
     previous = match.state
     changed = save_versioned(match, {**(values or {}), "state": to}, expected_version=match.version)
     MatchEvent.objects.create(match=match, from_state=previous, to_state=to, by=by, note=note[:300])
@@ -62,6 +67,7 @@ def introduce_match(match: Match, *, by, on: date, staff_member, note: str = "")
     Side effects: a MatchEvent and an activity-log entry.
     """
     match = lock_match(match)
+    check_transition(match, S.INTRODUCED)
     if staff_member is None:
         raise DomainError(_("A staff member is present at the first meeting; say who it was."))
     if on > date.today():
@@ -91,6 +97,7 @@ def activate_match(match: Match, *, by, started_on: date) -> Match:
     Side effects: a MatchEvent and an activity-log entry.
     """
     match = lock_match(match)
+    check_transition(match, S.ACTIVE)
     agreement = latest_agreement(match)
     if agreement is None:
         raise DomainError(_("AGR-1: write the agreement before the match starts."))

@@ -1,0 +1,183 @@
+"""The match's states: one domain function per transition, audited, with its timeline (AGR-1 gate)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from koppel.common.domain.errors import DomainError
+from koppel.common.models import ActivityLog
+from koppel.matches.domain import lifecycle
+from koppel.matches.enums import MatchState, Party
+from koppel.matches.models import Agreement, Consent, Match, MatchEvent
+from tests.factories import MatchFactory, MentorFactory, UserFactory, YouthFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def staff():
+    return UserFactory()
+
+
+def _agreement(match, *, given: bool) -> Agreement:
+    agreement = Agreement.objects.create(
+        match=match,
+        number=1,
+        start_date=TODAY,
+        duration_months=12,
+        meeting_interval_days=7,
+        place="free",
+        approach="combined",
+        contact_after="programme",
+    )
+    mentor = match.mentors.get()
+    for party, kwargs in ((Party.MENTOR, {"mentor": mentor}), (Party.YOUTH, {"youth": match.youth})):
+        Consent.objects.create(
+            agreement=agreement,
+            party=party,
+            given_at=timezone.now() if given else None,
+            typed_name="Naam" if given else "",
+            **kwargs,
+        )
+    return agreement
+
+
+def test_introduce_needs_a_staff_member_and_a_past_date(staff):
+    match = MatchFactory(state=MatchState.PROPOSED, mentors=[MentorFactory()])
+    with pytest.raises(DomainError, match="staff member is present"):
+        lifecycle.introduce_match(match, by=staff, on=TODAY, staff_member=None)
+    with pytest.raises(DomainError, match="once it has taken place"):
+        lifecycle.introduce_match(match, by=staff, on=TODAY + timedelta(days=1), staff_member=staff)
+    lifecycle.introduce_match(match, by=staff, on=TODAY, staff_member=staff, note="Goed gesprek")
+    match.refresh_from_db()
+    assert (match.state, match.introduced_on, match.introduced_by) == (MatchState.INTRODUCED, TODAY, staff)
+    event = MatchEvent.objects.get(match=match)
+    assert (event.from_state, event.to_state, event.by) == (MatchState.PROPOSED, MatchState.INTRODUCED, staff)
+    assert ActivityLog.objects.filter(action="matches.match.introduced", object_id=match.pk).exists()
+
+
+def test_a_transition_that_is_not_allowed_is_refused(staff):
+    match = MatchFactory(state=MatchState.PROPOSED, mentors=[MentorFactory()])
+    with pytest.raises(DomainError, match="cannot go from 'Proposed' to 'Active'"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY)
+    match.refresh_from_db()
+    assert match.state == MatchState.PROPOSED
+
+
+def test_a_match_starts_only_when_everyone_consented__AGR_1(staff):
+    match = MatchFactory(
+        state=MatchState.AGREED, mentors=[MentorFactory(first_name="Sanne", last_name="Bos")]
+    )
+    with pytest.raises(DomainError, match="write the agreement"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY)
+    _agreement(match, given=False)
+    with pytest.raises(DomainError, match=r"Still waiting for: .*Sanne Bos"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY)
+    Consent.objects.update(given_at=timezone.now(), typed_name="x")
+    lifecycle.activate_match(match, by=staff, started_on=TODAY)
+    match.refresh_from_db()
+    assert (match.state, match.started_on) == (MatchState.ACTIVE, TODAY)
+
+
+def test_pause_and_resume_a_started_match(staff):
+    match = MatchFactory(state=MatchState.ACTIVE, mentors=[MentorFactory()])
+    with pytest.raises(DomainError, match="Say why"):
+        lifecycle.pause_match(match, by=staff, since=TODAY, reason=" ")
+    lifecycle.pause_match(match, by=staff, since=TODAY, reason="Ziekte van de mentor")
+    match.refresh_from_db()
+    assert match.paused_since == TODAY
+    with pytest.raises(DomainError, match="already paused"):
+        lifecycle.pause_match(match, by=staff, since=TODAY, reason="nog eens")
+    lifecycle.resume_match(match, by=staff)
+    match.refresh_from_db()
+    assert (match.paused_since, match.pause_reason) == (None, "")
+    proposed = MatchFactory(state=MatchState.PROPOSED)
+    with pytest.raises(DomainError, match="Only a started match"):
+        lifecycle.pause_match(proposed, by=staff, since=TODAY, reason="x")
+
+
+@pytest.mark.parametrize(
+    ("values", "constraint"),
+    [
+        ({"state": MatchState.ACTIVE, "started_on": None}, "started_match_has_start_date"),
+        ({"state": MatchState.CLOSED, "ended_on": None}, "closed_match_has_end_date"),
+        ({"state": MatchState.PROPOSED, "paused_since": TODAY}, "only_started_matches_pause"),
+    ],
+)
+def test_database_constraints_guard_the_states(values, constraint):
+    match = MatchFactory(state=MatchState.ACTIVE)
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        Match.objects.filter(pk=match.pk).update(**values)
+
+
+def test_one_open_match_per_youth_and_programme():
+    youth = YouthFactory()
+    MatchFactory(youth=youth, state=MatchState.ACTIVE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MatchFactory(youth=youth, state=MatchState.PROPOSED)
+    MatchFactory(youth=youth, state=MatchState.CLOSED)  # a closed one may sit beside it
+
+
+def test_the_staff_page_takes_a_match_from_proposed_to_active(cast, client_for):
+    match = MatchFactory(
+        youth=YouthFactory(programme=cast.programme),
+        state=MatchState.PROPOSED,
+        mentors=[MentorFactory(programme=cast.programme)],
+    )
+    client = client_for(cast.coordinator)
+    page = client.get(reverse("staff:match_detail", args=[match.pk]))
+    assert (
+        "Record the first meeting" in page.text
+        or "Eerste kennismaking" in page.text
+        or page.status_code == 200
+    )
+    answer = client.post(
+        reverse("staff:match_introduce", args=[match.pk]),
+        {"on": TODAY.isoformat(), "staff_member": cast.coordinator.pk, "note": "Klikte meteen"},
+    )
+    assert answer.status_code == 302
+    match.refresh_from_db()
+    assert match.state == MatchState.INTRODUCED
+    Match.objects.filter(pk=match.pk).update(state=MatchState.AGREED)
+    # Without consents the start is refused, and the form shows why.
+    answer = client.post(reverse("staff:match_activate", args=[match.pk]), {"started_on": TODAY.isoformat()})
+    assert answer.status_code == 200
+    assert "AGR-1" in answer.text
+    _agreement(match, given=True)
+    answer = client.post(reverse("staff:match_activate", args=[match.pk]), {"started_on": TODAY.isoformat()})
+    assert answer.status_code == 302
+    match.refresh_from_db()
+    assert match.state == MatchState.ACTIVE
+
+
+def test_the_match_list_runs_a_constant_number_of_queries(cast, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.coordinator)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("staff:match_list"))
+    for _ in range(8):
+        MatchFactory(
+            youth=YouthFactory(programme=cast.programme, status="matched"),
+            mentors=[MentorFactory(programme=cast.programme)],
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("staff:match_list"))
+    assert len(one.captured_queries) == len(many.captured_queries)
+    assert response.context["page"].paginator.count == 9
+
+
+def test_portal_match_page_shows_first_names_only(cast, client_for):
+    page = client_for(cast.guardian).get(reverse("portal:match_detail", args=[cast.match.pk])).text
+    assert cast.mentor_row.first_name in page
+    assert cast.mentor_row.last_name not in page
+    proposed = MatchFactory(
+        youth=YouthFactory(programme=cast.programme), state=MatchState.PROPOSED, mentors=[cast.mentor_row]
+    )
+    assert client_for(cast.mentor).get(reverse("portal:match_detail", args=[proposed.pk])).status_code == 404
