@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from koppel.accounts.models import User
 from koppel.demo.load import DEMO_PASSWORD, demo_logins, load_demo
 from koppel.matches.enums import OPEN_STATES, MatchState
-from koppel.matches.models import Match
+from koppel.matches.models import Consent, Match
 from koppel.people.domain.intake import missing_for_waiting_list
 from koppel.people.domain.pipeline import approval_checklist, vog_in_order
 from koppel.people.domain.queries.intake import mentors_short_of_training
@@ -134,7 +134,9 @@ def test_every_youth_has_a_guardian(loaded):
 
 def test_matches(loaded):
     matches = Match.objects.prefetch_related("mentors").select_related("programme", "youth")
-    assert Counter(matches.values_list("state", flat=True))[MatchState.PROPOSED] >= 2
+    # Every state of the match lifecycle, and a paused match.
+    assert set(matches.values_list("state", flat=True)) == set(MatchState.values)
+    assert matches.filter(paused_since__isnull=False).count() == 1
     for match in matches:
         mentors = list(match.mentors.all())
         if match.programme.form == ProgrammeForm.TEAM:
@@ -147,6 +149,13 @@ def test_matches(loaded):
             assert match.youth.status == YouthStatus.MATCHED
             assert all(mentor.status == MentorStatus.MATCHED for mentor in mentors)
             assert match.started_on is not None
+            # AGR-1: a started match has an agreement everyone consented to.
+            assert not Consent.objects.filter(agreement__match=match, given_at__isnull=True).exists()
+            assert Consent.objects.filter(agreement__match=match).count() >= 3
+        if match.state == MatchState.CLOSED:
+            closure = match.closure
+            assert closure.follow_up_due is not None  # OUT-2
+            assert closure.conversations.count() >= 3  # CLS-1
     open_matches = Counter(matches.filter(state__in=OPEN_STATES).values_list("youth", flat=True))
     assert max(open_matches.values()) == 1
     assert not Youth.objects.filter(status=YouthStatus.MATCHED, matches__isnull=True).exists()

@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from koppel.accounts.domain.accounts import create_account
+from koppel.demo.relationships import Relationships
 from koppel.demo.stages import Stages
 from koppel.matches.domain.rounds import run_round
 from koppel.matches.enums import MatchState
@@ -1076,5 +1077,11 @@ def _load(today: date) -> None:
         PostcodeArea(postcode=code, name=name, latitude=Decimal(lat), longitude=Decimal(lon))
         for code, (name, lat, lon) in POSTCODE_AREAS.items()
     )
+    # Agreements, meetings, support contacts and matches in every state.
+    Relationships(
+        today,
+        coordinators={community.pk: coordinator_zuid, school.pk: coordinator_school},
+        login_match_id=next(m.pk for m, plan in zip(matches, planned, strict=True) if plan is login_match),
+    ).run([community, school])
     demo_round = MatchRound.objects.create(programme=community, started_by=coordinator_zuid)
     run_round(demo_round.pk)

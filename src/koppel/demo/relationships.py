@@ -1,0 +1,522 @@
+"""The demo's matches after matching: agreements and consents, meetings, support contacts, holidays,
+resources, concerns, and matches in every state (introduced, agreed with consent pending, active,
+paused, closing, closed early and rematched, closed as planned). Deterministic: its own random seed.
+
+Written as data (bulk rows), following the rules the domain functions enforce: a started match has an
+agreement everyone consented to (AGR-1), closures say why and, when early, who ended it (CLS-1), and
+a follow-up is due a year after closure (OUT-2).
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from koppel.matches.enums import (
+    ActivityKind,
+    ClosureKind,
+    ClosureReason,
+    ConcernStatus,
+    ConsentVia,
+    ContactAfterClosure,
+    ContactChannel,
+    ContactWith,
+    EndedBy,
+    HowItWent,
+    MatchState,
+    Party,
+    ResourceKind,
+    ResourceTopic,
+    SupportTopic,
+)
+from koppel.matches.models import (
+    Agreement,
+    Closure,
+    ClosureConversation,
+    Concern,
+    Consent,
+    HolidayPeriod,
+    Match,
+    MatchEvent,
+    MeetingLog,
+    Resource,
+    SupportContact,
+)
+from koppel.people.enums import MentorStatus, YouthStatus
+from koppel.people.models import Guardianship, Mentor, PipelineEvent, Youth
+from koppel.programmes.enums import Location
+from koppel.programmes.models import Programme
+
+SEED = 2027
+
+RESOURCES = [
+    # (title, kind, topic, url, description, mentors, youth, guardians)
+    (
+        "Mentoring van jongeren: wat werkt",
+        ResourceKind.PUBLICATION,
+        ResourceTopic.STARTING,
+        "https://www.nji.nl/",
+        "Het Nederlands Jeugdinstituut over wat werkt bij mentoring van jongeren.",
+        True,
+        False,
+        True,
+    ),
+    (
+        "Kindertelefoon",
+        ResourceKind.AGENCY,
+        ResourceTopic.WELLBEING,
+        "https://www.kindertelefoon.nl/",
+        "Gratis en anoniem praten of chatten, voor kinderen en jongeren tot 18 jaar.",
+        True,
+        True,
+        True,
+    ),
+    (
+        "Veilig Thuis",
+        ResourceKind.AGENCY,
+        ResourceTopic.SAFETY,
+        "https://veiligthuis.nl/",
+        "Advies en meldpunt bij huiselijk geweld en kindermishandeling: 0800-2000.",
+        True,
+        False,
+        True,
+    ),
+    (
+        "113 Zelfmoordpreventie",
+        ResourceKind.AGENCY,
+        ResourceTopic.WELLBEING,
+        "https://www.113.nl/",
+        "Praten over gedachten aan zelfdoding, dag en nacht: 0800-0113.",
+        True,
+        True,
+        True,
+    ),
+    (
+        "Jellinek: alcohol en drugs",
+        ResourceKind.WEBSITE,
+        ResourceTopic.WELLBEING,
+        "https://www.jellinek.nl/",
+        "Informatie over alcohol en drugs voor jongeren en ouders.",
+        True,
+        True,
+        True,
+    ),
+    (
+        "Activiteitenlijst voor maatjes in Rotterdam-Zuid",
+        ResourceKind.EXPERIENCE,
+        ResourceTopic.ACTIVITIES,
+        "",
+        (
+            "Wat ervaren mentoren samen met hun maatje deden: sporten in het Zuiderpark, de bibliotheek, "
+            "koken in het buurthuis, een museum met de Rotterdampas."
+        ),
+        True,
+        True,
+        False,
+    ),
+    (
+        "Afscheid nemen van je maatje",
+        ResourceKind.EXPERIENCE,
+        ResourceTopic.CLOSURE,
+        "",
+        (
+            "Tips van coördinatoren voor een goed afscheid: op tijd aankondigen, samen terugkijken, iets "
+            "blijvends meegeven."
+        ),
+        True,
+        False,
+        False,
+    ),
+]
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _at(day: date, hour: int = 19) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def school_holidays(programme: Programme, today: date) -> list[HolidayPeriod]:
+    """The usual Dutch school holidays of this school year and the last one (approximate weeks)."""
+    rows = []
+    for year in (today.year - 1, today.year):
+
+        def week(number: int, length: int = 1, year: int = year) -> tuple[date, date]:
+            start = date.fromisocalendar(year, number, 6) - timedelta(days=7)
+            return start, start + timedelta(days=7 * length + 1)
+
+        for name, (starts, ends) in (
+            ("Voorjaarsvakantie", week(8)),
+            ("Meivakantie", week(18, 2)),
+            ("Zomervakantie", week(29, 6)),
+            ("Herfstvakantie", week(43)),
+            ("Kerstvakantie", (date(year, 12, 19), date(year + 1, 1, 3))),
+        ):
+            rows.append(
+                HolidayPeriod(
+                    programme=programme, name=f"{name} {starts.year}", starts_on=starts, ends_on=ends
+                )
+            )
+    return rows
+
+
+class Relationships:
+    def __init__(self, today: date, coordinators: dict[int, object], login_match_id: int):
+        self.rng = random.Random(SEED)
+        self.today = today
+        self.coordinators = coordinators  # programme id -> user
+        self.login_match_id = login_match_id
+        self.events: list[MatchEvent] = []
+        self.consents: list[Consent] = []
+        self.meetings: list[MeetingLog] = []
+        self.contacts: list[SupportContact] = []
+
+    # -- helpers --
+
+    def event(self, match: Match, frm: str, to: str, day: date, note: str = "") -> None:
+        e = MatchEvent(
+            match=match, from_state=frm, to_state=to, by=self.coordinators[match.programme_id], note=note
+        )
+        e._demo_at = _at(day, 10)  # type: ignore[attr-defined]
+        self.events.append(e)
+
+    def agreement(self, match: Match, start: date, *, given: set[str] | None = None) -> Agreement:
+        """Agreement v1; consents of the parties in `given` (None: everyone) are given."""
+        settings = match.programme.settings
+        school = match.programme.kind == "school"
+        agreement = Agreement.objects.create(
+            match=match,
+            number=1,
+            start_date=start,
+            duration_months=settings.min_duration_months if not school else 10,
+            meeting_interval_days=settings.meeting_interval_days,
+            place=Location.SCHOOL if school else self.rng.choice([Location.COMMUNITY_CENTRE, Location.FREE]),
+            place_detail="Mentorlokaal, tweede verdieping" if school else "",
+            approach=match.programme.approach,
+            goals=match.youth.goals,
+            holiday_expectations=(
+                "In de schoolvakanties spreken we niet af; in de zomer sturen we elkaar een kaartje."
+                if school
+                else ""
+            ),
+            contact_after=ContactAfterClosure.THROUGH_PROGRAMME,
+            created_by=self.coordinators[match.programme_id],
+        )
+        signed = _at(start - timedelta(days=3), 20)
+        parties = [(Party.MENTOR, {"mentor": m}, m.full_name) for m in match.mentors.all()]
+        parties.append((Party.YOUTH, {"youth": match.youth}, match.youth.full_name))
+        for link in Guardianship.objects.filter(
+            youth=match.youth, has_parental_authority=True
+        ).select_related("guardian"):
+            parties.append((Party.GUARDIAN, {"guardian": link.guardian}, link.guardian.full_name))
+        for party, person, name in parties:
+            done = given is None or party in given
+            self.consents.append(
+                Consent(
+                    agreement=agreement,
+                    party=party,
+                    given_at=signed if done else None,
+                    typed_name=name if done else "",
+                    via=self.rng.choice([ConsentVia.PORTAL, ConsentVia.LINK, ConsentVia.PAPER])
+                    if done
+                    else "",
+                    link_sent_at=_at(start - timedelta(days=6), 9),
+                    **person,
+                )
+            )
+        return agreement
+
+    def meetings_for(self, match: Match, start: date, end: date, *, stop_early_days: int = 0) -> None:
+        """About weekly meetings from the start, with a missed week now and then."""
+        mentors = list(match.mentors.all())
+        school = match.programme.kind == "school"
+        day = start + timedelta(days=self.rng.randint(2, 6))
+        last = end - timedelta(days=stop_early_days)
+        while day <= last:
+            if self.rng.random() < 0.88:
+                activity = self.rng.choices(
+                    [ActivityKind.FUN, ActivityKind.LEARNING, ActivityKind.BOTH], weights=[4, 3, 3]
+                )[0]
+                self.meetings.append(
+                    MeetingLog(
+                        match=match,
+                        mentor=self.rng.choice(mentors),
+                        held_on=day,
+                        duration_minutes=self.rng.choice([45, 60, 60, 90, 120]),
+                        place=Location.SCHOOL
+                        if school
+                        else self.rng.choice([Location.COMMUNITY_CENTRE, Location.FREE]),
+                        activity=activity,
+                        note=self.rng.choice(NOTES[activity]),
+                        how_it_went=self.rng.choices(
+                            [HowItWent.GOOD, HowItWent.OK, HowItWent.DIFFICULT], weights=[6, 3, 1]
+                        )[0],
+                        confirmed_by_youth_at=_at(day, 21) if self.rng.random() < 0.6 else None,
+                    )
+                )
+            day += timedelta(days=self.rng.choice([6, 7, 7, 7, 8]))
+
+    def support_for(self, match: Match, start: date, end: date) -> None:
+        """SUP-1 contacts: twice a month for 3 months, monthly to a year, then every 3 months; now and
+        then one is late or missed."""
+        settings = match.programme.settings
+        mentors = list(match.mentors.all())
+        guardian = (
+            Guardianship.objects.filter(youth=match.youth, has_parental_authority=True)
+            .select_related("guardian")
+            .first()
+        )
+        due = start + timedelta(days=14)
+        while due <= end:
+            months = (due - start).days / 30.4
+            if months < settings.support_intensive_months:
+                step = 15
+            elif months < 12:
+                step = 30
+            else:
+                step = 91
+            for with_whom in (ContactWith.MENTOR, ContactWith.GUARDIAN):
+                if with_whom == ContactWith.GUARDIAN and (guardian is None or self.rng.random() < 0.3):
+                    continue
+                if self.rng.random() < 0.12:
+                    continue  # missed
+                held = due + timedelta(days=self.rng.choice([-2, 0, 1, 3, 9]))
+                if held > self.today:
+                    continue
+                self.contacts.append(
+                    SupportContact(
+                        match=match,
+                        held_on=held,
+                        with_whom=with_whom,
+                        mentor=self.rng.choice(mentors) if with_whom == ContactWith.MENTOR else None,
+                        guardian=guardian.guardian
+                        if with_whom == ContactWith.GUARDIAN and guardian
+                        else None,
+                        channel=self.rng.choice(list(ContactChannel.values)),
+                        topics=sorted(self.rng.sample(list(SupportTopic.values), self.rng.randint(1, 3))),
+                        notes="",
+                        by=self.coordinators[match.programme_id],
+                    )
+                )
+            due += timedelta(days=step)
+
+    # -- all together --
+
+    def run(self, programmes: list[Programme]) -> None:
+        today = self.today
+        for programme in programmes:
+            if programme.kind == "school":
+                HolidayPeriod.objects.bulk_create(school_holidays(programme, today))
+        organisation = programmes[0].organisation
+        Resource.objects.bulk_create(
+            Resource(
+                organisation=organisation,
+                title=title,
+                kind=kind,
+                topic=topic,
+                url=url,
+                description=description,
+                for_mentors=mentors,
+                for_youth=youth,
+                for_guardians=guardians,
+            )
+            for title, kind, topic, url, description, mentors, youth, guardians in RESOURCES
+        )
+        matches = list(
+            Match.objects.filter(programme__in=programmes)
+            .select_related("programme__settings", "youth")
+            .prefetch_related("mentors")
+            .order_by("programme_id", "id")
+        )
+        community = [m for m in matches if m.programme.kind != "school"]
+        proposed = [m for m in community if m.state == MatchState.PROPOSED]
+        active = [m for m in community if m.state == MatchState.ACTIVE and m.pk != self.login_match_id]
+        # Every state: proposed stays, one introduced, one agreed with consents pending; among the
+        # active: one paused, one closing, one closed early and rematched, one closed as planned.
+        introduced = proposed[0] if proposed else None
+        agreed = proposed[1] if len(proposed) > 1 else None
+        active.sort(key=lambda m: m.started_on)
+        closed_planned = active[0]  # the longest running
+        closing = active[1]
+        closed_early = active[-1]  # the most recent
+        paused = active[-2]
+        for match in matches:
+            if match.state == MatchState.ACTIVE:
+                self.started(match)
+        if introduced:
+            self.introduce(introduced, today - timedelta(days=5))
+        if agreed:
+            self.introduce(agreed, today - timedelta(days=12))
+            self.agree(agreed, today - timedelta(days=4))
+        self.pause(paused)
+        self.close(closing, planned=True, finished=False)
+        self.close(closed_planned, planned=True, finished=True)
+        self.close(closed_early, planned=False, finished=True)
+        self.concerns(community)
+        Consent.objects.bulk_create(self.consents)
+        MeetingLog.objects.bulk_create(self.meetings)
+        SupportContact.objects.bulk_create(self.contacts)
+        events = MatchEvent.objects.bulk_create(self.events)
+        for e, source in zip(events, self.events, strict=True):
+            e.at = source._demo_at  # type: ignore[attr-defined]
+        MatchEvent.objects.bulk_update(events, ["at"])  # `at` is auto_now_add
+
+    def introduce(self, match: Match, day: date) -> None:
+        Match.objects.filter(pk=match.pk).update(
+            state=MatchState.INTRODUCED,
+            introduced_on=day,
+            introduced_by=self.coordinators[match.programme_id],
+            introduction_note="Kennismaking bij het gezin thuis; het klikte.",
+        )
+        self.event(match, MatchState.PROPOSED, MatchState.INTRODUCED, day)
+
+    def agree(self, match: Match, day: date) -> None:
+        self.agreement(match, day + timedelta(days=7), given={Party.MENTOR})
+        Match.objects.filter(pk=match.pk).update(state=MatchState.AGREED, agreed_on=day)
+        self.event(match, MatchState.INTRODUCED, MatchState.AGREED, day)
+
+    def started(self, match: Match) -> None:
+        start = match.started_on
+        introduced = start - timedelta(days=14)
+        Match.objects.filter(pk=match.pk).update(
+            introduced_on=introduced,
+            introduced_by=self.coordinators[match.programme_id],
+            agreed_on=start - timedelta(days=7),
+        )
+        self.agreement(match, start)
+        self.event(match, MatchState.PROPOSED, MatchState.INTRODUCED, introduced)
+        self.event(match, MatchState.INTRODUCED, MatchState.AGREED, start - timedelta(days=7))
+        self.event(match, MatchState.AGREED, MatchState.ACTIVE, start)
+        # A few matches have not logged a meeting for a while (the REL-1 alert has something to show).
+        quiet = 0 if match.pk == self.login_match_id else self.rng.choice([0, 0, 0, 0, 16, 25])
+        self.meetings_for(match, start, self.today, stop_early_days=quiet)
+        self.support_for(match, start, self.today)
+
+    def pause(self, match: Match) -> None:
+        since = self.today - timedelta(days=10)
+        Match.objects.filter(pk=match.pk).update(
+            paused_since=since, pause_reason="De mentor is drie weken op reis."
+        )
+
+    def close(self, match: Match, *, planned: bool, finished: bool) -> None:
+        start = match.started_on
+        agreed_end = _add_months(start, match.programme.settings.min_duration_months)
+        ends_on = (
+            max(agreed_end, self.today - timedelta(days=20)) if planned else self.today - timedelta(days=12)
+        )
+        if finished and planned:
+            ends_on = min(agreed_end, self.today - timedelta(days=30))
+        early = ends_on < agreed_end
+        closure = Closure.objects.create(
+            match=match,
+            kind=ClosureKind.EARLY if early else ClosureKind.PLANNED,
+            reason=ClosureReason.DURATION_REACHED if not early else ClosureReason.NO_CLICK,
+            ended_by=EndedBy.YOUTH if early else "",
+            reason_note=""
+            if not early
+            else "Het klikte niet echt; de jongere gaf aan liever iemand anders te willen.",
+            ends_on=ends_on,
+            early=early,
+            contact_after=ContactAfterClosure.THROUGH_PROGRAMME,
+            follow_up_due=_add_months(ends_on, match.programme.settings.follow_up_months)
+            if finished
+            else None,
+            started_by=self.coordinators[match.programme_id],
+            closed_at=_at(ends_on, 16) if finished else None,
+        )
+        conversation_day = min(ends_on, self.today)
+        parties = [(Party.MENTOR, {"mentor": m}) for m in match.mentors.all()] + [(Party.YOUTH, {})]
+        guardian = Guardianship.objects.filter(youth=match.youth, has_parental_authority=True).first()
+        if guardian:
+            parties.append((Party.GUARDIAN, {"guardian": guardian.guardian}))
+        held = parties if finished else parties[:1]
+        ClosureConversation.objects.bulk_create(
+            ClosureConversation(
+                closure=closure,
+                party=party,
+                held_on=conversation_day,
+                went_well="De wekelijkse afspraken en samen sporten."
+                if not early
+                else "De eerste kennismaking.",
+                could_be_better="" if not early else "Meer gedeelde interesses.",
+                rating=4 if not early else 2,
+                would_recommend=True,
+                **person,
+            )
+            for party, person in held
+        )
+        self.event(match, MatchState.ACTIVE, MatchState.CLOSING, ends_on - timedelta(days=14))
+        if not finished:
+            Match.objects.filter(pk=match.pk).update(state=MatchState.CLOSING)
+            return
+        Match.objects.filter(pk=match.pk).update(state=MatchState.CLOSED, ended_on=ends_on)
+        self.event(match, MatchState.CLOSING, MatchState.CLOSED, ends_on)
+        # Mentors are available again; the early ending's youth is back on the waiting list (rematch).
+        for mentor in match.mentors.all():
+            if Mentor.objects.filter(pk=mentor.pk, status=MentorStatus.MATCHED).update(
+                status=MentorStatus.READY
+            ):
+                event = PipelineEvent.objects.create(
+                    mentor=mentor,
+                    by=self.coordinators[match.programme_id],
+                    from_status=MentorStatus.MATCHED,
+                    to_status=MentorStatus.READY,
+                    reason="De koppeling is afgesloten; beschikbaar voor een nieuwe koppeling.",
+                )
+                PipelineEvent.objects.filter(pk=event.pk).update(at=_at(ends_on, 17))
+        if early:
+            Youth.objects.filter(pk=match.youth_id).update(status=YouthStatus.WAITING, waiting_since=ends_on)
+        else:
+            Youth.objects.filter(pk=match.youth_id).update(status=YouthStatus.CLOSED)
+        # The meetings stop at the end.
+        self.meetings = [m for m in self.meetings if m.match_id != match.pk or m.held_on <= ends_on]
+        self.contacts = [c for c in self.contacts if c.match_id != match.pk or c.held_on <= ends_on]
+
+    def concerns(self, community: list[Match]) -> None:
+        active = [m for m in community if m.state == MatchState.ACTIVE and m.pk != self.login_match_id]
+        if len(active) < 2:
+            return
+        coordinator = self.coordinators[active[0].programme_id]
+        Concern.objects.create(
+            programme=active[0].programme,
+            match=active[0],
+            raised_as=Party.GUARDIAN,
+            text="Mijn zoon komt de laatste tijd erg stil thuis na de afspraken. Kunnen we even bellen?",
+        )
+        Concern.objects.create(
+            programme=active[1].programme,
+            match=active[1],
+            raised_as=Party.MENTOR,
+            text="Mijn maatje vertelde dat hij gepest wordt op school.",
+            status=ConcernStatus.CLOSED,
+            outcome="Met ouders en mentor gesproken; school is ingelicht en houdt een oogje in het zeil.",
+            handled_by=coordinator,
+            closed_at=_at(self.today - timedelta(days=20), 15),
+        )
+
+
+NOTES = {
+    ActivityKind.FUN: [
+        "Samen gevoetbald in het Zuiderpark.",
+        "Naar de film geweest; daarna patat.",
+        "Spelletjes gedaan in het buurthuis.",
+        "Gefietst langs de Maas.",
+    ],
+    ActivityKind.LEARNING: [
+        "Huiswerk wiskunde gemaakt; breuken gaan steeds beter.",
+        "Planning voor de toetsweek gemaakt.",
+        "Samen een sollicitatiebrief voor een bijbaantje geschreven.",
+    ],
+    ActivityKind.BOTH: [
+        "Gekookt in het buurthuis en boodschappen leren rekenen.",
+        "Naar de bibliotheek en daarna een ijsje.",
+        "Museum bezocht met de Rotterdampas.",
+    ],
+}
