@@ -405,6 +405,13 @@ def guardian_link(request, youth_pk):
 @staff_required
 def caseload(request):
     """The people and matches a coordinator is responsible for."""
+    # Imported here so that this function's change stays inside it (the support area owns it).
+    from django.utils import timezone
+
+    from koppel.matches.domain.support import SCHEDULED as SUPPORT_SCHEDULED
+    from koppel.matches.domain.support import schedule_status, with_schedule_data
+    from koppel.matches.enums import ContactWith
+
     user = request.user
     mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")
     youth = (
@@ -413,13 +420,23 @@ def caseload(request):
         .select_related("programme")
         .order_by(F("waiting_since").asc(nulls_last=True), "last_name")
     )
-    matches = (
-        Match.objects.filter(
-            programme_id__in=roles_of(user).staff_programme_ids,
-            youth__coordinator=user,
-            state__in=OPEN_STATES,
-        )
-        .select_related("youth", "programme")
-        .prefetch_related("mentors")
+    matches = list(
+        with_schedule_data(
+            Match.objects.filter(
+                programme_id__in=roles_of(user).staff_programme_ids,
+                youth__coordinator=user,
+                state__in=OPEN_STATES,
+            )
+        ).prefetch_related("mentors")
     )
+    # SUP-1: per match the next support contact due (mentor or guardians) and how many were on time.
+    today = timezone.localdate()
+    for match in matches:
+        statuses = [schedule_status(match, with_whom=w, today=today) for w in SUPPORT_SCHEDULED]
+        due = [(s.next_due, s.with_whom) for s in statuses if s.next_due is not None]
+        match.support_next = min(due) if due else None
+        match.support_next_with = ContactWith(match.support_next[1]).label if due else ""
+        match.support_overdue = bool(due) and match.support_next[0] < today
+        match.support_on_time = sum(s.on_time for s in statuses)
+        match.support_planned = sum(s.planned_so_far for s in statuses)
     return render(request, "staff/caseload.html", {"mentors": mentors, "youth": youth, "matches": matches})

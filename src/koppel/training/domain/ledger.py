@@ -158,9 +158,13 @@ def mentors_below_monthly_hours(programme: Programme, *, month: date) -> list[Mo
         .annotate(total=Sum("hours"))
         .values("total")
     )
-    matched = MatchMentor.objects.filter(match__state__in=MATCHED_STATES).filter(
-        Q(match__started_on__isnull=True) | Q(match__started_on__lte=last)
-    )
+    # Matched during the month: started by its last day and not ended before its first (a match closed
+    # since still counts for the months it ran).
+    matched = MatchMentor.objects.filter(
+        match__state__in=[*MATCHED_STATES, MatchState.CLOSED],
+        match__started_on__isnull=False,
+        match__started_on__lte=last,
+    ).filter(Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=first))
     mentors = (
         Mentor.objects.filter(programme=programme, id__in=matched.values("mentor_id"))
         .annotate(
