@@ -244,10 +244,11 @@ def test_the_whole_path(coordinator, django_capture_on_commit_callbacks):
         approve_mentor(mentor, by=coordinator)
         mark_ready_to_match(mentor, by=coordinator)
         mark_matched(mentor, by=coordinator)
+        f.MatchFactory(youth=f.YouthFactory(programme=mentor.programme, status="matched"), mentors=[mentor])
         pause_mentor(mentor, by=coordinator, reason="Verhuizing")
         resume_mentor(mentor, by=coordinator)
     mentor.refresh_from_db()
-    assert mentor.status == S.MATCHED
+    assert mentor.status == S.MATCHED  # back to matched: the match is still open
     steps = list(
         PipelineEvent.objects.filter(mentor=mentor).order_by("id").values_list("to_status", flat=True)
     )

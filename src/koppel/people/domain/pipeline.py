@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import send_in_language
+from koppel.matches.enums import OPEN_STATES
+from koppel.matches.models import MatchMentor
 from koppel.people.enums import (
     DisqualificationReason,
     InterviewKind,
@@ -284,6 +286,11 @@ def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
         raise DomainError(_("Only a paused mentor can resume."))
     paused = mentor.pipeline_events.filter(to_status=S.PAUSED).order_by("-at", "-id").first()
     to = paused.from_status if paused and paused.from_status in ALLOWED[S.PAUSED] else S.APPROVED
+    if (
+        to == S.MATCHED
+        and not MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).exists()
+    ):
+        to = S.READY  # the match ended during the pause (or the pause came with its closure)
     if to == S.READY:
         _refuse_if_hours_missing(mentor)
     return _move(mentor, to, by=by, reason=reason)
