@@ -1,0 +1,47 @@
+"""`koppel send_reminders`: the one periodic command for reminders (run by a timer every few minutes).
+
+It releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
+due reminder in the database and hands it to a background task (`koppel worker` sends it), or sends
+it at once with --inline. See docs/architecture.md, "Background work".
+"""
+
+from django.core.management.base import BaseCommand
+
+from koppel.common.domain.reminders import (
+    claim_due_reminders,
+    propose_reminders,
+    release_stuck_reminders,
+    send_claimed_reminder,
+    worker_id,
+)
+
+
+class Command(BaseCommand):
+    help = "Propose the reminders that are due, claim them and send them (or queue them for the worker)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--inline", action="store_true", help="send in this process, not via the worker")
+        parser.add_argument("--no-propose", action="store_true", help="only send what is already due")
+        parser.add_argument("--limit", type=int, default=500, help="claim at most this many reminders")
+
+    def handle(self, *args, inline=False, no_propose=False, limit=500, **options):
+        from koppel.common.tasks import send_reminder
+
+        worker = worker_id()
+        released = release_stuck_reminders()
+        created = {} if no_propose else propose_reminders()
+        claimed = claim_due_reminders(worker=worker, limit=limit)
+        statuses: dict[str, int] = {}
+        for reminder_id in claimed:
+            if inline:
+                status = send_claimed_reminder(reminder_id, worker=worker)
+                statuses[status] = statuses.get(status, 0) + 1
+            else:
+                send_reminder.enqueue(reminder_id, worker)
+        if options["verbosity"] >= 1:
+            proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
+            self.stdout.write(f"Released {released}; proposed: {proposed}; claimed {len(claimed)}.")
+            if inline:
+                self.stdout.write(
+                    ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())) or "Nothing sent."
+                )

@@ -1,0 +1,9 @@
+"""Portal page for the mentor's calendar feed (issue 5, item 9)."""
+
+from django.urls import path
+
+from koppel.portal import views_calendar
+
+urlpatterns = [
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+]

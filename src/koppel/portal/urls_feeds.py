@@ -1,0 +1,10 @@
+"""Calendar feeds: public, opened by a calendar app through a personal signed URL (issue 5, item 9)."""
+
+from django.urls import path
+
+from koppel.portal import views_calendar
+
+app_name = "feeds"
+urlpatterns = [
+    path("<str:token>.ics", views_calendar.calendar_feed_view, name="calendar"),
+]

@@ -1,0 +1,10 @@
+"""Staff pages for reminders (issue 5, item 8)."""
+
+from django.urls import path
+
+from koppel.staff import views_reminders as views
+
+urlpatterns = [
+    path("reminders/", views.reminder_list, name="reminders"),
+    path("reminders/<int:pk>/retry/", views.reminder_retry, name="reminder_retry"),
+]

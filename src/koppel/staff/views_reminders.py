@@ -1,0 +1,43 @@
+"""Staff page for reminders that keep failing (issue 5, item 8): administrators only.
+
+Coordinators get 403: a failing reminder is about the mail server or an address, which the
+organisation's administrators fix. An administrator sees the reminders of their organisations'
+programmes. Same recipe as koppel.staff.views.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koppel.common.domain.errors import DomainError
+from koppel.common.domain.reminders import reminders_needing_attention, retry_reminder
+from koppel.policy import get_visible_or_404, roles_of
+from koppel.staff.views import _page, staff_required
+
+
+def _visible_reminders(user):
+    roles = roles_of(user)
+    if not roles.is_admin:
+        raise PermissionDenied
+    return reminders_needing_attention(roles.staff_programme_ids)
+
+
+@staff_required
+def reminder_list(request):
+    reminders = _visible_reminders(request.user).order_by("status", "next_attempt_at", "-id")
+    return render(request, "staff/reminders/list.html", {"page": _page(request, reminders)})
+
+
+@staff_required
+@require_POST
+def reminder_retry(request, pk):
+    reminder = get_visible_or_404(_visible_reminders(request.user), pk)
+    try:
+        retry_reminder(reminder, by=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("The reminder will be sent again at the next run."))
+    return redirect("staff:reminders")
