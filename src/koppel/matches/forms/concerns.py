@@ -1,0 +1,117 @@
+"""Forms for concerns: raising one (portal and staff), and closing one with its outcome."""
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from koppel.common.forms import ErrorClassMixin
+from koppel.matches.domain.concerns import portal_programmes
+from koppel.matches.models import Match
+from koppel.policy import portal_matches, programmes_visible_to, roles_of, staff_matches
+
+
+class RaiseConcernForm(ErrorClassMixin, forms.Form):
+    """A concern from the portal: about one of the user's matches, or about the programme."""
+
+    match = forms.ModelChoiceField(
+        label=pgettext_lazy("concern form", "Is it about your match?"),
+        queryset=Match.objects.none(),
+        required=False,
+        empty_label=_("No, it is about something else"),
+    )
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None, required=False)
+    text = forms.CharField(
+        label=_("What worries you?"),
+        help_text=_("Write it in your own words. Only the programme's coordinators read this."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        matches = portal_matches(user).select_related("youth").prefetch_related("mentors").order_by("-id")
+        match_field = cast(forms.ModelChoiceField, self.fields["match"])
+        match_field.queryset = matches
+        match_field.label_from_instance = lambda m: _match_label(m, user)  # type: ignore[method-assign]
+        programmes = portal_programmes(user).order_by("name")
+        self.programme_choices = list(programmes)
+        programme_field = cast(forms.ModelChoiceField, self.fields["programme"])
+        programme_field.queryset = programmes
+        if len(self.programme_choices) <= 1:
+            programme_field.widget = forms.HiddenInput()
+            if self.programme_choices:
+                programme_field.initial = self.programme_choices[0].pk
+        if not matches.exists():
+            del self.fields["match"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("match") and not cleaned.get("programme"):
+            if len(self.programme_choices) == 1:
+                cleaned["programme"] = self.programme_choices[0]
+            else:
+                self.add_error("programme", _("Choose the programme it is about."))
+        return cleaned
+
+
+def _match_label(match, user) -> str:
+    r = roles_of(user)
+    mentors = list(match.mentors.all())
+    if any(m.pk in r.mentor_ids for m in mentors):
+        return _("You and %(name)s") % {"name": match.youth.first_name}
+    names = ", ".join(m.first_name for m in mentors)
+    if match.youth_id in r.youth_ids:
+        return _("You and %(names)s") % {"names": names}
+    return _("%(youth)s and %(names)s") % {"youth": match.youth.first_name, "names": names}
+
+
+class StaffConcernForm(ErrorClassMixin, forms.Form):
+    """A concern recorded by staff (for instance after a phone call)."""
+
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    match = forms.ModelChoiceField(label=_("Match"), queryset=None, required=False)
+    text = forms.CharField(
+        label=_("What is the concern"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes_visible_to(user)
+        cast(forms.ModelChoiceField, self.fields["match"]).queryset = staff_matches(user).select_related(
+            "youth"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        match, programme = cleaned.get("match"), cleaned.get("programme")
+        if match is not None and programme is not None and match.programme_id != programme.pk:
+            self.add_error("match", _("The match is not part of this programme."))
+        return cleaned
+
+
+class CloseConcernForm(ErrorClassMixin, forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        help_text=_("What was done and agreed. Required to close the concern."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ConcernFilterForm(forms.Form):
+    """The staff list's filters; invalid values are ignored."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All")
+    )
+    match = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        from koppel.matches.enums import ConcernStatus
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All")), *ConcernStatus.choices]
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes_visible_to(user)
