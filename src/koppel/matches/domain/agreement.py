@@ -249,7 +249,7 @@ def _check_open(consent: Consent) -> None:
 
 def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by) -> Consent:
     consent = (
-        Consent.objects.select_for_update()
+        Consent.objects.select_for_update(of=("self",))
         .select_related("agreement__match", "mentor", "guardian", "youth")
         .get(pk=consent.pk)
     )

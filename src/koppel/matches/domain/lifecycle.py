@@ -34,7 +34,11 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 def lock_match(match: Match) -> Match:
     """Re-read the match under a row lock, so two people never move it at once. Inside a transaction."""
-    return Match.objects.select_for_update().select_related("programme__settings", "youth").get(pk=match.pk)
+    return (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("programme__settings", "youth")
+        .get(pk=match.pk)
+    )
 
 
 def check_transition(match: Match, to: str) -> None:
