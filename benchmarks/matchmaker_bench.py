@@ -2,6 +2,7 @@
 """Benchmark of the matching engine on synthetic pools (reports figures; not a test).
 
     uv run python benchmarks/matchmaker_bench.py --sizes 500 2000 10000
+    uv run python benchmarks/matchmaker_bench.py --sizes --teams 200x500 2000x4000
 
 Each size runs in a fresh subprocess so peak memory (ru_maxrss, whole process including Python,
 numpy and OR-Tools) belongs to that size alone. The city is 16 x 13 km with 60 postcode areas.
@@ -187,15 +188,42 @@ def run_size(n: int, exact_max: int) -> dict[str, float]:
     return row
 
 
+def run_teams(n_youth: int, n_mentors: int) -> dict[str, float]:
+    """A team programme (REL-3, teams of 2-3 mentors): time, whether CP-SAT proved the optimum."""
+    youths, mentors = make_pools(n_youth, n_mentors=n_mentors)
+    start = time.perf_counter()
+    result = match(youths, mentors, Rules(team_min=2, team_max=3))
+    return {
+        "youth": n_youth,
+        "mentors": n_mentors,
+        "seconds": round(time.perf_counter() - start, 2),
+        "optimal": result.optimal,
+        "matched": len(result.proposals),
+        "mentors_used": sum(len(p.mentor_ids) for p in result.proposals),
+        "total": round(result.total_score, 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 10_000, 20_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[500, 2000, 10_000, 20_000])
     parser.add_argument("--exact-max", type=int, default=2000)
+    parser.add_argument("--teams", nargs="*", default=[], help="team pools as YOUTHxMENTORS, e.g. 200x500")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--one-team", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_size(args.one, args.exact_max)))
         return
+    if args.one_team:
+        n_youth, n_mentors = (int(x) for x in args.one_team.split("x"))
+        print(json.dumps(run_teams(n_youth, n_mentors)))
+        return
+    for pool in args.teams:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one-team", pool], check=True, capture_output=True, text=True
+        )
+        print(out.stdout.strip(), flush=True)
     for n in args.sizes:
         out = subprocess.run(
             [sys.executable, __file__, "--one", str(n), "--exact-max", str(args.exact_max)],

@@ -1,7 +1,8 @@
 """The match round: candidate graph, min-cost flow, explanations, alternatives and reasons.
 
-1. Score and check youth x mentors in blocks of rows (never a dense all-pairs float matrix), keeping
-   each youth's top-k and each mentor's top-k feasible pairs; their union is the candidate graph.
+1. Score and check youth x mentors in blocks of rows (never a dense all-pairs float matrix) with the
+   matrix-product path of kernel.py, keeping each youth's top-k (ties kept whole) and each mentor's
+   top-k (ties: lower youth index) feasible pairs; their union is the candidate graph.
 2. OR-Tools `SimpleMinCostFlow` finds the assignment with the highest total score:
    source -> youth (capacity: team max minus locked mentors), youth -> mentor (capacity 1,
    cost -score), mentor -> sink (capacity minus locks), and a zero-cost source -> sink arc so any
@@ -30,8 +31,8 @@ from matchmaker.encode import Array, Side, build_vocabularies, encode_mentors, e
 from matchmaker.scoring import contributions
 from matchmaker.types import Alternative, Mentor, Proposal, Result, Rules, Unmatched, Youth
 
-# About this many pairs are scored at once per thread (tens of MB of temporaries).
-BLOCK_PAIRS = 2_000_000
+# About this many pairs are scored at once per thread (a few MB per temporary, so passes stay in cache).
+BLOCK_PAIRS = 1_000_000
 # Scores are 0..1; the solver needs integer costs.
 COST_SCALE = 1_000_000
 # Threads that score blocks at once (numpy releases the GIL).
@@ -132,10 +133,18 @@ def match(
     if rules.team_min <= 1:
         chosen, optimal = solve_flow(ey, em, es, youth_cap, mentor_cap), True
     else:
+        # The time limit covers the heuristic and CP-SAT together.
+        deadline = time.perf_counter() + TEAM_TIME_LIMIT
         report(0.82, SOLVING)
-        hint = _solve_with_team_minimum(ey, em, es, youth_cap, mentor_cap, locked_count, rules)
+        chosen, optimal = _solve_with_team_minimum(
+            ey, em, es, youth_cap, mentor_cap, locked_count, rules, deadline
+        )
         report(0.84, SOLVING)
-        chosen, optimal = solve_teams(ey, em, es, youth_cap, mentor_cap, locked_count, rules.team_min, hint)
+        remaining = deadline - time.perf_counter()
+        if not optimal and remaining > 0.5:
+            chosen, optimal = solve_teams(
+                ey, em, es, youth_cap, mentor_cap, locked_count, rules.team_min, chosen, time_limit=remaining
+            )
     report(0.9, EXPLAINING)
     assigned: dict[int, list[int]] = defaultdict(list)
     for yi, mj in zip(ey[chosen].tolist(), em[chosen].tolist(), strict=True):
@@ -222,6 +231,9 @@ def candidate_graph(
 ) -> CandidateGraph:
     """Union of each youth's top-k and each mentor's top-k feasible pairs at or above the minimum score.
 
+    A youth keeps every pair scoring at least its k-th best (a tie is kept whole); a mentor keeps its
+    k best, ties to the lower youth index; so the graph does not depend on how equal scores happen to
+    be ordered. `progress(done, total)` is called after each block, from this thread.
     Works in blocks of youth rows against all mentors, so memory stays at about BLOCK_PAIRS pairs.
     The mentor side keeps a per-mentor threshold (its k-th best score so far): a block passes on
     only the pairs at or above it, and the pool is cut back to each mentor's k best now and then.
@@ -435,19 +447,26 @@ def _solve_with_team_minimum(
     mentor_cap: Array,
     locked_count: Array,
     rules: Rules,
-) -> Array:
-    """Heuristic for teams (REL-3): drop youth below the team minimum and re-solve until none is.
+    deadline: float = np.inf,
+) -> tuple[Array, bool]:
+    """Heuristic for teams (REL-3): drop youth below the team minimum and re-solve until none is (after
+    `deadline`, a `time.perf_counter()` value, the short teams are dropped without re-solving).
 
-    Always respects the sizes but is not proven optimal; `solve_teams` starts from it.
+    Always respects the sizes; returns (chosen edges, proven optimal). It is optimal when the first
+    flow, which ignores the minimum, already gives no youth fewer than the minimum.
     """
     cap = youth_cap.copy()
+    first = True
     while True:
         chosen = solve_flow(ey, em, es, cap, mentor_cap)
         counts = locked_count + np.bincount(ey[chosen], minlength=len(cap))
         short = (counts > 0) & (counts < rules.team_min) & (locked_count == 0)
         if not short.any():
-            return chosen
+            return chosen, first
+        if time.perf_counter() > deadline:
+            return chosen & ~short[ey], False
         cap[short] = 0
+        first = False
 
 
 def solve_teams(
@@ -621,6 +640,8 @@ def _reasons(
     if n_m == 0:
         text = "there are no mentors in this round"
         return tuple(Unmatched(youths[i].id, NO_MENTORS, text, {}, (NO_MENTORS,), {}) for i in unmatched)
+    if not unmatched:
+        return ()
     mall = ms.pick(slice(None), expand=0)
     tables = kernel.mentor_tables(ys, ms)
     youth = kernel.youth_tables(ys, tables, rules)
@@ -631,7 +652,9 @@ def _reasons(
         fails = fail_matrix(ys, mall, rules, excluded, rows)
         counts = block_candidates(youth, rows, tables, ms, rules, excluded)
         for r, yi in enumerate(rows.tolist()):
-            out.append(_reason(youths[yi], rules, fails[r], int(counts.feasible[r]), int(counts.above[r])))
+            # Feasibility from the reference checks, so the ruling-out set always covers every mentor.
+            feasible = int(np.count_nonzero(~fails[r].any(axis=0)))
+            out.append(_reason(youths[yi], rules, fails[r], feasible, int(counts.above[r])))
     return tuple(out)
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matchmaker import kernel
 from matchmaker.constraints import broken_constraints
 from matchmaker.encode import build_vocabularies, encode_mentors, encode_youths
 from matchmaker.scoring import factor_values, score, score_pair
@@ -147,3 +148,18 @@ def test_fast_block_path_agrees_with_reference_scores_and_constraints(seed, onli
             assert np.isfinite(dense[i, j]) == feasible
             if feasible:
                 assert dense[i, j] == pytest.approx(score_pair(youth, mentor, rules)[0], abs=1e-5)
+
+
+def test_single_threaded_blas_restores_the_thread_count():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    if not blas_threads():
+        pytest.skip("no BLAS thread pool in this process")
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with kernel.single_threaded_blas():
+            assert set(blas_threads()) == {1}
+        assert blas_threads() == before

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from matchmaker import constraints as c
-from matchmaker import solver
+from matchmaker import kernel, solver
+from matchmaker.encode import build_vocabularies, encode_mentors, encode_youths
 from matchmaker.solver import BELOW_MIN_SCORE, TAKEN, TEAM_INCOMPLETE, feasible_score_matrix, match
 from matchmaker.types import Rules
 
@@ -359,3 +360,97 @@ def test_progress_reports_each_stage_in_order_from_the_calling_thread(monkeypatc
 def test_empty_pools():
     assert match([], [], Rules()).proposals == ()
     assert match([a_youth()], [], Rules()).unmatched[0].reason == "no_mentors"
+
+
+def test_packed_sort_orders_like_a_lexsort_by_mentor_score_then_youth():
+    rng = np.random.default_rng(3)
+    scores = np.array([0.0, -0.0, 0.25, 0.5, -0.3, 1.0, 1e-8, -1e-8], dtype=np.float32)
+    py = rng.integers(0, 3000, 5000).astype(np.int32)
+    pm = rng.integers(0, 40, 5000).astype(np.int32)
+    ps = rng.choice(scores, 5000)
+    order = np.lexsort((py, -ps, pm))
+    got = solver._sorted_by_mentor_score_youth(py, pm, ps)
+    for got_part, want in zip(got, (py[order], pm[order], ps[order]), strict=True):
+        assert np.array_equal(got_part, want)
+
+
+def test_unique_edges_drops_pairs_listed_twice_and_keeps_their_scores():
+    ey = np.array([3, 1, 3, 0, 1], dtype=np.int32)
+    em = np.array([2, 0, 2, 5, 0], dtype=np.int32)
+    es = np.array([0.5, 0.25, 0.5, 0.75, 0.25], dtype=np.float32)
+    uy, um, us = solver._unique_edges(ey, em, es, 6)
+    assert list(zip(uy.tolist(), um.tolist(), us.tolist(), strict=True)) == [
+        (0, 5, 0.75),
+        (1, 0, 0.25),
+        (3, 2, 0.5),
+    ]
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 100_000), k=st.sampled_from([1, 2, 3]), min_score=st.sampled_from([0.0, 0.5]))
+def test_candidate_graph_is_the_union_of_youth_and_mentor_top_k_with_fixed_tie_rule(
+    monkeypatch_module, seed, k, min_score
+):
+    """Against the dense matrix: a youth keeps every mentor scoring at least its k-th best (a tie is
+    kept whole); a mentor keeps its k best youth, ties to the lower youth index. Tiny blocks force
+    many blocks and merges of the mentor-side pool."""
+    rnd = random.Random(seed)
+    base = [random_youth(rnd, i) for i in range(12)]
+    youths = base + [replace(y, id=100 + y.id) for y in base[:6]]  # copies score the same: ties
+    mentors = [random_mentor(rnd, 200 + j) for j in range(5)]
+    rules = Rules(candidates_k=k, min_score=min_score, max_travel_km=25)
+    v = build_vocabularies(youths, mentors)
+    ys, ms = encode_youths(youths, v), encode_mentors(mentors, v)
+    # The scores as the graph computes them: blocks of two rows (a matrix product may round a pair's
+    # score differently, by about 1e-7, depending on the row's place in its block).
+    tables = kernel.mentor_tables(ys, ms)
+    youth = kernel.youth_tables(ys, tables, rules)
+    dense = np.concatenate(
+        [
+            solver.block_candidates(youth, slice(start, start + 2), tables, ms, rules, {}).scores
+            for start in range(0, len(youths), 2)
+        ]
+    )
+    expected = set()
+    for i, row in enumerate(dense):
+        finite = np.sort(row[np.isfinite(row)])[::-1]
+        if len(finite):
+            kth = finite[min(k, len(finite)) - 1]
+            expected |= {(i, j) for j in np.flatnonzero(row >= kth).tolist()}
+    for j in range(len(mentors)):
+        col = [(-dense[i, j], i) for i in range(len(youths)) if np.isfinite(dense[i, j])]
+        expected |= {(i, j) for _, i in sorted(col)[:k]}
+    with monkeypatch_module.context() as patch:
+        patch.setattr(solver, "BLOCK_PAIRS", 10)  # two youth rows per block
+        graph = solver.candidate_graph(ys, ms, rules)
+    assert set(zip(graph.youth.tolist(), graph.mentor.tolist(), strict=True)) == expected
+    assert np.array_equal(graph.score, dense[graph.youth, graph.mentor])
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_team_round_out_of_time_keeps_sizes_and_says_it_may_not_be_optimal__REL_3(monkeypatch):
+    """With no time left the heuristic drops short teams without re-solving and CP-SAT does not run."""
+    monkeypatch.setattr(solver, "TEAM_TIME_LIMIT", 0.0)
+    youths = [a_youth(id=1, waiting_days=300), a_youth(id=2)]
+    mentors = [a_mentor(id=10), a_mentor(id=11), a_mentor(id=12)]
+    result = match(youths, mentors, Rules(team_min=2, team_max=2))
+    assert not result.optimal
+    assert [len(p.mentor_ids) for p in result.proposals] == [2]
+    assert [u.reason for u in result.unmatched] == [TEAM_INCOMPLETE]
+
+
+def test_team_round_whose_first_flow_has_no_short_team_is_optimal_without_cp_sat__REL_3(monkeypatch):
+    def no_cp_sat(*args, **kwargs):
+        raise AssertionError("CP-SAT should not run")
+
+    monkeypatch.setattr(solver, "solve_teams", no_cp_sat)
+    youths = [a_youth(id=1), a_youth(id=2)]
+    mentors = [a_mentor(id=10 + j) for j in range(4)]
+    result = match(youths, mentors, Rules(team_min=2, team_max=2))
+    assert result.optimal
+    assert sorted(len(p.mentor_ids) for p in result.proposals) == [2, 2]
