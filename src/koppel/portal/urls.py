@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from koppel.portal import views, views_matches, views_natural
+from koppel.portal import views, views_matches, views_mentor, views_natural
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("youth/<int:pk>/", views.youth_detail, name="youth_detail"),
     path("propose-mentor/", views_natural.propose_mentor, name="propose_mentor"),
     path("matches/<int:pk>/", views_matches.match_detail, name="match_detail"),
+    path("training/", views_mentor.training, name="training"),
+    path("support/", views_mentor.support_contacts, name="support_contacts"),
     # One URL module per area, so each grows without touching the others.
     path("", include("koppel.portal.urls_agreement")),
     path("", include("koppel.portal.urls_meetings")),
