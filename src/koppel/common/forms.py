@@ -35,6 +35,16 @@ class ErrorClassMixin:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
 
 
+def localize_decimal_fields(form: forms.BaseForm) -> None:
+    """Decimal fields take "2,5" in Dutch and "2.5" in English: a text input with a decimal keyboard,
+    since a number input would refuse the Dutch comma."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.localize = True
+            field.widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 5})
+            field.widget.is_localized = True
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 REQUIRED_MSG = _("This field is required.")

@@ -6,7 +6,7 @@ from django import forms
 from django.forms import BoundField
 from django.utils.translation import gettext as _
 
-from koppel.common.forms import ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import ErrorClassMixin, VersionedModelForm, localize_decimal_fields
 from koppel.matches.domain.weights import (
     CONSTRAINT_FIELDS,
     SETTINGS_FIELDS,
@@ -42,12 +42,7 @@ class MatchingWeightsForm(ErrorClassMixin, VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DecimalField):
-                # "2,5" in Dutch, "2.5" in English; a number input would refuse the Dutch comma.
-                field.localize = True
-                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 5})
-                field.widget.is_localized = True
+        localize_decimal_fields(self)
 
     def clean(self):
         data = super().clean()

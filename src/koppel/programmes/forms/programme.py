@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import ErrorClassMixin, VersionedModelForm, localize_decimal_fields
 from koppel.programmes.enums import Location
 from koppel.programmes.enums import ProgrammeForm as FormChoice
 from koppel.programmes.models import Programme, ProgrammeSettings
@@ -44,12 +44,7 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DecimalField):
-                # "2,5" in Dutch, "2.5" in English; a number input would refuse the Dutch comma.
-                field.localize = True
-                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 5})
-                field.widget.is_localized = True
+        localize_decimal_fields(self)
 
     def clean(self):
         data = super().clean()
