@@ -103,6 +103,8 @@ def test_coordinator_sends_the_links(cast, client_for, introduced, django_captur
 
 def test_coordinator_records_consent_on_paper(cast, client_for, introduced):
     consent = _consent(written_agreement(introduced), "guardian")
+    cast.coordinator.language = "en"  # read the error in English
+    cast.coordinator.save(update_fields=["language"])
     client = client_for(cast.coordinator)
     url = reverse("staff:consent_record_paper", args=[consent.pk])
     wrong = client.post(url, {"typed_name": "Iemand Anders", "given_on": date.today().isoformat()})
