@@ -357,7 +357,9 @@ def test_a_mentor_paused_at_closure_resumes_as_ready_not_matched():
 
     by = UserFactory()
     mentor = MentorFactory(status="paused")
-    PipelineEvent.objects.create(mentor=mentor, by=by, from_status="matched", to_status="paused", reason="closure")
+    PipelineEvent.objects.create(
+        mentor=mentor, by=by, from_status="matched", to_status="paused", reason="closure"
+    )
     ExternalHours.objects.create(mentor=mentor, date=date.today(), hours=Decimal("6"), kind="self_study")
     resume_mentor(mentor, by=by)
     mentor.refresh_from_db()
