@@ -31,6 +31,8 @@ def demo(argv: list[str]) -> int:
     # The demo is the one place where MFA enforcement is off (a banner on every page says so).
     os.environ["KOPPEL_DEMO"] = "1"
     os.environ.setdefault("DEBUG", "1")
+    # Links in mails and on pages (consent links, reminders) point at the port the demo serves on.
+    os.environ.setdefault("SITE_URL", f"http://127.0.0.1:{args.port}")
     if "DATABASE_URL" in os.environ and not os.environ["DATABASE_URL"].startswith("sqlite"):
         print("koppel demo runs on its own SQLite database; unset DATABASE_URL.", file=sys.stderr)
         return 2

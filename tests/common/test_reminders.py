@@ -443,3 +443,27 @@ def test_a_closed_programme_gets_no_reminders(cast):
     cast.programme.save()
     r.propose_reminders(today=date.today())
     assert not Reminder.objects.exists()
+
+
+def test_the_reminders_page_counts_the_last_30_days_by_kind_and_status(cast, client_for):
+    from koppel.common.domain.reminders import reminder_counts
+
+    now = timezone.now()
+    for n, status in enumerate(["sent", "sent", "pending", "failed"]):
+        Reminder.objects.create(
+            kind="consent_pending",
+            key=f"count-test:{n}",
+            email="x@example.org",
+            language="nl",
+            content_type=ContentType.objects.get_for_model(cast.match),
+            object_id=cast.match.pk,
+            context={"programme_id": cast.programme.pk},
+            due_at=now,
+            next_attempt_at=now,
+            status=status,
+        )
+    (row,) = reminder_counts([cast.programme.pk], since=now - timedelta(days=30))
+    assert (row["sent"], row["pending"], row["failed"]) == (2, 1, 1)
+    assert reminder_counts([cast.other_programme.pk], since=now - timedelta(days=30)) == []
+    page = client_for(cast.admin).get(reverse("staff:reminders"))
+    assert page.context["counts"] == [row]

@@ -209,7 +209,9 @@ class Relationships:
             contact_after=ContactAfterClosure.THROUGH_PROGRAMME,
             created_by=self.coordinators[match.programme_id],
         )
-        signed = _at(start - timedelta(days=3), 20)
+        Agreement.objects.filter(pk=agreement.pk).update(created_at=_at(start - timedelta(days=7), 10))
+        # Signed a few days before the start, and never later than now.
+        signed = min(_at(start - timedelta(days=3), 20), timezone.now() - timedelta(hours=1))
         parties = [(Party.MENTOR, {"mentor": m}, m.full_name) for m in match.mentors.all()]
         parties.append((Party.YOUTH, {"youth": match.youth}, match.youth.full_name))
         for link in Guardianship.objects.filter(
@@ -370,6 +372,7 @@ class Relationships:
 
     def introduce(self, match: Match, day: date) -> None:
         Match.objects.filter(pk=match.pk).update(
+            created_at=_at(day - timedelta(days=9), 11),
             state=MatchState.INTRODUCED,
             introduced_on=day,
             introduced_by=self.coordinators[match.programme_id],
@@ -386,6 +389,7 @@ class Relationships:
         start = match.started_on
         introduced = start - timedelta(days=14)
         Match.objects.filter(pk=match.pk).update(
+            created_at=_at(introduced - timedelta(days=9), 11),
             introduced_on=introduced,
             introduced_by=self.coordinators[match.programme_id],
             agreed_on=start - timedelta(days=7),
@@ -484,13 +488,13 @@ class Relationships:
         if len(active) < 2:
             return
         coordinator = self.coordinators[active[0].programme_id]
-        Concern.objects.create(
+        recent = Concern.objects.create(
             programme=active[0].programme,
             match=active[0],
             raised_as=Party.GUARDIAN,
             text="Mijn zoon komt de laatste tijd erg stil thuis na de afspraken. Kunnen we even bellen?",
         )
-        Concern.objects.create(
+        handled = Concern.objects.create(
             programme=active[1].programme,
             match=active[1],
             raised_as=Party.MENTOR,
@@ -500,6 +504,8 @@ class Relationships:
             handled_by=coordinator,
             closed_at=_at(self.today - timedelta(days=20), 15),
         )
+        Concern.objects.filter(pk=recent.pk).update(created_at=_at(self.today - timedelta(days=2), 18))
+        Concern.objects.filter(pk=handled.pk).update(created_at=_at(self.today - timedelta(days=26), 21))
 
 
 NOTES = {

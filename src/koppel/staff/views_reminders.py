@@ -5,14 +5,17 @@ organisation's administrators fix. An administrator sees the reminders of their 
 programmes. Same recipe as koppel.staff.views.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.reminders import reminders_needing_attention, retry_reminder
+from koppel.common.domain.reminders import reminder_counts, reminders_needing_attention, retry_reminder
 from koppel.policy import get_visible_or_404, roles_of
 from koppel.staff.views import _page, staff_required
 
@@ -27,7 +30,9 @@ def _visible_reminders(user):
 @staff_required
 def reminder_list(request):
     reminders = _visible_reminders(request.user).order_by("status", "next_attempt_at", "-id")
-    return render(request, "staff/reminders/list.html", {"page": _page(request, reminders)})
+    since = timezone.now() - timedelta(days=30)
+    counts = reminder_counts(roles_of(request.user).staff_programme_ids, since=since)
+    return render(request, "staff/reminders/list.html", {"page": _page(request, reminders), "counts": counts})
 
 
 @staff_required

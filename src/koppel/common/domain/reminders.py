@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -473,6 +473,23 @@ def reminders_needing_attention(programme_ids: Iterable[int]):
     return Reminder.objects.filter(context__programme_id__in=list(programme_ids)).filter(
         Q(status=S.FAILED) | Q(status=S.PENDING, attempts__gte=1) | Q(status=S.SENDING, attempts__gt=1)
     )
+
+
+def reminder_counts(programme_ids: Iterable[int], *, since) -> list[dict]:
+    """Per kind, how many reminders of the given programmes were created since `since`, by status
+    (one query): what the reminders page shows above the failures."""
+    rows = (
+        Reminder.objects.filter(context__programme_id__in=list(programme_ids), created_at__gte=since)
+        .values("kind", "status")
+        .annotate(n=Count("id"))
+    )
+    by_kind: dict[str, dict] = {}
+    for row in rows:
+        entry = by_kind.setdefault(
+            row["kind"], {"kind": ReminderKind(row["kind"]).label, **dict.fromkeys(S.values, 0)}
+        )
+        entry[row["status"]] = row["n"]
+    return [by_kind[k] for k in ReminderKind.values if k in by_kind]
 
 
 @transaction.atomic

@@ -240,9 +240,11 @@ def _check_open(consent: Consent) -> None:
     agreement = consent.agreement
     latest = latest_agreement(agreement.match)
     if latest is None or latest.pk != agreement.pk:
-        raise DomainError(_("This is an older version of the agreement: a newer version replaced it."))
+        raise DomainError(
+            _("This is an older version of the agreement: a newer version replaced it. Ask for a new link.")
+        )
     if consent.given_at is not None:
-        raise DomainError(_("This consent was given already."))
+        raise DomainError(_("This consent was given already. Thank you; there is nothing more to do."))
     if agreement.match.state not in CONSENT_STATES:
         raise DomainError(_("This match no longer asks for consent."))
 

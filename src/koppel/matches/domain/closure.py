@@ -33,7 +33,7 @@ from koppel.matches.enums import (
     Party,
 )
 from koppel.matches.models import Closure, ClosureConversation, Match, MatchMentor
-from koppel.people.domain.pipeline import mark_ready_to_match, pause_mentor
+from koppel.people.domain.pipeline import pause_mentor, release_after_match
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.training.domain.ledger import pre_match_hours_missing
@@ -294,7 +294,7 @@ def _free_mentors(match: Match, *, by) -> None:
         if pre_match_hours_missing(mentor) > 0:
             pause_mentor(mentor, by=by, reason=_("The match ended; TRN-1 training hours are missing."))
         else:
-            mark_ready_to_match(mentor, by=by, reason=_("The match ended."))
+            release_after_match(mentor, by=by, reason=_("The match ended."))
 
 
 def _set_youth_status(youth: Youth, status: str, *, by, action: str, values: dict | None = None) -> None:

@@ -91,7 +91,13 @@ def _lock(mentor: Mentor) -> Mentor:
 
 
 def _move(
-    mentor: Mentor, to: str, *, by, reason: str = "", extra_fields: tuple[str, ...] = ()
+    mentor: Mentor,
+    to: str,
+    *,
+    by,
+    reason: str = "",
+    extra_fields: tuple[str, ...] = (),
+    mail: bool = True,
 ) -> PipelineEvent:
     """Save the new status and write the pipeline event, the activity log and, where due, the mail."""
     from_status = mentor.status
@@ -112,7 +118,7 @@ def _move(
         fields=["status", *extra_fields],
         data={"from": from_status, "to": to},
     )
-    if to in MAIL_SUBJECTS and mentor.email:
+    if mail and to in MAIL_SUBJECTS and mentor.email:
         mentor_id = mentor.pk
         transaction.on_commit(lambda: send_status_mail(mentor_id, to))
     return event
@@ -260,6 +266,19 @@ def mark_ready_to_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
     _check_allowed(mentor, S.READY)
     _refuse_if_hours_missing(mentor)
     return _move(mentor, S.READY, by=by, reason=reason)
+
+
+@transaction.atomic
+def release_after_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+    """A matched mentor whose match ended is ready to match again (TRN-1 checked again).
+
+    Side effects: event and activity log; no mail (the closure conversation told the mentor).
+    """
+    _lock(mentor)
+    if mentor.status != S.MATCHED:
+        raise DomainError(_("Only a matched mentor can be released after a match."))
+    _refuse_if_hours_missing(mentor)
+    return _move(mentor, S.READY, by=by, reason=reason, mail=False)
 
 
 @transaction.atomic
