@@ -78,7 +78,7 @@ def test_walkthrough_an_early_closure_with_its_reason_then_a_rematch__CLS_1_OUT_
         "mentor_time",
     )
     page = coordinator.get(url, **EN).content.decode()
-    assert "Early ending: before the agreed duration" in page
+    assert "before the agreed duration" in page and "early-badge" in page
 
     # Closing before the conversations: refused, naming who is missing.
     refused = coordinator.post(reverse("staff:match_close", args=[match.pk]), follow=True, **EN)

@@ -414,8 +414,11 @@ def _subject_object(reminder: Reminder):
     model = reminder.content_type.model_class()
     if model is None:  # the model itself is gone
         return None
+    queryset = model._default_manager.filter(pk=reminder.object_id)
     related = RELATED.get(reminder.kind, [])
-    return model._default_manager.select_related(*related).filter(pk=reminder.object_id).first()
+    if related:
+        queryset = queryset.select_related(*related)
+    return queryset.first()
 
 
 def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None = None) -> str:
