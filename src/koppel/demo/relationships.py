@@ -9,12 +9,13 @@ a follow-up is due a year after closure (OUT-2).
 
 from __future__ import annotations
 
-import calendar
 import random
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from koppel.common.dates import add_months
+from koppel.matches.domain.closure import follow_up_date
 from koppel.matches.enums import (
     ActivityKind,
     ClosureKind,
@@ -131,12 +132,6 @@ RESOURCES = [
         False,
     ),
 ]
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _at(day: date, hour: int = 19) -> datetime:
@@ -411,7 +406,7 @@ class Relationships:
 
     def close(self, match: Match, *, planned: bool, finished: bool) -> None:
         start = match.started_on
-        agreed_end = _add_months(start, match.programme.settings.min_duration_months)
+        agreed_end = add_months(start, match.programme.settings.min_duration_months)
         ends_on = (
             max(agreed_end, self.today - timedelta(days=20)) if planned else self.today - timedelta(days=12)
         )
@@ -429,9 +424,7 @@ class Relationships:
             ends_on=ends_on,
             early=early,
             contact_after=ContactAfterClosure.THROUGH_PROGRAMME,
-            follow_up_due=_add_months(ends_on, match.programme.settings.follow_up_months)
-            if finished
-            else None,
+            follow_up_due=follow_up_date(match, ends_on) if finished else None,
             started_by=self.coordinators[match.programme_id],
             closed_at=_at(ends_on, 16) if finished else None,
         )

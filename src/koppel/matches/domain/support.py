@@ -35,7 +35,6 @@ planned date passes, a date without a contact is "due" (it may still be made up)
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -45,6 +44,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, ContactWith, MatchState, SupportTopic
@@ -60,13 +60,6 @@ LATE = "late"
 MISSED = "missed"
 DUE = "due"  # the date has passed (or is today), no contact yet; it can still be made up
 PLANNED = "planned"  # in the future
-
-
-def add_months(day: date, months: int) -> date:
-    """`day` plus whole calendar months; the 31st becomes the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _rhythm(start: date, settings) -> Iterator[date]:
