@@ -16,12 +16,15 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import access_log_of, history_of, log_access
 from koppel.common.domain.errors import DomainError
-from koppel.matches.enums import OPEN_STATES
+from koppel.matches.domain.support import SCHEDULED as SUPPORT_SCHEDULED
+from koppel.matches.domain.support import schedule_status, with_schedule_data
+from koppel.matches.enums import OPEN_STATES, ContactWith
 from koppel.matches.models import Match
 from koppel.people.domain.people import (
     create_guardian,
@@ -405,12 +408,6 @@ def guardian_link(request, youth_pk):
 @staff_required
 def caseload(request):
     """The people and matches a coordinator is responsible for."""
-    # Imported here so that this function's change stays inside it (the support area owns it).
-    from django.utils import timezone
-
-    from koppel.matches.domain.support import SCHEDULED as SUPPORT_SCHEDULED
-    from koppel.matches.domain.support import schedule_status, with_schedule_data
-    from koppel.matches.enums import ContactWith
 
     user = request.user
     mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -210,8 +211,6 @@ def proposal_decide(request, pk, action):
 
 
 def _round_url(round_id: int) -> str:
-    from django.urls import reverse
-
     return reverse("staff:match_round_detail", args=[round_id])
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -380,8 +380,6 @@ class RoundSummary:
 
 def summary_of(match_round: MatchRound) -> RoundSummary:
     """Counts for the round's page, in two queries."""
-    from django.db.models import Count, Q
-
     counts = match_round.proposals.aggregate(
         total=Count("id"),
         open=Count("id", filter=Q(decision=Decision.OPEN)),
