@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from koppel.matches.domain.support import schedule_status
+from koppel.matches.domain.support import schedule_status, with_schedule_data
 from koppel.matches.enums import STARTED_STATES, ContactWith, SupportTopic
 from koppel.matches.models import SupportContact
 from koppel.people.models import Mentor
@@ -53,10 +53,11 @@ def support_contacts(request):
     mentor = _mentor(request)
     today = timezone.localdate()
     matches = list(
-        portal_matches(request.user)
-        .filter(match_mentors__mentor=mentor, state__in=STARTED_STATES)
-        .select_related("youth", "programme__settings")
-        .distinct()
+        with_schedule_data(
+            portal_matches(request.user)
+            .filter(match_mentors__mentor=mentor, state__in=STARTED_STATES)
+            .distinct()
+        )
     )
     contacts = (
         SupportContact.objects.filter(with_whom=ContactWith.MENTOR, match__match_mentors__mentor=mentor)

@@ -28,6 +28,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -345,7 +346,11 @@ def release_stuck_reminders(*, now: datetime | None = None) -> int:
     """A reminder "sending" for longer than STUCK_AFTER lost its worker: back to pending, due now."""
     now = now or timezone.now()
     return Reminder.objects.filter(status=S.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=S.PENDING, claimed_by="", claimed_at=None, next_attempt_at=now, last_error="Worker stopped"
+        status=S.PENDING,
+        claimed_by="",
+        claimed_at=None,
+        next_attempt_at=now,
+        last_error=gettext_noop("Worker stopped"),
     )
 
 
@@ -435,7 +440,7 @@ def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None
     try:
         obj = _subject_object(reminder)
         if obj is None:
-            error = "Its subject no longer exists"
+            error = gettext_noop("Its subject no longer exists")
         elif not send_in_language(
             reminder.email,
             language=reminder.language,
@@ -444,7 +449,7 @@ def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None
             context=_mail_context(reminder, obj),
             log_ref=f"reminder {reminder.pk}",
         ):
-            error = "The mail server did not accept the mail"
+            error = gettext_noop("The mail server did not accept the mail")
     except Exception as e:  # a template or lookup failure must not lose the reminder either
         logger.exception("Reminder %s failed", reminder.pk)
         error = type(e).__name__

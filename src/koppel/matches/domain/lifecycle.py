@@ -90,7 +90,9 @@ def latest_agreement(match: Match) -> Agreement | None:
 
 
 def pending_consents(agreement: Agreement) -> list[Consent]:
-    return list(agreement.consents.filter(given_at__isnull=True))
+    return list(
+        agreement.consents.filter(given_at__isnull=True).select_related("mentor", "guardian", "youth")
+    )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -153,7 +154,8 @@ def run_round(round_id: int) -> MatchRound:
         logger.exception("match round %s failed", round_id)
         MatchRound.objects.filter(pk=round_id).update(
             status=RoundStatus.FAILED,
-            error=_(
+            # Stored in English and translated when shown: the worker has no user language.
+            error=gettext_noop(
                 "The round stopped with an error; try again, or ask the administrator to look at the log."
             ),
             finished_at=timezone.now(),
