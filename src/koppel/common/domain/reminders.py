@@ -34,8 +34,10 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import send_in_language
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
+from koppel.matches.domain.agreement import OWN_LINK_FROM_AGE  # younger youth: via the guardians
 from koppel.matches.domain.meetings import matches_without_recent_meeting
 from koppel.matches.domain.support import overdue_contacts
+from koppel.people.models.people import age_on
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +46,6 @@ S = ReminderStatus
 
 # A consent still pending after this long is reminded of, once per ISO week.
 CONSENT_PENDING_AFTER = timedelta(days=3)
-# A youth of this age or older hears of their own pending consent; a younger one only via guardians.
-OWN_MAIL_FROM_AGE = 16
 # A reminder in "sending" for longer than this lost its worker: it goes back to pending.
 STUCK_AFTER = timedelta(minutes=30)
 BACKOFF_BASE = timedelta(minutes=5)
@@ -118,10 +118,6 @@ def _reminder(
     )
 
 
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def consent_reminders(programme_ids: list[int], *, today: date, now: datetime) -> list[Reminder]:
     """AGR-1: each party whose consent to the match's latest agreement has been pending for more than
     three days, once a week. A youth under 16 is not written to: their guardians with parental
@@ -146,7 +142,7 @@ def consent_reminders(programme_ids: list[int], *, today: date, now: datetime) -
     young: set[int] = {
         c.youth.pk
         for c in consents
-        if c.youth is not None and _age_on(c.youth.date_of_birth, today) < OWN_MAIL_FROM_AGE
+        if c.youth is not None and (age_on(c.youth.date_of_birth, today) or 0) < OWN_LINK_FROM_AGE
     }
     guardians_of: dict[int, list] = {}
     for link in Guardianship.objects.filter(youth_id__in=young, has_parental_authority=True).select_related(
