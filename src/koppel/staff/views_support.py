@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.errors import DomainError
-from koppel.matches.domain.support import log_contact, schedule_status
+from koppel.matches.domain.support import follow_ups_due, log_contact, schedule_status
 from koppel.matches.enums import ContactWith, SupportTopic
 from koppel.matches.forms.support import SupportContactForm
 from koppel.matches.models import MatchMentor, SupportContact
@@ -44,13 +44,7 @@ def _page(request, match, form=None, status=200):
         (ContactWith(party).label, schedule_status(match, with_whom=party, today=today))
         for party in (ContactWith.MENTOR, ContactWith.GUARDIAN)
     ]
-    follow_ups = [
-        c
-        for c in contacts
-        if c.follow_up_on is not None
-        and c.follow_up_on <= today
-        and not any(o.with_whom == c.with_whom and o.held_on > c.held_on for o in contacts)
-    ]
+    follow_ups = list(follow_ups_due([match.programme_id], today).filter(match=match))
     context = {
         "match": match,
         "mentors": [mm.mentor for mm in match.match_mentors.all()],

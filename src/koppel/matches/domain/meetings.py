@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
+from koppel.matches.domain.lifecycle import lock_match
 from koppel.matches.enums import STARTED_STATES, ActivityKind
 from koppel.matches.models import Agreement, HolidayPeriod, Match, MatchMentor, MeetingLog
 from koppel.people.models import Mentor, Youth
@@ -68,7 +69,7 @@ def log_meeting(match: Match, *, mentor: Mentor, values: dict[str, Any]) -> Meet
     (never the note's text).
     """
     # Read the state under a row lock, so a meeting is never logged on a match being closed.
-    match = Match.objects.select_for_update().get(pk=match.pk)
+    match = lock_match(match)
     if match.state not in STARTED_STATES:
         raise DomainError(_("Meetings are logged once the match has started."))
     if not MatchMentor.objects.filter(match=match, mentor=mentor).exists():
