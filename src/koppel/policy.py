@@ -19,6 +19,8 @@ from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Administrator, Coordinator, Programme
+from koppel.reports.models import ExportJob
+from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,54 @@ def proposals_visible_to(user) -> QuerySet[RoundProposal]:
 
 def pair_rules_visible_to(user) -> QuerySet[PairRule]:
     return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def instruments_visible_to(user) -> QuerySet[Instrument]:
+    """The instruments shipped with Koppel and those loaded by the user's organisations (staff only)."""
+    r = roles_of(user)
+    if not r.is_staff_member:
+        return Instrument.objects.none()
+    org_ids = Programme.objects.filter(id__in=r.staff_programme_ids).values("organisation_id")
+    return Instrument.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=org_ids))
+
+
+def survey_schedules_visible_to(user) -> QuerySet[SurveySchedule]:
+    return SurveySchedule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def staff_assignments(user) -> QuerySet[Assignment]:
+    """Surveys of the programmes the user coordinates or administers, answers included: coordinators
+    and administrators are the only ones who see sensitive answers (substance use, delinquency)."""
+    return Assignment.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def staff_scores(user) -> QuerySet[Score]:
+    return Score.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def quality_alerts_visible_to(user) -> QuerySet[QualityAlert]:
+    return QualityAlert.objects.filter(match__programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def portal_assignments(user) -> QuerySet[Assignment]:
+    """The surveys the user is asked to answer themselves: as the youth, as the mentor, or as the
+    guardian. Never another respondent's survey, so a mentor or guardian never sees a youth's answers."""
+    r = roles_of(user)
+    q = Q(pk__in=[])
+    if r.youth_ids:
+        q |= Q(respondent="youth", youth_id__in=r.youth_ids)
+    if r.mentor_ids:
+        q |= Q(respondent="mentor", mentor_id__in=r.mentor_ids)
+    if r.guardian_id is not None:
+        q |= Q(respondent="guardian", guardian_id=r.guardian_id)
+    return Assignment.objects.filter(q)
+
+
+def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
+    """Exports are personal: only the staff member who asked for one sees and downloads it."""
+    if not roles_of(user).is_staff_member:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(requested_by=user)
 
 
 def get_visible_or_404(queryset: QuerySet, pk):

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "koppel.people",
     "koppel.matches",
     "koppel.training",
+    "koppel.surveys",
+    "koppel.reports",
     "koppel.staff",
     "koppel.portal",
 ]

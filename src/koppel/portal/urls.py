@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("koppel.portal.urls_meetings")),
     path("", include("koppel.portal.urls_support")),
     path("", include("koppel.portal.urls_calendar")),
+    path("", include("koppel.portal.urls_surveys")),
 ]

@@ -57,4 +57,8 @@ urlpatterns = [
     path("", include("koppel.staff.urls_concerns")),
     path("", include("koppel.staff.urls_closure")),
     path("", include("koppel.staff.urls_reminders")),
+    path("", include("koppel.staff.urls_instruments")),
+    path("", include("koppel.staff.urls_surveys")),
+    path("", include("koppel.staff.urls_reports")),
+    path("", include("koppel.staff.urls_exports")),
 ]

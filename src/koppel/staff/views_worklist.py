@@ -19,6 +19,7 @@ from koppel.staff import (
     worklist_concerns,
     worklist_meetings,
     worklist_support,
+    worklist_surveys,
 )
 from koppel.staff.views import staff_required
 from koppel.staff.worklist_spec import Spec
@@ -120,6 +121,7 @@ ALL_SECTIONS = [
     *worklist_agreement.SECTIONS,
     *worklist_meetings.SECTIONS,
     *worklist_support.SECTIONS,
+    *worklist_surveys.SECTIONS,
     *worklist_closure.SECTIONS,
     *SECTIONS,
 ]

@@ -191,6 +191,12 @@ class Closure(KoppelModel):
     )
     contact_after_note = models.CharField(_("about contact afterwards"), max_length=300, blank=True)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True, help_text=_("OUT-2"))
+    follow_up_done_on = models.DateField(
+        _("follow-up done on"),
+        null=True,
+        blank=True,
+        help_text=_("OUT-2: the follow-up survey was submitted."),
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

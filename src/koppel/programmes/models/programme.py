@@ -201,6 +201,15 @@ class ProgrammeSettings(KoppelModel):
         help_text=_("OUT-2: effects last about a year; measure again about 12 months after closure."),
     )
 
+    report_min_group = models.PositiveSmallIntegerField(
+        _("smallest group shown in reports"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text=_(
+            "OUT-3: a report hides any figure about fewer people than this, so no youth can be recognised."
+        ),
+    )
+
     RULES = {
         "pre_match_training_hours": ("TRN-1", _("2 hours (6 recommended)")),
         "monthly_training_hours": ("TRN-2", _("2 hours per month")),
@@ -219,6 +228,7 @@ class ProgrammeSettings(KoppelModel):
         "consent_link_days": ("AGR-1", _("written consent of all three")),
         "guardians_see_meeting_notes": ("REL-1", _("decide per programme")),
         "follow_up_months": ("OUT-2", _("about 12 months")),
+        "report_min_group": ("OUT-3", _("not in the factsheet: privacy")),
     }
 
     class Meta:

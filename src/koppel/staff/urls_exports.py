@@ -1,0 +1,3 @@
+"""Staff pages for exports run in the background: request, progress, download."""
+
+urlpatterns: list = []

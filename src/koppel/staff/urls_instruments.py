@@ -1,0 +1,3 @@
+"""Staff pages for survey instruments: the list, one instrument, loading a definition file."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staff pages for the programme dashboard and the outcomes report."""
+
+urlpatterns: list = []

@@ -1,0 +1,156 @@
+"""A survey due for one respondent (an assignment), their answers as they go, and the scores
+computed on submission; relationship-quality alerts (OUT-4)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from koppel.common.models import KoppelModel
+from koppel.matches.models import Match
+from koppel.people.models import Guardian, Mentor, Youth
+from koppel.programmes.models import Programme
+from koppel.surveys.enums import AlertReason, AssignmentStatus, Moment, OutcomeDomain, Respondent
+from koppel.surveys.models.instruments import Instrument, Item, Subscale
+from koppel.surveys.models.schedules import SurveySchedule
+
+
+class Assignment(KoppelModel):
+    """One respondent asked to fill in one instrument about one youth at one moment.
+
+    The youth is the subject (and the respondent when `respondent` is youth); `mentor` or `guardian`
+    is the respondent otherwise. `key` makes planning idempotent: schedule, subject, match,
+    respondent person and moment.
+    """
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="survey_assignments"
+    )
+    schedule = models.ForeignKey(
+        SurveySchedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="assignments"
+    )
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("instrument"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    youth = models.ForeignKey(
+        Youth, verbose_name=_("youth"), on_delete=models.CASCADE, related_name="survey_assignments"
+    )
+    match = models.ForeignKey(
+        Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_assignments"
+    )
+    respondent = models.CharField(_("respondent"), max_length=10, choices=Respondent.choices)
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
+    due_on = models.DateField(_("due on"))
+    closes_on = models.DateField(_("open until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.OPEN
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    young = models.BooleanField(_("young wording"), default=False)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    key = models.CharField(_("key"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-due_on", "-id"]
+        indexes = [
+            models.Index(fields=["programme", "status", "due_on"]),
+            models.Index(fields=["youth", "instrument", "respondent"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(respondent="youth", mentor__isnull=True, guardian__isnull=True)
+                | models.Q(respondent="mentor", mentor__isnull=False, guardian__isnull=True)
+                | models.Q(respondent="guardian", mentor__isnull=True, guardian__isnull=False),
+                name="assignment_respondent_person",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted") | models.Q(submitted_at__isnull=False),
+                name="submitted_assignment_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.key} {self.respondent} {self.moment} #{self.pk}"
+
+
+class Answer(models.Model):
+    """One answer, saved as the respondent goes. No row: not answered."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    value = models.SmallIntegerField(_("answer"))
+    answered_at = models.DateTimeField(_("answered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["assignment", "item"], name="one_answer_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}={self.value}"
+
+
+class Score(models.Model):
+    """A subscale's score for one submitted assignment. `value` is empty when too few items were
+    answered. The assignment's facts are copied here so that reports aggregate in the database on
+    one table (programme, domain, moment, respondent)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores")
+    subscale = models.ForeignKey(Subscale, on_delete=models.PROTECT, related_name="scores")
+    value = models.FloatField(_("score"), null=True, blank=True)
+    answered = models.PositiveSmallIntegerField(_("items answered"))
+    items = models.PositiveSmallIntegerField(_("items"))
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="+")
+    match = models.ForeignKey(Match, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    respondent = models.CharField(_("respondent"), max_length=10, choices=Respondent.choices)
+    moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
+    domain = models.CharField(_("outcome domain"), max_length=30, choices=OutcomeDomain.choices)
+    submitted_on = models.DateField(_("submitted on"))
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "subscale"], name="one_score_per_subscale")
+        ]
+        indexes = [
+            models.Index(fields=["programme", "domain", "moment", "respondent"]),
+            models.Index(fields=["youth", "subscale"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscale_id}: {self.value}"
+
+
+class QualityAlert(KoppelModel):
+    """OUT-4: a relationship-quality score below the subscale's threshold, or a sharp drop since the
+    respondent's previous score, asks the coordinator for an extra support contact."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="quality_alerts")
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="alerts")
+    reason = models.CharField(_("reason"), max_length=20, choices=AlertReason.choices)
+    value = models.FloatField(_("score"))
+    threshold = models.FloatField(_("threshold"), null=True, blank=True)
+    previous = models.FloatField(_("previous score"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("relationship-quality alert")
+        verbose_name_plural = _("relationship-quality alerts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "reason"], name="one_alert_per_score_and_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.match_id}"
