@@ -116,7 +116,8 @@ class Subscale(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "OUT-4: a fall of at least this much since the previous score puts an extra support contact on the worklist."
+            "OUT-4: a fall of at least this much since the previous score "
+            "puts an extra support contact on the worklist."
         ),
     )
     sensitive = models.BooleanField(
