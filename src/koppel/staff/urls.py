@@ -60,5 +60,6 @@ urlpatterns = [
     path("", include("koppel.staff.urls_instruments")),
     path("", include("koppel.staff.urls_surveys")),
     path("", include("koppel.staff.urls_reports")),
+    path("", include("koppel.staff.urls_outcomes")),
     path("", include("koppel.staff.urls_exports")),
 ]
