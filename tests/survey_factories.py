@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
+from koppel.surveys.domain.baselines import refresh_baselines
 from koppel.surveys.enums import AssignmentStatus, InstrumentKind, Moment, OutcomeDomain, Respondent
 from koppel.surveys.models import Answer, Assignment, Instrument, Item, Score, Subscale, SurveySchedule
 from tests.factories import ProgrammeFactory, YouthFactory
@@ -127,6 +128,7 @@ class ScoreFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Score
+        skip_postgeneration_save = True
 
     assignment = factory.SubFactory(AssignmentFactory, status=AssignmentStatus.SUBMITTED)
     subscale = factory.LazyAttribute(lambda o: o.assignment.instrument.subscales.first())
@@ -141,3 +143,42 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     months = factory.SelfAttribute("assignment.months")
     domain = factory.LazyAttribute(lambda o: o.subscale.domain)
     submitted_on = factory.LazyFunction(date.today)
+
+    @factory.post_generation
+    def baselines(obj, create, extracted, **kwargs):
+        # As compute_scores does: the paired baseline is copied onto the youth's later scores.
+        if create:
+            refresh_baselines([obj.youth_id])
+            obj.refresh_from_db(fields=["baseline"])
+
+
+def submitted_score(
+    youth,
+    subscale,
+    *,
+    moment,
+    value,
+    submitted_on,
+    months=None,
+    match=None,
+    respondent=Respondent.YOUTH,
+    guardian=None,
+    mentor=None,
+):
+    """One submitted assignment of `subscale`'s instrument about `youth` with one score (the
+    outcomes report's tests: helper D). A guardian or mentor respondent needs `guardian=`/`mentor=`."""
+    assignment = AssignmentFactory(
+        youth=youth,
+        programme=youth.programme,
+        instrument=subscale.instrument,
+        respondent=respondent,
+        guardian=guardian,
+        mentor=mentor,
+        moment=moment,
+        months=months,
+        match=match,
+        status=AssignmentStatus.SUBMITTED,
+        due_on=submitted_on,
+        closes_on=submitted_on + timedelta(days=30),
+    )
+    return ScoreFactory(assignment=assignment, subscale=subscale, value=value, submitted_on=submitted_on)

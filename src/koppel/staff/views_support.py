@@ -15,6 +15,8 @@ from koppel.matches.forms.support import SupportContactForm
 from koppel.matches.models import MatchMentor, SupportContact
 from koppel.policy import get_visible_or_404, staff_matches
 from koppel.staff.views import staff_required
+from koppel.staff.worklist_surveys import alert_note
+from koppel.surveys.domain.alerts import open_alerts
 
 
 def _match(request, pk):
@@ -45,6 +47,10 @@ def _page(request, match, form=None, status=200):
         for party in (ContactWith.MENTOR, ContactWith.GUARDIAN)
     ]
     follow_ups = list(follow_ups_due([match.programme_id], today).filter(match=match))
+    # OUT-4: a low or sharply dropped relationship-quality score asks for an extra contact.
+    alerts = list(open_alerts([match.programme_id]).filter(match=match).select_related("score__subscale"))
+    for alert in alerts:
+        alert.note = alert_note(alert)
     context = {
         "match": match,
         "mentors": [mm.mentor for mm in match.match_mentors.all()],
@@ -52,6 +58,7 @@ def _page(request, match, form=None, status=200):
         "schedules": schedules,
         "contacts": contacts,
         "follow_ups": follow_ups,
+        "quality_alerts": alerts,
         "form": form or SupportContactForm(match=match, initial={"held_on": today}),
         "today": today,
     }

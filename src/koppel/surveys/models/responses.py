@@ -113,6 +113,10 @@ class Score(models.Model):
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     domain = models.CharField(_("outcome domain"), max_length=30, choices=OutcomeDomain.choices)
     submitted_on = models.DateField(_("submitted on"))
+    # The youth's latest baseline score in the same domain from the same kind of respondent, submitted
+    # on or before this one: copied (surveys/domain/baselines.py) so that the outcomes report sums the
+    # change from baseline in one pass instead of a subquery per row (OUT-1, OUT-3).
+    baseline = models.FloatField(_("baseline score"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("score")
@@ -121,7 +125,7 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["assignment", "subscale"], name="one_score_per_subscale")
         ]
         indexes = [
-            models.Index(fields=["programme", "domain", "moment", "respondent"]),
+            models.Index(fields=["programme", "domain", "moment", "respondent", "submitted_on"]),
             models.Index(fields=["youth", "subscale"]),
         ]
 
