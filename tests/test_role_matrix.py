@@ -186,6 +186,8 @@ def test_every_page_sends_anonymous_to_login(cast, client_for):
         "public:apply",
         "public:apply_thanks",
         "links:consent",
+        "links:survey",
+        "links:survey_save",
         "feeds:calendar",
     }
 

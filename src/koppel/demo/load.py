@@ -25,6 +25,7 @@ from django.db import transaction
 from koppel.accounts.domain.accounts import create_account
 from koppel.demo.relationships import Relationships
 from koppel.demo.stages import Stages
+from koppel.demo.surveys import load_surveys
 from koppel.matches.domain.rounds import run_round
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Match, MatchMentor, MatchRound, PostcodeArea
@@ -1046,7 +1047,7 @@ def _load(today: date) -> None:
             programme=plan.programme,
             youth=plan.youth.obj,
             state=plan.state,
-            started_on=today - timedelta(days=rng.randint(45, 420))
+            started_on=today - timedelta(days=rng.randint(45, 760))
             if plan.state == MatchState.ACTIVE
             else None,
         )
@@ -1083,5 +1084,8 @@ def _load(today: date) -> None:
         coordinators={community.pk: coordinator_zuid, school.pk: coordinator_school},
         login_match_id=next(m.pk for m, plan in zip(matches, planned, strict=True) if plan is login_match),
     ).run([community, school])
+    load_surveys(
+        [community, school], today=today, youth_user=login_youth.obj.user, mentor_user=login_mentor.obj.user
+    )
     demo_round = MatchRound.objects.create(programme=community, started_by=coordinator_zuid)
     run_round(demo_round.pk)

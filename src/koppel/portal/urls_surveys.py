@@ -1,3 +1,11 @@
 """Portal pages where a youth, mentor or guardian answers their surveys."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from koppel.portal import views_surveys
+
+urlpatterns = [
+    path("surveys/", views_surveys.my_surveys, name="my_surveys"),
+    path("surveys/<int:pk>/", views_surveys.survey, name="survey"),
+    path("surveys/<int:pk>/save/", views_surveys.survey_save, name="survey_save"),
+]

@@ -61,6 +61,8 @@ def follow_ups_due(user):
     return (
         staff_matches(user)
         .filter(state=MatchState.CLOSED, closure__follow_up_due__lte=until)
+        # OUT-2: once the follow-up survey is submitted, the follow-up is done.
+        .filter(closure__follow_up_done_on__isnull=True)
         .order_by("closure__follow_up_due", "id")
     )
 

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,7 @@ RELATED: dict[str, list[str]] = {
     K.MEETING_NOT_LOGGED: ["youth"],
     K.SUPPORT_DUE: ["programme"],
     K.VOG_RENEWAL: ["mentor"],
+    K.SURVEY_DUE: ["youth", "instrument"],
 }
 TEMPLATES = {kind: f"mail/reminder_{kind}.txt" for kind in K.values}
 
@@ -298,9 +299,78 @@ def vog_reminders(programme_ids: list[int], *, today: date, now: datetime) -> li
     return found
 
 
-def survey_reminders(*, today: date, now: datetime) -> list[Reminder]:
-    """Surveys due: there is no survey model yet, so there is nothing to remind of."""
-    return []
+def survey_reminders(programme_ids: list[int] | None = None, *, today: date, now: datetime) -> list[Reminder]:
+    """Surveys (OUT-1, OUT-2, OUT-4): an invitation in the week a survey opens and a reminder each
+    following week while it is open, to the respondent with their personal link. A youth under 16
+    is not written to: their guardians with parental authority are, about the child's survey."""
+    from koppel.people.models import Guardianship
+    from koppel.surveys.enums import ANSWERABLE, Respondent
+    from koppel.surveys.models import Assignment
+
+    if programme_ids is None:
+        from koppel.programmes.models import Programme
+
+        programme_ids = list(Programme.objects.filter(is_active=True).values_list("id", flat=True))
+    assignments = list(
+        Assignment.objects.filter(
+            programme_id__in=programme_ids,
+            status__in=ANSWERABLE,
+            due_on__lte=today,
+            closes_on__gte=today,
+        )
+        .select_related("youth__user", "mentor__user", "guardian__user")
+        .prefetch_related(
+            Prefetch(
+                "youth__guardianships",
+                queryset=Guardianship.objects.filter(has_parental_authority=True).select_related(
+                    "guardian__user"
+                ),
+                to_attr="authority",
+            )
+        )
+    )
+    week = iso_week(today)
+    found = []
+    for assignment in assignments:
+        context = {"invitation": iso_week(timezone.localdate(assignment.created_at)) == week}
+        youth = assignment.youth
+        if (
+            assignment.respondent == Respondent.YOUTH
+            and (age_on(youth.date_of_birth, today) or 0) < OWN_LINK_FROM_AGE
+        ):
+            for link in youth.authority:  # type: ignore[attr-defined]
+                to = _recipient(link.guardian)
+                if to is not None:
+                    key = f"survey:{assignment.pk}:g{link.guardian_id}:{week}"
+                    found.append(
+                        _reminder(
+                            K.SURVEY_DUE,
+                            key,
+                            to,
+                            assignment,
+                            programme_id=assignment.programme_id,
+                            now=now,
+                            via="guardian",
+                            **context,
+                        )
+                    )
+            continue
+        person = assignment.mentor or assignment.guardian or youth
+        to = _recipient(person)
+        if to is not None:
+            key = f"survey:{assignment.pk}:{week}"
+            found.append(
+                _reminder(
+                    K.SURVEY_DUE,
+                    key,
+                    to,
+                    assignment,
+                    programme_id=assignment.programme_id,
+                    now=now,
+                    **context,
+                )
+            )
+    return found
 
 
 def propose_reminders(*, today: date | None = None, now: datetime | None = None) -> dict[str, int]:
@@ -318,7 +388,7 @@ def propose_reminders(*, today: date | None = None, now: datetime | None = None)
         *support_reminders(programmes, today=today, now=now),
         *training_reminders(programmes, today=today, now=now),
         *vog_reminders(programme_ids, today=today, now=now),
-        *survey_reminders(today=today, now=now),
+        *survey_reminders(programme_ids, today=today, now=now),
     ]
     keys = [r.key for r in proposed]
     existing = set(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
@@ -405,6 +475,17 @@ def _mail_context(reminder: Reminder, obj) -> dict:
             "mentor": obj.mentor,
             "certificate": obj,
             "link": site + reverse("staff:mentor_detail", args=[obj.mentor_id]),
+        }
+    elif reminder.kind == K.SURVEY_DUE:
+        from koppel.surveys.domain.delivery import survey_link
+
+        context |= {
+            "youth_first_name": obj.youth.first_name,
+            "about_child": reminder.context.get("via") == "guardian",
+            "invitation": bool(reminder.context.get("invitation")),
+            "instrument": obj.instrument,
+            "closes_on": obj.closes_on,
+            "link": survey_link(obj),
         }
     else:
         context |= {"link": site + reverse("portal:home")}

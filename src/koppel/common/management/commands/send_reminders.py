@@ -1,6 +1,8 @@
 """`koppel send_reminders`: the one periodic command for reminders (run by a timer every few minutes).
 
-It releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
+It plans the surveys that fell due and closes those whose window ended (surveys/domain/delivery.py),
+removes finished exports older than a week (reports/domain/jobs.py),
+releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
 due reminder in the database and hands it to a background task (`koppel worker` sends it), or sends
 it at once with --inline. See docs/architecture.md, "Background work".
 """
@@ -22,12 +24,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--inline", action="store_true", help="send in this process, not via the worker")
         parser.add_argument("--no-propose", action="store_true", help="only send what is already due")
+        parser.add_argument("--no-plan", action="store_true", help="do not plan or expire surveys")
         parser.add_argument("--limit", type=int, default=500, help="claim at most this many reminders")
 
-    def handle(self, *args, inline=False, no_propose=False, limit=500, **options):
+    def handle(self, *args, inline=False, no_propose=False, no_plan=False, limit=500, **options):
+        from django.utils import timezone
+
         from koppel.common.tasks import send_reminder
+        from koppel.reports.domain.jobs import delete_old_exports
+        from koppel.surveys.domain.delivery import expire_assignments, plan_assignments
 
         worker = worker_id()
+        planned = expired = 0
+        if not (no_plan or no_propose):
+            today = timezone.localdate()
+            expired = expire_assignments(today=today)
+            planned = plan_assignments(today=today)
+        # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
+        removed_exports = delete_old_exports(now=timezone.now())
         released = release_stuck_reminders()
         created = {} if no_propose else propose_reminders()
         claimed = claim_due_reminders(worker=worker, limit=limit)
@@ -40,6 +54,9 @@ class Command(BaseCommand):
                 send_reminder.enqueue(reminder_id, worker)
         if options["verbosity"] >= 1:
             proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
+            self.stdout.write(
+                f"Surveys planned {planned}, expired {expired}; old exports removed {removed_exports}."
+            )
             self.stdout.write(f"Released {released}; proposed: {proposed}; claimed {len(claimed)}.")
             if inline:
                 self.stdout.write(

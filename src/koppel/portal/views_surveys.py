@@ -1,0 +1,215 @@
+"""Answering a survey: in the portal behind login ("My surveys"), and through a personal signed link
+without an account (`links:survey`). One page for both, made for a phone: every item's answer
+scale as big radio buttons, grouped by subscale; each change is saved at once with HTMX, and a plain
+"Save and finish later" button does the same without JavaScript, so an interrupted survey resumes.
+
+A respondent only ever sees their own survey (`portal_assignments`): a mentor or guardian never
+sees a youth's answers or scores.
+"""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koppel.common.domain.errors import DomainError
+from koppel.policy import get_visible_or_404, portal_assignments
+from koppel.portal.views import portal_required
+from koppel.surveys.domain import delivery, responses
+from koppel.surveys.enums import ANSWERABLE, AssignmentStatus
+from koppel.surveys.forms.delivery import AnswersForm, survey_language
+from koppel.surveys.models import Item
+
+SAVE_LATER = "save"
+SEND = "send"
+
+
+def _items(assignment) -> list[Item]:
+    return list(
+        Item.objects.filter(instrument_id=assignment.instrument_id)
+        .select_related("subscale")
+        .order_by("subscale__position", "subscale_id", "position", "id")
+    )
+
+
+def _sections(form: AnswersForm) -> list[dict]:
+    """The form's fields grouped under their subscale's heading, in the instrument's order."""
+    sections = []
+    for subscale, items in groupby(form.items, key=lambda item: item.subscale):
+        sections.append(
+            {
+                "heading": subscale.name if subscale is not None else "",
+                "fields": [form[AnswersForm.name_of(item)] for item in items],
+            }
+        )
+    return sections
+
+
+def _form(request, assignment, items, *, bound: bool) -> AnswersForm:
+    language = survey_language(assignment.language)
+    if bound:
+        return AnswersForm(request.POST, assignment=assignment, items=items, language=language)
+    initial = {AnswersForm.name_of(item): value for item, value in _saved(assignment, items)}
+    return AnswersForm(initial=initial, assignment=assignment, items=items, language=language)
+
+
+def _saved(assignment, items):
+    answers = responses.answers_of(assignment)
+    return [(item, answers[item.pk]) for item in items if item.pk in answers]
+
+
+def _answer_page(request, assignment, *, save_url: str, page_url: str, done):
+    """GET: the survey with the saved answers. POST: save (and with "send", submit); `done` gives
+    the response after sending."""
+    items = _items(assignment)
+    if request.method == "POST":
+        form = _form(request, assignment, items, bound=True)
+        if form.is_valid():
+            try:
+                responses.save_answers(assignment, values=form.values(), by=request.user)
+                if request.POST.get("action") == SEND:
+                    responses.submit_assignment(assignment, by=request.user)
+                    return done()
+            except DomainError as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(
+                    request, _("Your answers are saved. You can close this page and continue later.")
+                )
+                return redirect(page_url)
+    else:
+        form = _form(request, assignment, items, bound=False)
+    return render(
+        request,
+        "portal/surveys/answer.html",
+        {
+            "assignment": assignment,
+            "instrument": assignment.instrument,
+            "form": form,
+            "sections": _sections(form),
+            "save_url": save_url,
+            "answered": len(_saved(assignment, items)),
+            "total": len(items),
+            "SAVE_LATER": SAVE_LATER,
+            "SEND": SEND,
+        },
+    )
+
+
+def _save_fragment(request, assignment) -> HttpResponse:
+    """HTMX: save what the form holds now; a small "saved" (or error) fragment."""
+    items = _items(assignment)
+    form = _form(request, assignment, items, bound=True)
+    error = ""
+    if form.is_valid():
+        try:
+            responses.save_answers(assignment, values=form.values(), by=request.user)
+        except DomainError as e:
+            error = e.message
+    else:
+        error = _("That answer is not one of the choices for this question.")
+    return render(request, "portal/surveys/_saved.html", {"error": error})
+
+
+# --- Through the personal link (no login) ---------------------------------------------------------
+
+
+def _from_link(request, token):
+    """The link's assignment, or the page saying why the link does not work. Shows the survey in the
+    respondent's language unless they switched the language themselves."""
+    try:
+        assignment = delivery.assignment_from_token(token)
+    except delivery.LinkExpired as e:
+        return None, render(request, "portal/surveys/link_invalid.html", {"message": e.message}, status=410)
+    except DomainError as e:
+        return None, render(request, "portal/surveys/link_invalid.html", {"message": e.message}, status=404)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and assignment.language:
+        translation.activate(assignment.language)
+        request.LANGUAGE_CODE = translation.get_language()
+    return assignment, None
+
+
+@login_not_required
+def survey_by_link(request, token):
+    assignment, refusal = _from_link(request, token)
+    if refusal is not None:
+        return refusal
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        return render(request, "portal/surveys/thanks.html", {"assignment": assignment})
+    url = reverse("links:survey", args=[token])
+    return _answer_page(
+        request,
+        assignment,
+        save_url=reverse("links:survey_save", args=[token]),
+        page_url=url,
+        done=lambda: render(request, "portal/surveys/thanks.html", {"assignment": assignment}),
+    )
+
+
+@login_not_required
+@require_POST
+def survey_save_by_link(request, token):
+    assignment, refusal = _from_link(request, token)
+    if refusal is not None:
+        return refusal
+    return _save_fragment(request, assignment)
+
+
+# --- In the portal --------------------------------------------------------------------------------
+
+
+def _own_surveys(user):
+    return portal_assignments(user).select_related("instrument", "youth")
+
+
+def open_surveys(user):
+    """The user's surveys that can be answered now, soonest closing first (portal home block)."""
+    return _own_surveys(user).filter(status__in=ANSWERABLE).order_by("closes_on", "id")
+
+
+@portal_required
+def my_surveys(request):
+    surveys = (
+        _own_surveys(request.user)
+        .annotate(
+            still_open=Case(
+                When(status__in=ANSWERABLE, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("still_open", "due_on", "id")
+    )
+    return render(request, "portal/surveys/my_surveys.html", {"surveys": surveys})
+
+
+@portal_required
+def survey(request, pk):
+    assignment = get_visible_or_404(_own_surveys(request.user), pk)
+    if not delivery.answerable(assignment):
+        return render(request, "portal/surveys/closed.html", {"assignment": assignment})
+
+    def done():
+        messages.success(request, _("Thank you. Your answers were sent."))
+        return redirect("portal:my_surveys")
+
+    return _answer_page(
+        request,
+        assignment,
+        save_url=reverse("portal:survey_save", args=[assignment.pk]),
+        page_url=reverse("portal:survey", args=[assignment.pk]),
+        done=done,
+    )
+
+
+@portal_required
+@require_POST
+def survey_save(request, pk):
+    assignment = get_visible_or_404(_own_surveys(request.user), pk)
+    return _save_fragment(request, assignment)

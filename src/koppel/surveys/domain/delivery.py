@@ -1,0 +1,323 @@
+"""Delivering surveys: planning assignments from the schedules, closing them when their window ends,
+and the personal signed link through which a respondent answers without an account.
+
+`plan_assignments` and `expire_assignments` run from `koppel send_reminders` on every run; the
+invitations and weekly reminders are proposed there too (`common/domain/reminders.py`).
+
+Dates (OUT-2, OUT-4):
+- baseline: the day the youth's intake was complete (`waiting_since`; a youth matched without a
+  waiting period: the day the match started);
+- during: `months` after the match started (31 January + 1 month = 28/29 February), for a match
+  that has started and not ended before that day;
+- closure: the match's last day (`ended_on`) of a match that had started;
+- follow-up: the closure's `follow_up_due`, else `months` after the last day.
+An assignment is created only once it is due and while its window is still open
+(`due_on <= today <= due_on + window_days`), once per schedule, youth, match and respondent.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koppel.common.dates import add_months
+from koppel.common.domain.audit import log_actions_bulk
+from koppel.common.domain.errors import DomainError
+from koppel.matches.enums import STARTED_STATES, MatchState
+from koppel.matches.models import Match, MatchMentor
+from koppel.people.models import Guardianship, Youth
+from koppel.people.models.people import age_on
+from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Moment, Respondent
+from koppel.surveys.models import Assignment, SurveySchedule
+
+LINK_SALT = "koppel.surveys.link"
+
+
+@dataclass(frozen=True)
+class Due:
+    """One subject of a schedule that is due: the youth, the match (if any) and the day."""
+
+    youth: Youth
+    match: Match | None
+    due_on: date
+
+
+# --- Planning -------------------------------------------------------------------------------------
+
+
+def _starts_between(first: date, last: date, months: int) -> tuple[date, date]:
+    """A range of start days that holds every start whose `add_months(start, months)` lies between
+    `first` and `last`, with three days to spare for month ends (31 January + 1 month = 28
+    February, so 28 February - 1 month = 28 January would miss it). Callers check exactly."""
+    return add_months(first, -months) - timedelta(days=3), add_months(last, -months) + timedelta(days=3)
+
+
+def _guardianships() -> Prefetch:
+    return Prefetch(
+        "guardianships",
+        queryset=Guardianship.objects.filter(has_parental_authority=True).select_related("guardian__user"),
+        to_attr="authority",
+    )
+
+
+def _baseline(schedule: SurveySchedule, first: date, today: date, *, guardians: bool) -> list[Due]:
+    waiting = Youth.objects.filter(
+        programme_id=schedule.programme_id, waiting_since__range=(first, today)
+    ).select_related("user")
+    # Matched without a waiting period: the intake was complete when the match started.
+    started = (
+        Match.objects.filter(
+            programme_id=schedule.programme_id,
+            started_on__range=(first, today),
+            youth__waiting_since__isnull=True,
+        )
+        .select_related("youth__user")
+        .order_by("started_on", "id")
+    )
+    if guardians:
+        waiting = waiting.prefetch_related(_guardianships())
+        started = started.prefetch_related(_youth_guardianships())
+    found = [Due(y, None, y.waiting_since) for y in waiting if y.waiting_since is not None]
+    seen = {d.youth.pk for d in found}
+    for match in started:
+        if match.youth_id not in seen and match.started_on is not None:
+            seen.add(match.youth_id)
+            found.append(Due(match.youth, None, match.started_on))
+    return found
+
+
+def _youth_guardianships() -> Prefetch:
+    return Prefetch("youth__guardianships", queryset=_guardianships().queryset, to_attr="authority")
+
+
+def _matches(schedule: SurveySchedule, *, mentors: bool, guardians: bool):
+    queryset = Match.objects.filter(
+        programme_id=schedule.programme_id, started_on__isnull=False
+    ).select_related("youth__user")
+    if mentors:
+        queryset = queryset.prefetch_related(
+            Prefetch("match_mentors", queryset=MatchMentor.objects.select_related("mentor__user"))
+        )
+    if guardians:
+        queryset = queryset.prefetch_related(_youth_guardianships())
+    return queryset
+
+
+def _during(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Due]:
+    months = schedule.months or 0
+    candidates = _matches(schedule, **kw).filter(
+        state__in=[*STARTED_STATES, MatchState.CLOSED],
+        started_on__range=_starts_between(first, today, months),
+    )
+    found = []
+    for match in candidates:
+        due_on = add_months(match.started_on, months)
+        # Still running on that day: not ended before it.
+        if first <= due_on <= today and (match.ended_on is None or match.ended_on >= due_on):
+            found.append(Due(match.youth, match, due_on))
+    return found
+
+
+def _closure(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Due]:
+    candidates = _matches(schedule, **kw).filter(state=MatchState.CLOSED, ended_on__range=(first, today))
+    return [Due(match.youth, match, match.ended_on) for match in candidates]
+
+
+def _follow_up(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Due]:
+    months = schedule.months or 0
+    candidates = (
+        _matches(schedule, **kw)
+        .filter(state=MatchState.CLOSED, ended_on__isnull=False)
+        .filter(
+            Q(closure__follow_up_due__range=(first, today))
+            | Q(
+                closure__follow_up_due__isnull=True,
+                ended_on__range=_starts_between(first, today, months),
+            )
+        )
+        .select_related("closure")
+    )
+    found = []
+    for match in candidates:
+        closure = getattr(match, "closure", None)
+        due_on = (closure.follow_up_due if closure else None) or add_months(match.ended_on, months)
+        if first <= due_on <= today:
+            found.append(Due(match.youth, match, due_on))
+    return found
+
+
+FINDERS: dict[str, Callable[..., list[Due]]] = {
+    Moment.DURING: _during,
+    Moment.CLOSURE: _closure,
+    Moment.FOLLOW_UP: _follow_up,
+}
+
+
+def _language(person) -> str:
+    user = person.user if person.user_id else None
+    return person.preferred_language or (user.language if user is not None else "") or settings.LANGUAGE_CODE
+
+
+def _guardians_of(due: Due) -> list:
+    return [link.guardian for link in getattr(due.youth, "authority", [])]
+
+
+def assignments_for(schedule: SurveySchedule, due: Due) -> list[Assignment]:
+    """One (unsaved) assignment per respondent of the schedule for this subject."""
+    instrument = schedule.instrument
+    young_age = instrument.young_age
+    age = age_on(due.youth.date_of_birth, due.due_on)
+    common = {
+        "programme_id": schedule.programme_id,
+        "schedule": schedule,
+        "instrument": instrument,
+        "youth": due.youth,
+        "match": due.match,
+        "respondent": schedule.respondent,
+        "moment": schedule.moment,
+        "months": schedule.months,
+        "due_on": due.due_on,
+        "closes_on": due.due_on + timedelta(days=schedule.window_days),
+        "young": bool(young_age and age is not None and age < young_age),
+    }
+    match_part = due.match.pk if due.match is not None else 0
+    base = f"s{schedule.pk}:y{due.youth.pk}:m{match_part}:{schedule.moment}"
+    if schedule.respondent == Respondent.YOUTH:
+        return [Assignment(**common, language=_language(due.youth), key=f"{base}:youth")]
+    if schedule.respondent == Respondent.MENTOR:
+        if due.match is None:
+            return []
+        return [
+            Assignment(
+                **common, mentor=link.mentor, language=_language(link.mentor), key=f"{base}:p{link.mentor_id}"
+            )
+            for link in due.match.match_mentors.all()
+        ]
+    return [
+        Assignment(**common, guardian=guardian, language=_language(guardian), key=f"{base}:g{guardian.pk}")
+        for guardian in _guardians_of(due)
+    ]
+
+
+def due_for(schedule: SurveySchedule, *, today: date, since: date | None = None) -> list[Due]:
+    """The subjects for which `schedule` is due today and still within its window (or, with
+    `since`, every one that fell due from that day on: the demo's history)."""
+    first = since or today - timedelta(days=schedule.window_days)
+    kw = {
+        "mentors": schedule.respondent == Respondent.MENTOR,
+        "guardians": schedule.respondent == Respondent.GUARDIAN,
+    }
+    if schedule.moment == Moment.BASELINE:
+        return _baseline(schedule, first, today, guardians=kw["guardians"])
+    return FINDERS[schedule.moment](schedule, first, today, **kw)
+
+
+def plan_assignments(*, today: date, programme_ids: list[int] | None = None) -> int:
+    """Create the assignments due today from every active schedule of the active programmes.
+
+    Idempotent: `Assignment.key` (schedule, youth, match, moment, respondent person) is unique, so
+    running it again creates nothing new. A constant number of queries per schedule, whatever the
+    number of youth. Side effects: one activity-log entry "surveys.assignment.planned" per new
+    assignment (bulk). Returns the number created.
+    """
+    schedules = SurveySchedule.objects.filter(active=True, programme__is_active=True, instrument__active=True)
+    if programme_ids is not None:
+        schedules = schedules.filter(programme_id__in=programme_ids)
+    created = 0
+    for schedule in schedules.select_related("instrument").order_by("id"):
+        if schedule.respondent not in (schedule.instrument.respondents or []):
+            continue  # the form refuses this; a schedule changed in the admin is skipped, not failed
+        planned = [a for due in due_for(schedule, today=today) for a in assignments_for(schedule, due)]
+        if not planned:
+            continue
+        with transaction.atomic():
+            existing = set(
+                Assignment.objects.filter(key__in=[a.key for a in planned]).values_list("key", flat=True)
+            )
+            new = [a for a in planned if a.key not in existing]
+            Assignment.objects.bulk_create(new, ignore_conflicts=True)
+            saved = list(Assignment.objects.filter(key__in=[a.key for a in new]).only("id"))
+            log_actions_bulk(saved, "surveys.assignment.planned", by=None, fields=["status"])
+        created += len(new)
+    return created
+
+
+def expire_assignments(*, today: date) -> int:
+    """Surveys not submitted by the end of their window are closed ("expired").
+
+    Side effects: one activity-log entry "surveys.assignment.expired" per assignment (bulk).
+    Returns the number expired.
+    """
+    with transaction.atomic():
+        late = list(
+            Assignment.objects.select_for_update()
+            .filter(status__in=ANSWERABLE, closes_on__lt=today)
+            .only("id")
+        )
+        if not late:
+            return 0
+        Assignment.objects.filter(pk__in=[a.pk for a in late], status__in=ANSWERABLE).update(
+            status=AssignmentStatus.EXPIRED, updated_at=timezone.now()
+        )
+        log_actions_bulk(late, "surveys.assignment.expired", by=None, fields=["status"])
+    return len(late)
+
+
+def answerable(assignment: Assignment, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return assignment.status in ANSWERABLE and assignment.closes_on >= today
+
+
+# --- The personal link ----------------------------------------------------------------------------
+
+
+class LinkInvalid(DomainError):
+    """A forged, damaged or unknown survey link."""
+
+
+class LinkExpired(DomainError):
+    """A survey link whose window has closed (or whose survey was cancelled)."""
+
+
+def _signer() -> signing.Signer:
+    # No timestamp: the link stays the same in every reminder; it works while the survey is open.
+    return signing.Signer(salt=LINK_SALT)
+
+
+def survey_token(assignment: Assignment) -> str:
+    return _signer().sign_object({"a": assignment.pk}, compress=True)
+
+
+def survey_link(assignment: Assignment) -> str:
+    """The respondent's personal link (absolute). It holds the assignment's id, signed; it works
+    while the survey is open (until `closes_on`), and shows a clear page after that."""
+    return settings.SITE_URL + reverse("links:survey", args=[survey_token(assignment)])
+
+
+def assignment_from_token(token: str, *, today: date | None = None) -> Assignment:
+    """The assignment of a personal link. Raises LinkInvalid for a forged or unknown token and
+    LinkExpired once the window closed or the survey was cancelled. A submitted survey is returned
+    (the page thanks the respondent again)."""
+    try:
+        payload = _signer().unsign_object(token)
+        assignment = Assignment.objects.select_related("instrument", "programme", "youth").get(
+            pk=int(payload["a"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Assignment.DoesNotExist):
+        raise LinkInvalid(_("This link is not valid. Check that you copied the whole address.")) from None
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        return assignment
+    today = today or timezone.localdate()
+    if (
+        assignment.status in (AssignmentStatus.EXPIRED, AssignmentStatus.CANCELLED)
+        or assignment.closes_on < today
+    ):
+        raise LinkExpired(_("This questionnaire is closed. Thank you for your time all the same."))
+    return assignment

@@ -1,0 +1,13 @@
+"""Template tags of the survey pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def open_surveys_of(user):
+    """The user's own surveys that can be answered now (the portal home's block); one query."""
+    from koppel.portal.views_surveys import open_surveys
+
+    return list(open_surveys(user)[:10])

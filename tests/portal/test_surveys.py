@@ -1,0 +1,84 @@
+"""My surveys in the portal: only the user's own, open ones first; never another respondent's."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from koppel.surveys.enums import AssignmentStatus, Respondent
+from koppel.surveys.models import Answer
+from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
+
+pytestmark = pytest.mark.django_db
+
+
+def _youth_survey(cast, **kwargs):
+    kwargs.setdefault("instrument", small_instrument(respondents=["youth", "mentor"]))
+    return AssignmentFactory(youth=cast.youth_row, match=cast.match, **kwargs)
+
+
+def _mentor_survey(cast, **kwargs):
+    return _youth_survey(cast, respondent=Respondent.MENTOR, mentor=cast.mentor_row, **kwargs)
+
+
+def test_my_surveys_lists_open_ones_first(cast, client_for):
+    sent = _youth_survey(cast, status=AssignmentStatus.SUBMITTED, due_on=date.today() - timedelta(days=5))
+    later = _youth_survey(cast, due_on=date.today())
+    sooner = _youth_survey(cast, due_on=date.today() - timedelta(days=2))
+    page = client_for(cast.youth).get(reverse("portal:my_surveys"))
+    assert page.status_code == 200
+    ids = [a.pk for a in page.context["surveys"]]
+    assert ids == [sooner.pk, later.pk, sent.pk]
+    assert reverse("portal:survey", args=[sooner.pk]) in page.text
+    assert reverse("portal:survey", args=[sent.pk]) not in page.text
+
+
+def test_a_mentor_never_sees_the_youths_survey_or_answers(cast, client_for):
+    youth_survey = _youth_survey(cast, instrument=small_instrument(respondents=["youth"], sensitive=True))
+    AnswerFactory(assignment=youth_survey, value=5)
+    mentor = client_for(cast.mentor)
+    assert youth_survey not in mentor.get(reverse("portal:my_surveys")).context["surveys"]
+    assert mentor.get(reverse("portal:survey", args=[youth_survey.pk])).status_code == 404
+    assert mentor.post(reverse("portal:survey_save", args=[youth_survey.pk]), {}).status_code == 404
+    guardian = client_for(cast.guardian)
+    assert guardian.get(reverse("portal:survey", args=[youth_survey.pk])).status_code == 404
+    assert (
+        client_for(cast.other_mentor).get(reverse("portal:survey", args=[youth_survey.pk])).status_code == 404
+    )
+
+
+def test_mentor_answers_their_own_survey_in_the_portal(cast, client_for):
+    survey = _mentor_survey(cast)
+    q1, q2, q3 = survey.instrument.items.order_by("position")
+    mentor = client_for(cast.mentor)
+    url = reverse("portal:survey", args=[survey.pk])
+    assert mentor.get(url).status_code == 200
+    saved = mentor.post(reverse("portal:survey_save", args=[survey.pk]), {f"item-{q1.pk}": "2"})
+    assert saved.status_code == 200
+    assert Answer.objects.get(assignment=survey).value == 2
+    response = mentor.post(url, {f"item-{q2.pk}": "1", f"item-{q3.pk}": "5", "action": "send"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:my_surveys")
+    survey.refresh_from_db()
+    assert survey.status == AssignmentStatus.SUBMITTED
+    closed = mentor.get(url)
+    assert closed.status_code == 200
+    assert 'type="radio"' not in closed.text
+
+
+def test_staff_have_no_portal_surveys(cast, client_for):
+    assert client_for(cast.coordinator).get(reverse("portal:my_surveys")).status_code == 403
+
+
+def test_portal_home_block_lists_open_surveys(cast, client_for):
+    from django.template import Context, Template
+
+    survey = _youth_survey(cast)
+    html = Template('{% include "portal/surveys/_home_block.html" %}').render(Context({"user": cast.youth}))
+    assert reverse("portal:survey", args=[survey.pk]) in html
+    assert (
+        Template('{% include "portal/surveys/_home_block.html" %}')
+        .render(Context({"user": cast.mentor}))
+        .strip()
+        == ""
+    )

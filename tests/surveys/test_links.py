@@ -1,0 +1,153 @@
+"""Answering a survey through a personal signed link, without an account, on a phone."""
+
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from koppel.surveys.domain.delivery import LINK_SALT, assignment_from_token, survey_link
+from koppel.surveys.enums import AssignmentStatus
+from koppel.surveys.models import Answer, Score
+from tests.survey_factories import AssignmentFactory, small_instrument
+
+pytestmark = pytest.mark.django_db
+
+
+def _assignment(**kwargs):
+    instrument = small_instrument(respondents=["youth"], young_age=12)
+    return AssignmentFactory(instrument=instrument, **kwargs)
+
+
+def _path(assignment) -> str:
+    return urlsplit(survey_link(assignment)).path
+
+
+def _items(assignment):
+    return list(assignment.instrument.items.order_by("position"))
+
+
+def test_link_is_absolute_and_holds_the_assignment(settings):
+    assignment = _assignment()
+    link = survey_link(assignment)
+    assert survey_link(assignment) == link  # the same link in every reminder
+    assert link.startswith(settings.SITE_URL)
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert assignment_from_token(token) == assignment
+
+
+def test_page_shows_every_item_with_radio_buttons_in_the_assignments_language(client):
+    assignment = _assignment(language="en")
+    path = _path(assignment)
+    response = client.get(path)
+    assert response.status_code == 200
+    text = response.text
+    for item in _items(assignment):
+        assert item.text_en in text
+        assert f'name="item-{item.pk}"' in text
+    assert 'type="radio"' in text
+    assert "Strongly agree" in text
+    assert "Trust" in text  # the subscale's heading
+    assert f'hx-post="{path}save/"' in text
+
+
+def test_language_switch_wins_over_the_assignments_language(client, settings):
+    assignment = _assignment(language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    text = client.get(_path(assignment)).text
+    assert _items(assignment)[0].text_nl in text
+
+
+def test_youth_under_12_sees_the_young_wording(client):
+    assignment = _assignment(language="en", young=True)
+    item = _items(assignment)[0]
+    item.young_text_en = "Do you like your mentor?"
+    item.save()
+    assert "Do you like your mentor?" in client.get(_path(assignment)).text
+
+
+def test_each_change_is_saved_through_htmx_and_the_page_resumes(client):
+    assignment = _assignment(language="en")
+    q1, q2, _q3 = _items(assignment)
+    save = _path(assignment) + "save/"
+    response = client.post(save, {f"item-{q1.pk}": "4"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Saved" in response.text
+    client.post(save, {f"item-{q1.pk}": "4", f"item-{q2.pk}": "2"}, HTTP_HX_REQUEST="true")
+    assert dict(Answer.objects.values_list("item_id", "value")) == {q1.pk: 4, q2.pk: 2}
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.STARTED
+    page = client.get(_path(assignment)).text
+    checked = re.findall(r'<input type="radio" name="item-(\d+)" value="(\d)"[^>]*checked', page)
+    assert sorted(checked) == sorted([(str(q1.pk), "4"), (str(q2.pk), "2")])
+
+
+def test_save_refuses_a_value_off_the_scale_without_saving(client):
+    assignment = _assignment(language="en")
+    q1 = _items(assignment)[0]
+    response = client.post(_path(assignment) + "save/", {f"item-{q1.pk}": "9"})
+    assert response.status_code == 200
+    assert "Saved" not in response.text
+    assert not Answer.objects.exists()
+
+
+def test_save_and_finish_later_without_javascript(client):
+    assignment = _assignment(language="en")
+    q1 = _items(assignment)[0]
+    response = client.post(_path(assignment), {f"item-{q1.pk}": "5", "action": "save"})
+    assert response.status_code == 302
+    assert Answer.objects.get().value == 5
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.STARTED
+
+
+def test_send_submits_scores_and_thanks(client):
+    assignment = _assignment(language="en")
+    q1, q2, q3 = _items(assignment)
+    response = client.post(
+        _path(assignment),
+        {f"item-{q1.pk}": "4", f"item-{q2.pk}": "5", f"item-{q3.pk}": "2", "action": "send"},
+    )
+    assert response.status_code == 200
+    assert "Thank you" in response.text
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.SUBMITTED
+    # mean of 4, 5 and (6 - 2) = 4.333...
+    assert Score.objects.get(assignment=assignment).value == pytest.approx(13 / 3)
+    again = client.get(_path(assignment))
+    assert again.status_code == 200
+    assert "Thank you" in again.text
+    assert 'type="radio"' not in again.text
+
+
+def test_expired_link_shows_a_clear_page(client):
+    assignment = _assignment(
+        language="en", due_on=date.today() - timedelta(days=40), closes_on=date.today() - timedelta(days=1)
+    )
+    response = client.get(_path(assignment))
+    assert response.status_code == 410
+    assert "closed" in response.text
+    assert _items(assignment)[0].text_en not in response.text
+    cancelled = _assignment(language="en", status=AssignmentStatus.CANCELLED)
+    assert client.get(_path(cancelled)).status_code == 410
+
+
+def test_forged_link_shows_a_clear_page(client):
+    assignment = _assignment(language="en")
+    token = signing.Signer(salt="something else").sign_object({"a": assignment.pk})
+    response = client.get(reverse("links:survey", args=[token]))
+    assert response.status_code == 404
+    assert "not valid" in response.text
+    unknown = signing.Signer(salt=LINK_SALT).sign_object({"a": 999999})
+    assert client.get(reverse("links:survey", args=[unknown])).status_code == 404
+    assert client.post(reverse("links:survey_save", args=["garbage"]), {}).status_code == 404
+
+
+def test_phone_page_has_one_column_markup(client):
+    assignment = _assignment(language="en")
+    text = client.get(_path(assignment)).text
+    assert 'class="survey-option"' in text
+    assert "style=" not in text
+    assert "<script>" not in text
