@@ -1,3 +1,9 @@
-"""Staff pages for the programme dashboard and the outcomes report."""
+"""Staff pages for the programme dashboard (the outcomes report has urls_outcomes.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from koppel.staff import views_reports as views
+
+urlpatterns = [
+    path("reports/", views.dashboard, name="dashboard"),
+]

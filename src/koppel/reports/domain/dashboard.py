@@ -1,0 +1,939 @@
+"""The programme dashboard: how the programme runs, per programme(s), period and coordinator.
+
+Every figure is counted in the database (conditional aggregates, grouped counts, correlated
+subqueries on indexed columns); the only rows that come back one by one are the durations behind
+the medians (matches that ended in the period, youth waiting now) and the mentors' languages of the
+available pool. The number of queries is the same whatever the size of the programme.
+
+Definitions a coordinator can check by hand (also in each table's note):
+
+- Active on a day: the match started on or before it and had not ended before it.
+- Meeting frequency (REL-1), per calendar month: of the matches active for the whole month and not
+  paused, the share that logged at least floor(days in the month / meeting interval) meetings (4 a
+  month with the weekly rhythm). Holiday periods (REL-4) are not taken out.
+- Support contacts (SUP-1), on the last day of every third month (the last one included): of the
+  matches active (and not paused) that day, the share with a contact with the mentor (with the
+  parents or guardians) within one and a half times the interval of the schedule's phase on that
+  day: the intensive months, the rest of the first year, after the first year. A match younger
+  than that counts as on schedule. The worklist keeps the exact schedule
+  (matches/domain/support.py); this is its summary.
+- Training: TRN-1, of the mentors ready to match or matched now, the share with the programme's
+  pre-match hours before their first match; TRN-2, per month, of the mentors in a match that ran
+  during the month, the share who trained the programme's monthly hours in that month.
+- Recruitment (REC-3): the applicants of the period (applied in it) per campaign and per channel,
+  and how far they got: screened, ready (trained), matched, a full year in a match.
+- Pool (MAT-5): the youth waiting now against the mentors ready to match now.
+
+Shares about fewer than the filter's `min_group` cases are suppressed (OUT-3 privacy).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from koppel.common.dates import add_months
+from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
+from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
+from koppel.people.domain.queries.recruitment import FUNNEL_STAGES
+from koppel.people.enums import (
+    Channel,
+    Gender,
+    GenderWish,
+    Importance,
+    MentorStatus,
+    SpokenLanguage,
+    YouthStatus,
+)
+from koppel.people.models import Guardianship, Mentor, PipelineEvent, Youth
+from koppel.programmes.models import ProgrammeSettings
+from koppel.reports.domain.period import ReportFilter
+from koppel.reports.domain.tables import SUPPRESSED, Table
+from koppel.training.enums import Audience
+from koppel.training.models import ExternalHours, Registration
+from matchmaker.encode import normalise_name
+
+# Matches that ran (or run): their start and end dates say when they were active.
+RAN_STATES = [*STARTED_STATES, MatchState.CLOSED]
+# The longest series of months on the page (a period of several years shows its last 24 months).
+MAX_MONTHS = 24
+# Waiting-time buckets in days (MAT: how long youth wait for a mentor).
+WAITING_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, 365), (366, None))
+AVERAGE_MONTH_DAYS = 30.44
+HOURS = DecimalField(max_digits=8, decimal_places=1)
+ZERO = Decimal("0")
+
+
+# -- small value types ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `whole`, and what the page may show of it (a percentage, or SUPPRESSED)."""
+
+    part: int
+    whole: int
+    min_group: int
+
+    @property
+    def percent(self) -> Any:
+        if self.whole == 0:
+            return None
+        if self.whole < self.min_group:
+            return SUPPRESSED
+        return round(100 * self.part / self.whole, 1)
+
+
+@dataclass(frozen=True)
+class MonthShare:
+    month: date  # the first day of the month
+    share: Share
+
+
+@dataclass(frozen=True)
+class SupportPoint:
+    day: date  # the month's last day
+    mentor: Share
+    guardian: Share
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    reason: str
+    label: str
+    total: int
+    early: int
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    label: str
+    applied: int
+    screened: int
+    ready: int
+    matched: int
+    full_year: int
+
+    def steps(self) -> list[int]:
+        return [self.applied, self.screened, self.ready, self.matched, self.full_year]
+
+
+@dataclass(frozen=True)
+class PoolRow:
+    label: str
+    youth: int  # waiting youth who ask for it (required, for backgrounds)
+    mentors: int  # mentors ready to match who offer it
+    important: int = 0  # backgrounds only: youth who find it important but do not require it
+
+
+@dataclass
+class DashboardReport:
+    """The dashboard's figures for one filter; `tables()` is what the page, charts and exports read."""
+
+    report_filter: ReportFilter
+    today: date
+    as_of: date  # the period's end, or today when the period ends later
+    active_matches: int = 0
+    matches_made: int = 0
+    youth_waiting: int = 0
+    waiting_median_days: float | None = None
+    waiting_longest_days: int | None = None
+    waiting_buckets: list[tuple[str, int]] = field(default_factory=list)
+    matches_ended: int = 0
+    length_mean_months: float | None = None
+    length_median_months: float | None = None
+    reached_duration: Share | None = None
+    early_closures: int = 0
+    closure_reasons: list[ReasonRow] = field(default_factory=list)
+    meetings: list[MonthShare] = field(default_factory=list)
+    support: list[SupportPoint] = field(default_factory=list)
+    trn1: Share | None = None
+    trn2: list[MonthShare] = field(default_factory=list)
+    funnel_campaigns: list[FunnelRow] = field(default_factory=list)
+    funnel_channels: list[FunnelRow] = field(default_factory=list)
+    funnel_total: FunnelRow | None = None
+    pool_languages: list[PoolRow] = field(default_factory=list)
+    pool_genders: list[PoolRow] = field(default_factory=list)
+    pool_backgrounds: list[PoolRow] = field(default_factory=list)
+    mentors_available: int = 0
+    whole_months: list[int] = field(default_factory=list, repr=False)  # REL-1 denominators
+
+    @property
+    def min_group(self) -> int:
+        return self.report_filter.min_group
+
+    def tables(self) -> list[Table]:
+        return _tables(self)
+
+
+# -- the periods ----------------------------------------------------------------------------------
+
+
+def _month_end(first: date) -> date:
+    return add_months(first, 1) - timedelta(days=1)
+
+
+def report_months(start: date, end: date, today: date) -> list[date]:
+    """The calendar months (their first days) whose last day falls in the period and has passed:
+    a month still running would look worse than it is. At most MAX_MONTHS, the latest ones."""
+    last_day = min(end, today)
+    months = []
+    month = start.replace(day=1)
+    while month <= last_day:
+        if start <= _month_end(month) <= last_day:
+            months.append(month)
+        month = add_months(month, 1)
+    return months[-MAX_MONTHS:]
+
+
+# -- scopes ---------------------------------------------------------------------------------------
+
+
+def _matches(f: ReportFilter) -> QuerySet[Match]:
+    matches = Match.objects.filter(programme_id__in=f.programme_ids)
+    if f.coordinator_id is not None:
+        matches = matches.filter(youth__coordinator_id=f.coordinator_id)
+    return matches
+
+
+def _youth(f: ReportFilter) -> QuerySet[Youth]:
+    youth = Youth.objects.filter(programme_id__in=f.programme_ids)
+    if f.coordinator_id is not None:
+        youth = youth.filter(coordinator_id=f.coordinator_id)
+    return youth
+
+
+def _mentors(f: ReportFilter) -> QuerySet[Mentor]:
+    mentors = Mentor.objects.filter(programme_id__in=f.programme_ids)
+    if f.coordinator_id is not None:
+        mentors = mentors.filter(coordinator_id=f.coordinator_id)
+    return mentors
+
+
+def _active_on(day: date, prefix: str = "") -> Q:
+    """A match (through `prefix`, e.g. "match__") active on `day`."""
+    return Q(
+        **{
+            f"{prefix}state__in": RAN_STATES,
+            f"{prefix}started_on__isnull": False,
+            f"{prefix}started_on__lte": day,
+        }
+    ) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
+
+
+def _whole_month(first: date, last: date, prefix: str = "") -> Q:
+    """REL-1: active from the month's first to its last day and not paused during it."""
+    return (
+        _active_on(first, prefix)
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": last}))
+        & (Q(**{f"{prefix}paused_since__isnull": True}) | Q(**{f"{prefix}paused_since__gt": last}))
+    )
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+def build_dashboard(report_filter: ReportFilter, *, today: date) -> DashboardReport:
+    """Every figure of the dashboard for `report_filter` (the programmes of which the caller already
+    restricted to what the user may see). Read-only: no side effects. A constant number of queries."""
+    f = report_filter
+    report = DashboardReport(report_filter=f, today=today, as_of=min(f.end, today))
+    months = report_months(f.start, f.end, today)
+    _match_figures(report, f, months)
+    _ended_figures(report, f)
+    _waiting_figures(report, f, today)
+    _meeting_figures(report, f, months)
+    settings = _settings(f)
+    _support_figures(report, f, months, settings)
+    _training_figures(report, f, months, settings)
+    _funnel_figures(report, f, today)
+    _pool_figures(report, f)
+    return report
+
+
+def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
+    """Active at the end, made in the period, and each month's REL-1 denominator: one query."""
+    counts = _matches(f).aggregate(
+        active=Count("id", filter=_active_on(report.as_of)),
+        made=Count(
+            "id",
+            filter=Q(state__in=RAN_STATES, started_on__gte=f.start, started_on__lte=report.as_of),
+        ),
+        **{f"whole{k}": Count("id", filter=_whole_month(m, _month_end(m))) for k, m in enumerate(months)},
+    )
+    report.active_matches = counts["active"]
+    report.matches_made = counts["made"]
+    report.whole_months = [counts[f"whole{k}"] for k in range(len(months))]
+
+
+def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
+    """Matches that ended in the period: length (mean, median), reaching the agreed duration, early
+    closures and their reasons (CLS-1). Two queries."""
+    ended = _matches(f).filter(
+        state=MatchState.CLOSED, started_on__isnull=False, ended_on__gte=f.start, ended_on__lte=f.end
+    )
+    rows = list(ended.values_list("started_on", "ended_on", "closure__early"))
+    lengths = [(e - s).days / AVERAGE_MONTH_DAYS for s, e, _early in rows if s is not None and e is not None]
+    report.matches_ended = len(rows)
+    if lengths:
+        report.length_mean_months = round(statistics.fmean(lengths), 1)
+        report.length_median_months = round(statistics.median(lengths), 1)
+    early = sum(1 for _s, _e, is_early in rows if is_early)
+    report.early_closures = early
+    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group)
+    reasons = (
+        Closure.objects.filter(match__in=ended)
+        .values("reason")
+        .annotate(total=Count("id"), early=Count("id", filter=Q(early=True)))
+        .order_by("-total", "reason")
+    )
+    labels = dict(ClosureReason.choices)
+    report.closure_reasons = [
+        ReasonRow(r["reason"], str(labels.get(r["reason"], r["reason"])), r["total"], r["early"])
+        for r in reasons
+    ]
+
+
+def _waiting_figures(report: DashboardReport, f: ReportFilter, today: date) -> None:
+    """Youth waiting now and how long (days since `waiting_since`): one query."""
+    since = list(_youth(f).filter(status=YouthStatus.WAITING).values_list("waiting_since", flat=True))
+    days = sorted((today - s).days for s in since if s is not None)
+    report.youth_waiting = len(since)
+    if days:
+        report.waiting_median_days = float(statistics.median(days))
+        report.waiting_longest_days = days[-1]
+    buckets = []
+    for low, high in WAITING_BUCKETS:
+        label = (
+            _("%(low)s-%(high)s days") % {"low": low, "high": high}
+            if high is not None
+            else _("more than %(days)s days") % {"days": low - 1}
+        )
+        buckets.append((label, sum(1 for d in days if d >= low and (high is None or d <= high))))
+    report.waiting_buckets = buckets
+
+
+def _met_enough(first: date, last: date) -> GreaterThan:
+    """REL-1: the match logged at least floor(days / interval) meetings from `first` to `last`:
+    (n + 1) * interval > days. A count on the MeetingLog (match, held_on) index."""
+    n = Subquery(
+        MeetingLog.objects.filter(match=OuterRef("pk"), held_on__gte=first, held_on__lte=last)
+        .order_by()
+        .values("match")
+        .annotate(n=Count("id"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    interval = F("programme__settings__meeting_interval_days")
+    return GreaterThan((Coalesce(n, 0) + 1) * interval, (last - first).days + 1)
+
+
+def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
+    """REL-1 per month: of the matches active all month, those that met often enough. One query:
+    the count of a month's meetings is only looked up for the matches active all that month."""
+    whole = report.whole_months
+    if not months:
+        return
+    counts = _matches(f).aggregate(
+        **{
+            f"met{k}": Count("id", filter=_whole_month(m, _month_end(m)) & Q(_met_enough(m, _month_end(m))))
+            for k, m in enumerate(months)
+        }
+    )
+    report.meetings = [
+        MonthShare(m, Share(counts[f"met{k}"] or 0, whole[k], f.min_group)) for k, m in enumerate(months)
+    ]
+
+
+SUPPORT_EVERY_MONTHS = 3
+SUPPORT_FIELDS = (
+    "support_intensive_months",
+    "support_intensive_per_month",
+    "support_regular_per_month",
+    "support_after_year_interval_months",
+    "support_guardians",
+)
+
+
+def _settings(f: ReportFilter) -> dict[int, dict]:
+    """The programmes' settings the dashboard needs, per programme id (one query)."""
+    return {
+        row["programme_id"]: row
+        for row in ProgrammeSettings.objects.filter(programme_id__in=f.programme_ids).values(
+            "programme_id", "monthly_training_hours", *SUPPORT_FIELDS
+        )
+    }
+
+
+def _settings_groups(settings: dict[int, dict]) -> list[tuple[list[int], dict]]:
+    """The programmes grouped by their SUP-1 settings (most share the factsheet's defaults)."""
+    groups: dict[tuple, list[int]] = {}
+    for programme_id, row in settings.items():
+        groups.setdefault(tuple(row[name] for name in SUPPORT_FIELDS), []).append(programme_id)
+    return [
+        (sorted(ids), dict(zip(SUPPORT_FIELDS, key, strict=True)))
+        for key, ids in sorted(groups.items(), key=lambda g: sorted(g[1]))
+    ]
+
+
+def _allowed_gap(interval_days: float) -> timedelta:
+    """SUP-1 summary: a contact is due within one and a half intervals of the previous one."""
+    return timedelta(days=math.ceil(1.5 * interval_days))
+
+
+def _on_schedule(day: date, groups, party: str) -> Q:
+    """The match is too young to owe a contact with `party` on `day`, or one took place within the
+    allowed gap of the phase of the schedule it is in on `day` (an Exists on the SupportContact
+    (match, with_whom, held_on) index, only evaluated for the phase that applies)."""
+    condition = Q(pk__in=[])
+    for ids, s in groups:
+        if party == ContactWith.GUARDIAN and not s["support_guardians"]:
+            continue
+        intensive_from = add_months(day, -s["support_intensive_months"])
+        year_from = add_months(day, -12)
+        phases = [
+            (Q(started_on__gt=intensive_from), AVERAGE_MONTH_DAYS / s["support_intensive_per_month"]),
+            (
+                Q(started_on__lte=intensive_from, started_on__gt=year_from),
+                AVERAGE_MONTH_DAYS / s["support_regular_per_month"],
+            ),
+            (Q(started_on__lte=year_from), AVERAGE_MONTH_DAYS * s["support_after_year_interval_months"]),
+        ]
+        for phase, interval in phases:
+            due = day - _allowed_gap(interval)
+            recent = Exists(
+                SupportContact.objects.filter(
+                    match=OuterRef("pk"), with_whom=party, held_on__gte=due, held_on__lte=day
+                )
+            )
+            condition |= Q(programme_id__in=ids) & phase & (Q(started_on__gte=due) | Q(recent))
+    return condition
+
+
+def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
+    """SUP-1 on the last day of every third month, for mentors and for parents or guardians: one
+    aggregate over the matches, whose conditions look a contact up only for a match open on that day."""
+    if not months:
+        return
+    groups = _settings_groups(settings)
+    guardian_programmes = [pid for ids, s in groups if s["support_guardians"] for pid in ids]
+    # Quarterly points (the last month and every third month before it): the schedule moves slowly,
+    # and each point costs a look-up per open match.
+    days = [_month_end(m) for i, m in enumerate(months) if (len(months) - 1 - i) % SUPPORT_EVERY_MONTHS == 0]
+    has_guardian = Q(Exists(Guardianship.objects.filter(youth=OuterRef("youth_id"))))
+    aggregates = {}
+    for k, day in enumerate(days):
+        open_on = _active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
+        with_guardian = open_on & Q(programme_id__in=guardian_programmes) & has_guardian
+        aggregates[f"m_all{k}"] = Count("id", filter=open_on)
+        aggregates[f"m_ok{k}"] = Count("id", filter=open_on & _on_schedule(day, groups, ContactWith.MENTOR))
+        aggregates[f"g_all{k}"] = Count("id", filter=with_guardian)
+        aggregates[f"g_ok{k}"] = Count(
+            "id", filter=with_guardian & _on_schedule(day, groups, ContactWith.GUARDIAN)
+        )
+    counts = (
+        _matches(f)
+        .filter(state__in=RAN_STATES, started_on__isnull=False, started_on__lte=days[-1])
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=days[0]))
+        .aggregate(**aggregates)
+    )
+    report.support = [
+        SupportPoint(
+            day,
+            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group),
+            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group),
+        )
+        for k, day in enumerate(days)
+    ]
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _before_first_match(day_ref: str) -> Any:
+    """No match of the mentor (OuterRef "mentor_id") had started on or before the outer row's day:
+    the hours of that day count as before matching (TRN-1)."""
+    return ~Exists(
+        MatchMentor.objects.filter(
+            mentor=OuterRef("mentor_id"),
+            match__started_on__isnull=False,
+            match__started_on__lte=OuterRef(day_ref),
+        )
+    )
+
+
+def _sum_per_mentor(queryset: QuerySet, field_name: str):
+    return Coalesce(
+        Subquery(
+            queryset.values("mentor_id").annotate(total=Sum(field_name)).values("total"), output_field=HOURS
+        ),
+        Value(ZERO),
+        output_field=HOURS,
+    )
+
+
+def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
+    """TRN-1 (mentors ready or matched now with the pre-match hours: one query) and TRN-2 per month
+    (matched mentors with the monthly hours: three grouped queries, combined per mentor)."""
+    sessions = Registration.objects.filter(
+        mentor=OuterRef("pk"), attended=True, session__audience=Audience.MENTOR
+    ).filter(_before_first_match("session__starts_at"))
+    external = ExternalHours.objects.filter(mentor=OuterRef("pk")).filter(_before_first_match("date"))
+    pre = (
+        _mentors(f)
+        .filter(status__in=[MentorStatus.READY, MentorStatus.MATCHED])
+        .annotate(
+            pre_hours=_sum_per_mentor(sessions, "hours_credited") + _sum_per_mentor(external, "hours"),
+            required=F("programme__settings__pre_match_training_hours"),
+        )
+    )
+    counts = pre.aggregate(all=Count("id"), ok=Count("id", filter=Q(pre_hours__gte=F("required"))))
+    report.trn1 = Share(counts["ok"], counts["all"], f.min_group)
+    if not months:
+        return
+    first, last = months[0], _month_end(months[-1])
+    mentors = _mentors(f)
+
+    def overlaps(m: date) -> Q:
+        return Q(match__started_on__lte=_month_end(m)) & (
+            Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=m)
+        )
+
+    matched = (
+        MatchMentor.objects.filter(
+            mentor__in=mentors,
+            match__state__in=RAN_STATES,
+            match__started_on__isnull=False,
+            match__started_on__lte=last,
+        )
+        .filter(Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=first))
+        .values("mentor_id", "mentor__programme_id")
+        .annotate(**{f"m{k}": Count("id", filter=overlaps(m)) for k, m in enumerate(months)})
+        .order_by()
+    )
+    session_hours = (
+        Registration.objects.filter(
+            mentor__in=mentors,
+            attended=True,
+            session__audience=Audience.MENTOR,
+            session__starts_at__gte=_day_start(first),
+            session__starts_at__lt=_day_start(last + timedelta(days=1)),
+        )
+        .values("mentor_id")
+        .annotate(
+            **{
+                f"h{k}": Sum(
+                    "hours_credited",
+                    output_field=FloatField(),  # floats: no Decimal conversion per cell
+                    filter=Q(
+                        session__starts_at__gte=_day_start(m),
+                        session__starts_at__lt=_day_start(_month_end(m) + timedelta(days=1)),
+                    ),
+                )
+                for k, m in enumerate(months)
+            }
+        )
+        .order_by()
+    )
+    external_hours = (
+        ExternalHours.objects.filter(mentor__in=mentors, date__gte=first, date__lte=last)
+        .values("mentor_id")
+        .annotate(
+            **{
+                f"h{k}": Sum(
+                    "hours", filter=Q(date__gte=m, date__lte=_month_end(m)), output_field=FloatField()
+                )
+                for k, m in enumerate(months)
+            }
+        )
+        .order_by()
+    )
+    hours: dict[int, list[float]] = {}
+    rows: list[Any] = [*session_hours, *external_hours]
+    for row in rows:
+        totals = hours.setdefault(row["mentor_id"], [0.0] * len(months))
+        for k in range(len(months)):
+            totals[k] += row[f"h{k}"] or 0.0
+    eligible, ok = [0] * len(months), [0] * len(months)
+    no_hours = [0.0] * len(months)
+    matched_rows: list[Any] = list(matched)
+    for row in matched_rows:
+        required = float(settings.get(row["mentor__programme_id"], {}).get("monthly_training_hours", ZERO))
+        mentor_hours = hours.get(row["mentor_id"], no_hours)
+        for k in range(len(months)):
+            if row[f"m{k}"]:
+                eligible[k] += 1
+                ok[k] += mentor_hours[k] >= required
+    report.trn2 = [MonthShare(m, Share(ok[k], eligible[k], f.min_group)) for k, m in enumerate(months)]
+
+
+def _reached(stage: str) -> Q:
+    """REC-3, as the campaign page counts it (people/domain/queries/recruitment.py): there now or a
+    later status, or a pipeline step ever took the mentor there."""
+    statuses = FUNNEL_STAGES[stage]
+    return Q(status__in=statuses) | Q(
+        Exists(PipelineEvent.objects.filter(mentor=OuterRef("pk"), to_status__in=statuses))
+    )
+
+
+def _full_year(today: date) -> Exists:
+    """REC-3: the mentor was in a match for a full year (12 months): one that ended at least 365
+    days after its start, or that runs and started a year ago or earlier."""
+    return Exists(
+        MatchMentor.objects.filter(mentor=OuterRef("pk"), match__started_on__isnull=False)
+        .annotate(
+            year_after=ExpressionWrapper(
+                F("match__started_on") + timedelta(days=364), output_field=DateField()
+            )
+        )
+        .filter(
+            Q(
+                match__ended_on__isnull=True,
+                match__state__in=STARTED_STATES,
+                match__started_on__lte=add_months(today, -12),
+            )
+            # ended_on > start + 364 days: compares the same way as a date and as a timestamp.
+            | Q(match__ended_on__gt=F("year_after"))
+        )
+    )
+
+
+def _funnel_rows(applicants: QuerySet[Mentor], key: str, today: date) -> list[dict]:
+    return list(
+        applicants.values(key)
+        .annotate(
+            applied=Count("id"),
+            **{stage: Count("id", filter=_reached(stage)) for stage in FUNNEL_STAGES},
+            full_year=Count("id", filter=Q(_full_year(today))),
+        )
+        .order_by("-applied", key)
+    )
+
+
+def _funnel_row(label: str, r: dict) -> FunnelRow:
+    return FunnelRow(label, r["applied"], r["screened"], r["ready"], r["matched"], r["full_year"])
+
+
+def _funnel_figures(report: DashboardReport, f: ReportFilter, today: date) -> None:
+    """REC-3: the period's applicants per campaign and per channel. Two queries."""
+    applicants = _mentors(f).filter(
+        Q(applied_at__gte=_day_start(f.start), applied_at__lt=_day_start(f.end + timedelta(days=1)))
+        | Q(
+            applied_at__isnull=True,
+            created_at__gte=_day_start(f.start),
+            created_at__lt=_day_start(f.end + timedelta(days=1)),
+        )
+    )
+    by_campaign = _funnel_rows(applicants.annotate(campaign_name=F("campaign__name")), "campaign_name", today)
+    report.funnel_campaigns = [_funnel_row(r["campaign_name"] or _("No campaign"), r) for r in by_campaign]
+    channels = dict(Channel.choices)
+    by_channel = _funnel_rows(applicants, "channel", today)
+    report.funnel_channels = [
+        _funnel_row(str(channels.get(r["channel"], r["channel"])) if r["channel"] else _("Unknown"), r)
+        for r in by_channel
+    ]
+    totals = [
+        sum(getattr(row, name) for row in report.funnel_channels)
+        for name in FunnelRow.__dataclass_fields__
+        if name != "label"
+    ]
+    report.funnel_total = FunnelRow(_("All applicants"), *totals)
+
+
+def _pool_figures(report: DashboardReport, f: ReportFilter) -> None:
+    """MAT-5: what the waiting youth ask for against what the mentors ready to match offer, per
+    language, mentor gender and cultural background (required or important). Six queries."""
+    waiting = _youth(f).filter(status=YouthStatus.WAITING)
+    ready = _mentors(f).filter(status=MentorStatus.READY)
+    languages = dict(SpokenLanguage.choices)
+    genders = dict(Gender.choices)
+    wished_languages = waiting.exclude(wish_language="").values("wish_language").annotate(n=Count("id"))
+    spoken: Counter[str] = Counter()
+    mentor_count = 0
+    for spoken_list in ready.values_list("languages", flat=True):
+        mentor_count += 1
+        spoken.update(set(spoken_list or []))
+    report.mentors_available = mentor_count
+    report.pool_languages = sorted(
+        (
+            PoolRow(
+                str(languages.get(r["wish_language"], r["wish_language"])), r["n"], spoken[r["wish_language"]]
+            )
+            for r in wished_languages
+        ),
+        key=lambda row: (-row.youth, row.label),
+    )
+    offered = Counter({r["gender"]: r["n"] for r in ready.values("gender").annotate(n=Count("id"))})
+    wished_genders = (
+        waiting.exclude(wish_mentor_gender=GenderWish.ANY)
+        .values("wish_mentor_gender")
+        .annotate(n=Count("id"))
+    )
+    report.pool_genders = sorted(
+        (
+            PoolRow(
+                str(genders.get(r["wish_mentor_gender"], r["wish_mentor_gender"])),
+                r["n"],
+                offered[r["wish_mentor_gender"]],
+            )
+            for r in wished_genders
+        ),
+        key=lambda row: (-row.youth, row.label),
+    )
+    required: Counter[str] = Counter()
+    important: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    wished_backgrounds = (
+        waiting.exclude(cultural_background="")
+        .filter(cultural_match__in=[Importance.REQUIRED, Importance.IMPORTANT])
+        .values("cultural_background", "cultural_match")
+        .annotate(n=Count("id"))
+    )
+    for r in wished_backgrounds:
+        key = normalise_name(r["cultural_background"])
+        if not key:
+            continue
+        spellings.setdefault(key, Counter())[" ".join(r["cultural_background"].split())] += r["n"]
+        (required if r["cultural_match"] == Importance.REQUIRED else important)[key] += r["n"]
+    mentor_backgrounds: Counter[str] = Counter()
+    for background, n in (
+        ready.exclude(cultural_background="").values_list("cultural_background").annotate(n=Count("id"))
+    ):
+        mentor_backgrounds[normalise_name(background)] += n
+    # The most frequent spelling names the group (ties: the alphabetically first).
+    label = {key: min(c, key=lambda text: (-c[text], text)) for key, c in spellings.items()}
+    report.pool_backgrounds = sorted(
+        (PoolRow(label[key], required[key], mentor_backgrounds[key], important[key]) for key in label),
+        key=lambda row: (-(row.youth + row.important), row.label),
+    )
+
+
+# -- tables ---------------------------------------------------------------------------------------
+
+
+def _count_or_suppressed(n: int, min_group: int) -> Any:
+    """A count of youth in a small group (a cultural background) is hidden below the minimum."""
+    return SUPPRESSED if 0 < n < min_group else n
+
+
+def _month_label(month: date) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def _tables(r: DashboardReport) -> list[Table]:
+    meta = {"min_group": r.min_group}
+    suppressed_note = _("Shares about fewer than %(n)s matches or people are not shown.") % {"n": r.min_group}
+    reached = r.reached_duration or Share(0, 0, r.min_group)
+    trn1 = r.trn1 or Share(0, 0, r.min_group)
+    tables = [
+        Table(
+            key="overview",
+            title=_("Matches and waiting list"),
+            columns=[_("Figure"), _("Value")],
+            rows=[
+                [_("Active matches at the end of the period"), r.active_matches],
+                [_("Matches made in the period"), r.matches_made],
+                [_("Youth waiting for a mentor now"), r.youth_waiting],
+                [_("Median waiting time (days)"), r.waiting_median_days],
+                [_("Longest waiting time (days)"), r.waiting_longest_days],
+                [_("Matches that ended in the period"), r.matches_ended],
+                [_("Average length of those matches (months)"), r.length_mean_months],
+                [_("Median length of those matches (months)"), r.length_median_months],
+                [_("Reached the agreed duration (%)"), reached.percent],
+                [_("Ended early"), r.early_closures],
+                [_("Mentors ready to match now"), r.mentors_available],
+            ],
+            note=_(
+                "Active: started on or before the day and not ended before it. Length in months of 30.4 days."
+            )
+            + " "
+            + suppressed_note,
+            rule="CLS-1",
+            meta=meta,
+        ),
+        Table(
+            key="waiting",
+            title=_("How long youth have been waiting"),
+            columns=[_("Waiting"), _("Youth")],
+            rows=[[label, n] for label, n in r.waiting_buckets],
+            note=_("Days since the youth was put on the waiting list, for the youth waiting today."),
+            meta=meta,
+        ),
+        Table(
+            key="closure_reasons",
+            title=_("Why matches ended"),
+            columns=[_("Reason"), _("Matches"), _("Of which early")],
+            rows=[[row.label, row.total, row.early] for row in r.closure_reasons],
+            note=_("Matches that ended in the period, by the reason recorded at closure."),
+            rule="CLS-1",
+            meta=meta,
+        ),
+        Table(
+            key="meetings",
+            title=_("Meeting frequency per month"),
+            columns=[
+                pgettext("calendar", "Month"),
+                _("Matches active all month"),
+                _("Met often enough"),
+                _("Share (%)"),
+            ],
+            rows=[[_month_label(m.month), m.share.whole, m.share.part, m.share.percent] for m in r.meetings],
+            note=_(
+                "Of the matches active and not paused for the whole month, the share that logged at least "
+                "as many meetings as the month has meeting intervals (4 a month when meeting weekly). "
+                "Holiday periods are not taken out."
+            )
+            + " "
+            + suppressed_note,
+            rule="REL-1",
+            meta=meta,
+        ),
+        Table(
+            key="support",
+            title=_("Support contacts on schedule"),
+            columns=[
+                _("At the end of"),
+                _("Matches"),
+                _("Mentor contacts on schedule (%)"),
+                _("Matches with parents to support"),
+                _("Parent contacts on schedule (%)"),
+            ],
+            rows=[
+                [_month_label(p.day), p.mentor.whole, p.mentor.percent, p.guardian.whole, p.guardian.percent]
+                for p in r.support
+            ],
+            note=_(
+                "At the end of every third month: the share of active, unpaused matches whose latest support "
+                "contact is no older than one and a half times the schedule's interval at that point (twice "
+                "a month in the first months, then monthly, after the first year every three months, as the "
+                "programme set it). The worklist follows the exact schedule."
+            )
+            + " "
+            + suppressed_note,
+            rule="SUP-1",
+            meta=meta,
+        ),
+        Table(
+            key="training",
+            title=_("Training"),
+            columns=[_("Measure"), _("Mentors"), _("With enough hours"), _("Share (%)")],
+            rows=[
+                [_("Before matching (mentors ready or matched now)"), trn1.whole, trn1.part, trn1.percent],
+                *[
+                    [
+                        _("In %(month)s (matched mentors)") % {"month": _month_label(m.month)},
+                        m.share.whole,
+                        m.share.part,
+                        m.share.percent,
+                    ]
+                    for m in r.trn2
+                ],
+            ],
+            note=_(
+                "TRN-1: the programme's training hours before the first match. TRN-2: the programme's "
+                "monthly hours, for mentors in a match during the month."
+            )
+            + " "
+            + suppressed_note,
+            rule="TRN-1, TRN-2",
+            meta=meta,
+        ),
+    ]
+    funnel_columns = [
+        _("Applied"),
+        _("Screened"),
+        _("Trained (ready)"),
+        pgettext("mentor state", "Matched"),
+        _("A full year matched"),
+    ]
+    tables += [
+        Table(
+            key="funnel_campaigns",
+            title=_("Recruitment per campaign"),
+            columns=[_("Campaign"), *funnel_columns],
+            rows=[[row.label, *row.steps()] for row in r.funnel_campaigns],
+            note=_("Applicants of the period and how far they got so far; a full year needs a year to pass."),
+            rule="REC-3",
+            meta=meta,
+        ),
+        Table(
+            key="funnel_channels",
+            title=_("Recruitment per channel"),
+            columns=[_("Channel"), *funnel_columns],
+            rows=[[row.label, *row.steps()] for row in r.funnel_channels],
+            rule="REC-3",
+            meta=meta,
+        ),
+        Table(
+            key="pool_languages",
+            title=_("Languages: youth waiting and mentors available"),
+            columns=[_("Language"), _("Youth who wish it"), _("Mentors who speak it")],
+            rows=[[row.label, row.youth, row.mentors] for row in r.pool_languages],
+            rule="MAT-5",
+            meta=meta,
+        ),
+        Table(
+            key="pool_genders",
+            title=_("Mentor gender: youth waiting and mentors available"),
+            columns=[_("Wish"), _("Youth who wish it"), _("Mentors available")],
+            rows=[[row.label, row.youth, row.mentors] for row in r.pool_genders],
+            rule="MAT-5",
+            meta=meta,
+        ),
+        Table(
+            key="pool_backgrounds",
+            title=_("Cultural background: youth waiting and mentors available"),
+            columns=[
+                _("Background"),
+                _("Youth who require it"),
+                _("Youth who find it important"),
+                _("Mentors available"),
+            ],
+            rows=[
+                [
+                    row.label,
+                    _count_or_suppressed(row.youth, r.min_group),
+                    _count_or_suppressed(row.important, r.min_group),
+                    row.mentors,
+                ]
+                for row in r.pool_backgrounds
+            ],
+            note=_(
+                "Only where the family asked for it. Mentors available: ready to match now. Numbers of youth "
+                "below %(n)s are not shown."
+            )
+            % {"n": r.min_group},
+            rule="MAT-5",
+            meta=meta,
+        ),
+    ]
+    return tables

@@ -1,0 +1,449 @@
+"""The programme report as a PDF a funder can read: a title page (organisation, programmes, period,
+date), the dashboard's figures (key figures, recruitment funnel, compliance) and the outcomes
+(change per domain with n, the OUT-3 split by match length, relationship quality, survival), each
+as a table, with a bar chart of the funnel and a line chart of match survival drawn with
+reportlab.graphics, the small-group note, and page numbers. In the job's language.
+
+Like the CSV and XLSX exports it reads only the reports' `tables()` (reports/domain/tables.py);
+charts are found by table key ("funnel", "survival") and drawn from the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as PdfTable
+
+from koppel.programmes.models import Programme
+from koppel.reports.domain.exports import suppressed_text
+from koppel.reports.domain.period import ReportFilter
+from koppel.reports.domain.tables import Suppressed, Table
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 2 * cm
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
+# Koppel's accent colour and a grey for grids; the charts print well in black and white too.
+ACCENT = colors.HexColor("#1f5f8b")
+GRID = colors.HexColor("#999999")
+HEADER_BG = colors.HexColor("#e8eef3")
+LIGHT = colors.HexColor("#9cc3dd")
+SURVIVAL_MONTHS = (3, 6, 12, 18, 24)
+
+
+def _p(text, style) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _cell_text(value, *, min_group: int | None) -> str:
+    if isinstance(value, Suppressed):
+        return suppressed_text(min_group)
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT"
+        )
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, float):
+        # At most two decimals, without trailing zeros: 11.4, 97.5, 3.25.
+        decimals = len(f"{value:.2f}".rstrip("0").partition(".")[2])
+        return number_format(round(value, 2), decimal_pos=decimals, use_l10n=True)
+    if isinstance(value, int):
+        return number_format(value, use_l10n=True)
+    return str(value)
+
+
+def _number(value) -> float | None:
+    if value is None or isinstance(value, bool | Suppressed):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+# --- Tables -----------------------------------------------------------------------------------------------
+
+
+class _Styles:
+    def __init__(self) -> None:
+        sheet = getSampleStyleSheet()
+        self.title = sheet["Title"]
+        self.h1 = sheet["Heading1"]
+        self.h2 = sheet["Heading2"]
+        self.body = sheet["BodyText"]
+        self.small = ParagraphStyle("small", parent=sheet["BodyText"], fontSize=8, leading=10)
+        self.cell = ParagraphStyle("cell", parent=sheet["BodyText"], fontSize=8, leading=10)
+        self.head = ParagraphStyle("head", parent=self.cell, fontName="Helvetica-Bold")
+        self.num = ParagraphStyle("num", parent=self.cell, alignment=2)
+        # Wide tables (the relationship table has twelve columns) in a smaller type.
+        self.narrow_cell = ParagraphStyle("narrow_cell", parent=self.cell, fontSize=6.5, leading=8)
+        self.narrow_head = ParagraphStyle("narrow_head", parent=self.narrow_cell, fontName="Helvetica-Bold")
+        self.narrow_num = ParagraphStyle("narrow_num", parent=self.narrow_cell, alignment=2)
+        self.cover = ParagraphStyle("cover", parent=sheet["BodyText"], fontSize=13, leading=18)
+        self.note = sheet["Italic"]
+
+
+def _widths(columns: int) -> list[float]:
+    """The first column (the row's label) twice as wide as the others."""
+    unit = BODY_WIDTH / (columns + 1)
+    return [2 * unit] + [unit] * (columns - 1) if columns > 1 else [BODY_WIDTH]
+
+
+# A table of at most this many rows stays on one page with its heading and chart.
+KEEP_TOGETHER_ROWS = 25
+WIDE_TABLE = 8
+
+
+def table_flowables(table: Table, styles: _Styles, *, min_group: int | None, chart=None) -> list:
+    """A report table as a heading with its rule, its note, its chart (if any) and a grid (the
+    headings repeat on a new page)."""
+    heading = table.title + (f" ({table.rule})" if table.rule else "")
+    flow: list = [_p(heading, styles.h2)]
+    if table.note:
+        flow.append(_p(table.note, styles.small))
+    if chart is not None:
+        flow += [chart, Spacer(1, 0.3 * cm)]
+    if not table.rows:
+        flow.append(_p(_("No data for this period."), styles.body))
+        return [KeepTogether(flow)]
+    wide = len(table.columns) > WIDE_TABLE
+    head, cell, num = (
+        (styles.narrow_head, styles.narrow_cell, styles.narrow_num)
+        if wide
+        else (styles.head, styles.cell, styles.num)
+    )
+    group = table.meta.get("min_group", min_group)
+    rows = [[_p(c, head) for c in table.columns]]
+    for row in table.rows:
+        rows.append(
+            [_p(_cell_text(v, min_group=group), num if _number(v) is not None else cell) for v in row]
+        )
+    grid = PdfTable(rows, colWidths=_widths(len(table.columns)), repeatRows=1)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, -1), 0.25, GRID),
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
+            ]
+        )
+    )
+    flow += [Spacer(1, 0.2 * cm), grid]
+    if len(table.rows) <= KEEP_TOGETHER_ROWS:
+        return [KeepTogether(flow), Spacer(1, 0.3 * cm)]
+    return [CondPageBreak(6 * cm), *flow, Spacer(1, 0.3 * cm)]
+
+
+# --- Charts -----------------------------------------------------------------------------------------------
+
+
+def _numeric_columns(table: Table, *, first: int = 1) -> list[int]:
+    """Columns (from `first`; the first column is usually the row's label) whose every cell is a
+    number, hidden or empty, and at least one a number."""
+    found = []
+    for i in range(first, len(table.columns)):
+        cells = [row[i] for row in table.rows if i < len(row)]
+        if (
+            cells
+            and all(_number(c) is not None or c is None or isinstance(c, Suppressed) for c in cells)
+            and any(_number(c) is not None for c in cells)
+        ):
+            found.append(i)
+    return found
+
+
+def funnel_bars(table: Table) -> list[tuple[str, float]]:
+    """(stage, number) pairs for the funnel chart. Stages as rows (a label and a count per row):
+    the first numeric column; stages as columns (one row per campaign or channel): each stage's
+    total over the rows, hidden cells left out."""
+    numeric = _numeric_columns(table)
+    if not numeric:
+        return []
+    if len(numeric) >= 3:
+        return [(str(table.columns[i]), sum(_number(row[i]) or 0 for row in table.rows)) for i in numeric]
+    column = numeric[0]
+    return [(str(row[0]), _number(row[column]) or 0.0) for row in table.rows]
+
+
+def survival_points(table: Table) -> list[tuple[float, float]]:
+    """(month, percentage still active) points. From the report's curve when it gives one
+    (`meta["points"]`: (months, fraction) after each ending, drawn as steps, Kaplan-Meier), else
+    from the rows: the first numeric column is the month, the share the column headed with "%" (or
+    the next numeric one), as a fraction 0-1 or a percentage. Hidden points are left out."""
+    curve = table.meta.get("points")
+    if curve:
+        steps: list[tuple[float, float]] = []
+        for x, y in sorted((float(x), float(y)) for x, y in curve):
+            if steps:
+                steps.append((x, steps[-1][1]))
+            steps.append((x, y))
+        return [(x, y * 100) for x, y in steps]
+    numeric = _numeric_columns(table, first=0)
+    if len(numeric) < 2:
+        return []
+    x_col = numeric[0]
+    percent = [i for i in numeric[1:] if "%" in str(table.columns[i])]
+    y_col = percent[0] if percent else numeric[1]
+    pairs = [(_number(row[x_col]), _number(row[y_col])) for row in table.rows]
+    points = [(x, y) for x, y in pairs if x is not None and y is not None]
+    if points and max(y for _x, y in points) <= 1.0:
+        points = [(x, y * 100) for x, y in points]
+    return sorted(points)
+
+
+def change_bars(table: Table) -> list[tuple[str, float, float]]:
+    """(domain, mean at baseline, mean later) for an outcome-change table that gives them
+    (`meta["chart"]`); hidden or empty groups are left out."""
+    rows = table.meta.get("chart") or []
+    return [
+        (str(label), float(before), float(after))
+        for label, before, after in rows
+        if isinstance(before, int | float) and isinstance(after, int | float)
+    ]
+
+
+def funnel_chart(bars: Sequence[tuple[str, float]]) -> Drawing:
+    """A horizontal bar chart: one bar per stage, the first at the top."""
+    height = 40 + 22 * len(bars)
+    drawing = Drawing(BODY_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 5.5 * cm, 20
+    chart.width, chart.height = BODY_WIDTH - 6.5 * cm, height - 40
+    chart.data = [[value for _label, value in reversed(bars)]]
+    chart.categoryAxis.categoryNames = [label[:40] for label, _value in reversed(bars)]
+    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 8
+    chart.bars[0].fillColor = ACCENT
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    return drawing
+
+
+def survival_chart(points: Sequence[tuple[float, float]]) -> Drawing:
+    """A step-free line through the survival estimates (percent still active after N months)."""
+    height = 7 * cm
+    drawing = Drawing(BODY_WIDTH, height)
+    plot = LinePlot()
+    plot.x, plot.y = 1.5 * cm, 1 * cm
+    plot.width, plot.height = BODY_WIDTH - 2.5 * cm, height - 2 * cm
+    plot.data = [list(points)]
+    plot.lines[0].strokeColor = ACCENT
+    plot.lines[0].strokeWidth = 1.5
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, 100
+    plot.yValueAxis.valueSteps = [0, 25, 50, 75, 100]
+    plot.xValueAxis.valueMin = 0
+    plot.xValueAxis.valueMax = max([24.0, *(x for x, _y in points)])
+    plot.xValueAxis.valueSteps = [0, *SURVIVAL_MONTHS]
+    plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 8
+    drawing.add(plot)
+    drawing.add(String(plot.x + plot.width, 0, _("months since the start"), fontSize=7, textAnchor="end"))
+    drawing.add(String(0, plot.y + plot.height + 8, _("% still active"), fontSize=7))
+    return drawing
+
+
+def change_chart(bars: Sequence[tuple[str, float, float]]) -> Drawing:
+    """Two bars per outcome domain: the mean at baseline (light) and later (dark)."""
+    height = 50 + 26 * len(bars)
+    drawing = Drawing(BODY_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 5.5 * cm, 30
+    chart.width, chart.height = BODY_WIDTH - 6.5 * cm, height - 50
+    chart.data = [[b for _l, b, _a in reversed(bars)], [a for _l, _b, a in reversed(bars)]]
+    chart.categoryAxis.categoryNames = [label[:40] for label, _b, _a in reversed(bars)]
+    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.valueAxis.valueMin = 0
+    # The answer scales run to 5 (agree5); a higher mean widens the axis.
+    chart.valueAxis.valueMax = max(5, math.ceil(max(max(b, a) for _l, b, a in bars)))
+    chart.valueAxis.valueStep = 1
+    chart.valueAxis.labels.fontSize = 8
+    chart.barLabelFormat = "%.1f"
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    chart.bars[0].fillColor = LIGHT
+    chart.bars[1].fillColor = ACCENT
+    drawing.add(chart)
+    for n, (colour, label) in enumerate(((LIGHT, _("at baseline")), (ACCENT, _("later")))):
+        x = chart.x + n * 4 * cm
+        drawing.add(Rect(x, 4, 7, 7, fillColor=colour, strokeColor=None))
+        drawing.add(String(x + 10, 5, label, fontSize=7))
+    return drawing
+
+
+def _chart_for(table: Table):
+    """The chart drawn above a table: the funnel (REC-3), match survival (the table keyed
+    "survival", CLS-1) and outcome change per domain (OUT-1)."""
+    key = table.key.lower()
+    if "funnel" in key:
+        funnel = funnel_bars(table)
+        return funnel_chart(funnel) if funnel else None
+    if key == "survival" or (key.startswith("survival") and "points" in table.meta):
+        points = survival_points(table)
+        return survival_chart(points) if points else None
+    if key.startswith("change_") and "by_length" not in key:
+        bars = change_bars(table)
+        return change_chart(bars) if bars else None
+    return None
+
+
+# --- The document -------------------------------------------------------------------------------------
+
+
+def _cover(styles: _Styles, report_filter: ReportFilter | None, today: date) -> list:
+    flow: list = [Spacer(1, 5 * cm), _p(_("Programme report"), styles.title), Spacer(1, 1 * cm)]
+    if report_filter is not None:
+        programmes = list(report_filter.programmes().select_related("organisation").order_by("name"))
+        organisations = sorted({p.organisation.name for p in programmes})
+        lines = [
+            (_("Organisation"), ", ".join(organisations)),
+            (
+                _("Programmes") if len(programmes) > 1 else _("Programme"),
+                ", ".join(p.name for p in programmes),
+            ),
+            (
+                _("Period"),
+                _("%(start)s to %(end)s")
+                % {
+                    "start": date_format(report_filter.start, "DATE_FORMAT"),
+                    "end": date_format(report_filter.end, "DATE_FORMAT"),
+                },
+            ),
+        ]
+    else:
+        lines = []
+    lines.append((_("Generated on"), date_format(today, "DATE_FORMAT")))
+    for label, value in lines:
+        flow.append(_p(f"{label}: {value}", styles.cover))
+    flow += [Spacer(1, 1 * cm)]
+    return flow
+
+
+def _suppression_note(styles: _Styles, min_group: int | None) -> list:
+    if min_group:
+        text = _(
+            "Figures about fewer than %(n)s people are hidden and shown as %(hidden)s, so that no "
+            "youth can be recognised (OUT-3)."
+        ) % {"n": min_group, "hidden": suppressed_text(min_group)}
+    else:
+        text = _("Figures about small groups are hidden, so that no youth can be recognised (OUT-3).")
+    return [_p(text, styles.note)]
+
+
+def _footer(label: str):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, 1.2 * cm, _("Page %(n)s") % {"n": doc.page})
+        canvas.drawString(MARGIN, 1.2 * cm, label)
+        canvas.restoreState()
+
+    return draw
+
+
+def _report_filter_of(report) -> ReportFilter | None:
+    for name in ("report_filter", "filter"):
+        value = getattr(report, name, None)
+        if isinstance(value, ReportFilter):
+            return value
+    return None
+
+
+def programme_pdf(
+    dashboard,
+    outcomes,
+    *,
+    language: str,
+    report_filter: ReportFilter | None = None,
+    today: date | None = None,
+) -> bytes:
+    """The programme report for a funder as PDF bytes, in `language`. `dashboard` and `outcomes`
+    are the reports (anything with `.tables()`); the filter (for the cover) is taken from them when
+    not given. Uncompressed, so its text can be searched (and tested)."""
+    with translation.override(language):
+        return _build(dashboard, outcomes, report_filter or _report_filter_of(dashboard), today)
+
+
+def _build(dashboard, outcomes, report_filter: ReportFilter | None, today: date | None) -> bytes:
+    today = today or timezone.localdate()
+    min_group = report_filter.min_group if report_filter else None
+    styles = _Styles()
+    buffer = BytesIO()
+    title = _("Programme report")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=title,
+        author="Koppel",
+        pageCompression=0,
+        invariant=1,
+    )
+    story = _cover(styles, report_filter, today)
+    story += _suppression_note(styles, min_group)
+    story.append(PageBreak())
+    drawn = False
+    for n, (heading, report) in enumerate(((_("Programme"), dashboard), (_("Outcomes"), outcomes))):
+        if n:
+            story.append(PageBreak())
+        story.append(_p(heading, styles.h1))
+        for table in report.tables():
+            chart = _chart_for(table) if table.rows else None
+            # One funnel chart: per campaign and per channel add up to the same funnel.
+            if chart is not None and "funnel" in table.key:
+                if drawn:
+                    chart = None
+                drawn = True
+            story += table_flowables(table, styles, min_group=min_group, chart=chart)
+    story += [Spacer(1, 0.5 * cm), *_suppression_note(styles, min_group)]
+    footer = _footer(_report_label(report_filter, title))
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _report_label(report_filter: ReportFilter | None, title: str) -> str:
+    if report_filter is None:
+        return title
+    names = list(
+        Programme.objects.filter(pk__in=report_filter.programme_ids)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    label = names[0] if len(names) == 1 else _("%(n)s programmes") % {"n": len(names)}
+    return f"{title} · {label}"

@@ -1,0 +1,101 @@
+"""Match survival: the Kaplan-Meier estimate of the share of matches still running after t months.
+
+Pure Python (no Django), so it can be tested with hand-computed numbers and reused by any report.
+
+The estimate handles matches that are still running: such a match is *censored* at the report's
+end date. It counts as "at risk" for every time up to its censoring time and then drops out without
+counting as an ending. At each time t where at least one match ended,
+
+    S(t) = S(previous) * (1 - ended at t / at risk just before t),
+
+where "at risk just before t" is every match whose duration is at least t. A match censored at the
+same time as an ending is still at risk at that time (the usual convention: the ending comes first).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+# The average month (365.25 / 12 days), for the fraction after the whole calendar months.
+DAYS_PER_MONTH = 30.4375
+
+
+@dataclass(frozen=True)
+class KMStep:
+    """One distinct time on the curve: how many were at risk just before it, how many ended and
+    how many were censored at it, and the estimated share still running just after it."""
+
+    time: float
+    at_risk: int
+    events: int
+    censored: int
+    survival: float
+
+
+def kaplan_meier(durations: list[float], events: list[bool]) -> list[KMStep]:
+    """The Kaplan-Meier steps of `durations` (months), where `events[i]` is True when match i ended
+    and False when it was still running (censored). One step per distinct time, in time order;
+    a time with only censored matches keeps the previous share."""
+    if len(durations) != len(events):
+        raise ValueError("durations and events must have the same length")
+    if any(d < 0 for d in durations):
+        raise ValueError("a duration cannot be negative")
+    counts: dict[float, list[int]] = {}
+    for duration, is_event in zip(durations, events, strict=True):
+        cell = counts.setdefault(float(duration), [0, 0])
+        cell[0 if is_event else 1] += 1
+    at_risk = len(durations)
+    survival = 1.0
+    steps = []
+    for time in sorted(counts):
+        ended, censored = counts[time]
+        if ended:
+            survival *= 1 - ended / at_risk
+        steps.append(KMStep(time=time, at_risk=at_risk, events=ended, censored=censored, survival=survival))
+        at_risk -= ended + censored
+    return steps
+
+
+def survival_at(steps: list[KMStep], time: float) -> float:
+    """The estimated share still running at `time`: the share after the last step at or before
+    `time` (1.0 before the first step)."""
+    share = 1.0
+    for step in steps:
+        if step.time > time:
+            break
+        share = step.survival
+    return share
+
+
+def at_risk_at(durations: list[float], time: float) -> int:
+    """How many matches were followed for at least `time` months (ended or still running)."""
+    return sum(1 for d in durations if d >= time)
+
+
+def ended_by(durations: list[float], events: list[bool], time: float) -> int:
+    """How many matches ended at or before `time` months."""
+    return sum(1 for d, e in zip(durations, events, strict=True) if e and d <= time)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def whole_months(start: date, end: date) -> int:
+    """Calendar months completed from `start` to `end`: 15 January to 14 July is 5, to 15 July 6.
+    The outcomes report's OUT-3 split in SQL (outcomes._DateKey) agrees with it."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    return months - 1 if end.day < start.day else months
+
+
+def months_between(start: date, end: date) -> float:
+    """The length from `start` to `end` in months: whole calendar months plus the days after them
+    divided by the average month (30.4375 days). So exactly six calendar months is 6.0, a day less
+    is just under 6, a day more just over."""
+    whole = whole_months(start, end)
+    rest = (end - _add_months(start, whole)).days
+    return whole + rest / DAYS_PER_MONTH

@@ -1,0 +1,70 @@
+"""Staff page for the outcomes report (OUT-1..4, CLS-1).
+
+Read-only: the filter form (GET) -> `build_outcomes` -> change per domain with its chart per
+moment, the OUT-3 split, relationship quality and the survival curve, each with its table. Every
+figure is about a group of at least the programme's minimum (smaller groups are suppressed), never
+about a person, so there is nothing for the access log. One view serves the page and, for HTMX
+requests from the filter form, only the results partial.
+"""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koppel.policy import coordinators_of_programmes_of, programmes_visible_to
+from koppel.reports.charts import change_chart, step_chart
+from koppel.reports.domain.outcomes import LATER_MOMENTS, build_outcomes
+from koppel.staff.forms.reports import ReportFilterForm
+from koppel.staff.views import staff_required
+
+
+@staff_required
+def outcomes(request):
+    today = timezone.localdate()
+    form = ReportFilterForm(
+        request.GET or None,
+        programmes=programmes_visible_to(request.user).order_by("name"),
+        coordinators=coordinators_of_programmes_of(request.user).order_by("name", "email"),
+        today=today,
+    )
+    report = build_outcomes(form.report_filter(), today=today)
+    tables = {table.key: table for table in report.tables()}
+    minimum, maximum = report.chart_range()
+    moments = [
+        {
+            "change": tables[f"change_{moment}"],
+            "by_length": tables[f"change_by_length_{moment}"],
+            "chart": change_chart(
+                title=tables[f"change_{moment}"].title,
+                rows=report.change_chart_rows(moment),
+                minimum=minimum,
+                maximum=maximum,
+            ),
+        }
+        for moment in LATER_MOMENTS
+    ]
+    survival_chart = None
+    if report.survival.shown:
+        survival_chart = step_chart(
+            title=tables["survival"].title,
+            points=report.survival.points(),
+            x_label=_("months since the start"),
+            y_label=_("% still active"),
+            x_max=max(24.0, report.survival.points()[-1][0]),
+        )
+    template = "staff/reports/outcomes.html"
+    if request.headers.get("HX-Request") == "true":
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "report": report,
+            "moments": moments,
+            "relationship": tables["relationship"],
+            "survival": tables["survival"],
+            "survival_steps": tables["survival_steps"],
+            "survival_chart": survival_chart,
+        },
+    )

@@ -1,0 +1,138 @@
+"""The server-side SVG charts: labelled for screen readers, escaped, drawn to scale, and
+suppressed values shown as such."""
+
+import re
+from xml.etree import ElementTree
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString
+
+from koppel.reports import charts
+from koppel.reports.domain.tables import SUPPRESSED, Table
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def _parse(svg: str) -> ElementTree.Element:
+    return ElementTree.fromstring(svg)  # noqa: S314 - our own SVG, not untrusted input
+
+
+def _all_charts() -> list[SafeString]:
+    return [
+        charts.bar_chart(title="Bars", labels=["a", "b"], values=[2.0, None]),
+        charts.funnel_chart(title="Funnel", steps=[("Applied", 10), ("Screened", 5)]),
+        charts.line_chart(title="Lines", x_labels=["Jan", "Feb"], series=[("s", [1.0, 2.0])]),
+        charts.step_chart(title="Survival", points=[(0, 1.0), (6, 0.5)], x_label="months", y_label="share"),
+        charts.change_chart(title="Change", rows=[("School", 2.0, 3.0)], minimum=1, maximum=5),
+    ]
+
+
+def test_every_chart_is_an_image_labelled_by_its_title_and_description():
+    for svg in _all_charts():
+        assert isinstance(svg, SafeString)
+        root = _parse(svg)
+        assert root.get("role") == "img"
+        title_id, desc_id = root.get("aria-labelledby").split()
+        assert root.find(f"{SVG}title").get("id") == title_id
+        assert root.find(f"{SVG}desc").get("id") == desc_id
+        assert "style=" not in svg
+
+
+def test_ids_are_unique_when_a_page_has_several_charts():
+    ids = re.findall(r'id="([^"]+)"', "".join(_all_charts() + _all_charts()))
+    assert len(ids) == len(set(ids))
+
+
+def test_text_is_escaped():
+    svg = charts.bar_chart(title="<script>x</script>", labels=['"&<b>'], values=[1.0])
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    _parse(svg)  # still well-formed
+
+
+def test_bar_lengths_follow_the_values_and_suppressed_is_hatched():
+    svg = charts.bar_chart(title="T", labels=["a", "b", "c"], values=[50.0, 100.0, None], max_value=100)
+    bars = _parse(svg).findall(f".//{SVG}rect[@class='chart-bar chart-series-0']")
+    widths = [float(b.get("width")) for b in bars]
+    assert widths[1] == 2 * widths[0]
+    suppressed = _parse(svg).findall(f".//{SVG}rect[@class='chart-suppressed']")
+    assert len(suppressed) == 1
+    assert suppressed[0].get("fill").startswith("url(#chart-hatch-")
+    assert "&lt;n" in svg  # the "<n" label
+    assert "c: &lt;n" in _parse(svg).find(f"{SVG}desc").text.replace("<", "&lt;")
+
+
+def test_funnel_shows_counts_and_share_of_the_first_step():
+    svg = charts.funnel_chart(title="F", steps=[("Applied", 20), ("Screened", 10), ("Matched", 5)])
+    desc = _parse(svg).find(f"{SVG}desc").text
+    assert desc == "Applied: 20; Screened: 10 (50%); Matched: 5 (25%)"
+
+
+def test_line_chart_breaks_at_missing_values():
+    svg = charts.line_chart(
+        title="L", x_labels=["a", "b", "c", "d"], series=[("s", [10.0, 20.0, None, 40.0])], y_max=100
+    )
+    root = _parse(svg)
+    lines = root.findall(f".//{SVG}polyline")
+    assert len(lines) == 1  # a-b joined; d stands alone as a dot
+    assert len(lines[0].get("points").split()) == 2
+    assert len(root.findall(f".//{SVG}circle")) == 3
+
+
+def test_step_chart_goes_flat_then_down():
+    svg = charts.step_chart(
+        title="KM", points=[(0, 1.0), (3, 0.8), (6, 0.5)], x_label="months", y_label="share", x_max=12
+    )
+    path = _parse(svg).find(f".//{SVG}path").get("d")
+    # Starts at the top left, runs flat to month 3, drops, flat to 6, drops, then flat to 12.
+    assert path.startswith("M48,12 H")
+    assert path.count("V") == 2
+    assert path.endswith("H408")
+
+
+def test_change_chart_marks_up_and_down():
+    svg = charts.change_chart(
+        title="C", rows=[("up", 2.0, 3.0), ("down", 4.0, 3.0), ("hidden", None, 3.0)], minimum=1, maximum=5
+    )
+    root = _parse(svg)
+    assert len(root.findall(f".//{SVG}line[@class='chart-change chart-up']")) == 1
+    assert len(root.findall(f".//{SVG}line[@class='chart-change chart-down']")) == 1
+    assert "hidden: <n → 3" in root.find(f"{SVG}desc").text
+
+
+def test_empty_data_says_so():
+    for svg in (
+        charts.bar_chart(title="T", labels=[], values=[]),
+        charts.funnel_chart(title="T", steps=[]),
+        charts.line_chart(title="T", x_labels=[], series=[]),
+        charts.step_chart(title="T", points=[], x_label="x", y_label="y"),
+        charts.change_chart(title="T", rows=[], minimum=0, maximum=1),
+    ):
+        assert "No data for this period." in svg
+
+
+def test_table_include_renders_suppressed_cells_with_the_minimum():
+    table = Table(
+        key="demo",
+        title="Demo <table>",
+        columns=["Group", "Count", "Share"],
+        rows=[["A", 12, 40.5], ["B", SUPPRESSED, None]],
+        note="A note.",
+        rule="OUT-3",
+        meta={"min_group": 5},
+    )
+    html = render_to_string("staff/reports/_table.html", {"table": table})
+    assert '<table class="table report-table" id="table-demo">' in html
+    assert '<caption>Demo &lt;table&gt; <span class="rule">OUT-3</span></caption>' in html
+    assert "fewer than 5" in html
+    assert '<th scope="row">A</th>' in html
+    assert "40.5" in html
+    assert "A note." in html

@@ -1,0 +1,289 @@
+"""The programme dashboard's figures, each checked against hand-built data (REL-1, SUP-1, TRN-1,
+TRN-2, REC-3, MAT-5, CLS-1)."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from koppel.matches.enums import MatchState
+from koppel.matches.models import Closure
+from koppel.reports.domain.dashboard import Share, build_dashboard, report_months
+from koppel.reports.domain.period import ReportFilter
+from koppel.reports.domain.tables import SUPPRESSED
+from koppel.training.models import ExternalHours
+from tests.closure_factories import active_match
+from tests.factories import CoordinatorFactory, MentorFactory, ProgrammeFactory, YouthFactory
+from tests.meeting_factories import MeetingLogFactory
+from tests.recruitment_factories import CampaignFactory
+from tests.support_factories import SupportContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+TODAY = date(2026, 6, 15)
+START, END = date(2026, 1, 1), date(2026, 5, 31)
+
+
+def _filter(programme, *, min_group: int = 1, coordinator_id=None) -> ReportFilter:
+    return ReportFilter(
+        programme_ids=(programme.pk,),
+        start=START,
+        end=END,
+        min_group=min_group,
+        coordinator_id=coordinator_id,
+    )
+
+
+def _close(match, *, ended_on: date, early: bool, reason: str) -> None:
+    match.state = MatchState.CLOSED
+    match.ended_on = ended_on
+    match.save()
+    Closure.objects.create(
+        match=match,
+        kind="early" if early else "planned",
+        reason=reason,
+        ended_by="mentor" if early else "",
+        ends_on=ended_on,
+        early=early,
+        contact_after="none",
+    )
+
+
+def _applied(mentor, day: date, **values) -> None:
+    for name, value in values.items():
+        setattr(mentor, name, value)
+    mentor.applied_at = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    mentor.save()
+
+
+@pytest.fixture
+def world():
+    """The hand-built programme behind every expected value below."""
+    programme = ProgrammeFactory()
+    m1 = active_match(programme=programme, started_on=date(2025, 6, 1))
+    m2 = active_match(programme=programme, started_on=date(2026, 3, 10))
+    m3 = active_match(programme=programme, started_on=date(2025, 1, 1))
+    _close(m3, ended_on=date(2026, 2, 15), early=False, reason="duration_reached")  # 410 days
+    m4 = active_match(programme=programme, started_on=date(2025, 10, 1))
+    _close(m4, ended_on=date(2026, 4, 30), early=True, reason="no_click")  # 211 days
+    m5 = active_match(programme=programme, started_on=date(2024, 1, 1))
+    _close(m5, ended_on=date(2025, 12, 1), early=False, reason="duration_reached")  # before the period
+    # REL-1: March (31 days: 4 needed) m1 met 4 times; April (30 days: 4) m1 3 times, m2 4 times.
+    for day in (3, 10, 17, 24):
+        MeetingLogFactory(match=m1, held_on=date(2026, 3, day))
+    for day in (3, 10, 17):
+        MeetingLogFactory(match=m1, held_on=date(2026, 4, day))
+    for day in (2, 9, 16, 23):
+        MeetingLogFactory(match=m2, held_on=date(2026, 4, day))
+    # SUP-1: m1 (regular phase) had a mentor contact on 20 April; m2 (intensive) on 1 May.
+    SupportContactFactory(match=m1, held_on=date(2026, 4, 20))
+    SupportContactFactory(match=m2, held_on=date(2026, 5, 1))
+    # Waiting youth: 10, 100 and 400 days, and one without a date.
+    YouthFactory(
+        programme=programme,
+        waiting_since=TODAY - timedelta(days=10),
+        wish_language="ar",
+        wish_mentor_gender="female",
+        cultural_background="Marokkaans",
+        cultural_match="required",
+    )
+    YouthFactory(
+        programme=programme,
+        waiting_since=TODAY - timedelta(days=100),
+        wish_language="ar",
+        cultural_background=" marokkaans ",
+        cultural_match="important",
+    )
+    YouthFactory(programme=programme, waiting_since=TODAY - timedelta(days=400))
+    YouthFactory(programme=programme, waiting_since=None)
+    # Mentors ready to match: one without hours, one with 3 (TRN-1 needs 2).
+    r1 = MentorFactory(
+        programme=programme, status="ready", languages=["nl", "ar"], cultural_background="Marokkaans"
+    )
+    r2 = MentorFactory(programme=programme, status="ready", gender="male")
+    ExternalHours.objects.create(mentor=r2, date=date(2026, 1, 5), hours=Decimal("3"), kind="self_study")
+    # TRN-2: m1's mentor trained 2 hours in March.
+    mentor1 = m1.mentors.get()
+    ExternalHours.objects.create(
+        mentor=mentor1, date=date(2026, 3, 12), hours=Decimal("2"), kind="self_study"
+    )
+    # REC-3: a campaign with three applicants of the period, and one applicant without a campaign.
+    campaign = CampaignFactory(programme=programme, channel="school")
+    a1 = MentorFactory(programme=programme, status="applied")
+    _applied(a1, date(2026, 2, 1), campaign=campaign, channel="school")
+    a2 = MentorFactory(programme=programme, status="ready")
+    _applied(a2, date(2026, 3, 1), campaign=campaign, channel="school")
+    _applied(mentor1, date(2026, 1, 5), campaign=campaign, channel="school")
+    _applied(m3.mentors.get(), date(2026, 1, 6), channel="website")
+    return {"programme": programme, "m1": m1, "m2": m2, "r1": r1, "r2": r2}
+
+
+def test_months_are_the_calendar_months_that_ended_in_the_period():
+    assert report_months(START, END, TODAY) == [date(2026, m, 1) for m in range(1, 6)]
+    # The running month is left out; a month that started before the period is in when it ends in it.
+    assert report_months(date(2026, 1, 15), date(2026, 12, 31), TODAY) == [
+        date(2026, m, 1) for m in range(1, 6)
+    ]
+
+
+def test_matches_and_lengths__CLS_1(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    assert report.active_matches == 2  # m1, m2
+    assert report.matches_made == 1  # m2
+    assert report.matches_ended == 2  # m3, m4 (m5 ended before the period)
+    # (410 + 211) / 2 days = 310.5 days = 10.2 months; the median of two is their mean.
+    assert report.length_mean_months == round(310.5 / 30.44, 1) == 10.2
+    assert report.length_median_months == 10.2
+    assert report.reached_duration == Share(1, 2, 1)
+    assert report.reached_duration.percent == 50.0
+    assert report.early_closures == 1
+    reasons = {row.reason: (row.total, row.early) for row in report.closure_reasons}
+    assert reasons == {"duration_reached": (1, 0), "no_click": (1, 1)}
+
+
+def test_youth_waiting_and_how_long(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    assert report.youth_waiting == 4
+    assert report.waiting_median_days == 100
+    assert report.waiting_longest_days == 400
+    assert [n for _label, n in report.waiting_buckets] == [1, 0, 1, 0, 1]
+
+
+def test_meeting_frequency_per_month__REL_1(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    shares = [(m.month.month, m.share.part, m.share.whole) for m in report.meetings]
+    # Active all month: Jan m1 m3 m4; Feb m1 m4; Mar m1 m4; Apr m1 m2 m4; May m1 m2.
+    assert shares == [(1, 0, 3), (2, 0, 2), (3, 1, 2), (4, 1, 3), (5, 0, 2)]
+
+
+def test_support_contacts_on_schedule__SUP_1(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    # Quarterly points, the last month included: the end of February and of May.
+    february, may = report.support
+    assert (february.day, may.day) == (date(2026, 2, 28), date(2026, 5, 31))
+    # 28 February: m1, m4 (regular phase, 46 days) and m3 ended before it; no contacts yet.
+    assert (february.mentor.part, february.mentor.whole) == (0, 2)
+    # 31 May: m1 (regular phase, due within 46 days: contact 20 April) on schedule; m2 (intensive,
+    # 23 days) had its contact on 1 May, more than 23 days before.
+    assert (may.mentor.part, may.mentor.whole) == (1, 2)
+    assert (may.guardian.part, may.guardian.whole) == (0, 2)
+
+
+def test_a_match_younger_than_its_first_interval_is_on_schedule__SUP_1():
+    programme = ProgrammeFactory()
+    active_match(programme=programme, started_on=date(2026, 5, 20))
+    report = build_dashboard(_filter(programme), today=TODAY)
+    assert (report.support[-1].mentor.part, report.support[-1].mentor.whole) == (1, 1)
+
+
+def test_training_compliance__TRN_1_TRN_2(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    # Ready or matched now: the five matched mentors (6 hours before their start), r1 (0), r2 (3), a2 (0).
+    assert (report.trn1.part, report.trn1.whole) == (6, 8)
+    months = [(m.month.month, m.share.part, m.share.whole) for m in report.trn2]
+    # Matched during the month: Jan m1 m3 m4; Feb m1 m3 m4; Mar m1 m2 m4; Apr m1 m2 m4; May m1 m2.
+    assert months == [(1, 0, 3), (2, 0, 3), (3, 1, 3), (4, 0, 3), (5, 0, 2)]
+
+
+def test_recruitment_funnel_per_campaign_and_channel__REC_3(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    campaigns = {row.label: row.steps() for row in report.funnel_campaigns}
+    assert campaigns[next(iter(campaigns))] == [3, 2, 2, 1, 1]
+    assert campaigns["No campaign"] == [1, 1, 1, 1, 1]  # m3's mentor: a match of 410 days
+    channels = {row.label: row.steps() for row in report.funnel_channels}
+    assert channels == {"School or college": [3, 2, 2, 1, 1], "Website": [1, 1, 1, 1, 1]}
+    assert report.funnel_total.steps() == [4, 3, 3, 2, 2]
+
+
+def test_pool_against_the_wishes__MAT_5(world):
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    assert report.mentors_available == 3  # r1, r2, a2
+    assert [(r.label, r.youth, r.mentors) for r in report.pool_languages] == [("Arabic", 2, 1)]
+    assert [(r.youth, r.mentors) for r in report.pool_genders] == [(1, 2)]
+    assert [(r.label, r.youth, r.important, r.mentors) for r in report.pool_backgrounds] == [
+        ("Marokkaans", 1, 1, 1)
+    ]
+
+
+def test_small_groups_are_suppressed(world):
+    report = build_dashboard(_filter(world["programme"], min_group=5), today=TODAY)
+    assert report.reached_duration.percent is SUPPRESSED
+    tables = {t.key: t for t in report.tables()}
+    backgrounds = tables["pool_backgrounds"].rows
+    assert backgrounds == [["Marokkaans", SUPPRESSED, SUPPRESSED, 1]]
+    assert all(row[-1] is SUPPRESSED for row in tables["meetings"].rows)
+
+
+def test_coordinator_filter_keeps_their_caseload(world):
+    coordinator = CoordinatorFactory(programme=world["programme"]).user
+    youth = world["m2"].youth
+    youth.coordinator = coordinator
+    youth.save()
+    report = build_dashboard(_filter(world["programme"], coordinator_id=coordinator.pk), today=TODAY)
+    assert report.active_matches == 1
+    assert report.matches_ended == 0
+    assert report.youth_waiting == 0
+
+
+def test_tables_have_stable_keys_and_rules(world):
+    tables = build_dashboard(_filter(world["programme"]), today=TODAY).tables()
+    assert [t.key for t in tables] == [
+        "overview",
+        "waiting",
+        "closure_reasons",
+        "meetings",
+        "support",
+        "training",
+        "funnel_campaigns",
+        "funnel_channels",
+        "pool_languages",
+        "pool_genders",
+        "pool_backgrounds",
+    ]
+    rules = {t.key: t.rule for t in tables}
+    assert rules["meetings"] == "REL-1"
+    assert rules["support"] == "SUP-1"
+    assert rules["funnel_channels"] == "REC-3"
+    assert all(len(row) == len(t.columns) for t in tables for row in t.rows)
+
+
+def test_empty_programme():
+    report = build_dashboard(_filter(ProgrammeFactory()), today=TODAY)
+    assert report.active_matches == 0
+    assert report.waiting_median_days is None
+    assert report.reached_duration.percent is None
+    assert report.tables()
+
+
+def _grow(programme, n: int) -> None:
+    for i in range(n):
+        match = active_match(programme=programme, started_on=date(2025, 1, 1) + timedelta(days=i))
+        MeetingLogFactory(match=match, held_on=date(2026, 3, 2))
+        SupportContactFactory(match=match, held_on=date(2026, 3, 3))
+        YouthFactory(programme=programme, waiting_since=TODAY - timedelta(days=i))
+        m = MentorFactory(programme=programme, status="ready", cultural_background=f"B{i}")
+        _applied(m, date(2026, 2, 1), channel="school")
+    closed = active_match(programme=programme, started_on=date(2025, 1, 1))
+    _close(closed, ended_on=date(2026, 3, 1), early=True, reason="no_click")
+
+
+def test_constant_number_of_queries():
+    small, large = ProgrammeFactory(), ProgrammeFactory()
+    _grow(small, 1)
+    _grow(large, 20)
+    with CaptureQueriesContext(connection) as one:
+        build_dashboard(_filter(small), today=TODAY)
+    with CaptureQueriesContext(connection) as many:
+        build_dashboard(_filter(large), today=TODAY)
+    assert len(one) == len(many)
+    assert len(many) <= 20
