@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
-from koppel.surveys.domain.baselines import refresh_baselines
+from koppel.surveys.domain.baselines import pair_key, refresh_baselines
 from koppel.surveys.enums import AssignmentStatus, InstrumentKind, Moment, OutcomeDomain, Respondent
 from koppel.surveys.models import Answer, Assignment, Instrument, Item, Score, Subscale, SurveySchedule
 from tests.factories import ProgrammeFactory, YouthFactory
@@ -143,6 +143,14 @@ class ScoreFactory(factory.django.DjangoModelFactory):
     months = factory.SelfAttribute("assignment.months")
     domain = factory.LazyAttribute(lambda o: o.subscale.domain)
     submitted_on = factory.LazyFunction(date.today)
+    pair_key = factory.LazyAttribute(
+        lambda o: pair_key(
+            instrument_key=o.subscale.instrument.key,
+            subscale_key=o.subscale.key,
+            respondent=o.assignment.respondent,
+            person_id=o.assignment.mentor_id or o.assignment.guardian_id,
+        )
+    )
 
     @factory.post_generation
     def baselines(obj, create, extracted, **kwargs):

@@ -151,6 +151,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The reports' grouped queries over a few hundred thousand rows run in well under a second, but
+    # PostgreSQL's JIT compiler spends seconds compiling them first (measured: 4.6 of 5.4 s on the
+    # meeting-frequency query, benchmarks/reports_bench.py). Koppel has no query that JIT would help.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 # --- Cache, sessions, throttling: nothing another process needs is kept in process memory ----------
 

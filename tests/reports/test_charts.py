@@ -108,6 +108,17 @@ def test_change_chart_marks_up_and_down():
     assert "hidden: <n → 3" in root.find(f"{SVG}desc").text
 
 
+def test_change_chart_colours_a_fall_as_better_where_lower_is_better():
+    # Alcohol and drug use from 2.9 to 2.7 is an improvement: green, not red.
+    svg = charts.change_chart(
+        title="C", rows=[("substances", 2.9, 2.7, False), ("school", 3.0, 2.5, True)], minimum=1, maximum=5
+    )
+    root = _parse(svg)
+    lines = root.findall(f".//{SVG}line")
+    classes = [line.get("class") for line in lines if "chart-change" in (line.get("class") or "")]
+    assert classes == ["chart-change chart-up", "chart-change chart-down"]
+
+
 def test_empty_data_says_so():
     for svg in (
         charts.bar_chart(title="T", labels=[], values=[]),

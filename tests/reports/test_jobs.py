@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from koppel.common.domain.errors import DomainError
@@ -340,3 +341,15 @@ def test_real_report_exports_to_xlsx(cast, report):
     assert job.status == "done", job.error
     book = openpyxl.load_workbook(io.BytesIO(bytes(job.content)))
     assert len(book.sheetnames) >= 1
+
+
+def test_downloading_the_scores_export_is_in_the_access_log(client, cast):
+    from koppel.common.models import AccessLog
+
+    job = _request(cast, report="scores", fmt="csv")
+    run_export(job.pk)
+    client.force_login(cast.coordinator)
+    assert client.get(reverse("staff:export_download", args=[job.pk])).status_code == 200
+    assert (
+        AccessLog.objects.filter(object_id=job.pk, page="export_scores", viewer=cast.coordinator).count() == 1
+    )

@@ -398,6 +398,24 @@ def test_match_survival_with_running_matches_censored(programme):
     assert (by_months[24].at_risk, by_months[24].share, by_months[24].ended) == (0, None, 6)
 
 
+def test_survival_is_shown_per_whole_month_without_single_endings(programme):
+    survival_matches(programme)
+
+    report_ = report(programme, min_group=2, end=SURVIVAL_END)
+    monthly = report_.survival.monthly(2)
+
+    # Share at the end of each month from the steps above (2 -> 0.9, 3 -> 0.7, 6 -> 0.56, 8 -> 0.42,
+    # 10 -> 0.21); month 11 starts with 1 at risk (< 2), so the list stops after month 10.
+    expected = [(1, 1.0), (2, 0.9), (3, 0.7), (4, 0.7), (5, 0.7), (6, 0.56), (7, 0.56), (8, 0.42)]
+    expected += [(9, 0.42), (10, 0.21)]
+    assert [(m, round(share, 2)) for m, _r, _e, _c, share in monthly] == expected
+    assert report_.survival.points(2)[:3] == [(0.0, 1.0), (1.0, 1.0), (2.0, 0.9)]
+    table = next(t for t in report_.tables() if t.key == "survival_steps")
+    # Month 2 saw one ending (0.9 = 1 - 1/10): a single ending is never shown.
+    assert table.rows[1][:3] == [2, 10, SUPPRESSED]
+    assert all(row[2] in (0, SUPPRESSED) or row[2] >= 2 for row in table.rows)
+
+
 def test_survival_of_a_group_smaller_than_the_minimum_is_not_shown(programme):
     survival_matches(programme)
 

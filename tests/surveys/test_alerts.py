@@ -208,3 +208,32 @@ def test_worklist_section_query_count_is_constant__OUT_4(cast, client_for):
         assert "OUT-4" in content(response)
 
     assert_constant_queries(client_for(cast.coordinator), reverse("staff:worklist"), add_more, shows_rows)
+
+
+def test_handling_one_alert_closes_the_other_open_alerts_of_the_match__OUT_4(cast):
+    from tests.survey_factories import AssignmentFactory, ScoreFactory
+
+    alerts = []
+    for reason in (AlertReason.BELOW_THRESHOLD, AlertReason.SHARP_DROP):
+        assignment = AssignmentFactory(
+            youth=cast.match.youth, match=cast.match, moment="during", months=3, status="submitted"
+        )
+        score = ScoreFactory(assignment=assignment, value=2.0)
+        alerts.append(QualityAlert.objects.create(match=cast.match, score=score, reason=reason, value=2.0))
+    handle_alert(alerts[0], by=cast.coordinator)
+    assert not QualityAlert.objects.filter(handled_at__isnull=True).exists()
+    assert ActivityLog.objects.filter(action="surveys.alert.handled").count() == 2
+
+
+def test_a_raised_alert_is_in_the_activity_log_without_values__OUT_4(cast):
+    from tests.survey_factories import AssignmentFactory, ScoreFactory
+
+    assignment = AssignmentFactory(
+        youth=cast.match.youth, match=cast.match, moment="during", months=3, status="submitted"
+    )
+    score = ScoreFactory(assignment=assignment, value=1.5)  # the subscale's threshold is 3.0
+    [alert] = check_quality([score])
+    entry = ActivityLog.objects.get(action="surveys.alert.raised", object_id=alert.pk)
+    assert entry.fields == ["reason"] and "1.5" not in str(entry.__dict__)
+    check_quality([score])  # idempotent: no second entry
+    assert ActivityLog.objects.filter(action="surveys.alert.raised").count() == 1

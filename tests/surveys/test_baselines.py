@@ -57,3 +57,51 @@ def test_guardian_scores_pair_with_guardian_baselines_only__OUT_1():
     )
     assert Score.objects.get(pk=later.pk).baseline is None
     assert refresh_baselines([]) == 0
+
+
+@pytest.mark.django_db
+def test_a_guardian_pairs_with_their_own_baseline_not_the_other_guardians__OUT_1():
+    from tests.factories import GuardianFactory
+
+    youth = YouthFactory()
+    mother, father = GuardianFactory(), GuardianFactory()
+    school = SubscaleFactory(domain=OutcomeDomain.SCHOOL)
+    kind = {"respondent": Respondent.GUARDIAN}
+    submitted_score(
+        youth,
+        school,
+        moment=Moment.BASELINE,
+        value=2.0,
+        submitted_on=date(2025, 1, 10),
+        guardian=mother,
+        **kind,
+    )
+    submitted_score(
+        youth,
+        school,
+        moment=Moment.BASELINE,
+        value=4.0,
+        submitted_on=date(2025, 1, 12),
+        guardian=father,
+        **kind,
+    )
+    later = submitted_score(
+        youth,
+        school,
+        moment=Moment.CLOSURE,
+        value=3.0,
+        submitted_on=date(2026, 1, 10),
+        guardian=mother,
+        **kind,
+    )
+    assert Score.objects.get(pk=later.pk).baseline == 2.0
+
+
+@pytest.mark.django_db
+def test_another_instrument_in_the_same_domain_is_not_a_baseline__OUT_1():
+    youth = YouthFactory()
+    ours = SubscaleFactory(domain=OutcomeDomain.SCHOOL, key="school")
+    licensed = SubscaleFactory(domain=OutcomeDomain.SCHOOL, key="school")  # another instrument, same keys
+    submitted_score(youth, licensed, moment=Moment.BASELINE, value=30.0, submitted_on=date(2025, 1, 10))
+    later = submitted_score(youth, ours, moment=Moment.CLOSURE, value=3.0, submitted_on=date(2026, 1, 10))
+    assert Score.objects.get(pk=later.pk).baseline is None

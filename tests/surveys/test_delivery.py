@@ -266,8 +266,14 @@ def test_invitation_then_weekly_reminder_with_the_personal_link(cast):
     assert "survey_due" not in r.propose_reminders(today=next_week + timedelta(days=7))
 
 
-def test_a_youth_under_16_is_reached_through_guardians_with_authority(cast):
+def test_a_youth_without_an_address_is_announced_to_the_guardians_without_the_link(cast):
+    # The youth's answers (substance use, delinquency, the relationship with the parents) are the
+    # youth's own: a parent never receives the link that opens them.
+    from koppel.accounts.models import User
+
+    User.objects.filter(pk=cast.youth.pk).update(email="")
     cast.youth_row.date_of_birth = date.today().replace(year=date.today().year - 13)
+    cast.youth_row.email = ""
     cast.youth_row.save()
     survey = AssignmentFactory(youth=cast.youth_row, instrument=small_instrument(respondents=["youth"]))
     r.propose_reminders(today=timezone.localdate())
@@ -275,6 +281,23 @@ def test_a_youth_under_16_is_reached_through_guardians_with_authority(cast):
     assert reminder.email == cast.guardian_row.email
     assert reminder.key.startswith(f"survey:{survey.pk}:g{cast.guardian_row.pk}:")
     assert reminder.context["via"] == "guardian"
+    _send_surveys()
+    body = mail.outbox[-1].body
+    assert mail.outbox[-1].to == [cast.guardian_row.email]
+    assert "/link/survey/" not in body
+    assert cast.youth_row.first_name in body
+
+
+def test_a_young_youth_with_an_address_gets_their_own_link_and_the_guardians_nothing(cast):
+    cast.youth_row.date_of_birth = date.today().replace(year=date.today().year - 13)
+    cast.youth_row.save()
+    AssignmentFactory(youth=cast.youth_row, instrument=small_instrument(respondents=["youth"]))
+    r.propose_reminders(today=timezone.localdate())
+    reminder = Reminder.objects.get(kind="survey_due")
+    assert reminder.email == cast.youth_row.email != cast.guardian_row.email
+    _send_surveys()
+    assert [m.to for m in mail.outbox] == [[cast.youth_row.email]]
+    assert "/link/survey/" in mail.outbox[-1].body
 
 
 def test_a_youth_of_16_gets_their_own_invitation(cast):

@@ -126,7 +126,7 @@ def test_expired_link_shows_a_clear_page(client):
     assignment = _assignment(
         language="en", due_on=date.today() - timedelta(days=40), closes_on=date.today() - timedelta(days=1)
     )
-    response = client.get(_path(assignment))
+    response = client.get(_path(assignment), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 410
     assert "closed" in response.text
     assert _items(assignment)[0].text_en not in response.text
@@ -137,7 +137,7 @@ def test_expired_link_shows_a_clear_page(client):
 def test_forged_link_shows_a_clear_page(client):
     assignment = _assignment(language="en")
     token = signing.Signer(salt="something else").sign_object({"a": assignment.pk})
-    response = client.get(reverse("links:survey", args=[token]))
+    response = client.get(reverse("links:survey", args=[token]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert "not valid" in response.text
     unknown = signing.Signer(salt=LINK_SALT).sign_object({"a": 999999})
@@ -151,3 +151,16 @@ def test_phone_page_has_one_column_markup(client):
     assert 'class="survey-option"' in text
     assert "style=" not in text
     assert "<script>" not in text
+
+
+def test_saving_through_an_expired_link_with_htmx_says_why(client):
+    assignment = _assignment(
+        language="en", due_on=date.today() - timedelta(days=40), closes_on=date.today() - timedelta(days=1)
+    )
+    token = _path(assignment).rstrip("/").rsplit("/", 1)[-1]
+    response = client.post(
+        reverse("links:survey_save", args=[token]), {}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "closed" in response.text
+    assert client.post(reverse("links:survey_save", args=[token]), {}).status_code == 410

@@ -92,3 +92,15 @@ def test_deactivate_schedule(cast):
     assert not schedule.active
     with pytest.raises(DomainError):
         schedules.deactivate_schedule(schedule, by=cast.coordinator)
+
+
+def test_add_schedule_refuses_another_organisations_instrument(cast):
+    from tests.factories import OrganisationFactory
+
+    theirs = small_instrument(respondents=["youth"], organisation=OrganisationFactory())
+    values = {"instrument": theirs, "respondent": Respondent.YOUTH, "moment": Moment.BASELINE, "months": None}
+    with pytest.raises(DomainError, match="another organisation"):
+        schedules.add_schedule(cast.programme, by=cast.coordinator, values=values)
+    ours = small_instrument(respondents=["youth"], organisation=cast.programme.organisation)
+    values["instrument"] = ours
+    assert schedules.add_schedule(cast.programme, by=cast.coordinator, values=values).instrument == ours

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from koppel.common.domain.audit import log_actions_bulk
 from koppel.programmes.models import Programme
-from koppel.surveys.domain.baselines import refresh_baselines
+from koppel.surveys.domain.baselines import pair_key, refresh_baselines
 from koppel.surveys.domain.delivery import assignments_for, due_for
 from koppel.surveys.domain.instruments import install_shipped_instruments
 from koppel.surveys.domain.responses import submit_assignment
@@ -207,6 +207,12 @@ class DemoSurveys:
                     months=assignment.months,
                     domain=subscale.domain,
                     submitted_on=timezone.localdate(assignment.submitted_at),
+                    pair_key=pair_key(
+                        instrument_key=assignment.instrument.key,
+                        subscale_key=subscale.key,
+                        respondent=assignment.respondent,
+                        person_id=assignment.mentor_id or assignment.guardian_id,
+                    ),
                 )
             )
         return found

@@ -159,6 +159,12 @@ def survey_by_link(request, token):
 def survey_save_by_link(request, token):
     assignment, refusal = _from_link(request, token)
     if refusal is not None:
+        if request.headers.get("HX-Request") == "true":
+            # HTMX shows only a 2xx answer: say in the "saved" spot why nothing was saved.
+            try:
+                delivery.assignment_from_token(token)
+            except DomainError as e:
+                return render(request, "portal/surveys/_saved.html", {"error": e.message})
         return refusal
     return _save_fragment(request, assignment)
 

@@ -298,15 +298,17 @@ def step_chart(
 def change_chart(
     *,
     title: str,
-    rows: list[tuple[str, float | None, float | None]],
+    rows: list[tuple[str, float | None, float | None]] | list[tuple[str, float | None, float | None, bool]],
     minimum: float,
     maximum: float,
 ) -> SafeString:
     """Per label a dot before and a dot after on one scale from `minimum` to `maximum`, joined by a
-    line (a dumbbell). A None is suppressed or missing: the row shows "<n" instead of that dot."""
+    line (a dumbbell), the label on its own line above it. A None is suppressed or missing: the row
+    shows "<n" instead of that dot. An optional fourth element says whether higher is better (default
+    yes): the line is green when the change is for the better, red when for the worse."""
     if not rows:
         return _empty("change", title)
-    label_w, value_w, row_h = 130, 80, 30
+    label_w, value_w, row_h = 6, 80, 44
     span = WIDTH - label_w - value_w - 12
     scale = (maximum - minimum) or 1.0
 
@@ -322,13 +324,16 @@ def change_chart(
         )
         body.append(_text(x, len(rows) * row_h + 14, _num(v), "chart-axis", "middle"))
     descs = []
-    for i, (label, before, after) in enumerate(rows):
-        y = i * row_h + row_h / 2
-        body.append(_text(label_w - 8, y + 4, _truncate(label, 18), "chart-label", "end"))
+    for i, row in enumerate(rows):
+        label, before, after = row[0], row[1], row[2]
+        higher_is_better = bool(row[3]) if len(row) > 3 else True  # type: ignore[misc]
+        y = i * row_h + row_h / 2 + 8
+        body.append(_text(label_w, y - 12, _truncate(label, 60), "chart-label"))
         if before is not None and after is not None:
+            better = after >= before if higher_is_better else after <= before
             body.append(
                 f'<line x1="{_num(x_of(before))}" y1="{_num(y)}" x2="{_num(x_of(after))}" '
-                f'y2="{_num(y)}" class="chart-change {"chart-up" if after >= before else "chart-down"}"/>'
+                f'y2="{_num(y)}" class="chart-change {"chart-up" if better else "chart-down"}"/>'
             )
         if before is not None:
             body.append(f'<circle cx="{_num(x_of(before))}" cy="{_num(y)}" r="5" class="chart-before"/>')
@@ -342,4 +347,5 @@ def change_chart(
     body.append(_text(label_w + 16, legend_y, _("before"), "chart-label"))
     body.append(f'<circle cx="{label_w + 100}" cy="{legend_y - 4}" r="5" class="chart-after"/>')
     body.append(_text(label_w + 110, legend_y, _("after"), "chart-label"))
+    body.append(_text(label_w + 170, legend_y, _("green: better, red: worse"), "chart-label"))
     return _svg("change", title, "; ".join(descs), legend_y + 10, body)

@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koppel.common.domain.audit import log_action
+from koppel.common.domain.audit import log_access, log_action
 from koppel.common.domain.errors import DomainError
 from koppel.policy import (
     coordinators_of_programmes_of,
@@ -166,6 +166,10 @@ def export_download(request, pk):
     log_action(
         job, "reports.export.downloaded", by=request.user, data={"report": job.report, "format": job.format}
     )
+    if job.report == "scores":
+        # Row-level survey scores (pseudonymised, sensitive domains included): a read of sensitive
+        # data, so it is in the access log like opening a survey's answers.
+        log_access(job, by=request.user, page="export_scores")
     response = HttpResponse(bytes(job.content), content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     response["Cache-Control"] = "no-store"

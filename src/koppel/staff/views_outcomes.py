@@ -47,10 +47,11 @@ def outcomes(request):
     if report.survival.shown:
         survival_chart = step_chart(
             title=tables["survival"].title,
-            points=report.survival.points(),
+            points=report.survival.points(report.min_group),
             x_label=_("months since the start"),
             y_label=_("% still active"),
-            x_max=max(24.0, report.survival.points()[-1][0]),
+            # The curve ends at the last month anyone was still followed, not at an empty 24.
+            x_max=max(3.0, report.survival.points(report.min_group)[-1][0]),
         )
     template = "staff/reports/outcomes.html"
     if request.headers.get("HX-Request") == "true":

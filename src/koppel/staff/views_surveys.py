@@ -4,7 +4,7 @@ every view of a youth's answers or scores is written to the access log. Same rec
 koppel.staff.views: selector -> form -> domain function -> message -> redirect."""
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,7 +34,9 @@ from koppel.surveys.models import Answer, Item, Score
 def programme_survey_schedules(request, pk):
     """A programme's schedules, and a form to add one (or the defaults, when it has none)."""
     programme = get_visible_or_404(programmes_visible_to(request.user).select_related("settings"), pk)
-    instruments = instruments_visible_to(request.user)
+    instruments = instruments_visible_to(request.user).filter(
+        Q(organisation__isnull=True) | Q(organisation_id=programme.organisation_id)
+    )
     form = ScheduleForm(request.POST or None, instruments=instruments)
     if request.method == "POST":
         if request.POST.get("defaults"):

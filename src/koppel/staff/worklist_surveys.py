@@ -33,6 +33,11 @@ def alert_note(alert) -> str:
             **values,
             "previous": _number(alert.previous),
         }
+    if not score.subscale.higher_is_better:
+        return _("%(subscale)s %(value)s above %(threshold)s (%(respondent)s)") % {
+            **values,
+            "threshold": _number(alert.threshold),
+        }
     return _("%(subscale)s %(value)s below %(threshold)s (%(respondent)s)") % {
         **values,
         "threshold": _number(alert.threshold),

@@ -301,8 +301,9 @@ def vog_reminders(programme_ids: list[int], *, today: date, now: datetime) -> li
 
 def survey_reminders(programme_ids: list[int] | None = None, *, today: date, now: datetime) -> list[Reminder]:
     """Surveys (OUT-1, OUT-2, OUT-4): an invitation in the week a survey opens and a reminder each
-    following week while it is open, to the respondent with their personal link. A youth under 16
-    is not written to: their guardians with parental authority are, about the child's survey."""
+    following week while it is open, to the respondent with their personal link. For a youth without
+    an e-mail address of their own, the guardians with parental authority get a notice without the
+    link (never the youth's answers)."""
     from koppel.people.models import Guardianship
     from koppel.surveys.enums import ANSWERABLE, Respondent
     from koppel.surveys.models import Assignment
@@ -334,18 +335,33 @@ def survey_reminders(programme_ids: list[int] | None = None, *, today: date, now
     for assignment in assignments:
         context = {"invitation": iso_week(timezone.localdate(assignment.created_at)) == week}
         youth = assignment.youth
-        if (
-            assignment.respondent == Respondent.YOUTH
-            and (age_on(youth.date_of_birth, today) or 0) < OWN_LINK_FROM_AGE
-        ):
+        person = assignment.mentor or assignment.guardian or youth
+        to = _recipient(person)
+        if to is not None:
+            found.append(
+                _reminder(
+                    K.SURVEY_DUE,
+                    f"survey:{assignment.pk}:{week}",
+                    to,
+                    assignment,
+                    programme_id=assignment.programme_id,
+                    now=now,
+                    **context,
+                )
+            )
+        elif assignment.respondent == Respondent.YOUTH:
+            # A youth without an e-mail address of their own: the guardians with parental authority
+            # hear that a questionnaire is waiting, WITHOUT the link. The youth's answers (substance
+            # use, delinquency, the relationship with the parents) are the youth's own: a parent never
+            # holds the link that shows them. The youth answers in the portal, or the coordinator hands
+            # over the personal link.
             for link in youth.authority:  # type: ignore[attr-defined]
                 to = _recipient(link.guardian)
                 if to is not None:
-                    key = f"survey:{assignment.pk}:g{link.guardian_id}:{week}"
                     found.append(
                         _reminder(
                             K.SURVEY_DUE,
-                            key,
+                            f"survey:{assignment.pk}:g{link.guardian_id}:{week}",
                             to,
                             assignment,
                             programme_id=assignment.programme_id,
@@ -354,22 +370,6 @@ def survey_reminders(programme_ids: list[int] | None = None, *, today: date, now
                             **context,
                         )
                     )
-            continue
-        person = assignment.mentor or assignment.guardian or youth
-        to = _recipient(person)
-        if to is not None:
-            key = f"survey:{assignment.pk}:{week}"
-            found.append(
-                _reminder(
-                    K.SURVEY_DUE,
-                    key,
-                    to,
-                    assignment,
-                    programme_id=assignment.programme_id,
-                    now=now,
-                    **context,
-                )
-            )
     return found
 
 
@@ -485,7 +485,8 @@ def _mail_context(reminder: Reminder, obj) -> dict:
             "invitation": bool(reminder.context.get("invitation")),
             "instrument": obj.instrument,
             "closes_on": obj.closes_on,
-            "link": survey_link(obj),
+            # The personal link goes to the respondent only, never to a parent (see survey_reminders).
+            "link": "" if reminder.context.get("via") == "guardian" else survey_link(obj),
         }
     else:
         context |= {"link": site + reverse("portal:home")}

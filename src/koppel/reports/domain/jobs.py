@@ -26,6 +26,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.programmes.models import Programme
 from koppel.reports.domain import exports
 from koppel.reports.domain.period import ReportFilter
+from koppel.reports.domain.survival import whole_months
 from koppel.reports.domain.tables import Table
 from koppel.reports.models import ExportJob
 from koppel.reports.models.exports import ExportFormat, ExportStatus
@@ -233,9 +234,9 @@ def youth_code(youth_id: int) -> str:
 
 
 def months_between(start: date, end: date) -> int:
-    """Whole months from `start` to `end` (0 when `end` is earlier)."""
-    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-    return max(0, months)
+    """Whole months from `start` to `end` (0 when `end` is earlier): the OUT-3 rule of the outcomes
+    report (survival.whole_months), so an export and the report put a match in the same class."""
+    return max(0, whole_months(start, end))
 
 
 def scores_queryset(report_filter: ReportFilter):

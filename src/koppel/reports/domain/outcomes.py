@@ -187,15 +187,39 @@ class Survival:
     steps: list[KMStep] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
 
-    def points(self) -> list[tuple[float, float]]:
-        """The curve for `charts.step_chart`: (0, 1.0) and the share after each ending."""
-        if not self.shown:
+    def monthly(self, minimum: int) -> list[tuple[int, int, int, int, float]]:
+        """The curve per whole month, for the table and the chart: (month, at risk at its start,
+        ended in it, still running when last seen in it, share still active at its end). Exact
+        ending times are never shown, so no single match can be picked out; the list stops at the
+        first month that starts with fewer than `minimum` at risk (suppression rule 3)."""
+        if not self.shown or not self.steps:
             return []
-        points = [(0.0, 1.0)]
-        points += [(step.time, step.survival) for step in self.steps if step.events]
-        if self.steps and self.steps[-1].time > points[-1][0]:
-            points.append((self.steps[-1].time, self.steps[-1].survival))
-        return points
+        rows = []
+        last = math.ceil(self.steps[-1].time)
+        survival = 1.0
+        for month in range(1, last + 1):
+            inside = [step for step in self.steps if month - 1 < step.time <= month]
+            later = [step for step in self.steps if step.time > month - 1]
+            at_risk = later[0].at_risk if later else 0
+            if at_risk < minimum:
+                break
+            if inside:
+                survival = inside[-1].survival
+            rows.append(
+                (
+                    month,
+                    at_risk,
+                    sum(step.events for step in inside),
+                    sum(step.censored for step in inside),
+                    survival,
+                )
+            )
+        return rows
+
+    def points(self, minimum: int = 1) -> list[tuple[float, float]]:
+        """The curve for `charts.step_chart`: (0, 1.0) and the share at the end of each month."""
+        rows = self.monthly(minimum)
+        return [(0.0, 1.0), *[(float(month), share) for month, _r, _e, _c, share in rows]] if rows else []
 
 
 @dataclass(frozen=True)
@@ -213,9 +237,9 @@ class OutcomesReport:
     def changes_for(self, moment: str) -> list[ChangeRow]:
         return [row for row in self.changes if row.moment == moment]
 
-    def change_chart_rows(self, moment: str) -> list[tuple[str, float | None, float | None]]:
-        """(label, mean baseline, mean later) per domain for `charts.change_chart`; None when
-        suppressed or nobody."""
+    def change_chart_rows(self, moment: str) -> list[tuple[str, float | None, float | None, bool]]:
+        """(label, mean baseline, mean later, higher is better) per domain for `charts.change_chart`;
+        None when suppressed or nobody."""
 
         def plain(value):
             return value if isinstance(value, float) else None
@@ -225,7 +249,7 @@ class OutcomesReport:
             label = row.domain_label
             if row.respondent != Respondent.YOUTH:
                 label = f"{label} ({row.respondent_label})"
-            rows.append((label, plain(row.total.baseline), plain(row.total.later)))
+            rows.append((label, plain(row.total.baseline), plain(row.total.later), row.higher_is_better))
         return rows
 
     def chart_range(self) -> tuple[float, float]:
@@ -388,24 +412,30 @@ class OutcomesReport:
             rows=rows,
             note=f"{note} {self._suppression_note()}",
             rule="CLS-1",
-            meta=self._meta(points=s.points()),
+            meta=self._meta(points=s.points(self.min_group)),
         )
 
     def _survival_steps_table(self) -> Table:
-        s = self.survival
+        minimum = self.min_group
         rows = [
-            [round(step.time, 1), step.at_risk, step.events, step.censored, round(100 * step.survival, 1)]
-            for step in (s.steps if s.shown else [])
+            [
+                month,
+                at_risk,
+                suppress_count(ended, minimum=minimum) if ended else 0,
+                suppress_count(censored, minimum=minimum) if censored else 0,
+                round(100 * share, 1),
+            ]
+            for month, at_risk, ended, censored, share in self.survival.monthly(minimum)
         ]
         return Table(
             key="survival_steps",
-            title=_("Survival curve, step by step"),
+            title=_("Survival curve, month by month"),
             columns=[
-                _("Months"),
-                _("At risk"),
-                _("Ended"),
-                _("Still running (censored)"),
-                _("% still active"),
+                _("Month"),
+                _("At risk at the start"),
+                _("Ended in the month"),
+                _("Still running when last seen (censored)"),
+                _("% still active at the end of the month"),
             ],
             rows=rows,
             note=self._suppression_note(),
@@ -513,6 +543,9 @@ def _change_sums(f: ReportFilter) -> list[dict[str, Any]]:
             submitted_on__gte=f.start,
             submitted_on__lte=f.end,
         )
+        # The redundant moment__in lets SQLite use the score index on (programme, domain, moment, ...)
+        # beyond `domain`; the OR alone stops it there.
+        .filter(moment__in=[Moment.DURING, Moment.CLOSURE, Moment.FOLLOW_UP])
         .filter(Q(moment=Moment.DURING, months=12) | Q(moment__in=[Moment.CLOSURE, Moment.FOLLOW_UP]))
         .filter(baseline__isnull=False)
         .alias(_span=span)

@@ -222,9 +222,9 @@ def change_bars(table: Table) -> list[tuple[str, float, float]]:
     (`meta["chart"]`); hidden or empty groups are left out."""
     rows = table.meta.get("chart") or []
     return [
-        (str(label), float(before), float(after))
-        for label, before, after in rows
-        if isinstance(before, int | float) and isinstance(after, int | float)
+        (str(row[0]), float(row[1]), float(row[2]))
+        for row in rows
+        if isinstance(row[1], int | float) and isinstance(row[2], int | float)
     ]
 
 

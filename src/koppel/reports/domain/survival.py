@@ -14,9 +14,10 @@ same time as an ending is still at risk at that time (the usual convention: the 
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
+
+from koppel.common.dates import add_months  # plain date arithmetic, no Django
 
 # The average month (365.25 / 12 days), for the fraction after the whole calendar months.
 DAYS_PER_MONTH = 30.4375
@@ -79,12 +80,6 @@ def ended_by(durations: list[float], events: list[bool], time: float) -> int:
     return sum(1 for d, e in zip(durations, events, strict=True) if e and d <= time)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def whole_months(start: date, end: date) -> int:
     """Calendar months completed from `start` to `end`: 15 January to 14 July is 5, to 15 July 6.
     The outcomes report's OUT-3 split in SQL (outcomes._DateKey) agrees with it."""
@@ -97,5 +92,5 @@ def months_between(start: date, end: date) -> float:
     divided by the average month (30.4375 days). So exactly six calendar months is 6.0, a day less
     is just under 6, a day more just over."""
     whole = whole_months(start, end)
-    rest = (end - _add_months(start, whole)).days
+    rest = (end - add_months(start, whole)).days
     return whole + rest / DAYS_PER_MONTH

@@ -67,18 +67,20 @@ def check_quality(scores: Iterable[Score]) -> list[QualityAlert]:
         if subscale.threshold is not None and (
             _worse(score.value, subscale.threshold, higher_is_better=subscale.higher_is_better) > EPSILON
         ):
-            alert, _created = QualityAlert.objects.get_or_create(
+            alert, created = QualityAlert.objects.get_or_create(
                 score=score,
                 reason=AlertReason.BELOW_THRESHOLD,
                 defaults={"match_id": score.match_id, "value": score.value, "threshold": subscale.threshold},
             )
+            if created:
+                log_action(alert, "surveys.alert.raised", by=None, fields=["reason"])
             alerts.append(alert)
         if subscale.drop is not None:
             previous = previous_score(score)
             if previous is not None and previous.value is not None:
                 fell = _worse(score.value, previous.value, higher_is_better=subscale.higher_is_better)
                 if fell >= subscale.drop - EPSILON:
-                    alert, _created = QualityAlert.objects.get_or_create(
+                    alert, created = QualityAlert.objects.get_or_create(
                         score=score,
                         reason=AlertReason.SHARP_DROP,
                         defaults={
@@ -87,6 +89,8 @@ def check_quality(scores: Iterable[Score]) -> list[QualityAlert]:
                             "previous": previous.value,
                         },
                     )
+                    if created:
+                        log_action(alert, "surveys.alert.raised", by=None, fields=["reason"])
                     alerts.append(alert)
     return alerts
 
@@ -103,16 +107,24 @@ def open_alerts(programme_ids) -> QuerySet[QualityAlert]:
 
 
 def handle_alert(alert: QualityAlert, *, by) -> QualityAlert:
-    """Mark an alert handled (the extra contact happened or is not needed).
+    """Mark an alert handled (the extra contact happened or is not needed), and with it the match's
+    other open alerts: one low survey raises one per aspect, and one extra contact answers them all.
 
-    Side effects: sets handled_at/handled_by, bumps the version, writes `surveys.alert.handled`."""
+    Side effects: sets handled_at/handled_by, bumps the version, writes `surveys.alert.handled` for
+    each alert it closes."""
     with transaction.atomic():
         alert = QualityAlert.objects.select_for_update().get(pk=alert.pk)
         if alert.handled_at is not None:
             raise DomainError(_("This alert was already marked as handled."))
-        alert.handled_at = timezone.now()
-        alert.handled_by = by
-        alert.version += 1
-        alert.save(update_fields=["handled_at", "handled_by", "version", "updated_at"])
-        log_action(alert, "surveys.alert.handled", by=by, fields=["handled_at", "handled_by"])
+        now = timezone.now()
+        siblings = list(
+            QualityAlert.objects.select_for_update().filter(match_id=alert.match_id, handled_at__isnull=True)
+        )
+        for each in siblings:
+            each.handled_at = now
+            each.handled_by = by
+            each.version += 1
+            each.save(update_fields=["handled_at", "handled_by", "version", "updated_at"])
+            log_action(each, "surveys.alert.handled", by=by, fields=["handled_at", "handled_by"])
+        alert.refresh_from_db()
     return alert

@@ -34,6 +34,7 @@ from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.models import Guardianship, Youth
 from koppel.people.models.people import age_on
+from koppel.surveys.domain.responses import is_answerable
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Moment, Respondent
 from koppel.surveys.models import Assignment, SurveySchedule
 
@@ -271,8 +272,8 @@ def expire_assignments(*, today: date) -> int:
 
 
 def answerable(assignment: Assignment, *, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return assignment.status in ANSWERABLE and assignment.closes_on >= today
+    """Whether the survey can still be answered (one rule, in responses.is_answerable)."""
+    return is_answerable(assignment, today=today)
 
 
 # --- The personal link ----------------------------------------------------------------------------

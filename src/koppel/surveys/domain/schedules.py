@@ -111,9 +111,12 @@ def ensure_default_schedules(programme: Programme, *, by=None) -> list[SurveySch
     return created
 
 
-def _check(values: dict) -> None:
+def _check(values: dict, programme: Programme) -> None:
     instrument = values.get("instrument")
     respondent = values.get("respondent")
+    if instrument is not None and instrument.organisation_id not in (None, programme.organisation_id):
+        # An organisation's own (licensed) instrument is for that organisation's programmes only.
+        raise DomainError(_("This instrument belongs to another organisation."))
     if instrument is not None and respondent and respondent not in (instrument.respondents or []):
         raise DomainError(_("This instrument is not written for this respondent."))
     moment, months = values.get("moment"), values.get("months")
@@ -143,7 +146,7 @@ def add_schedule(programme: Programme, *, by, values: dict) -> SurveySchedule:
     Refused when the instrument is not written for the respondent, the months do not fit the
     moment, or the programme has this schedule already. Side effects: "surveys.schedule.created".
     """
-    _check(values)
+    _check(values, programme)
     if _duplicate(programme, values):
         raise DomainError(_("The programme has this schedule already."))
     schedule = SurveySchedule.objects.create(programme=programme, **values)
@@ -165,7 +168,7 @@ def update_schedule(schedule: SurveySchedule, *, by, values: dict, expected_vers
         "months": schedule.months,
         **values,
     }
-    _check(merged)
+    _check(merged, schedule.programme)
     if _duplicate(schedule.programme, merged, exclude=schedule.pk):
         raise DomainError(_("The programme has this schedule already."))
     changed = save_versioned(schedule, values, expected_version=expected_version)

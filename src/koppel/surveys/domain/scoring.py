@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from koppel.surveys.domain.baselines import refresh_baselines
+from koppel.surveys.domain.baselines import pair_key, refresh_baselines
 from koppel.surveys.enums import ScoreMethod
 from koppel.surveys.models import Answer, Assignment, Score
 
@@ -91,6 +91,12 @@ def compute_scores(assignment: Assignment) -> list[Score]:
                     "months": assignment.months,
                     "domain": subscale.domain,
                     "submitted_on": timezone.localdate(submitted_at),
+                    "pair_key": pair_key(
+                        instrument_key=instrument.key,
+                        subscale_key=subscale.key,
+                        respondent=assignment.respondent,
+                        person_id=assignment.mentor_id or assignment.guardian_id,
+                    ),
                 },
             )
             score.subscale = subscale

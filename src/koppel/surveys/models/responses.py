@@ -113,9 +113,12 @@ class Score(models.Model):
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
     domain = models.CharField(_("outcome domain"), max_length=30, choices=OutcomeDomain.choices)
     submitted_on = models.DateField(_("submitted on"))
-    # The youth's latest baseline score in the same domain from the same kind of respondent, submitted
-    # on or before this one: copied (surveys/domain/baselines.py) so that the outcomes report sums the
-    # change from baseline in one pass instead of a subquery per row (OUT-1, OUT-3).
+    # What a baseline must share with this score to be its baseline: instrument key, subscale key,
+    # respondent kind and the respondent person (mentor or guardian id; the youth is `youth`).
+    pair_key = models.CharField(max_length=150, blank=True)
+    # The youth's latest baseline score with the same pair_key, submitted on or before this one: copied
+    # (surveys/domain/baselines.py) so that the outcomes report sums the change from baseline in one
+    # pass instead of a subquery per row (OUT-1, OUT-3).
     baseline = models.FloatField(_("baseline score"), null=True, blank=True)
 
     class Meta:
@@ -126,7 +129,7 @@ class Score(models.Model):
         ]
         indexes = [
             models.Index(fields=["programme", "domain", "moment", "respondent", "submitted_on"]),
-            models.Index(fields=["youth", "subscale"]),
+            models.Index(fields=["youth", "pair_key", "moment", "submitted_on"]),
         ]
 
     def __str__(self) -> str:
