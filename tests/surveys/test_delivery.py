@@ -108,6 +108,15 @@ def test_baseline_of_a_youth_matched_without_waiting_is_the_start():
     assert Assignment.objects.get().due_on == date(2025, 3, 5)
 
 
+def test_a_youth_back_on_the_waiting_list_after_a_match_gets_no_baseline():
+    schedule = _schedule(moment=Moment.BASELINE)
+    youth = YouthFactory(programme=schedule.programme, waiting_since=date(2025, 11, 16))
+    _match(schedule, date(2024, 9, 1), youth=youth, state=MatchState.CLOSED, ended_on=date(2025, 11, 16))
+    first_timer = YouthFactory(programme=schedule.programme, waiting_since=date(2025, 11, 16))
+    assert plan_assignments(today=date(2025, 11, 17)) == 1
+    assert Assignment.objects.get().youth == first_timer
+
+
 def test_closure_on_the_last_day_of_a_started_match():
     schedule = _schedule(moment=Moment.CLOSURE)
     match = _match(schedule, date(2024, 9, 1), state=MatchState.CLOSED, ended_on=date(2025, 6, 30))
@@ -310,11 +319,10 @@ def test_a_youth_of_16_gets_their_own_invitation(cast):
 
 def test_the_command_plans_and_expires_surveys(cast):
     schedule = _schedule(cast.programme, moment=Moment.BASELINE)
-    cast.youth_row.waiting_since = date.today()
-    cast.youth_row.save()
+    newcomer = YouthFactory(programme=cast.programme, waiting_since=date.today())
     late = AssignmentFactory(closes_on=date.today() - timedelta(days=1))
     call_command("send_reminders", "--inline", verbosity=0)
-    assert Assignment.objects.filter(schedule=schedule, youth=cast.youth_row).count() == 1
+    assert Assignment.objects.filter(schedule=schedule, youth=newcomer).count() == 1
     late.refresh_from_db()
     assert late.status == AssignmentStatus.EXPIRED
 

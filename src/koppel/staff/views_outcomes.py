@@ -49,7 +49,7 @@ def outcomes(request):
             title=tables["survival"].title,
             points=report.survival.points(report.min_group),
             x_label=_("months since the start"),
-            y_label=_("% still active"),
+            y_label=_("Still active (%)"),
             # The curve ends at the last month anyone was still followed, not at an empty 24.
             x_max=max(3.0, report.survival.points(report.min_group)[-1][0]),
         )

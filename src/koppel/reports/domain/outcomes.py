@@ -405,7 +405,7 @@ class OutcomesReport:
             columns=[
                 _("Months"),
                 _("Matches followed this long (at risk)"),
-                _("% still active"),
+                _("Still active (%)"),
                 _("Ended so far"),
                 _("Ended early so far"),
             ],
@@ -435,7 +435,7 @@ class OutcomesReport:
                 _("At risk at the start"),
                 _("Ended in the month"),
                 _("Still running when last seen (censored)"),
-                _("% still active at the end of the month"),
+                _("Still active at the end of the month (%)"),
             ],
             rows=rows,
             note=self._suppression_note(),

@@ -269,7 +269,7 @@ def survival_chart(points: Sequence[tuple[float, float]]) -> Drawing:
     plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 8
     drawing.add(plot)
     drawing.add(String(plot.x + plot.width, 0, _("months since the start"), fontSize=7, textAnchor="end"))
-    drawing.add(String(0, plot.y + plot.height + 8, _("% still active"), fontSize=7))
+    drawing.add(String(0, plot.y + plot.height + 8, _("Still active (%)"), fontSize=7))
     return drawing
 
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,13 @@ def _baseline(schedule: SurveySchedule, first: date, today: date, *, guardians: 
     if guardians:
         waiting = waiting.prefetch_related(_guardianships())
         started = started.prefetch_related(_youth_guardianships())
+    # A baseline is measured before mentoring: a youth back on the waiting list after a match
+    # (a rematch) answers the ended match's closure survey, not a "baseline" the same day.
+    earlier_match = Match.objects.filter(youth_id=OuterRef("youth_id"), started_on__isnull=False)
+    waiting = waiting.exclude(
+        Exists(Match.objects.filter(youth_id=OuterRef("pk"), started_on__lt=OuterRef("waiting_since")))
+    )
+    started = started.exclude(Exists(earlier_match.filter(started_on__lt=OuterRef("started_on"))))
     found = [Due(y, None, y.waiting_since) for y in waiting if y.waiting_since is not None]
     seen = {d.youth.pk for d in found}
     for match in started:
