@@ -20,6 +20,7 @@ from tests.factories import CoordinatorFactory, MentorFactory, ProgrammeFactory,
 from tests.meeting_factories import MeetingLogFactory
 from tests.recruitment_factories import CampaignFactory
 from tests.support_factories import SupportContactFactory
+from tests.survey_factories import small_instrument, submitted_score
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,9 @@ def test_tables_have_stable_keys_and_rules(world):
         "pool_languages",
         "pool_genders",
         "pool_backgrounds",
+        "surveys",
+        "relationship_quality",
+        "outcome_baselines",
     ]
     rules = {t.key: t.rule for t in tables}
     assert rules["meetings"] == "REL-1"
@@ -273,6 +277,10 @@ def _grow(programme, n: int) -> None:
         YouthFactory(programme=programme, waiting_since=TODAY - timedelta(days=i))
         m = MentorFactory(programme=programme, status="ready", cultural_background=f"B{i}")
         _applied(m, date(2026, 2, 1), channel="school")
+        trust = small_instrument(domain="trust").subscales.get()
+        submitted_score(
+            match.youth, trust, moment="during", value=3.0, submitted_on=date(2026, 3, 1), match=match
+        )
     closed = active_match(programme=programme, started_on=date(2025, 1, 1))
     _close(closed, ended_on=date(2026, 3, 1), early=True, reason="no_click")
 
@@ -286,4 +294,141 @@ def test_constant_number_of_queries():
     with CaptureQueriesContext(connection) as many:
         build_dashboard(_filter(large), today=TODAY)
     assert len(one) == len(many)
-    assert len(many) <= 20
+    assert len(many) <= 24  # 19 for the running of the programme, 4 for the surveys
+
+
+# -- surveys (OUT-1, OUT-4) -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def surveyed():
+    """Hand-built surveys: a relationship instrument answered by youth and mentors, an outcomes
+    instrument with baselines, and one open extra-support request."""
+    from koppel.surveys.enums import AlertReason, AssignmentStatus, Moment, Respondent
+    from koppel.surveys.models import QualityAlert
+    from tests.survey_factories import AssignmentFactory, small_instrument, submitted_score
+
+    programme = ProgrammeFactory()
+    relation = small_instrument(name_en="Our match", domain="trust")
+    trust = relation.subscales.get()
+    outcomes = small_instrument(name_en="How I am doing", domain="school")
+    school = outcomes.subscales.get()
+    matches = [active_match(programme=programme, started_on=date(2025, 6, 1)) for _ in range(3)]
+    # Trust from youth 4, 3, 2 (mean 3.0, three youth) and from one mentor 5 (one youth).
+    for match, value in zip(matches, (4.0, 3.0, 2.0), strict=True):
+        submitted_score(
+            match.youth,
+            trust,
+            moment=Moment.DURING,
+            months=6,
+            value=value,
+            submitted_on=date(2026, 3, 1),
+            match=match,
+        )
+    mentor_score = submitted_score(
+        matches[0].youth,
+        trust,
+        moment=Moment.DURING,
+        months=6,
+        value=5.0,
+        submitted_on=date(2026, 3, 2),
+        match=matches[0],
+        respondent=Respondent.MENTOR,
+        mentor=matches[0].mentors.get(),
+    )
+    # Before the period: not counted.
+    submitted_score(
+        matches[1].youth,
+        trust,
+        moment=Moment.DURING,
+        months=3,
+        value=1.0,
+        submitted_on=date(2025, 12, 1),
+        match=matches[1],
+    )
+    # One youth's baseline in the period: "1 baseline".
+    baseline_youth = YouthFactory(programme=programme)
+    submitted_score(baseline_youth, school, moment=Moment.BASELINE, value=2.0, submitted_on=date(2026, 2, 10))
+    # Surveys due in the period: two more baselines, one open and one expired; one cancelled.
+    AssignmentFactory(youth=YouthFactory(programme=programme), instrument=outcomes, due_on=date(2026, 4, 1))
+    AssignmentFactory(
+        youth=YouthFactory(programme=programme),
+        instrument=outcomes,
+        due_on=date(2026, 4, 2),
+        status=AssignmentStatus.EXPIRED,
+    )
+    AssignmentFactory(
+        youth=YouthFactory(programme=programme),
+        instrument=outcomes,
+        due_on=date(2026, 4, 3),
+        status=AssignmentStatus.CANCELLED,
+    )
+    QualityAlert.objects.create(
+        match=matches[0], score=mentor_score, reason=AlertReason.BELOW_THRESHOLD, value=2.0, threshold=3.0
+    )
+    return {"programme": programme, "matches": matches, "baseline_youth": baseline_youth}
+
+
+def test_surveys_due_submitted_and_open__OUT_1_OUT_4(surveyed):
+    report = build_dashboard(_filter(surveyed["programme"]), today=TODAY)
+    rows = {(r.instrument, r.moment, r.months, r.respondent): r for r in report.surveys}
+    baseline = rows["How I am doing", "Baseline (intake)", None, "Youth"]
+    # Due in the period: the submitted baseline (10 Feb), the open one, the expired one.
+    assert (baseline.due, baseline.submitted, baseline.open) == (3, 1, 1)
+    assert baseline.rate.percent == round(100 / 3, 1)
+    youth_during = rows["Our match", "During the match", 6, "Youth"]
+    assert (youth_during.due, youth_during.submitted, youth_during.open) == (3, 3, 0)
+    assert youth_during.rate.percent == 100.0
+    mentor_during = rows["Our match", "During the match", 6, "Mentor"]
+    assert (mentor_during.due, mentor_during.submitted) == (1, 1)
+    assert len(rows) == 3  # the survey due before the period is not there
+
+
+def test_relationship_quality_from_both_sides__OUT_4(surveyed):
+    report = build_dashboard(_filter(surveyed["programme"]), today=TODAY)
+    trust = report.relationship[0]
+    assert trust.domain == "Trust"
+    assert (trust.youth_mean, trust.youth_n) == (3.0, 3)
+    assert (trust.mentor_mean, trust.mentor_n) == (5.0, 1)
+    assert [r.domain for r in report.relationship] == [
+        "Trust",
+        "Closeness",
+        "Satisfaction",
+        "Youth-centredness",
+    ]
+    assert report.relationship[1].youth_mean is None
+    assert report.open_alerts == 1
+    table = {t.key: t for t in report.tables()}["relationship_quality"]
+    assert table.rows[0] == ["Trust", 3.0, 3, 5.0, 1]
+    assert table.meta["open_alerts"] == 1
+
+
+def test_relationship_means_of_small_groups_are_suppressed_but_counts_are_not(surveyed):
+    report = build_dashboard(_filter(surveyed["programme"], min_group=3), today=TODAY)
+    trust = report.relationship[0]
+    assert trust.youth_mean == 3.0  # three youth: shown
+    assert trust.mentor_mean is SUPPRESSED  # one youth: hidden
+    # A single youth's baseline is a count of surveys, not their answers: shown as 1.
+    baselines = {r.domain: r for r in report.baselines}
+    assert baselines["School attendance and attitude to school"].youth == 1
+    assert baselines["School attendance and attitude to school"].total == 1
+    assert baselines["Experienced emotional support"].total == 0
+
+
+def test_a_handled_alert_is_not_open__OUT_4(surveyed):
+    from koppel.surveys.models import QualityAlert
+
+    QualityAlert.objects.update(handled_at=timezone.now())
+    assert build_dashboard(_filter(surveyed["programme"]), today=TODAY).open_alerts == 0
+
+
+def test_survey_figures_follow_the_coordinator_filter(surveyed):
+    coordinator = CoordinatorFactory(programme=surveyed["programme"]).user
+    youth = surveyed["baseline_youth"]
+    youth.coordinator = coordinator
+    youth.save()
+    report = build_dashboard(_filter(surveyed["programme"], coordinator_id=coordinator.pk), today=TODAY)
+    assert [(r.instrument, r.due, r.submitted) for r in report.surveys] == [("How I am doing", 1, 1)]
+    assert report.relationship[0].youth_n == 0
+    assert report.open_alerts == 0
+    assert sum(r.total for r in report.baselines) == 1

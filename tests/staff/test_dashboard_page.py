@@ -115,3 +115,42 @@ def test_page_queries_do_not_grow_with_the_data(cast, client_for):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(one) == len(many)
+
+
+def test_the_surveys_are_on_the_dashboard__OUT_1_OUT_4(cast, client_for):
+    from koppel.surveys.models import QualityAlert
+    from tests.survey_factories import small_instrument, submitted_score
+
+    today = date.today()
+    trust = small_instrument(name_en="Our match", domain="trust").subscales.get()
+    school = small_instrument(name_en="How I am doing", domain="school").subscales.get()
+    submitted_score(cast.youth_row, school, moment="baseline", value=3.0, submitted_on=today)
+    low = submitted_score(
+        cast.youth_row,
+        trust,
+        moment="during",
+        months=6,
+        value=2.0,
+        submitted_on=today,
+        match=cast.match,
+        respondent="mentor",
+        mentor=cast.mentor_row,
+    )
+    QualityAlert.objects.create(
+        match=cast.match, score=low, reason="below_threshold", value=2.0, threshold=3.0
+    )
+    response = client_for(_english(cast.coordinator)).get(reverse("staff:dashboard"))
+    content = response.content.decode()
+    report = response.context["report"]
+    assert report.open_alerts == 1
+    assert 'id="table-surveys"' in content
+    assert 'id="table-relationship_quality"' in content
+    assert 'id="table-outcome_baselines"' in content
+    assert "How I am doing" in content and "Our match" in content
+    assert "open extra-support request after a relationship-quality survey" in content
+    assert reverse("staff:worklist") in content
+    baselines = {row.domain: row.youth for row in report.baselines}
+    assert baselines["School attendance and attitude to school"] == 1  # one youth's baseline: "1"
+    # The mentor's single score is a mean about one youth: suppressed below the minimum of 5.
+    table = {t.key: t for t, _chart in response.context["blocks"]}["relationship_quality"]
+    assert table.rows[0][3] is not None and str(table.rows[0][3]) == "<n"

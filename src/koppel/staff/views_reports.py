@@ -1,4 +1,4 @@
-"""Staff page for the programme dashboard (REL-1, SUP-1, TRN-1, TRN-2, REC-3, MAT-5, CLS-1).
+"""Staff page for the programme dashboard (REL-1, SUP-1, TRN-1, TRN-2, REC-3, MAT-5, CLS-1, OUT-1, OUT-4).
 
 Read-only: the filter form (GET) -> `build_dashboard` -> figures, charts and tables. The figures
 are counts and shares, never a person, so there is nothing for the access log. One view serves the

@@ -2,8 +2,10 @@
 
 Every figure is counted in the database (conditional aggregates, grouped counts, correlated
 subqueries on indexed columns); the only rows that come back one by one are the durations behind
-the medians (matches that ended in the period, youth waiting now) and the mentors' languages of the
-available pool. The number of queries is the same whatever the size of the programme.
+the medians (matches that ended in the period, youth waiting now), the mentors' languages of the
+available pool, and for TRN-2 the matched mentors' matches of the months (a few thousand rows) with
+their hours grouped per mentor and month. The number of queries is the same whatever the size of
+the programme.
 
 Definitions a coordinator can check by hand (also in each table's note):
 
@@ -23,6 +25,11 @@ Definitions a coordinator can check by hand (also in each table's note):
 - Recruitment (REC-3): the applicants of the period (applied in it) per campaign and per channel,
   and how far they got: screened, ready (trained), matched, a full year in a match.
 - Pool (MAT-5): the youth waiting now against the mentors ready to match now.
+- Surveys (OUT-1, OUT-4): the surveys due in the period (cancelled ones left out) per instrument,
+  moment and respondent, how many were submitted and how many can still be answered; the mean
+  relationship-quality score per aspect submitted in the period, from youth and from mentors (a
+  mean about fewer than `min_group` youth is suppressed); the baselines received in the period per
+  outcome domain (counts of surveys, shown as they are); the open extra-support requests (OUT-4).
 
 Shares about fewer than the filter's `min_group` cases are suppressed (OUT-3 privacy).
 """
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -38,6 +46,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Avg,
+    Case,
     Count,
     DateField,
     DecimalField,
@@ -52,13 +62,14 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from koppel.common.dates import add_months
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
@@ -76,7 +87,19 @@ from koppel.people.enums import (
 from koppel.people.models import Guardianship, Mentor, PipelineEvent, Youth
 from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.period import ReportFilter
+from koppel.reports.domain.suppression import suppress
 from koppel.reports.domain.tables import SUPPRESSED, Table
+from koppel.surveys.domain.alerts import open_alerts
+from koppel.surveys.enums import (
+    ANSWERABLE,
+    OUTCOME_DOMAINS,
+    RELATIONSHIP_DOMAINS,
+    AssignmentStatus,
+    Moment,
+    OutcomeDomain,
+    Respondent,
+)
+from koppel.surveys.models import Assignment, Score
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Registration
 from matchmaker.encode import normalise_name
@@ -154,6 +177,46 @@ class PoolRow:
     important: int = 0  # backgrounds only: youth who find it important but do not require it
 
 
+@dataclass(frozen=True)
+class SurveyRow:
+    """Surveys of one instrument, moment and respondent due in the period (OUT-1, OUT-4)."""
+
+    instrument: str
+    moment: str
+    months: int | None
+    respondent: str
+    due: int
+    submitted: int
+    open: int
+    rate: Share
+
+
+@dataclass(frozen=True)
+class RelationshipRow:
+    """OUT-4: the mean score of one aspect of relationship quality, from youth and from mentors.
+    A mean is SUPPRESSED when it is about fewer than `min_group` youth."""
+
+    domain: str
+    youth_mean: Any
+    youth_n: int
+    mentor_mean: Any
+    mentor_n: int
+
+
+@dataclass(frozen=True)
+class BaselineRow:
+    """OUT-1: baseline surveys received in the period for one outcome domain, per respondent."""
+
+    domain: str
+    youth: int
+    mentor: int
+    guardian: int
+
+    @property
+    def total(self) -> int:
+        return self.youth + self.mentor + self.guardian
+
+
 @dataclass
 class DashboardReport:
     """The dashboard's figures for one filter; `tables()` is what the page, charts and exports read."""
@@ -184,6 +247,10 @@ class DashboardReport:
     pool_genders: list[PoolRow] = field(default_factory=list)
     pool_backgrounds: list[PoolRow] = field(default_factory=list)
     mentors_available: int = 0
+    surveys: list[SurveyRow] = field(default_factory=list)
+    relationship: list[RelationshipRow] = field(default_factory=list)
+    baselines: list[BaselineRow] = field(default_factory=list)
+    open_alerts: int = 0
     whole_months: list[int] = field(default_factory=list, repr=False)  # REL-1 denominators
 
     @property
@@ -276,6 +343,7 @@ def build_dashboard(report_filter: ReportFilter, *, today: date) -> DashboardRep
     _training_figures(report, f, months, settings)
     _funnel_figures(report, f, today)
     _pool_figures(report, f)
+    _survey_figures(report, f)
     return report
 
 
@@ -522,12 +590,8 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
         return
     first, last = months[0], _month_end(months[-1])
     mentors = _mentors(f)
-
-    def overlaps(m: date) -> Q:
-        return Q(match__started_on__lte=_month_end(m)) & (
-            Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=m)
-        )
-
+    # The matches of the scope's mentors that ran during the months: a row per mentor and match
+    # (a few thousand at most), the months each one covers worked out here.
     matched = (
         MatchMentor.objects.filter(
             mentor__in=mentors,
@@ -536,63 +600,71 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
             match__started_on__lte=last,
         )
         .filter(Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=first))
-        .values("mentor_id", "mentor__programme_id")
-        .annotate(**{f"m{k}": Count("id", filter=overlaps(m)) for k, m in enumerate(months)})
+        .values_list("mentor_id", "mentor__programme_id", "match__started_on", "match__ended_on")
         .order_by()
+    )
+    ends = [_month_end(m) for m in months]
+    in_month: dict[int, set[int]] = {}
+    programme_of: dict[int, int] = {}
+    for mentor_id, programme_id, started_on, ended_on in matched:
+        programme_of[mentor_id] = programme_id
+        # The months k with started_on <= their last day and ended_on (if any) >= their first day.
+        first_k = bisect_left(ends, started_on)
+        last_k = len(months) - 1 if ended_on is None else bisect_right(months, ended_on) - 1
+        in_month.setdefault(mentor_id, set()).update(range(first_k, last_k + 1))
+    # The hours per mentor and month: one grouped query per source, the month as a key (only
+    # mentor-months with hours come back).
+    session_month = Case(
+        *[
+            When(
+                session__starts_at__gte=_day_start(m),
+                session__starts_at__lt=_day_start(ends[k] + timedelta(days=1)),
+                then=Value(k),
+            )
+            for k, m in enumerate(months)
+        ],
+        output_field=IntegerField(),
     )
     session_hours = (
         Registration.objects.filter(
-            mentor__in=mentors,
+            # Only the mentors matched during the months: most sessions are pre-match training.
+            mentor_id__in=matched.values("mentor_id"),
             attended=True,
             session__audience=Audience.MENTOR,
             session__starts_at__gte=_day_start(first),
             session__starts_at__lt=_day_start(last + timedelta(days=1)),
         )
-        .values("mentor_id")
-        .annotate(
-            **{
-                f"h{k}": Sum(
-                    "hours_credited",
-                    output_field=FloatField(),  # floats: no Decimal conversion per cell
-                    filter=Q(
-                        session__starts_at__gte=_day_start(m),
-                        session__starts_at__lt=_day_start(_month_end(m) + timedelta(days=1)),
-                    ),
-                )
-                for k, m in enumerate(months)
-            }
-        )
+        .annotate(k=session_month)
+        .values("mentor_id", "k")
+        .annotate(h=Sum("hours_credited", output_field=FloatField()))  # floats: no Decimal per row
+        .values_list("mentor_id", "k", "h")
         .order_by()
+    )
+    external_month = Case(
+        *[When(date__gte=m, date__lte=ends[k], then=Value(k)) for k, m in enumerate(months)],
+        output_field=IntegerField(),
     )
     external_hours = (
-        ExternalHours.objects.filter(mentor__in=mentors, date__gte=first, date__lte=last)
-        .values("mentor_id")
-        .annotate(
-            **{
-                f"h{k}": Sum(
-                    "hours", filter=Q(date__gte=m, date__lte=_month_end(m)), output_field=FloatField()
-                )
-                for k, m in enumerate(months)
-            }
+        ExternalHours.objects.filter(
+            mentor_id__in=matched.values("mentor_id"), date__gte=first, date__lte=last
         )
+        .annotate(k=external_month)
+        .values("mentor_id", "k")
+        .annotate(h=Sum("hours", output_field=FloatField()))
+        .values_list("mentor_id", "k", "h")
         .order_by()
     )
-    hours: dict[int, list[float]] = {}
-    rows: list[Any] = [*session_hours, *external_hours]
-    for row in rows:
-        totals = hours.setdefault(row["mentor_id"], [0.0] * len(months))
-        for k in range(len(months)):
-            totals[k] += row[f"h{k}"] or 0.0
+    hours: dict[tuple[int, int], float] = {}
+    for rows in (session_hours, external_hours):
+        for mentor_id, k, h in rows:
+            if k is not None and mentor_id in in_month:
+                hours[mentor_id, k] = hours.get((mentor_id, k), 0.0) + (h or 0.0)
     eligible, ok = [0] * len(months), [0] * len(months)
-    no_hours = [0.0] * len(months)
-    matched_rows: list[Any] = list(matched)
-    for row in matched_rows:
-        required = float(settings.get(row["mentor__programme_id"], {}).get("monthly_training_hours", ZERO))
-        mentor_hours = hours.get(row["mentor_id"], no_hours)
-        for k in range(len(months)):
-            if row[f"m{k}"]:
-                eligible[k] += 1
-                ok[k] += mentor_hours[k] >= required
+    for mentor_id, ks in in_month.items():
+        required = float(settings.get(programme_of[mentor_id], {}).get("monthly_training_hours", ZERO))
+        for k in ks:
+            eligible[k] += 1
+            ok[k] += hours.get((mentor_id, k), 0.0) >= required
     report.trn2 = [MonthShare(m, Share(ok[k], eligible[k], f.min_group)) for k, m in enumerate(months)]
 
 
@@ -735,6 +807,118 @@ def _pool_figures(report: DashboardReport, f: ReportFilter) -> None:
         (PoolRow(label[key], required[key], mentor_backgrounds[key], important[key]) for key in label),
         key=lambda row: (-(row.youth + row.important), row.label),
     )
+
+
+# -- surveys (OUT-1, OUT-4) -----------------------------------------------------------------------
+
+
+def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
+    """Surveys due in the period and their response, relationship quality (OUT-4) from both sides,
+    baselines received per outcome domain (OUT-1), and the open extra-support requests. Four
+    grouped queries; counts of surveys are shown as they are, means of fewer than `min_group`
+    youth are suppressed."""
+    # Every status but cancelled, named: the (programme, status, due_on) index then covers the period.
+    assignments = Assignment.objects.filter(
+        programme_id__in=f.programme_ids,
+        status__in=[s for s in AssignmentStatus.values if s != AssignmentStatus.CANCELLED],
+        due_on__gte=f.start,
+        due_on__lte=f.end,
+    )
+    scores = Score.objects.filter(
+        programme_id__in=f.programme_ids, submitted_on__gte=f.start, submitted_on__lte=f.end
+    )
+    alerts = open_alerts(f.programme_ids)
+    if f.coordinator_id is not None:
+        assignments = assignments.filter(youth__coordinator_id=f.coordinator_id)
+        scores = scores.filter(youth__coordinator_id=f.coordinator_id)
+        alerts = alerts.filter(match__youth__coordinator_id=f.coordinator_id)
+    language = get_language() or "nl"
+    name = "instrument__name_nl" if language.startswith("nl") else "instrument__name_en"
+    moments = dict(Moment.choices)
+    respondents = dict(Respondent.choices)
+    moment_order = {value: k for k, value in enumerate(Moment.values)}
+    rows = (
+        assignments.values("instrument_id", name, "moment", "months", "respondent")
+        .annotate(
+            due=Count("id"),
+            submitted=Count("id", filter=Q(status=AssignmentStatus.SUBMITTED)),
+            still_open=Count("id", filter=Q(status__in=ANSWERABLE)),
+        )
+        .order_by()
+    )
+    report.surveys = [
+        SurveyRow(
+            instrument=r[name],
+            moment=str(moments.get(r["moment"], r["moment"])),
+            months=r["months"],
+            respondent=str(respondents.get(r["respondent"], r["respondent"])),
+            due=r["due"],
+            submitted=r["submitted"],
+            open=r["still_open"],
+            rate=Share(r["submitted"], r["due"], f.min_group),
+        )
+        for r in sorted(
+            rows,
+            key=lambda r: (
+                r[name],
+                moment_order.get(r["moment"], 99),
+                r["months"] or 0,
+                r["respondent"],
+            ),
+        )
+    ]
+    # OUT-4: the mean per aspect and side; n = the youth the scores are about.
+    quality = {
+        (r["domain"], r["respondent"]): r
+        for r in scores.filter(
+            domain__in=RELATIONSHIP_DOMAINS,
+            respondent__in=[Respondent.YOUTH, Respondent.MENTOR],
+            value__isnull=False,
+        )
+        .values("domain", "respondent")
+        .annotate(n=Count("youth_id", distinct=True), mean=Avg("value"))
+        .order_by()
+    }
+    domains = dict(OutcomeDomain.choices)
+
+    def mean_of(domain: str, respondent: str) -> tuple[Any, int]:
+        r = quality.get((domain, respondent))
+        if r is None:
+            return None, 0
+        return suppress(round(r["mean"], 2), r["n"], minimum=f.min_group), r["n"]
+
+    report.relationship = []
+    for domain in RELATIONSHIP_DOMAINS:
+        youth_mean, youth_n = mean_of(domain, Respondent.YOUTH)
+        mentor_mean, mentor_n = mean_of(domain, Respondent.MENTOR)
+        report.relationship.append(
+            RelationshipRow(str(domains[domain]), youth_mean, youth_n, mentor_mean, mentor_n)
+        )
+    # OUT-1: baseline surveys received, per domain and respondent: the baseline scores of the
+    # domain (one per survey: an instrument scores a domain in one subscale, as the shipped ones
+    # do). Every respondent named, so the whole (programme, domain, moment, respondent,
+    # submitted_on) index applies and no table row is read.
+    received = Counter(
+        {
+            (r["domain"], r["respondent"]): r["n"]
+            for r in scores.filter(
+                domain__in=OUTCOME_DOMAINS, moment=Moment.BASELINE, respondent__in=Respondent.values
+            )
+            .values("domain", "respondent")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+    )
+    report.baselines = [
+        BaselineRow(
+            str(domains[domain]),
+            received[domain, Respondent.YOUTH],
+            received[domain, Respondent.MENTOR],
+            received[domain, Respondent.GUARDIAN],
+        )
+        for domain in OUTCOME_DOMAINS
+    ]
+    report.open_alerts = alerts.count()
 
 
 # -- tables ---------------------------------------------------------------------------------------
@@ -936,4 +1120,87 @@ def _tables(r: DashboardReport) -> list[Table]:
             meta=meta,
         ),
     ]
+    tables += _survey_tables(r, meta, suppressed_note)
     return tables
+
+
+def _moment_label(row: SurveyRow) -> str:
+    if row.months:
+        return _("%(moment)s, %(months)s months") % {"moment": row.moment, "months": row.months}
+    return row.moment
+
+
+def _survey_tables(r: DashboardReport, meta: dict, suppressed_note: str) -> list[Table]:
+    return [
+        Table(
+            key="surveys",
+            title=_("Surveys due in the period"),
+            columns=[
+                _("Instrument"),
+                _("Moment"),
+                _("Respondent"),
+                pgettext("survey", "Due"),
+                pgettext("survey", "Submitted"),
+                _("Response rate (%)"),
+                _("Still open"),
+            ],
+            rows=[
+                [
+                    row.instrument,
+                    _moment_label(row),
+                    row.respondent,
+                    row.due,
+                    row.submitted,
+                    row.rate.percent,
+                    row.open,
+                ]
+                for row in r.surveys
+            ],
+            note=_(
+                "Surveys whose due date falls in the period (cancelled ones left out): how many were "
+                "submitted and how many can still be answered."
+            )
+            + " "
+            + suppressed_note,
+            rule="OUT-1, OUT-4",
+            meta=meta,
+        ),
+        Table(
+            key="relationship_quality",
+            title=_("Relationship quality"),
+            columns=[
+                _("Aspect"),
+                _("Mean score from youth"),
+                _("Youth"),
+                _("Mean score from mentors"),
+                _("Youth (mentor answers)"),
+            ],
+            rows=[
+                [row.domain, row.youth_mean, row.youth_n, row.mentor_mean, row.mentor_n]
+                for row in r.relationship
+            ],
+            note=_(
+                "Scores submitted in the period, on the instrument's scale. Open extra-support "
+                "requests after a low score or a sharp drop: %(n)s. A mean about fewer than %(min)s "
+                "youth is not shown."
+            )
+            % {"n": r.open_alerts, "min": r.min_group},
+            rule="OUT-4",
+            meta={**meta, "open_alerts": r.open_alerts},
+        ),
+        Table(
+            key="outcome_baselines",
+            title=_("Baselines received per outcome domain"),
+            columns=[
+                _("Outcome domain"),
+                pgettext("respondent", "Youth"),
+                pgettext("respondent", "Mentor"),
+                pgettext("respondent", "Parent or guardian"),
+                _("Total"),
+            ],
+            rows=[[row.domain, row.youth, row.mentor, row.guardian, row.total] for row in r.baselines],
+            note=_("Baseline surveys submitted in the period, counted per outcome domain and respondent."),
+            rule="OUT-1",
+            meta=meta,
+        ),
+    ]

@@ -58,7 +58,11 @@ class Assignment(KoppelModel):
         verbose_name_plural = _("surveys")
         ordering = ["-due_on", "-id"]
         indexes = [
-            models.Index(fields=["programme", "status", "due_on"]),
+            # Covers the dashboard's surveys-due figure (grouped by instrument, moment and respondent).
+            models.Index(
+                fields=["programme", "status", "due_on", "instrument", "moment", "months", "respondent"],
+                name="assignment_report_idx",
+            ),
             models.Index(fields=["youth", "instrument", "respondent"]),
         ]
         constraints = [
@@ -130,6 +134,11 @@ class Score(models.Model):
         indexes = [
             models.Index(fields=["programme", "domain", "moment", "respondent", "submitted_on"]),
             models.Index(fields=["youth", "pair_key", "moment", "submitted_on"]),
+            # Covers the dashboard's relationship-quality means (OUT-4) without reading table rows.
+            models.Index(
+                fields=["programme", "domain", "respondent", "submitted_on", "youth", "value"],
+                name="score_quality_cover",
+            ),
         ]
 
     def __str__(self) -> str:
