@@ -164,3 +164,18 @@ def test_saving_through_an_expired_link_with_htmx_says_why(client):
     assert response.status_code == 200
     assert "closed" in response.text
     assert client.post(reverse("links:survey_save", args=[token]), {}).status_code == 410
+
+
+def test_sending_with_questions_open_asks_once_more(client):
+    assignment = _assignment(language="en")
+    q1 = _items(assignment)[0]
+    response = client.post(
+        _path(assignment), {f"item-{q1.pk}": "4", "action": "send"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "2 questions are not answered yet" in response.text
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.STARTED  # saved, not sent
+    response = client.post(_path(assignment), {"action": "send", "confirm": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.SUBMITTED

@@ -70,21 +70,26 @@ def _answer_page(request, assignment, *, save_url: str, page_url: str, done):
     """GET: the survey with the saved answers. POST: save (and with "send", submit); `done` gives
     the response after sending."""
     items = _items(assignment)
+    unanswered = 0
     if request.method == "POST":
         form = _form(request, assignment, items, bound=True)
         if form.is_valid():
             try:
                 responses.save_answers(assignment, values=form.values(), by=request.user)
                 if request.POST.get("action") == SEND:
-                    responses.submit_assignment(assignment, by=request.user)
-                    return done()
+                    # Sending cannot be undone: with questions left open, ask once more first.
+                    unanswered = len(items) - len(responses.answers_of(assignment))
+                    if not unanswered or request.POST.get("confirm"):
+                        responses.submit_assignment(assignment, by=request.user)
+                        return done()
             except DomainError as e:
                 form.add_error(None, e.message)
             else:
-                messages.success(
-                    request, _("Your answers are saved. You can close this page and continue later.")
-                )
-                return redirect(page_url)
+                if not unanswered:
+                    messages.success(
+                        request, _("Your answers are saved. You can close this page and continue later.")
+                    )
+                    return redirect(page_url)
     else:
         form = _form(request, assignment, items, bound=False)
     return render(
@@ -97,6 +102,7 @@ def _answer_page(request, assignment, *, save_url: str, page_url: str, done):
             "sections": _sections(form),
             "save_url": save_url,
             "answered": len(_saved(assignment, items)),
+            "unanswered": unanswered,
             "total": len(items),
             "SAVE_LATER": SAVE_LATER,
             "SEND": SEND,

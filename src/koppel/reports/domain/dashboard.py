@@ -607,6 +607,8 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
     in_month: dict[int, set[int]] = {}
     programme_of: dict[int, int] = {}
     for mentor_id, programme_id, started_on, ended_on in matched:
+        if started_on is None:  # excluded by the query; for the type checker
+            continue
         programme_of[mentor_id] = programme_id
         # The months k with started_on <= their last day and ended_on (if any) >= their first day.
         first_k = bisect_left(ends, started_on)
