@@ -203,8 +203,9 @@ def test_export_buttons_post_the_pages_filter(cast):
     )
     request.user = cast.coordinator
     html = render_to_string("staff/reports/_export_buttons.html", {"report": "outcomes"}, request=request)
-    assert html.count(f'action="{reverse("staff:export_request")}"') == 3
-    assert html.count('hx-include="form.filters"') == 3
+    # CSV and Excel of this report, and the programme report as PDF and as Excel.
+    assert html.count(f'action="{reverse("staff:export_request")}"') == 4
+    assert html.count('hx-include="form.filters"') == 4
     assert 'name="report" value="outcomes"' in html
     assert 'name="report" value="programme"' in html
     assert 'name="format" value="pdf"' in html
