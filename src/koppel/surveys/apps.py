@@ -1,3 +1,5 @@
+import warnings
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -8,13 +10,18 @@ def _install_shipped_instruments(sender, using="default", plan=None, **kwargs):
     Idempotent: an unchanged definition writes nothing."""
     from django.db import connections
 
+    from koppel.common.domain.errors import DomainError
     from koppel.surveys.domain.instruments import install_shipped_instruments
 
     # `migrate surveys zero` or a partial migrate: nothing to load into.
     tables = connections[using].introspection.table_names()
     if not {"surveys_instrument", "surveys_subscale", "surveys_item", "common_activitylog"} <= set(tables):
         return
-    install_shipped_instruments()
+    try:
+        install_shipped_instruments()
+    except DomainError as e:
+        # A shipped file changed without a higher revision: say so, but never stop a migrate.
+        warnings.warn(f"Koppel's shipped survey instruments were not all loaded: {e.message}", stacklevel=1)
 
 
 class SurveysConfig(AppConfig):
