@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -16,15 +15,13 @@ from django.views.decorators.http import require_POST
 from koppel.common.domain.audit import log_access, log_action
 from koppel.common.domain.errors import DomainError
 from koppel.policy import (
-    coordinators_of_programmes_of,
     export_jobs_visible_to,
     get_visible_or_404,
-    programmes_visible_to,
 )
 from koppel.reports.domain.jobs import FORMATS, REPORT_LABELS, request_export
 from koppel.reports.models.exports import ExportFormat, ExportStatus
-from koppel.staff.forms.reports import ReportFilterForm
 from koppel.staff.views import _page, staff_required
+from koppel.staff.views_reports import report_filter_form
 
 # Every export as one choice for the form on the exports page: "outcomes.xlsx".
 EXPORT_LABELS = {
@@ -60,15 +57,6 @@ class NewExportForm(forms.Form):
     export = forms.ChoiceField(
         label=gettext_lazy("Export"),
         choices=[(f"{r}.{f}", label) for (r, f), label in EXPORT_LABELS.items()],
-    )
-
-
-def _filter_form(request, data):
-    return ReportFilterForm(
-        data,
-        programmes=programmes_visible_to(request.user).order_by("name"),
-        coordinators=coordinators_of_programmes_of(request.user).order_by("name", "email"),
-        today=timezone.localdate(),
     )
 
 
@@ -116,7 +104,7 @@ def export_request(request):
     programmes: a posted programme the user may not see makes the form invalid."""
     data = _posted_data(request)
     form = ExportRequestForm(data)
-    filter_form = _filter_form(request, data)
+    filter_form = report_filter_form(request, data)
     if not form.is_valid() or not filter_form.is_valid():
         messages.error(
             request,
@@ -186,7 +174,7 @@ def export_list(request):
     context = {
         "page": page,
         "new_form": NewExportForm(),
-        "filter_form": _filter_form(request, None),
+        "filter_form": report_filter_form(request, None),
         "keep_days": jobs.model.KEEP_DAYS,
     }
     return render(request, "staff/exports/list.html", context)

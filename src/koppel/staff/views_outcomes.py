@@ -11,22 +11,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koppel.policy import coordinators_of_programmes_of, programmes_visible_to
 from koppel.reports.charts import change_chart, step_chart
 from koppel.reports.domain.outcomes import LATER_MOMENTS, build_outcomes
-from koppel.staff.forms.reports import ReportFilterForm
 from koppel.staff.views import staff_required
+from koppel.staff.views_reports import report_filter_form
 
 
 @staff_required
 def outcomes(request):
     today = timezone.localdate()
-    form = ReportFilterForm(
-        request.GET or None,
-        programmes=programmes_visible_to(request.user).order_by("name"),
-        coordinators=coordinators_of_programmes_of(request.user).order_by("name", "email"),
-        today=today,
-    )
+    form = report_filter_form(request, request.GET or None, today=today)
     report = build_outcomes(form.report_filter(), today=today)
     tables = {table.key: table for table in report.tables()}
     minimum, maximum = report.chart_range()

@@ -15,15 +15,21 @@ from koppel.staff.forms.reports import ReportFilterForm
 from koppel.staff.views import staff_required
 
 
+def report_filter_form(request, data, *, today=None) -> ReportFilterForm:
+    """The report filter over the user's own programmes and their coordinators (the report pages
+    and the export request share it, so a posted programme the user cannot see is refused)."""
+    return ReportFilterForm(
+        data,
+        programmes=programmes_visible_to(request.user).order_by("name"),
+        coordinators=coordinators_of_programmes_of(request.user).order_by("name", "email"),
+        today=today or timezone.localdate(),
+    )
+
+
 @staff_required
 def dashboard(request):
     today = timezone.localdate()
-    form = ReportFilterForm(
-        request.GET or None,
-        programmes=programmes_visible_to(request.user).order_by("name"),
-        coordinators=coordinators_of_programmes_of(request.user).order_by("name", "email"),
-        today=today,
-    )
+    form = report_filter_form(request, request.GET or None, today=today)
     report = build_dashboard(form.report_filter(), today=today)
     charts = dashboard_charts(report)
     blocks = [(table, charts.get(table.key)) for table in report.tables()]

@@ -74,7 +74,10 @@ from django.utils.translation import gettext as _
 from koppel.common.dates import add_months
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
 from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
-from koppel.people.domain.queries.recruitment import FUNNEL_STAGES
+from koppel.people.domain.queries.recruitment import (
+    FUNNEL_STAGES,
+    reached,  # the campaign page's REC-3 rule
+)
 from koppel.people.enums import (
     Channel,
     Gender,
@@ -84,7 +87,7 @@ from koppel.people.enums import (
     SpokenLanguage,
     YouthStatus,
 )
-from koppel.people.models import Guardianship, Mentor, PipelineEvent, Youth
+from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import suppress
@@ -670,15 +673,6 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
     report.trn2 = [MonthShare(m, Share(ok[k], eligible[k], f.min_group)) for k, m in enumerate(months)]
 
 
-def _reached(stage: str) -> Q:
-    """REC-3, as the campaign page counts it (people/domain/queries/recruitment.py): there now or a
-    later status, or a pipeline step ever took the mentor there."""
-    statuses = FUNNEL_STAGES[stage]
-    return Q(status__in=statuses) | Q(
-        Exists(PipelineEvent.objects.filter(mentor=OuterRef("pk"), to_status__in=statuses))
-    )
-
-
 def _full_year(today: date) -> Exists:
     """REC-3: the mentor was in a match for a full year (12 months): one that ended at least 365
     days after its start, or that runs and started a year ago or earlier."""
@@ -706,7 +700,7 @@ def _funnel_rows(applicants: QuerySet[Mentor], key: str, today: date) -> list[di
         applicants.values(key)
         .annotate(
             applied=Count("id"),
-            **{stage: Count("id", filter=_reached(stage)) for stage in FUNNEL_STAGES},
+            **{stage: Count("id", filter=reached(stage)) for stage in FUNNEL_STAGES},
             full_year=Count("id", filter=Q(_full_year(today))),
         )
         .order_by("-applied", key)

@@ -39,7 +39,8 @@ def open_campaigns(today: date | None = None) -> QuerySet[Campaign]:
     )
 
 
-def _reached(stage: str) -> Q:
+def reached(stage: str) -> Q:
+    """REC-3: the mentor is at `stage` or beyond now, or a pipeline step ever took them there."""
     statuses = FUNNEL_STAGES[stage]
     ever = Exists(PipelineEvent.objects.filter(mentor=OuterRef("pk"), to_status__in=statuses))
     return Q(status__in=statuses) | Q(ever)
@@ -62,7 +63,7 @@ def with_funnel(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
     """Annotate each campaign with n_applied, n_screened, n_ready and n_matched (one query)."""
     return campaigns.annotate(
         n_applied=_count_applicants(None),
-        **{f"n_{stage}": _count_applicants(_reached(stage)) for stage in FUNNEL_STAGES},
+        **{f"n_{stage}": _count_applicants(reached(stage)) for stage in FUNNEL_STAGES},
     )
 
 
@@ -70,5 +71,5 @@ def campaign_funnel(campaign: Campaign) -> dict[str, int]:
     """REC-3: how many of a campaign's applicants applied, got screened, became ready and matched."""
     return Mentor.objects.filter(campaign=campaign).aggregate(
         applied=Count("pk"),
-        **{stage: Count("pk", filter=_reached(stage)) for stage in FUNNEL_STAGES},
+        **{stage: Count("pk", filter=reached(stage)) for stage in FUNNEL_STAGES},
     )
