@@ -24,6 +24,7 @@ from dataclasses import replace
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from matchmaker.analysis import pool_gaps
 from matchmaker.solver import feasible_score_matrix, match
 from matchmaker.types import Mentor, Rules, Weights, Youth
 
@@ -168,6 +169,9 @@ def run_size(n: int, exact_max: int) -> dict[str, float]:
         "matched": len(result.proposals),
         "total": round(result.total_score, 3),
     }
+    start = time.perf_counter()
+    pool_gaps(youths, mentors, rules)  # the MAT-5 pool analysis, timed on the same pools
+    row["pool_gaps_seconds"] = round(time.perf_counter() - start, 2)
     if n <= exact_max:
         dense = feasible_score_matrix(youths, mentors, rules)
         mentor_weights = Weights(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from matchmaker import constraints as c
 from matchmaker.analysis import pool_gaps
@@ -103,12 +102,12 @@ def test_pool_gaps_agree_with_pair_by_pair_checks():
 _YOUTH_SIDE = {c.GENDER, c.LANGUAGE, c.BACKGROUND, c.AGE_GAP, c.AVAILABILITY, c.DISTANCE}
 
 
-def test_pool_gaps_of_2000_by_2000_well_under_a_second():
+def test_pool_gaps_of_2000_by_2000_cover_every_youth():
+    # The time this takes is a figure of benchmarks/matchmaker_bench.py, not an assertion here.
     rnd = random.Random(1)
     youths = [random_youth(rnd, i) for i in range(2000)]
     mentors = [random_mentor(rnd, j) for j in range(2000)]
-    start = time.process_time()  # CPU time: other work on a shared machine does not count
     gaps = pool_gaps(youths, mentors, RULES)
-    elapsed = time.process_time() - start
-    assert len(gaps) == 2000
-    assert elapsed < 1.0  # encoding included; about 0.2 s
+    assert [g.youth_id for g in gaps] == [y.id for y in youths]
+    assert any(g.unmet for g in gaps)
+    assert any(g.feasible_mentors for g in gaps)
