@@ -31,9 +31,10 @@ What is counted, and when:
   together; the survival curve is not shown for fewer matches than the minimum and stops where
   fewer than the minimum are still at risk.
 
-Four queries whatever the data: the change sums (one grouped query with the baseline as a
-correlated subquery over the Score index (youth, subscale)), the relationship means (index
-(programme, domain, moment, respondent)), the subscales' directions and the matches' dates.
+Four queries whatever the data: the change sums (one grouped query; each later score carries its
+baseline, `Score.baseline`), the relationship means (both read only the covering index
+`score_report_cover`, with the period as a range in it), the subscales' directions and the
+matches' dates.
 """
 
 from __future__ import annotations

@@ -132,7 +132,23 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["assignment", "subscale"], name="one_score_per_subscale")
         ]
         indexes = [
-            models.Index(fields=["programme", "domain", "moment", "respondent", "submitted_on"]),
+            # Covers the outcomes report's change and relationship queries (OUT-1..4): the period is a
+            # range in it, and the rest of what they read is in the index, so no table row is read.
+            models.Index(
+                fields=[
+                    "programme",
+                    "domain",
+                    "moment",
+                    "respondent",
+                    "submitted_on",
+                    "months",
+                    "youth",
+                    "match",
+                    "value",
+                    "baseline",
+                ],
+                name="score_report_cover",
+            ),
             models.Index(fields=["youth", "pair_key", "moment", "submitted_on"]),
             # Covers the dashboard's relationship-quality means (OUT-4) without reading table rows.
             models.Index(
