@@ -30,7 +30,9 @@ def _all_charts() -> list[SafeString]:
         charts.bar_chart(title="Bars", labels=["a", "b"], values=[2.0, None]),
         charts.funnel_chart(title="Funnel", steps=[("Applied", 10), ("Screened", 5)]),
         charts.line_chart(title="Lines", x_labels=["Jan", "Feb"], series=[("s", [1.0, 2.0])]),
-        charts.step_chart(title="Survival", points=[(0, 1.0), (6, 0.5)], x_label="months", y_label="share"),
+        charts.survival_chart(
+            title="Survival", points=[(0, 1.0), (6, 0.5)], x_label="months", y_label="share"
+        ),
         charts.change_chart(title="Change", rows=[("School", 2.0, 3.0)], minimum=1, maximum=5),
     ]
 
@@ -87,15 +89,14 @@ def test_line_chart_breaks_at_missing_values():
     assert len(root.findall(f".//{SVG}circle")) == 3
 
 
-def test_step_chart_goes_flat_then_down():
-    svg = charts.step_chart(
+def test_survival_chart_joins_the_ends_of_the_steps():
+    svg = charts.survival_chart(
         title="KM", points=[(0, 1.0), (3, 0.8), (6, 0.5)], x_label="months", y_label="share", x_max=12
     )
     path = _parse(svg).find(f".//{SVG}path").get("d")
-    # Starts at the top left, runs flat to month 3, drops, flat to 6, drops, then flat to 12.
-    assert path.startswith("M48,12 H")
-    assert path.count("V") == 2
-    assert path.endswith("H408")
+    # From the top left, straight to (3, 80%) and to (6, 50%), which is halfway across (x_max 12):
+    # the plot runs from x 48 to 408 and from y 12 (100%) down to 212 (0%).
+    assert path == "M48,12 L138,52 L228,112"
 
 
 def test_change_chart_marks_up_and_down():
@@ -124,7 +125,7 @@ def test_empty_data_says_so():
         charts.bar_chart(title="T", labels=[], values=[]),
         charts.funnel_chart(title="T", steps=[]),
         charts.line_chart(title="T", x_labels=[], series=[]),
-        charts.step_chart(title="T", points=[], x_label="x", y_label="y"),
+        charts.survival_chart(title="T", points=[], x_label="x", y_label="y"),
         charts.change_chart(title="T", rows=[], minimum=0, maximum=1),
     ):
         assert "No data for this period." in svg

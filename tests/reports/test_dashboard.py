@@ -257,7 +257,76 @@ def test_small_groups_are_suppressed(world):
     tables = {t.key: t for t in report.tables()}
     backgrounds = tables["pool_backgrounds"].rows
     assert backgrounds == [["Marokkaans", SUPPRESSED, SUPPRESSED, 1]]
-    assert all(row[-1] is SUPPRESSED for row in tables["meetings"].rows)
+    # REL-1: at most 3 matches a month (< 5): the share and the count it comes from are hidden,
+    # the number of matches is not.
+    assert [row[1:] for row in tables["meetings"].rows] == [
+        [3, SUPPRESSED, SUPPRESSED],
+        [2, SUPPRESSED, SUPPRESSED],
+        [2, SUPPRESSED, SUPPRESSED],
+        [3, SUPPRESSED, SUPPRESSED],
+        [2, SUPPRESSED, SUPPRESSED],
+    ]
+    # TRN-1 is about 8 mentors (shown); TRN-2 in January about 3 (hidden with its part).
+    assert tables["training"].rows[0][1:] == [8, 6, 75.0]
+    assert tables["training"].rows[1][1:] == [3, SUPPRESSED, SUPPRESSED]
+    # Two matches ended (one early): their lengths, the early one and the share reaching the
+    # duration are about fewer than 5.
+    overview = dict(tables["overview"].rows)
+    assert overview["Matches that ended in the period"] == 2
+    assert overview["Average length of those matches (months)"] is SUPPRESSED
+    assert overview["Median length of those matches (months)"] is SUPPRESSED
+    assert overview["Ended early"] is SUPPRESSED
+    # Four waiting youth: the median and the longest wait, every bucket; each closure reason (1).
+    assert overview["Youth waiting for a mentor now"] == 4
+    assert overview["Median waiting time (days)"] is SUPPRESSED
+    assert overview["Longest waiting time (days)"] is SUPPRESSED
+    assert [n for _label, n in tables["waiting"].rows] == [SUPPRESSED, 0, SUPPRESSED, 0, SUPPRESSED]
+    assert [row[1:] for row in tables["closure_reasons"].rows] == [[SUPPRESSED, SUPPRESSED]] * 2
+    # Two waiting youth wish an Arabic-speaking mentor, one a female mentor: hidden; mentors are not.
+    assert tables["pool_languages"].rows == [["Arabic", SUPPRESSED, 1]]
+    assert tables["pool_genders"].rows == [["Female", SUPPRESSED, 2]]
+
+
+def test_a_small_group_is_hidden_with_the_figure_that_gives_it_away(world):
+    report = build_dashboard(_filter(world["programme"], min_group=2), today=TODAY)
+    tables = {t.key: t for t in report.tables()}
+    overview = dict(tables["overview"].rows)
+    # Two ended, one early and one planned: each is 1 (< 2), and either gives the other away.
+    assert overview["Ended early"] is SUPPRESSED
+    assert overview["Reached the agreed duration (%)"] is SUPPRESSED
+    assert overview["Average length of those matches (months)"] == 10.2  # about 2: shown
+    # Three youth with a date (10, 100 and 400 days) and one without: buckets of 1 are hidden;
+    # together 3 (>= 2), so the empty buckets can stay.
+    assert overview["Median waiting time (days)"] == 100
+    assert [n for _label, n in tables["waiting"].rows] == [SUPPRESSED, 0, SUPPRESSED, 0, SUPPRESSED]
+    # One match per reason (each < 2).
+    assert [row[1:] for row in tables["closure_reasons"].rows] == [[SUPPRESSED, SUPPRESSED]] * 2
+    assert tables["pool_languages"].rows == [["Arabic", 2, 1]]
+
+
+def test_a_reason_is_hidden_with_another_when_the_total_would_give_it_away():
+    programme = ProgrammeFactory()
+    for day in range(1, 4):
+        match = active_match(programme=programme, started_on=date(2025, 1, day))
+        _close(match, ended_on=date(2026, 2, day), early=False, reason="duration_reached")
+    match = active_match(programme=programme, started_on=date(2025, 6, 1))
+    _close(match, ended_on=date(2026, 3, 1), early=True, reason="no_click")
+    for day in range(1, 3):
+        match = active_match(programme=programme, started_on=date(2025, 7, day))
+        _close(match, ended_on=date(2026, 3, day), early=True, reason="moved")
+
+    report = build_dashboard(_filter(programme, min_group=2), today=TODAY)
+
+    # Reasons 3 (planned), 2 (early), 1 (early) of 6 ended: the 1 is hidden, and since the total (6)
+    # would give it away, the smallest shown one (2) too. Within "duration reached" the early part
+    # (0 of 3) is shown: 0 is about no one and 3 planned are enough.
+    rows = {row.reason: (row.total, row.early) for row in report.closure_reasons}
+    assert rows == {
+        "duration_reached": (3, 0),
+        "moved": (SUPPRESSED, SUPPRESSED),
+        "no_click": (SUPPRESSED, SUPPRESSED),
+    }
+    assert report.early_closures == 3
 
 
 def test_coordinator_filter_keeps_their_caseload(world):

@@ -365,55 +365,52 @@ def test_match_survival_with_running_matches_censored(programme):
 
     s = report(programme, min_group=2, end=SURVIVAL_END).survival
 
-    # S: 2 -> 0.9, 3 -> 0.7, 6 -> 0.56, 8 -> 0.42, 10 -> 0.21 (arithmetic in test_survival.py).
+    # Kaplan-Meier S: 2 -> 0.9, 3 -> 0.7, 6 -> 0.56, 8 -> 0.42, 10 -> 0.21 (test_survival.py). With
+    # a minimum of 2 the shown curve steps at 3 (3 endings, S 0.7) and 8 (2 endings, S 0.42); the
+    # single ending at 10 is not shown (test_survival.py, pooled_curve).
     assert s.shown
     assert (s.matches, s.ended, s.ended_early, s.running) == (10, 6, 2, 4)
     assert s.censored_on == SURVIVAL_END
-    # The step at 12 months has 1 at risk (< 2): the curve stops at 10.
-    assert [(step.time, round(step.survival, 2)) for step in s.steps] == [
-        (2.0, 0.9),
-        (3.0, 0.7),
-        (5.0, 0.7),
-        (6.0, 0.56),
-        (8.0, 0.42),
-        (10.0, 0.21),
-    ]
-    assert s.points()[0] == (0.0, 1.0)
-    by_months = {c.months: c for c in s.checkpoints}
-    # 3 months: at risk 9, 70%, ended 3 of which 2 early and 1 planned: the planned 1 is too small,
-    # so the early 2 is hidden with it (rule 2).
-    assert (by_months[3].at_risk, by_months[3].share, by_months[3].ended, by_months[3].ended_early) == (
-        9,
-        70.0,
-        3,
-        SUPPRESSED,
-    )
-    assert (by_months[6].at_risk, by_months[6].share, by_months[6].ended, by_months[6].ended_early) == (
-        5,
-        56.0,
-        4,
-        2,
-    )
-    assert (by_months[12].at_risk, by_months[12].share) == (SUPPRESSED, SUPPRESSED)
-    assert (by_months[24].at_risk, by_months[24].share, by_months[24].ended) == (0, None, 6)
+    assert [(c.first_month, c.months, c.at_risk, c.ended) for c in s.curve] == [(1, 3, 10, 3), (4, 8, 6, 2)]
+    assert [(x, round(y, 2)) for x, y in s.points()] == [(0.0, 1.0), (3.0, 0.7), (8.0, 0.42)]
+    by_months = {c.months: (c.at_risk, c.share) for c in s.checkpoints}
+    # Followed at least 3 months: 9; at least 6: 5; 12: 1 (< 2); 18 and 24: nobody. At 3 months the
+    # curve's step gives the share exactly; at 6 the single ending at 6 is in no step yet, so the
+    # share (0.56) would show it: hidden.
+    assert by_months == {
+        3: (9, 70.0),
+        6: (5, SUPPRESSED),
+        12: (SUPPRESSED, SUPPRESSED),
+        18: (0, None),
+        24: (0, None),
+    }
 
 
-def test_survival_is_shown_per_whole_month_without_single_endings(programme):
+def test_the_survival_tables_show_no_single_ending(programme):
     survival_matches(programme)
 
-    report_ = report(programme, min_group=2, end=SURVIVAL_END)
-    monthly = report_.survival.monthly(2)
+    outcomes = report(programme, min_group=2, end=SURVIVAL_END)
+    tables = {t.key: t for t in outcomes.tables()}
 
-    # Share at the end of each month from the steps above (2 -> 0.9, 3 -> 0.7, 6 -> 0.56, 8 -> 0.42,
-    # 10 -> 0.21); month 11 starts with 1 at risk (< 2), so the list stops after month 10.
-    expected = [(1, 1.0), (2, 0.9), (3, 0.7), (4, 0.7), (5, 0.7), (6, 0.56), (7, 0.56), (8, 0.42)]
-    expected += [(9, 0.42), (10, 0.21)]
-    assert [(m, round(share, 2)) for m, _r, _e, _c, share in monthly] == expected
-    assert report_.survival.points(2)[:3] == [(0.0, 1.0), (1.0, 1.0), (2.0, 0.9)]
-    table = next(t for t in report_.tables() if t.key == "survival_steps")
-    # Month 2 saw one ending (0.9 = 1 - 1/10): a single ending is never shown.
-    assert table.rows[1][:3] == [2, 10, SUPPRESSED]
-    assert all(row[2] in (0, SUPPRESSED) or row[2] >= 2 for row in table.rows)
+    assert tables["survival_steps"].rows == [[1, 3, 10, 3, 70.0], [4, 8, 6, 2, 42.0]]
+    assert all(row[3] >= 2 for row in tables["survival_steps"].rows)
+    assert tables["survival"].rows[:2] == [[3, 9, 70.0], [6, 5, SUPPRESSED]]
+    assert tables["survival"].meta["points"] == outcomes.survival.points()
+
+
+def test_a_share_the_curve_does_not_give_exactly_is_hidden(programme):
+    survival_matches(programme)
+
+    s = report(programme, min_group=4, end=SURVIVAL_END).survival
+
+    # Minimum 4: one step at 6 (4 endings, S 0.56); the curve ends there (test_survival.py). At 3
+    # months three had ended, in no step yet: hidden (not 100%). At 6 the step's share; at 12 one
+    # is followed (hidden).
+    assert [(c.months, c.share) for c in s.curve] == [(6, pytest.approx(0.56))]
+    by_months = {c.months: (c.at_risk, c.share) for c in s.checkpoints}
+    assert by_months[3] == (9, SUPPRESSED)
+    assert by_months[6] == (5, 56.0)
+    assert by_months[12] == (SUPPRESSED, SUPPRESSED)
 
 
 def test_survival_of_a_group_smaller_than_the_minimum_is_not_shown(programme):
@@ -424,6 +421,7 @@ def test_survival_of_a_group_smaller_than_the_minimum_is_not_shown(programme):
     assert not s.shown
     assert s.matches is SUPPRESSED
     assert s.points() == []
+    assert s.curve == []
     assert s.checkpoints == []
 
 

@@ -106,8 +106,8 @@ def test_funnel_bars_from_stages_as_rows():
     assert funnel_bars(table) == [("Applied", 9.0), ("Matched", 4.0)]
 
 
-def test_survival_points_from_the_curve_as_steps_in_percent():
-    assert survival_points(SURVIVAL) == [(0.0, 100.0), (2.5, 100.0), (2.5, 95.0), (7.0, 95.0), (7.0, 80.0)]
+def test_survival_points_from_the_curve_in_percent():
+    assert survival_points(SURVIVAL) == [(0.0, 100.0), (2.5, 95.0), (7.0, 80.0)]
 
 
 def test_survival_points_from_the_rows_use_the_percentage_column_and_skip_hidden():

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from koppel.matches.enums import MatchState
+from koppel.matches.models import Match
 from koppel.programmes.models import ProgrammeSettings
 from koppel.surveys.enums import InstrumentKind, Moment, OutcomeDomain
 from tests import factories as f
@@ -89,6 +90,19 @@ def test_the_survival_curve_needs_at_least_the_minimum_of_matches(cast, client_f
     response = client.get(URL)
     assert response.context["survival_chart"] is not None
     assert "chart-step" in response.content.decode()
+
+
+def test_no_curve_before_any_match_has_run_a_whole_month(cast, client_for):
+    # Enough matches for the curve, but all started today: nothing to draw yet, and no error.
+    Match.objects.filter(programme=cast.programme).update(started_on=date.today())
+    for _ in range(5):
+        f.MatchFactory(youth=f.YouthFactory(programme=cast.programme), started_on=date.today())
+
+    response = client_for(english(cast.coordinator)).get(URL)
+
+    assert response.status_code == 200
+    assert response.context["report"].survival.shown
+    assert response.context["survival_chart"] is None
 
 
 def test_the_programme_setting_sets_the_smallest_group(cast, client_for, school):

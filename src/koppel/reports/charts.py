@@ -242,7 +242,7 @@ def _legend(names: list[str], top: float) -> list[str]:
 # -- step chart (Kaplan-Meier) --------------------------------------------------------------------
 
 
-def step_chart(
+def survival_chart(
     *,
     title: str,
     points: list[tuple[float, float]],
@@ -250,8 +250,9 @@ def step_chart(
     y_label: str,
     x_max: float | None = None,
 ) -> SafeString:
-    """A survival curve: a step function through (x, share 0..1) points, flat until the next point
-    and then straight down. The curve starts at the first point (usually (0, 1.0))."""
+    """A survival curve through (x, share 0..1) points, the ends of the shown curve's steps
+    (survival.pooled_curve): straight lines between them, because the endings of a step fall
+    somewhere inside it, not at its end. The curve starts at the first point (usually (0, 1.0))."""
     if not points:
         return _empty("step", title)
     points = sorted(points)
@@ -279,12 +280,7 @@ def step_chart(
         x = right * k / ticks
         body.append(_text(x_of(x), bottom + 16, _num(x), "chart-axis", "middle"))
     path = [f"M{_num(x_of(points[0][0]))},{_num(y_of(points[0][1]))}"]
-    for (_x0, y0), (x1, y1) in itertools.pairwise(points):
-        path.append(f"H{_num(x_of(x1))}")
-        if y1 != y0:
-            path.append(f"V{_num(y_of(y1))}")
-    if points[-1][0] < right:
-        path.append(f"H{_num(x_of(right))}")
+    path += [f"L{_num(x_of(x))},{_num(y_of(y))}" for x, y in points[1:]]
     body.append(f'<path d="{" ".join(path)}" class="chart-line chart-series-0" fill="none"/>')
     body.append(_text(WIDTH - PLOT_RIGHT, bottom + 34, x_label, "chart-axis-title", "end"))
     body.append(_text(PLOT_LEFT, PLOT_TOP - 2, y_label, "chart-axis-title"))

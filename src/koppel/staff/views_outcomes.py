@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koppel.reports.charts import change_chart, step_chart
+from koppel.reports import charts
+from koppel.reports.charts import change_chart
 from koppel.reports.domain.outcomes import LATER_MOMENTS, build_outcomes
 from koppel.staff.views import staff_required
 from koppel.staff.views_reports import report_filter_form
@@ -38,14 +39,15 @@ def outcomes(request):
         for moment in LATER_MOMENTS
     ]
     survival_chart = None
-    if report.survival.shown:
-        survival_chart = step_chart(
+    points = report.survival.points()
+    if points:  # none when too few matches ended, or none has run a whole month yet
+        survival_chart = charts.survival_chart(
             title=tables["survival"].title,
-            points=report.survival.points(report.min_group),
+            points=points,
             x_label=_("months since the start"),
             y_label=_("Still active (%)"),
-            # The curve ends at the last month anyone was still followed, not at an empty 24.
-            x_max=max(3.0, report.survival.points(report.min_group)[-1][0]),
+            # The curve ends where it is shown, not at an empty 24.
+            x_max=max(3.0, points[-1][0]),
         )
     template = "staff/reports/outcomes.html"
     if request.headers.get("HX-Request") == "true":

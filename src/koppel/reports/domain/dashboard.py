@@ -31,7 +31,10 @@ Definitions a coordinator can check by hand (also in each table's note):
   mean about fewer than `min_group` youth is suppressed); the baselines received in the period per
   outcome domain (counts of surveys, shown as they are); the open extra-support requests (OUT-4).
 
-Shares about fewer than the filter's `min_group` cases are suppressed (OUT-3 privacy).
+Small groups (suppression.py, the filter's `min_group`): a share about fewer matches or people is
+hidden with the count of its part; means and medians of fewer youth, small waiting-time buckets and
+closure reasons (with another cell when a total would give them away), and small numbers of waiting
+youth by wish are hidden. Counts of matches, mentors and surveys are shown as they are.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ from koppel.people.enums import (
 from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.period import ReportFilter
-from koppel.reports.domain.suppression import suppress
+from koppel.reports.domain.suppression import hidden_cells, suppress
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import (
@@ -128,14 +131,20 @@ class Share:
     part: int
     whole: int
     min_group: int
+    hidden: bool = False  # hidden with another figure that would give it away (suppression rule 2)
 
     @property
     def percent(self) -> Any:
         if self.whole == 0:
             return None
-        if self.whole < self.min_group:
+        if self.hidden or self.whole < self.min_group:
             return SUPPRESSED
         return round(100 * self.part / self.whole, 1)
+
+    @property
+    def shown_part(self) -> Any:
+        """The part as a table may show it: hidden with the share, which it would give away."""
+        return SUPPRESSED if self.percent is SUPPRESSED else self.part
 
 
 @dataclass(frozen=True)
@@ -155,8 +164,8 @@ class SupportPoint:
 class ReasonRow:
     reason: str
     label: str
-    total: int
-    early: int
+    total: Any  # a count, or SUPPRESSED (suppression rules 1 and 2)
+    early: Any
 
 
 @dataclass(frozen=True)
@@ -230,14 +239,15 @@ class DashboardReport:
     active_matches: int = 0
     matches_made: int = 0
     youth_waiting: int = 0
-    waiting_median_days: float | None = None
-    waiting_longest_days: int | None = None
-    waiting_buckets: list[tuple[str, int]] = field(default_factory=list)
+    # Figures about fewer youth than the minimum are SUPPRESSED (suppression.py), hence Any.
+    waiting_median_days: Any = None
+    waiting_longest_days: Any = None
+    waiting_buckets: list[tuple[str, Any]] = field(default_factory=list)
     matches_ended: int = 0
-    length_mean_months: float | None = None
-    length_median_months: float | None = None
+    length_mean_months: Any = None
+    length_median_months: Any = None
     reached_duration: Share | None = None
-    early_closures: int = 0
+    early_closures: Any = 0
     closure_reasons: list[ReasonRow] = field(default_factory=list)
     meetings: list[MonthShare] = field(default_factory=list)
     support: list[SupportPoint] = field(default_factory=list)
@@ -375,11 +385,18 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
     lengths = [(e - s).days / AVERAGE_MONTH_DAYS for s, e, _early in rows if s is not None and e is not None]
     report.matches_ended = len(rows)
     if lengths:
-        report.length_mean_months = round(statistics.fmean(lengths), 1)
-        report.length_median_months = round(statistics.median(lengths), 1)
+        report.length_mean_months = suppress(
+            round(statistics.fmean(lengths), 1), len(lengths), minimum=f.min_group
+        )
+        report.length_median_months = suppress(
+            round(statistics.median(lengths), 1), len(lengths), minimum=f.min_group
+        )
     early = sum(1 for _s, _e, is_early in rows if is_early)
-    report.early_closures = early
-    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group)
+    # The early closures and the share that reached the duration give each other away: both are
+    # hidden when either group is too small (suppression rule 2).
+    hide = any(hidden_cells([early, len(rows) - early], minimum=f.min_group))
+    report.early_closures = SUPPRESSED if hide else early
+    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group, hidden=hide)
     reasons = (
         Closure.objects.filter(match__in=ended)
         .values("reason")
@@ -387,9 +404,20 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
         .order_by("-total", "reason")
     )
     labels = dict(ClosureReason.choices)
+    rows_ = list(reasons)
+    # A reason of fewer matches than the minimum is hidden, with another when the total would give
+    # it away; within a reason, the early ones when they or the planned ones are too few.
+    hidden = hidden_cells([r["total"] for r in rows_], minimum=f.min_group)
     report.closure_reasons = [
-        ReasonRow(r["reason"], str(labels.get(r["reason"], r["reason"])), r["total"], r["early"])
-        for r in reasons
+        ReasonRow(
+            r["reason"],
+            str(labels.get(r["reason"], r["reason"])),
+            SUPPRESSED if hide else r["total"],
+            SUPPRESSED
+            if hide or any(hidden_cells([r["early"], r["total"] - r["early"]], minimum=f.min_group))
+            else r["early"],
+        )
+        for r, hide in zip(rows_, hidden, strict=True)
     ]
 
 
@@ -399,17 +427,24 @@ def _waiting_figures(report: DashboardReport, f: ReportFilter, today: date) -> N
     days = sorted((today - s).days for s in since if s is not None)
     report.youth_waiting = len(since)
     if days:
-        report.waiting_median_days = float(statistics.median(days))
-        report.waiting_longest_days = days[-1]
-    buckets = []
+        report.waiting_median_days = suppress(float(statistics.median(days)), len(days), minimum=f.min_group)
+        report.waiting_longest_days = suppress(days[-1], len(days), minimum=f.min_group)
+    labels, counts = [], []
     for low, high in WAITING_BUCKETS:
-        label = (
+        labels.append(
             _("%(low)s-%(high)s days") % {"low": low, "high": high}
             if high is not None
             else _("more than %(days)s days") % {"days": low - 1}
         )
-        buckets.append((label, sum(1 for d in days if d >= low and (high is None or d <= high))))
-    report.waiting_buckets = buckets
+        counts.append(sum(1 for d in days if d >= low and (high is None or d <= high)))
+    # Small buckets are hidden, with another when the total waiting would give them away; youth
+    # without a date are in no bucket (never shown).
+    hidden = hidden_cells(
+        [*counts, len(since) - len(days)], minimum=f.min_group, never_shown=frozenset({len(counts)})
+    )
+    report.waiting_buckets = [
+        (label, SUPPRESSED if hide else n) for label, n, hide in zip(labels, counts, hidden, strict=False)
+    ]
 
 
 def _met_enough(first: date, last: date) -> GreaterThan:
@@ -826,8 +861,8 @@ def _pool_figures(report: DashboardReport, f: ReportFilter) -> None:
 def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
     """Surveys due in the period and their response, relationship quality (OUT-4) from both sides,
     baselines received per outcome domain (OUT-1), and the open extra-support requests. Four
-    grouped queries; counts of surveys are shown as they are, means of fewer than `min_group`
-    youth are suppressed."""
+    grouped queries; counts of surveys and response rates are shown as they are (they say nothing
+    about the answers), means of fewer than `min_group` youth are suppressed."""
     # Every status but cancelled, named: the (programme, status, due_on) index then covers the period.
     assignments = Assignment.objects.filter(
         programme_id__in=f.programme_ids,
@@ -866,7 +901,9 @@ def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
             due=r["due"],
             submitted=r["submitted"],
             open=r["still_open"],
-            rate=Share(r["submitted"], r["due"], f.min_group),
+            # Whether surveys came back says nothing about the answers: counts and rates are shown
+            # for every group (a rate is no more than the two counts beside it).
+            rate=Share(r["submitted"], r["due"], 1),
         )
         for r in sorted(
             rows,
@@ -947,6 +984,7 @@ def _month_label(month: date) -> str:
 def _tables(r: DashboardReport) -> list[Table]:
     meta = {"min_group": r.min_group}
     suppressed_note = _("Shares about fewer than %(n)s matches or people are not shown.") % {"n": r.min_group}
+    small_youth_note = _("Numbers of youth below %(n)s are not shown.") % {"n": r.min_group}
     reached = r.reached_duration or Share(0, 0, r.min_group)
     trn1 = r.trn1 or Share(0, 0, r.min_group)
     tables = [
@@ -988,7 +1026,13 @@ def _tables(r: DashboardReport) -> list[Table]:
             title=_("Why matches ended"),
             columns=[_("Reason"), _("Matches"), _("Of which early")],
             rows=[[row.label, row.total, row.early] for row in r.closure_reasons],
-            note=_("Matches that ended in the period, by the reason recorded at closure."),
+            note=_("Matches that ended in the period, by the reason recorded at closure.")
+            + " "
+            + _(
+                "A number below %(n)s is not shown, nor another that would give it away (the early "
+                "ones of a reason, when the planned ones are too few)."
+            )
+            % {"n": r.min_group},
             rule="CLS-1",
             meta=meta,
         ),
@@ -1001,7 +1045,10 @@ def _tables(r: DashboardReport) -> list[Table]:
                 _("Met often enough"),
                 _("Share (%)"),
             ],
-            rows=[[_month_label(m.month), m.share.whole, m.share.part, m.share.percent] for m in r.meetings],
+            rows=[
+                [_month_label(m.month), m.share.whole, m.share.shown_part, m.share.percent]
+                for m in r.meetings
+            ],
             note=_(
                 "Of the matches active and not paused for the whole month, the share that logged at least "
                 "as many meetings as the month has meeting intervals (4 a month when meeting weekly). "
@@ -1042,12 +1089,17 @@ def _tables(r: DashboardReport) -> list[Table]:
             title=_("Training"),
             columns=[_("Measure"), _("Mentors"), _("With enough hours"), _("Share (%)")],
             rows=[
-                [_("Before matching (mentors ready or matched now)"), trn1.whole, trn1.part, trn1.percent],
+                [
+                    _("Before matching (mentors ready or matched now)"),
+                    trn1.whole,
+                    trn1.shown_part,
+                    trn1.percent,
+                ],
                 *[
                     [
                         _("In %(month)s (matched mentors)") % {"month": _month_label(m.month)},
                         m.share.whole,
-                        m.share.part,
+                        m.share.shown_part,
                         m.share.percent,
                     ]
                     for m in r.trn2
@@ -1092,7 +1144,11 @@ def _tables(r: DashboardReport) -> list[Table]:
             key="pool_languages",
             title=_("Languages: youth waiting and mentors available"),
             columns=[_("Language"), _("Youth who wish it"), _("Mentors who speak it")],
-            rows=[[row.label, row.youth, row.mentors] for row in r.pool_languages],
+            rows=[
+                [row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors]
+                for row in r.pool_languages
+            ],
+            note=small_youth_note,
             rule="MAT-5",
             meta=meta,
         ),
@@ -1100,7 +1156,11 @@ def _tables(r: DashboardReport) -> list[Table]:
             key="pool_genders",
             title=_("Mentor gender: youth waiting and mentors available"),
             columns=[_("Wish"), _("Youth who wish it"), _("Mentors available")],
-            rows=[[row.label, row.youth, row.mentors] for row in r.pool_genders],
+            rows=[
+                [row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors]
+                for row in r.pool_genders
+            ],
+            note=small_youth_note,
             rule="MAT-5",
             meta=meta,
         ),
@@ -1169,10 +1229,9 @@ def _survey_tables(r: DashboardReport, meta: dict, suppressed_note: str) -> list
             ],
             note=_(
                 "Surveys whose due date falls in the period (cancelled ones left out): how many were "
-                "submitted and how many can still be answered."
-            )
-            + " "
-            + suppressed_note,
+                "submitted and how many can still be answered. Whether surveys came back says nothing "
+                "about the answers, so these are shown for groups of any size."
+            ),
             rule="OUT-1, OUT-4",
             meta=meta,
         ),

@@ -14,9 +14,9 @@ from koppel.reports.domain.dashboard import DashboardReport
 from koppel.reports.domain.tables import SUPPRESSED
 
 
-def _value(percent: Any) -> float | None:
-    """A share for a chart: None when there is nothing to show or it is suppressed."""
-    return None if percent is None or percent is SUPPRESSED else float(percent)
+def _value(value: Any) -> float | None:
+    """A share or count for a chart: None when there is nothing to show or it is suppressed."""
+    return None if value is None or value is SUPPRESSED else float(value)
 
 
 def _month(day) -> str:
@@ -31,13 +31,13 @@ def dashboard_charts(report: DashboardReport) -> dict[str, SafeString]:
         found["waiting"] = charts.bar_chart(
             title=_("Youth waiting, by days on the waiting list"),
             labels=[label for label, _n in report.waiting_buckets],
-            values=[float(n) for _label, n in report.waiting_buckets],
+            values=[_value(n) for _label, n in report.waiting_buckets],
         )
     if report.closure_reasons:
         found["closure_reasons"] = charts.bar_chart(
             title=_("Why matches ended"),
             labels=[row.label for row in report.closure_reasons],
-            values=[float(row.total) for row in report.closure_reasons],
+            values=[_value(row.total) for row in report.closure_reasons],
         )
     if report.meetings:
         found["meetings"] = charts.line_chart(

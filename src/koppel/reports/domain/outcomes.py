@@ -56,6 +56,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -63,12 +64,11 @@ from koppel.matches.models import Match
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import hidden_cells, suppress, suppress_count, too_small
 from koppel.reports.domain.survival import (
-    KMStep,
+    CurveStep,
     at_risk_at,
-    ended_by,
     kaplan_meier,
     months_between,
-    survival_at,
+    pooled_curve,
 )
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.surveys.enums import (
@@ -172,9 +172,7 @@ class RelationshipRow:
 class Checkpoint:
     months: int
     at_risk: Any
-    share: Any  # percentage still active (KM), or SUPPRESSED
-    ended: Any
-    ended_early: Any
+    share: Any  # percentage still active on the shown curve, None (nobody followed) or SUPPRESSED
 
 
 @dataclass(frozen=True)
@@ -185,42 +183,16 @@ class Survival:
     running: Any
     shown: bool
     censored_on: date
-    steps: list[KMStep] = field(default_factory=list)
+    # The curve as shown (survival.pooled_curve): each step covers at least the minimum of endings.
+    curve: list[CurveStep] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
 
-    def monthly(self, minimum: int) -> list[tuple[int, int, int, int, float]]:
-        """The curve per whole month, for the table and the chart: (month, at risk at its start,
-        ended in it, still running when last seen in it, share still active at its end). Exact
-        ending times are never shown, so no single match can be picked out; the list stops at the
-        first month that starts with fewer than `minimum` at risk (suppression rule 3)."""
-        if not self.shown or not self.steps:
+    def points(self) -> list[tuple[float, float]]:
+        """The curve for `charts.step_chart` and the PDF: (0, 1.0) and the share at the end of each
+        step (whole months)."""
+        if not self.curve:
             return []
-        rows = []
-        last = math.ceil(self.steps[-1].time)
-        survival = 1.0
-        for month in range(1, last + 1):
-            inside = [step for step in self.steps if month - 1 < step.time <= month]
-            later = [step for step in self.steps if step.time > month - 1]
-            at_risk = later[0].at_risk if later else 0
-            if at_risk < minimum:
-                break
-            if inside:
-                survival = inside[-1].survival
-            rows.append(
-                (
-                    month,
-                    at_risk,
-                    sum(step.events for step in inside),
-                    sum(step.censored for step in inside),
-                    survival,
-                )
-            )
-        return rows
-
-    def points(self, minimum: int = 1) -> list[tuple[float, float]]:
-        """The curve for `charts.step_chart`: (0, 1.0) and the share at the end of each month."""
-        rows = self.monthly(minimum)
-        return [(0.0, 1.0), *[(float(month), share) for month, _r, _e, _c, share in rows]] if rows else []
+        return [(0.0, 1.0), *[(float(step.months), step.share) for step in self.curve]]
 
 
 @dataclass(frozen=True)
@@ -386,60 +358,53 @@ class OutcomesReport:
 
     def _survival_table(self) -> Table:
         s = self.survival
-        rows = [[c.months, c.at_risk, c.share, c.ended, c.ended_early] for c in s.checkpoints]
+        rows = [[c.months, c.at_risk, c.share] for c in s.checkpoints]
         if s.shown:
             note = _(
                 "All %(matches)s matches that started up to the end of the period, also before it. "
                 "A match still running on %(day)s counts until then (Kaplan-Meier). Ended: "
-                "%(ended)s, of which early: %(early)s."
+                "%(ended)s, of which early: %(early)s. The curve moves only once at least %(n)s "
+                "matches have ended since its previous step."
             ) % {
                 "matches": _shown(s.matches, self.min_group),
-                "day": s.censored_on.isoformat(),
+                "day": date_format(s.censored_on, "DATE_FORMAT"),
                 "ended": _shown(s.ended, self.min_group),
                 "early": _shown(s.ended_early, self.min_group),
+                "n": self.min_group,
             }
         else:
             note = _("Too few matches to show the survival curve.")
         return Table(
             key="survival",
             title=_("Matches still active after a number of months"),
-            columns=[
-                _("Months"),
-                _("Matches followed this long (at risk)"),
-                _("Still active (%)"),
-                _("Ended so far"),
-                _("Ended early so far"),
-            ],
+            columns=[_("Months"), _("Matches followed this long (at risk)"), _("Still active (%)")],
             rows=rows,
             note=f"{note} {self._suppression_note()}",
             rule="CLS-1",
-            meta=self._meta(points=s.points(self.min_group)),
+            meta=self._meta(points=s.points()),
         )
 
     def _survival_steps_table(self) -> Table:
-        minimum = self.min_group
         rows = [
-            [
-                month,
-                at_risk,
-                suppress_count(ended, minimum=minimum) if ended else 0,
-                suppress_count(censored, minimum=minimum) if censored else 0,
-                round(100 * share, 1),
-            ]
-            for month, at_risk, ended, censored, share in self.survival.monthly(minimum)
+            [step.first_month, step.months, step.at_risk, step.ended, round(100 * step.share, 1)]
+            for step in self.survival.curve
         ]
         return Table(
             key="survival_steps",
-            title=_("Survival curve, month by month"),
+            title=_("Survival curve, step by step"),
             columns=[
-                _("Month"),
-                _("At risk at the start"),
-                _("Ended in the month"),
-                _("Still running when last seen (censored)"),
-                _("Still active at the end of the month (%)"),
+                _("From month"),
+                _("To month"),
+                _("Followed at the start"),
+                _("Ended in these months"),
+                _("Still active at the end (%)"),
             ],
             rows=rows,
-            note=self._suppression_note(),
+            note=_(
+                "Each step covers whole months in which together at least %(n)s matches ended, so no "
+                "single ending can be read from the curve."
+            )
+            % {"n": self.min_group},
             rule="CLS-1",
             meta=self._meta(),
         )
@@ -714,24 +679,23 @@ def _survival(f: ReportFilter, *, today: date) -> Survival:
     )
     if n < minimum:
         return summary
-    steps = kaplan_meier(durations, events)
-    # Stop the curve where fewer than the minimum are still at risk (suppression rule 3).
-    shown_steps = [step for step in steps if step.at_risk >= minimum]
+    curve = pooled_curve(kaplan_meier(durations, events), minimum)
     checkpoints = []
     for months in CHECKPOINTS:
         at_risk = at_risk_at(durations, months)
-        ended_now = ended_by(durations, events, months)
-        early_now = ended_by(durations, early, months)
-        hide = hidden_cells([early_now, ended_now - early_now], minimum=minimum)
-        checkpoints.append(
-            Checkpoint(
-                months=months,
-                at_risk=suppress_count(at_risk, minimum=minimum),
-                share=suppress(round(100 * survival_at(steps, months), 1), at_risk, minimum=minimum)
-                if at_risk
-                else None,
-                ended=suppress_count(ended_now, minimum=minimum),
-                ended_early=SUPPRESSED if hide[0] else early_now,
-            )
+        # The share after `months` is shown only where the curve gives it exactly: every ending up to
+        # then lies in the curve's steps up to then (otherwise it would show a smaller drop).
+        reached = [step for step in curve if step.months <= months]
+        exact = sum(step.ended for step in reached) == sum(
+            1 for d, e in zip(durations, events, strict=True) if e and d <= months
         )
-    return replace(summary, shown=True, steps=shown_steps, checkpoints=checkpoints)
+        if not at_risk:
+            share: Any = None
+        elif at_risk < minimum or not exact:
+            share = SUPPRESSED
+        else:
+            share = round(100 * (reached[-1].share if reached else 1.0), 1)
+        checkpoints.append(
+            Checkpoint(months=months, at_risk=suppress_count(at_risk, minimum=minimum), share=share)
+        )
+    return replace(summary, shown=True, curve=curve, checkpoints=checkpoints)

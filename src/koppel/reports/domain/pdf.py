@@ -193,17 +193,13 @@ def funnel_bars(table: Table) -> list[tuple[str, float]]:
 
 def survival_points(table: Table) -> list[tuple[float, float]]:
     """(month, percentage still active) points. From the report's curve when it gives one
-    (`meta["points"]`: (months, fraction) after each ending, drawn as steps, Kaplan-Meier), else
-    from the rows: the first numeric column is the month, the share the column headed with "%" (or
-    the next numeric one), as a fraction 0-1 or a percentage. Hidden points are left out."""
+    (`meta["points"]`: (months, fraction) at the end of each shown step, survival.pooled_curve,
+    joined by straight lines as on the page), else from the rows: the first numeric column is the
+    month, the share the column headed with "%" (or the next numeric one), as a fraction 0-1 or a
+    percentage. Hidden points are left out."""
     curve = table.meta.get("points")
     if curve:
-        steps: list[tuple[float, float]] = []
-        for x, y in sorted((float(x), float(y)) for x, y in curve):
-            if steps:
-                steps.append((x, steps[-1][1]))
-            steps.append((x, y))
-        return [(x, y * 100) for x, y in steps]
+        return [(x, y * 100) for x, y in sorted((float(x), float(y)) for x, y in curve)]
     numeric = _numeric_columns(table, first=0)
     if len(numeric) < 2:
         return []

@@ -10,8 +10,11 @@ programmes' `report_min_group` settings, 5 by default):
    minimum; otherwise the total minus the shown cells would reveal them. So while the hidden cells
    count fewer than the minimum, the smallest shown cell is hidden as well. A cell that is never
    shown (youth whose match length is unknown) counts as hidden.
-3. **Curves.** A survival curve of fewer matches than the minimum is not shown at all, and a curve
-   is cut off where fewer than the minimum are still at risk (its tail would show single endings).
+3. **Curves.** A survival curve of fewer matches than the minimum is not shown at all. The curve
+   moves only once at least the minimum of matches have ended since its previous step (so no
+   smaller number of endings can be read from a drop), and it stops where fewer than the minimum
+   are still followed (survival.pooled_curve). A share after N months is shown only where the curve
+   gives it exactly.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ same time as an ending is still at risk at that time (the usual convention: the 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,6 +60,51 @@ def kaplan_meier(durations: list[float], events: list[bool]) -> list[KMStep]:
     return steps
 
 
+@dataclass(frozen=True)
+class CurveStep:
+    """One step of the curve as reports show it: the stretch from the previous step (or the start)
+    to the end of whole month `months`, how many matches were followed at its start, how many ended
+    in it, and the share still active at its end (Kaplan-Meier)."""
+
+    first_month: int
+    months: int
+    at_risk: int
+    ended: int
+    share: float
+
+
+def pooled_curve(steps: list[KMStep], minimum: int) -> list[CurveStep]:
+    """The Kaplan-Meier curve of `steps` as a report may show it (small-group suppression): per whole
+    month, moving only once at least `minimum` matches have ended since its previous step, so no
+    ending of fewer matches (and never a single one) can be read from a drop. It stops before the
+    first month that starts with fewer than `minimum` matches followed; endings still pending then
+    are not shown, so the curve ends at its last step, and with none pending it runs on flat (no
+    match ended) to the last month followed by enough."""
+    rows: list[CurveStep] = []
+    if not steps:
+        return rows
+    pending = 0
+    first_month = start_risk = 0
+    stretch_open = False
+    last_month = 0
+    for month in range(1, math.ceil(steps[-1].time) + 1):
+        # The month's steps and those after it (month 1 includes a match that ended on its first day).
+        later = [step for step in steps if step.time > month - 1 or month == 1]
+        at_risk = later[0].at_risk if later else 0
+        if at_risk < minimum:
+            break
+        last_month = month
+        if not stretch_open:
+            first_month, start_risk, stretch_open = month, at_risk, True
+        pending += sum(step.events for step in later if step.time <= month)
+        if pending >= minimum:
+            rows.append(CurveStep(first_month, month, start_risk, pending, survival_at(steps, month)))
+            pending, stretch_open = 0, False
+    if stretch_open and pending == 0:
+        rows.append(CurveStep(first_month, last_month, start_risk, 0, rows[-1].share if rows else 1.0))
+    return rows
+
+
 def survival_at(steps: list[KMStep], time: float) -> float:
     """The estimated share still running at `time`: the share after the last step at or before
     `time` (1.0 before the first step)."""
@@ -73,11 +119,6 @@ def survival_at(steps: list[KMStep], time: float) -> float:
 def at_risk_at(durations: list[float], time: float) -> int:
     """How many matches were followed for at least `time` months (ended or still running)."""
     return sum(1 for d in durations if d >= time)
-
-
-def ended_by(durations: list[float], events: list[bool], time: float) -> int:
-    """How many matches ended at or before `time` months."""
-    return sum(1 for d, e in zip(durations, events, strict=True) if e and d <= time)
 
 
 def whole_months(start: date, end: date) -> int:
