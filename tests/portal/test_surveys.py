@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from koppel.surveys.enums import AssignmentStatus, Respondent
 from koppel.surveys.models import Answer
+from tests.staff.test_query_counts import MANY, assert_constant_queries
 from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
@@ -81,4 +82,43 @@ def test_portal_home_block_lists_open_surveys(cast, client_for):
         .render(Context({"user": cast.mentor}))
         .strip()
         == ""
+    )
+
+
+@pytest.mark.parametrize("respondent", [Respondent.YOUTH, Respondent.MENTOR, Respondent.GUARDIAN])
+def test_my_surveys_query_count(cast, client_for, respondent):
+    """STYLE principle 11: as many queries with one survey on the page as with MANY."""
+    person = {
+        Respondent.YOUTH: {},
+        Respondent.MENTOR: {"mentor": cast.mentor_row},
+        Respondent.GUARDIAN: {"guardian": cast.guardian_row},
+    }[respondent]
+    user = getattr(cast, respondent)
+
+    def add_survey(i):
+        # Each survey its own instrument; open and sent-in ones alternate (a link or a date).
+        name = f"Vragenlijst{i:02d}"
+        AssignmentFactory(
+            youth=cast.youth_row,
+            match=cast.match,
+            instrument=small_instrument(respondents=[respondent], name_nl=name, name_en=name),
+            respondent=respondent,
+            status=AssignmentStatus.SUBMITTED if i % 2 else AssignmentStatus.OPEN,
+            due_on=date.today() - timedelta(days=i),
+            **person,
+        )
+
+    add_survey(0)
+
+    def shows_rows(response, n):
+        assert len(response.context["surveys"]) == n
+        assert "Vragenlijst00" in response.text
+        if n > 1:
+            assert "Vragenlijst48" in response.text and "Vragenlijst49" in response.text
+
+    assert_constant_queries(
+        client_for(user),
+        reverse("portal:my_surveys"),
+        lambda: [add_survey(i) for i in range(1, MANY)],
+        shows_rows,
     )

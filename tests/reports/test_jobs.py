@@ -1,18 +1,18 @@
 """Exports in the background: requesting, the job's states, progress, the scores export, clean-up."""
 
 import csv
-import importlib.util
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
 from koppel.reports.domain import jobs
+from koppel.reports.domain.exports import SHEET_NAME_MAX, sheet_names
 from koppel.reports.domain.jobs import (
     delete_old_exports,
     months_between,
@@ -20,7 +20,7 @@ from koppel.reports.domain.jobs import (
     run_export,
     youth_code,
 )
-from koppel.reports.domain.period import build_filter
+from koppel.reports.domain.period import ReportFilter, build_filter
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.reports.models import ExportJob
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
@@ -332,15 +332,61 @@ def test_the_periodic_command_removes_old_exports(cast, fake_reports):
 # --- With the real reports ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("report", ["dashboard", "outcomes"])
-def test_real_report_exports_to_xlsx(cast, report):
-    if importlib.util.find_spec(f"koppel.reports.domain.{report}") is None:
-        pytest.skip(f"{report} report not built yet")
+def _report_tables(report: str, job) -> list[Table]:
+    """The tables of `report` built directly, over the job's filter and day, in the job's language."""
+    from koppel.reports.domain.dashboard import build_dashboard
+    from koppel.reports.domain.outcomes import build_outcomes
+
+    report_filter = ReportFilter.from_params(job.params)
+    today = date.fromisoformat(job.params["today"])
+    with translation.override(job.language):
+        dashboard = build_dashboard(report_filter, today=today).tables()
+        outcomes = build_outcomes(report_filter, today=today).tables()
+    return {"dashboard": dashboard, "outcomes": outcomes, "programme": [*dashboard, *outcomes]}[report]
+
+
+def _as_read_back(value, min_group):
+    """What openpyxl reads back for a table cell the XLSX writer wrote."""
+    if value is SUPPRESSED:
+        return f"<{min_group}"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime.combine(value, time())
+    return value
+
+
+@pytest.mark.parametrize("report", ["dashboard", "outcomes", "programme"])
+def test_real_report_exports_to_xlsx_one_sheet_per_table(cast, report):
     _scores(cast, 2)
     job = run_export(_request(cast, report, "xlsx").pk)
     assert job.status == "done", job.error
+    assert job.filename.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(bytes(job.content)))
-    assert len(book.sheetnames) >= 1
+    tables = _report_tables(report, job)
+    # Every report has several tables; the programme's are the dashboard's, then the outcome report's.
+    assert len(tables) > 1
+    # One sheet per table, in the report's order, named by `sheet_names` (Excel's 31 characters,
+    # no forbidden characters, unique even where long titles share their first 31 characters).
+    assert book.sheetnames == sheet_names([t.title for t in tables])
+    assert all(len(name) <= SHEET_NAME_MAX for name in book.sheetnames)
+    assert len({name.lower() for name in book.sheetnames}) == len(tables)
+    if report != "outcomes":
+        assert book.sheetnames[0] == "Matches and waiting list"
+    if report != "dashboard":
+        assert "Baseline to closure" in book.sheetnames
+    min_group = ReportFilter.from_params(job.params).min_group
+    for sheet, table in zip(book.worksheets, tables, strict=True):
+        lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+        width = len(table.columns)
+        # The full title (not the cut sheet name) first, then the note, the headings, the rows.
+        head = [table.title, *([table.note] if table.note else [])]
+        assert [line[0] for line in lines[: len(head)]] == head, sheet.title
+        assert lines[len(head)][:width] == table.columns, sheet.title
+        body = [line[:width] for line in lines[len(head) + 1 :]]
+        assert body == [[_as_read_back(v, min_group) for v in row] for row in table.rows], sheet.title
+    assert job.rows == sum(len(t.rows) for t in tables)
+    if report != "outcomes":
+        overview = {line[0]: line[1] for line in book.worksheets[0].iter_rows(values_only=True)}
+        assert overview["Active matches at the end of the period"] == 1  # the cast's match
 
 
 def test_downloading_the_scores_export_is_in_the_access_log(client, cast):

@@ -6,14 +6,23 @@ relation the view did not select or prefetch shows up here as one extra query pe
 
 import re
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from tests import factories as f
 from tests.conftest import enrol_mfa
+from tests.survey_factories import (
+    AnswerFactory,
+    AssignmentFactory,
+    ScheduleFactory,
+    ScoreFactory,
+    small_instrument,
+)
 
 MANY = 50
 
@@ -214,4 +223,84 @@ def test_portal_home_query_count_for_a_mentor_with_many_matches(programme, clien
 
     assert_constant_queries(
         client_for(user), reverse("portal:home"), lambda: [add_match(i) for i in range(1, MANY)], shows_rows
+    )
+
+
+# --- Survey pages ---------------------------------------------------------------------------------
+
+
+def _named_instrument(i, respondents):
+    name = f"Vragenlijst{i:02d}"
+    return small_instrument(respondents=respondents, name_nl=name, name_en=name)
+
+
+def test_youth_surveys_query_count(programme, coordinator, client_for):
+    youth = f.YouthFactory(programme=programme, coordinator=coordinator)
+    match = f.MatchFactory(youth=youth, mentors=[f.MentorFactory(programme=programme)])
+
+    def add_survey(i):
+        # Each survey its own instrument, sent in with an answer and a score; the respondents take
+        # turns, so every row's respondent (youth, a mentor, a parent) is read from the page.
+        respondent = (Respondent.YOUTH, Respondent.MENTOR, Respondent.GUARDIAN)[i % 3]
+        mentor = f.MentorFactory(programme=programme, first_name=f"Mentor{i:02d}")
+        guardian = f.GuardianFactory(organisation=programme.organisation, first_name=f"Ouder{i:02d}")
+        survey = AssignmentFactory(
+            youth=youth,
+            match=match,
+            instrument=_named_instrument(i, [respondent]),
+            respondent=respondent,
+            mentor=mentor if respondent == Respondent.MENTOR else None,
+            guardian=guardian if respondent == Respondent.GUARDIAN else None,
+            status=AssignmentStatus.SUBMITTED,
+            due_on=date.today() - timedelta(days=i),
+        )
+        AnswerFactory(assignment=survey)
+        ScoreFactory(assignment=survey)
+
+    add_survey(0)
+
+    def shows_rows(response, n):
+        assert (len(response.context["surveys"]), len(response.context["scores"])) == (n, n)
+        assert "Vragenlijst00" in content(response)
+        if n > 1:
+            assert "Vragenlijst49" in content(response)
+            assert "Mentor01" in content(response) and "Ouder02" in content(response)
+
+    assert_constant_queries(
+        client_for(coordinator),
+        reverse("staff:youth_surveys", args=[youth.pk]),
+        lambda: [add_survey(i) for i in range(1, MANY)],
+        shows_rows,
+    )
+
+
+def test_survey_schedules_query_count(programme, coordinator, client_for):
+    youth = f.YouthFactory(programme=programme)
+
+    def add_schedule(i):
+        # Each schedule its own instrument (also one more choice in the form's instrument list),
+        # with a survey sent from it.
+        schedule = ScheduleFactory(
+            programme=programme,
+            instrument=_named_instrument(i, ["youth"]),
+            moment=Moment.DURING,
+            months=3 + i,
+        )
+        AssignmentFactory(youth=youth, instrument=schedule.instrument, schedule=schedule)
+
+    add_schedule(0)
+
+    def shows_rows(response, n):
+        schedules = list(response.context["schedules"])
+        assert len(schedules) == n
+        assert all(s.n_sent == 1 for s in schedules)
+        assert "Vragenlijst00" in content(response)
+        if n > 1:
+            assert "Vragenlijst49" in content(response)
+
+    assert_constant_queries(
+        client_for(coordinator),
+        reverse("staff:programme_survey_schedules", args=[programme.pk]),
+        lambda: [add_schedule(i) for i in range(1, MANY)],
+        shows_rows,
     )

@@ -1,6 +1,7 @@
 """Staff pages for survey schedules, a programme's surveys, one survey's answers and a youth's
 surveys (OUT-1, OUT-2, OUT-4): access-logged, sensitive answers marked, constant queries."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -79,19 +80,56 @@ def test_deactivate_schedule_from_the_page(cast, coordinator):
     assert ActivityLog.objects.filter(action="surveys.schedule.deactivated").exists()
 
 
+def _answer_rows(html: str) -> dict[str, tuple[str, str]]:
+    """The survey detail page's answers table: question text -> (the question cell's markup, the
+    answer cell's text)."""
+    table = html.split("<h2>Answers</h2>", 1)[1]
+    rows = re.findall(r"<tr><td>(.*?)</td>\s*<td>(.*?)</td></tr>", table, re.S)
+    return {question.split("<", 1)[0].strip(): (question, answer.strip()) for question, answer in rows}
+
+
+SENSITIVE_MARK = '<span class="sensitive-mark">sensitive</span>'
+
+
 def test_survey_detail_shows_answers_marks_sensitive_and_is_access_logged(cast, coordinator):
     instrument = small_instrument(domain=OutcomeDomain.SUBSTANCES, respondents=["youth"], sensitive=True)
+    q1, q2, q3 = instrument.items.order_by("position")
     survey = AssignmentFactory(youth=cast.youth_row, instrument=instrument, status=AssignmentStatus.SUBMITTED)
-    AnswerFactory(assignment=survey, value=4)
+    AnswerFactory(assignment=survey, item=q2, value=4)
     ScoreFactory(assignment=survey, value=2.5)
     response = coordinator.get(reverse("staff:survey_detail", args=[survey.pk]))
     assert response.status_code == 200
-    assert "sensitive" in response.text
-    assert "Agree" in response.text or "4" in response.text
-    assert "2.50" in response.text
+    rows = _answer_rows(response.text)
+    assert list(rows) == [q1.text_en, q2.text_en, q3.text_en]
+    # Every item of a sensitive subscale carries the mark, next to the question it belongs to.
+    assert all(SENSITIVE_MARK in question for question, _answer in rows.values())
+    # The coordinator sees the chosen value and its label in their own language; open items a dash.
+    assert rows[q2.text_en][1] == "4 · Agree"
+    assert rows[q1.text_en][1] == rows[q3.text_en][1] == "-"
+    # The subscale's score, marked too.
+    assert re.search(rf"<td>Trust {SENSITIVE_MARK}</td>\s*<td>2.50</td>", response.text)
     pages = list(AccessLog.objects.filter(viewer=cast.coordinator).values_list("page", "object_id"))
     assert ("staff:survey_detail", survey.pk) in pages
     assert ("staff:survey_detail", cast.youth_row.pk) in pages
+
+
+@pytest.mark.parametrize(
+    ("domain", "flagged", "marked"),
+    [
+        (OutcomeDomain.DELINQUENCY, False, True),  # a sensitive domain is marked without the flag
+        (OutcomeDomain.SCHOOL, True, True),  # a flagged subscale and items in any domain
+        (OutcomeDomain.SCHOOL, False, False),
+    ],
+)
+def test_survey_detail_marks_only_sensitive_answers(cast, coordinator, domain, flagged, marked):
+    instrument = small_instrument(domain=domain, respondents=["youth"], sensitive=flagged)
+    q1 = instrument.items.order_by("position").first()
+    survey = AssignmentFactory(youth=cast.youth_row, instrument=instrument, status=AssignmentStatus.SUBMITTED)
+    AnswerFactory(assignment=survey, item=q1, value=2)
+    text = coordinator.get(reverse("staff:survey_detail", args=[survey.pk])).text
+    question, answer = _answer_rows(text)[q1.text_en]
+    assert (SENSITIVE_MARK in question) is marked
+    assert answer == "2 · Disagree"
 
 
 def test_youth_surveys_page_is_access_logged(cast, coordinator):

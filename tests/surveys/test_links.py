@@ -2,9 +2,12 @@
 
 import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import signing
 from django.urls import reverse
 
@@ -145,12 +148,94 @@ def test_forged_link_shows_a_clear_page(client):
     assert client.post(reverse("links:survey_save", args=["garbage"]), {}).status_code == 404
 
 
-def test_phone_page_has_one_column_markup(client):
+class _AnswerLayout(HTMLParser):
+    """What a phone gets of the answer page: the viewport tag, any tables, the stylesheets, and per
+    question (fieldset.survey-item) its legend and its option lists (div.survey-options), each a list
+    of (radio name, value, label text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.viewport = None
+        self.tables = 0
+        self.stylesheets = []
+        self.questions = []
+        self.stray_radios = []
+        self._in_legend = False
+        self._list_depth = 0
+        self._label = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "meta" and attrs.get("name") == "viewport":
+            self.viewport = attrs.get("content")
+        elif tag == "link" and attrs.get("rel") == "stylesheet":
+            self.stylesheets.append(attrs["href"])
+        elif tag == "table":
+            self.tables += 1
+        elif tag == "fieldset" and "survey-item" in classes:
+            self.questions.append({"legend": "", "lists": []})
+        elif tag == "legend" and self.questions:
+            self._in_legend = True
+        elif tag == "div" and self._list_depth:
+            self._list_depth += 1
+        elif tag == "div" and "survey-options" in classes and self.questions:
+            self.questions[-1]["lists"].append([])
+            self._list_depth = 1
+        elif tag == "label" and self._list_depth and "survey-option" in classes:
+            self._label = []
+        elif tag == "input" and attrs.get("type") == "radio":
+            radio = (attrs["name"], attrs["value"])
+            if self._list_depth and self._label is not None:
+                self.questions[-1]["lists"][-1].append([*radio, self._label])
+            else:
+                self.stray_radios.append(radio)
+
+    def handle_endtag(self, tag):
+        if tag == "legend":
+            self._in_legend = False
+        elif tag == "div" and self._list_depth:
+            self._list_depth -= 1
+        elif tag == "label" and self._label is not None:
+            option = self.questions[-1]["lists"][-1][-1]
+            option[2] = "".join(self._label).strip()
+            self._label = None
+
+    def handle_data(self, data):
+        if self._in_legend:
+            self.questions[-1]["legend"] += data
+        if self._label is not None:
+            self._label.append(data)
+
+
+def test_phone_page_shows_each_question_as_one_column_of_options(client):
     assignment = _assignment(language="en")
     text = client.get(_path(assignment)).text
-    assert 'class="survey-option"' in text
+    page = _AnswerLayout()
+    page.feed(text)
+    # Laid out for the phone's width, not a zoomed-out desktop page; no table (a grid of questions
+    # against answers would need sideways scrolling).
+    assert page.viewport is not None
+    assert "width=device-width" in page.viewport
+    assert page.tables == 0
+    # Each question on its own: its text, then all of its answers as one list, in the scale's order.
+    labels = ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"]
+    items = _items(assignment)
+    assert [q["legend"].strip() for q in page.questions] == [item.text_en for item in items]
+    for question, item in zip(page.questions, items, strict=True):
+        assert question["lists"] == [
+            [[f"item-{item.pk}", str(value), label] for value, label in enumerate(labels, start=1)]
+        ]
+    assert page.stray_radios == []
+    # The list is stacked in a column by the survey stylesheet the page loads.
+    assert any(href.endswith("koppel/surveys.css") for href in page.stylesheets)
+    css = Path(finders.find("koppel/surveys.css")).read_text()
+    rule = re.search(r"\.survey-options\s*\{([^}]*)\}", css)
+    assert rule is not None
+    assert re.search(r"flex-direction:\s*column", rule.group(1))
+    # The strict CSP allows no inline style or script.
     assert "style=" not in text
-    assert "<script>" not in text
+    assert re.search(r"<script(?![^>]*\bsrc=)", text) is None
 
 
 def test_saving_through_an_expired_link_with_htmx_says_why(client):
