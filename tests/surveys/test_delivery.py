@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from koppel.common.domain import reminders as r
+from koppel.common.models import ActivityLog
 from koppel.common.models.reminders import Reminder
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure
 from koppel.staff.worklist_closure import follow_ups_due
-from koppel.surveys.domain.delivery import expire_assignments, plan_assignments
+from koppel.surveys.domain.delivery import cancel_outdated_assignments, expire_assignments, plan_assignments
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from koppel.surveys.models import Assignment
 from tests.factories import GuardianFactory, GuardianshipFactory, MatchFactory, MentorFactory, YouthFactory
@@ -232,6 +233,70 @@ def test_expire_closes_surveys_after_their_window():
     assert expire_assignments(today=date(2025, 3, 10)) == 0
 
 
+def test_surveys_that_no_longer_apply_are_cancelled__OUT_4():
+    relationship = small_instrument(respondents=["mentor"])  # relationship quality (OUT-4)
+    outcomes = small_instrument(domain="school", respondents=["youth"])  # OUT-1
+    ended = MatchFactory(state=MatchState.CLOSED, started_on=date(2025, 1, 1), ended_on=date(2025, 5, 1))
+    running = MatchFactory(started_on=date(2025, 1, 1))
+
+    def survey(match, instrument, **kwargs):
+        return AssignmentFactory(youth=match.youth, match=match, instrument=instrument, **kwargs)
+
+    # The ended match: its relationship survey (open or started) is cancelled; its outcome survey 12
+    # months in keeps its window, and so does its closure survey; a submitted one stays submitted.
+    open_quality = survey(ended, relationship, moment=Moment.DURING, months=3)
+    started_quality = survey(ended, relationship, moment=Moment.DURING, months=6, status="started")
+    sent_quality = survey(ended, relationship, moment=Moment.DURING, months=1, status="submitted")
+    outcome_12 = survey(ended, outcomes, moment=Moment.DURING, months=12)
+    at_closure = survey(ended, relationship, moment=Moment.CLOSURE)
+    # The running match: nothing changes.
+    running_quality = survey(running, relationship, moment=Moment.DURING, months=3)
+    # A youth withdrawn from the waiting list: every open survey of theirs is cancelled.
+    withdrawn = YouthFactory(status="withdrawn")
+    baseline = AssignmentFactory(youth=withdrawn, instrument=outcomes)
+
+    assert cancel_outdated_assignments() == 3
+    statuses = {
+        name: Assignment.objects.get(pk=a.pk).status
+        for name, a in {
+            "open_quality": open_quality,
+            "started_quality": started_quality,
+            "sent_quality": sent_quality,
+            "outcome_12": outcome_12,
+            "at_closure": at_closure,
+            "running_quality": running_quality,
+            "baseline": baseline,
+        }.items()
+    }
+    assert statuses == {
+        "open_quality": "cancelled",
+        "started_quality": "cancelled",
+        "sent_quality": "submitted",
+        "outcome_12": "open",
+        "at_closure": "open",
+        "running_quality": "open",
+        "baseline": "cancelled",
+    }
+    assert ActivityLog.objects.filter(action="surveys.assignment.cancelled").count() == 3
+    assert cancel_outdated_assignments() == 0
+
+
+def test_a_survey_reminder_is_skipped_once_the_survey_was_sent_in(cast):
+    survey = AssignmentFactory(youth=cast.youth_row, instrument=small_instrument(respondents=["youth"]))
+    r.propose_reminders(today=timezone.localdate())
+    reminder = Reminder.objects.get(kind="survey_due")
+    survey.status = AssignmentStatus.SUBMITTED
+    survey.submitted_at = timezone.now()
+    survey.save()
+    mail.outbox.clear()
+
+    _send_surveys()
+
+    reminder.refresh_from_db()
+    assert reminder.status == "skipped"
+    assert mail.outbox == []
+
+
 # --- Invitations and reminders (common/domain/reminders.py, kind SURVEY_DUE) -----------------------
 
 
@@ -317,14 +382,16 @@ def test_a_youth_of_16_gets_their_own_invitation(cast):
     assert Reminder.objects.get(kind="survey_due").email == cast.youth_row.email
 
 
-def test_the_command_plans_and_expires_surveys(cast):
+def test_the_command_plans_expires_and_cancels_surveys(cast):
     schedule = _schedule(cast.programme, moment=Moment.BASELINE)
     newcomer = YouthFactory(programme=cast.programme, waiting_since=date.today())
     late = AssignmentFactory(closes_on=date.today() - timedelta(days=1))
+    gone = AssignmentFactory(youth=YouthFactory(status="withdrawn"))
     call_command("send_reminders", "--inline", verbosity=0)
     assert Assignment.objects.filter(schedule=schedule, youth=newcomer).count() == 1
     late.refresh_from_db()
-    assert late.status == AssignmentStatus.EXPIRED
+    gone.refresh_from_db()
+    assert (late.status, gone.status) == (AssignmentStatus.EXPIRED, AssignmentStatus.CANCELLED)
 
 
 # --- OUT-2: a follow-up done leaves the worklist ---------------------------------------------------

@@ -504,11 +504,22 @@ def _subject_object(reminder: Reminder):
     return queryset.first()
 
 
+def _still_needed(reminder: Reminder, obj) -> bool:
+    """A survey reminder whose survey was sent in, cancelled or closed since it was proposed (a
+    retry can come a day later) is not sent."""
+    if reminder.kind == K.SURVEY_DUE:
+        from koppel.surveys.domain.responses import is_answerable
+
+        return is_answerable(obj)
+    return True
+
+
 def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None = None) -> str:
     """Send a reminder this worker claimed, in the recipient's language; returns its new status.
 
     Side effects: one mail; the reminder becomes "sent", or on a failure "pending" again with a
-    back-off (or "failed" after Reminder.MAX_ATTEMPTS), with a short error that never holds the address.
+    back-off (or "failed" after Reminder.MAX_ATTEMPTS), with a short error that never holds the address;
+    a survey reminder whose survey can no longer be answered becomes "skipped" without a mail.
     A reminder not (or no longer) claimed by `worker` is left alone.
     """
     reminder = Reminder.objects.select_related("content_type").filter(pk=reminder_id).first()
@@ -519,6 +530,11 @@ def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None
         obj = _subject_object(reminder)
         if obj is None:
             error = gettext_noop("Its subject no longer exists")
+        elif not _still_needed(reminder, obj):
+            Reminder.objects.filter(pk=reminder.pk, status=S.SENDING, claimed_by=worker).update(
+                status=S.SKIPPED, last_error=""
+            )
+            return S.SKIPPED
         elif not send_in_language(
             reminder.email,
             language=reminder.language,

@@ -21,6 +21,7 @@ class ReminderStatus(models.TextChoices):
     SENDING = "sending", pgettext_lazy("reminder", "Being sent")
     SENT = "sent", pgettext_lazy("reminder", "Sent")
     FAILED = "failed", pgettext_lazy("reminder", "Failed, will not be retried")
+    SKIPPED = "skipped", pgettext_lazy("reminder", "No longer needed")
 
 
 class Reminder(models.Model):

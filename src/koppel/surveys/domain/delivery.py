@@ -1,7 +1,8 @@
 """Delivering surveys: planning assignments from the schedules, closing them when their window ends,
 and the personal signed link through which a respondent answers without an account.
 
-`plan_assignments` and `expire_assignments` run from `koppel send_reminders` on every run; the
+`plan_assignments`, `expire_assignments` and `cancel_outdated_assignments` run from `koppel
+send_reminders` on every run; the
 invitations and weekly reminders are proposed there too (`common/domain/reminders.py`).
 
 Dates (OUT-2, OUT-4):
@@ -32,10 +33,11 @@ from koppel.common.domain.audit import log_actions_bulk
 from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Match, MatchMentor
+from koppel.people.enums import YouthStatus
 from koppel.people.models import Guardianship, Youth
 from koppel.people.models.people import age_on
 from koppel.surveys.domain.responses import is_answerable
-from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Moment, Respondent
+from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, InstrumentKind, Moment, Respondent
 from koppel.surveys.models import Assignment, SurveySchedule
 
 LINK_SALT = "koppel.surveys.link"
@@ -276,6 +278,35 @@ def expire_assignments(*, today: date) -> int:
         )
         log_actions_bulk(late, "surveys.assignment.expired", by=None, fields=["status"])
     return len(late)
+
+
+def cancel_outdated_assignments() -> int:
+    """Open surveys that no longer apply are cancelled, so no reminder goes out for them: every open
+    survey about a youth withdrawn from the programme, and the relationship-quality surveys (OUT-4)
+    of a match that has ended (early or not, or cancelled before it started). Outcome surveys
+    (OUT-1) keep their window: a youth's answers 12 months in still count after an early closure,
+    and the closure and follow-up surveys (OUT-2) are planned for an ended match.
+
+    Side effects: status "cancelled" and one activity-log entry "surveys.assignment.cancelled" per
+    assignment (bulk). Returns the number cancelled.
+    """
+    outdated = Q(youth__status=YouthStatus.WITHDRAWN) | Q(
+        moment=Moment.DURING, instrument__kind=InstrumentKind.RELATIONSHIP, match__state=MatchState.CLOSED
+    )
+    with transaction.atomic():
+        found = list(
+            Assignment.objects.select_for_update(of=("self",))
+            .filter(status__in=ANSWERABLE)
+            .filter(outdated)
+            .only("id")
+        )
+        if not found:
+            return 0
+        Assignment.objects.filter(pk__in=[a.pk for a in found], status__in=ANSWERABLE).update(
+            status=AssignmentStatus.CANCELLED, updated_at=timezone.now()
+        )
+        log_actions_bulk(found, "surveys.assignment.cancelled", by=None, fields=["status"])
+    return len(found)
 
 
 def answerable(assignment: Assignment, *, today: date | None = None) -> bool:

@@ -1,6 +1,7 @@
 """`koppel send_reminders`: the one periodic command for reminders (run by a timer every few minutes).
 
-It plans the surveys that fell due and closes those whose window ended (surveys/domain/delivery.py),
+It plans the surveys that fell due, closes those whose window ended and cancels those that no longer
+apply (surveys/domain/delivery.py),
 removes finished exports older than a week (reports/domain/jobs.py),
 releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
 due reminder in the database and hands it to a background task (`koppel worker` sends it), or sends
@@ -32,13 +33,18 @@ class Command(BaseCommand):
 
         from koppel.common.tasks import send_reminder
         from koppel.reports.domain.jobs import delete_old_exports
-        from koppel.surveys.domain.delivery import expire_assignments, plan_assignments
+        from koppel.surveys.domain.delivery import (
+            cancel_outdated_assignments,
+            expire_assignments,
+            plan_assignments,
+        )
 
         worker = worker_id()
-        planned = expired = 0
+        planned = expired = cancelled = 0
         if not (no_plan or no_propose):
             today = timezone.localdate()
             expired = expire_assignments(today=today)
+            cancelled = cancel_outdated_assignments()
             planned = plan_assignments(today=today)
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
@@ -55,7 +61,8 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
             self.stdout.write(
-                f"Surveys planned {planned}, expired {expired}; old exports removed {removed_exports}."
+                f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
+                f"old exports removed {removed_exports}."
             )
             self.stdout.write(f"Released {released}; proposed: {proposed}; claimed {len(claimed)}.")
             if inline:
