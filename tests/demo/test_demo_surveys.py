@@ -7,6 +7,7 @@ import pytest
 
 from koppel.demo.load import load_demo
 from koppel.programmes.models import Programme
+from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import AssignmentStatus, OutcomeDomain
 from koppel.surveys.models import Assignment, QualityAlert, Score, SurveySchedule
 
@@ -53,3 +54,6 @@ def test_demo_logins_have_an_open_survey_and_one_alert_waits(loaded):
     assert alerts.exists()
     assert {a.score.assignment_id for a in alerts} == {alerts[0].score.assignment_id}  # one low survey
     assert all(a.handled_at is None for a in alerts)
+    # It waits on the worklist: no contact with the mentor answered it yet.
+    programme_ids = list(Programme.objects.values_list("pk", flat=True))
+    assert set(open_alerts(programme_ids)) == set(alerts)

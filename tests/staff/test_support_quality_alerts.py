@@ -45,8 +45,13 @@ def test_support_page_shows_open_alert_and_marks_it_handled__OUT_4(client, cast)
 def test_support_page_hides_alert_once_a_contact_was_logged__OUT_4(client, cast):
     from tests.support_factories import SupportContactFactory
 
-    alert = _alert(cast.match)
-    SupportContactFactory(match=cast.match, held_on=date.today())
+    alert = _alert(cast.match)  # from the youth's answers
     client.force_login(cast.coordinator)
-    html = client.get(reverse("staff:match_support", args=[cast.match.pk])).content.decode()
-    assert reverse("staff:quality_alert_handle", args=[alert.pk]) not in html
+    page = reverse("staff:match_support", args=[cast.match.pk])
+    handle = reverse("staff:quality_alert_handle", args=[alert.pk])
+    # A contact with the mentor or a parent does not answer the youth's low score; one with the youth does.
+    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="mentor")
+    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="guardian")
+    assert handle in client.get(page).content.decode()
+    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="youth")
+    assert handle not in client.get(page).content.decode()

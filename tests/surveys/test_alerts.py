@@ -115,12 +115,21 @@ def test_check_quality_is_idempotent__OUT_4(cast, instrument):
     assert len(again) == 1 and QualityAlert.objects.count() == 1
 
 
-def test_alert_closes_with_a_support_contact_on_or_after_its_day__OUT_4(cast, instrument):
+def test_alert_closes_with_a_contact_with_the_respondent_logged_after_it__OUT_4(cast, instrument):
+    # A mentor contact held earlier today and logged before the survey came in does not count.
+    earlier = SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="mentor")
     answered(mentor_survey(cast.match, instrument), 1, 1, 5)
     ids = [cast.programme.pk]
-    SupportContactFactory(match=cast.match, held_on=date.today() - timedelta(days=1))
+    alert = QualityAlert.objects.get()
+    assert earlier.created_at < alert.created_at
     assert open_alerts(ids).count() == 1
-    SupportContactFactory(match=cast.match, held_on=date.today())
+    # Logged after the alert but held the day before; with a parent, or with the youth: still open.
+    SupportContactFactory(match=cast.match, held_on=date.today() - timedelta(days=1), with_whom="mentor")
+    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="guardian")
+    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="youth")
+    assert open_alerts(ids).count() == 1
+    # With the mentor who answered, today, logged now: answered.
+    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="mentor")
     assert open_alerts(ids).count() == 0
 
 

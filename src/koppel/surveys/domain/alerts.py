@@ -1,8 +1,10 @@
 """Scores that act (OUT-4): a relationship-quality score below its subscale's threshold, or a sharp
 drop since the same respondent's previous score, asks the coordinator for an extra support contact.
 
-An alert is open while nobody marked it handled and no support contact was logged for the match on
-or after the day of the alert; open alerts are a worklist section (staff/worklist_surveys.py).
+An alert is open while nobody marked it handled and no support contact with the respondent's side
+(the mentor after a mentor's score, the youth after the youth's) was logged for the match after the
+alert was raised, held on or after its day; open alerts are a worklist section
+(staff/worklist_surveys.py).
 """
 
 from collections.abc import Iterable
@@ -96,8 +98,15 @@ def check_quality(scores: Iterable[Score]) -> list[QualityAlert]:
 
 
 def open_alerts(programme_ids) -> QuerySet[QualityAlert]:
-    """Alerts nobody handled and after which no support contact was logged for the match (OUT-4)."""
-    contact_since = SupportContact.objects.filter(match_id=OuterRef("match_id"), held_on__gte=OuterRef("day"))
+    """Alerts nobody handled and after which no support contact with the respondent's side was
+    logged for the match (OUT-4): a contact with a parent, or one held (or logged) before the alert
+    came in, does not answer it. `ContactWith` and `Respondent` share their values."""
+    contact_since = SupportContact.objects.filter(
+        match_id=OuterRef("match_id"),
+        with_whom=OuterRef("score__respondent"),
+        held_on__gte=OuterRef("day"),
+        created_at__gte=OuterRef("created_at"),
+    )
     return (
         QualityAlert.objects.filter(match__programme_id__in=programme_ids, handled_at__isnull=True)
         .annotate(day=TruncDate("created_at"))
