@@ -318,6 +318,17 @@ def is_organisation_admin(user, obj) -> bool:
 
 
 @rules.predicate
+def is_instrument_admin(user, instrument) -> bool:
+    """An administrator of the organisation that loaded the instrument: switching it off stops its
+    surveys in every programme of the organisation, so no single programme's coordinator may."""
+    return (
+        instrument is not None
+        and instrument.organisation_id is not None
+        and instrument.organisation_id in roles_of(user).admin_org_ids
+    )
+
+
+@rules.predicate
 def guardian_is_visible_staff(user, guardian) -> bool:
     return (
         guardian is not None
@@ -329,6 +340,7 @@ def guardian_is_visible_staff(user, guardian) -> bool:
 rules.add_perm("koppel.use_staff_pages", is_staff_member)
 rules.add_perm("koppel.use_portal", is_mentor | is_youth | is_guardian)
 rules.add_perm("koppel.view_access_log", is_administrator)
+rules.add_perm("surveys.switch_instrument", is_instrument_admin)
 rules.add_perm("programmes.view_programme", is_programme_staff)
 rules.add_perm("programmes.change_settings", is_programme_staff)
 rules.add_perm("people.add_person", is_staff_member)

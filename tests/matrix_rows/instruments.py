@@ -8,8 +8,9 @@ from koppel.surveys.models import QualityAlert
 from tests.matrix import LOGIN, NOT_STAFF, STAFF_PAGE, Row, expect, url
 from tests.survey_factories import AssignmentFactory, ScoreFactory, small_instrument
 
-# All the cast's staff share one organisation, so its instruments are visible to all of them.
-STAFF_POST = expect(anonymous=LOGIN, admin=302, coordinator=302, other_coordinator=302, **NOT_STAFF)
+# All the cast's staff share one organisation, so its instruments are visible to all of them; only
+# its administrators may switch one off (it stops the surveys of every programme).
+ADMIN_POST = expect(anonymous=LOGIN, admin=302, coordinator=403, other_coordinator=403, **NOT_STAFF)
 STAFF_OBJECT_POST = expect(anonymous=LOGIN, admin=302, coordinator=302, other_coordinator=404, **NOT_STAFF)
 
 DEFINITION = """
@@ -67,7 +68,7 @@ ROWS: dict[str, Row] = {
     "staff:instrument_load": Row(url("staff:instrument_load"), STAFF_PAGE),
     "staff:instrument_detail": Row(_instrument_url("staff:instrument_detail"), STAFF_PAGE),
     "staff:instrument_set_active": Row(
-        _instrument_url("staff:instrument_set_active"), STAFF_POST, method="post"
+        _instrument_url("staff:instrument_set_active"), ADMIN_POST, method="post"
     ),
     "staff:quality_alert_handle": Row(_alert, STAFF_OBJECT_POST, method="post"),
 }

@@ -7,6 +7,7 @@ from django.urls import reverse
 from koppel.surveys.domain.instruments import load_instrument
 from koppel.surveys.models import Instrument
 from tests import factories as f
+from tests.conftest import enrol_mfa
 from tests.staff.test_query_counts import MANY, assert_constant_queries, content
 from tests.surveys.test_instruments import DEFINITION
 
@@ -108,21 +109,47 @@ def test_empty_form_says_what_is_missing(cast, client_for):
     assert "Upload a definition file or paste its text." in content(response)
 
 
-def test_switch_an_own_instrument_off_and_on(cast, client_for):
+def test_an_administrator_switches_an_own_instrument_off_and_on(cast, client_for):
     instrument = load_instrument(DEFINITION, organisation=cast.programme.organisation, by=None)
-    client = client_for(cast.coordinator)
+    detail = reverse("staff:instrument_detail", args=[instrument.pk])
     url = reverse("staff:instrument_set_active", args=[instrument.pk])
-    assert client.post(url, {"active": "0"}).status_code == 302
-    instrument.refresh_from_db()
-    assert instrument.active is False
-    client.post(url, {"active": "1"})
+    # A coordinator sees the instrument but not the switch, and may not use it: it would stop the
+    # instrument's surveys in every programme of the organisation.
+    coordinator = client_for(cast.coordinator)
+    assert url not in content(coordinator.get(detail))
+    assert coordinator.post(url, {"active": "0"}).status_code == 403
     instrument.refresh_from_db()
     assert instrument.active is True
-    # A shipped instrument cannot be switched off here: an error message, no change.
+    admin = client_for(cast.admin)
+    assert url in content(admin.get(detail))
+    assert admin.post(url, {"active": "0"}).status_code == 302
+    instrument.refresh_from_db()
+    assert instrument.active is False
+    admin.post(url, {"active": "1"})
+    instrument.refresh_from_db()
+    assert instrument.active is True
+    # A shipped instrument cannot be switched off here: no switch, and a post changes nothing.
     shipped = Instrument.objects.filter(organisation=None).first()
-    client.post(reverse("staff:instrument_set_active", args=[shipped.pk]), {"active": "0"})
+    shipped_url = reverse("staff:instrument_set_active", args=[shipped.pk])
+    assert shipped_url not in content(admin.get(reverse("staff:instrument_detail", args=[shipped.pk])))
+    admin.post(shipped_url, {"active": "0"})
     shipped.refresh_from_db()
     assert shipped.active is True
+
+
+def test_an_administrator_without_superuser_rights_may_switch_their_organisations_instrument(
+    cast, client_for
+):
+    instrument = load_instrument(DEFINITION, organisation=cast.programme.organisation, by=None)
+    url = reverse("staff:instrument_set_active", args=[instrument.pk])
+    own = f.AdministratorFactory(organisation=cast.programme.organisation, user__is_superuser=False).user
+    elsewhere = f.AdministratorFactory(organisation=f.OrganisationFactory(), user__is_superuser=False).user
+    for user in (own, elsewhere):
+        enrol_mfa(user)
+    assert client_for(elsewhere).post(url, {"active": "0"}).status_code == 404  # not visible to them
+    assert client_for(own).post(url, {"active": "0"}).status_code == 302
+    instrument.refresh_from_db()
+    assert instrument.active is False
 
 
 def test_instrument_list_query_count(cast, client_for):

@@ -2,10 +2,13 @@
 an organisation's instrument on or off; and marking a relationship-quality alert handled (OUT-4).
 
 Coordinators and administrators only; another organisation's instrument answers 404 (the selector
-in koppel.policy). Same recipe as koppel.staff.views.
+in koppel.policy); switching an organisation's instrument on or off is for the organisation's
+administrators (it stops the instrument's surveys in all its programmes). Same recipe as
+koppel.staff.views.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -58,11 +61,19 @@ def instrument_detail(request, pk):
         pk,
     )
     instrument.respondent_labels = _respondent_labels(instrument)
+    # Only an organisation's own instruments can be switched off (shipped ones serve everyone).
+    can_switch = instrument.organisation_id is not None and request.user.has_perm(
+        "surveys.switch_instrument", instrument
+    )
     scales = [
         {"key": key, "min": scale["min"], "max": scale["max"], "options": scale["options"]}
         for key, scale in instrument.scales.items()
     ]
-    return render(request, "staff/instruments/detail.html", {"instrument": instrument, "scales": scales})
+    return render(
+        request,
+        "staff/instruments/detail.html",
+        {"instrument": instrument, "scales": scales, "can_switch": can_switch},
+    )
 
 
 @staff_required
@@ -100,6 +111,8 @@ def instrument_load(request):
 @require_POST
 def instrument_set_active(request, pk):
     instrument = get_visible_or_404(instruments_visible_to(request.user), pk)
+    if not request.user.has_perm("surveys.switch_instrument", instrument):
+        raise PermissionDenied  # administrators of the instrument's organisation only
     active = request.POST.get("active") == "1"
     try:
         set_instrument_active(instrument, active=active, by=request.user)
