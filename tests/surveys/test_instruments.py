@@ -185,6 +185,20 @@ def test_every_problem_is_listed_with_where_it_is_and_nothing_is_written(organis
         (('url = "https://example.org/licence"', 'url = "not a url"'), "licence: url is not a web address"),
         (("[name]", "[name]\nde = 'x'"), "unknown field 'de'"),
         (("reverse = true", 'reverse = "yes"'), "reverse must be true or false"),
+        # OUT-4 alerts never put a sensitive score on the worklist, and need limits the score can reach.
+        (
+            ("higher_is_better = false", "higher_is_better = false\nthreshold = 3.0"),
+            "subscales[2] (substances): a sensitive subscale cannot raise alerts",
+        ),
+        (
+            ("min_answered = 2", "min_answered = 2\nthreshold = 6.0"),
+            "threshold 6.0 lies outside the scores this subscale can have (1 to 5)",
+        ),
+        (
+            ("min_answered = 2", "min_answered = 2\nmethod = 'sum'\nthreshold = 11"),
+            "threshold 11.0 lies outside the scores this subscale can have (2 to 10)",
+        ),
+        (("min_answered = 2", "min_answered = 2\ndrop = 4.5"), "drop 4.5 is larger than the range"),
     ],
 )
 def test_single_problems_are_reported(change, expected):

@@ -310,7 +310,39 @@ def _check_items(errors: _Errors, raw, scales: dict, subscales: list[dict]) -> l
                 _("min_answered is %(min)s but the subscale has %(n)s items")
                 % {"min": subscale["min_answered"], "n": len(own)},
             )
+        _check_alert_limits(errors, where, subscale, scales.get(own[0]["scale"]), len(own))
     return items
+
+
+def _check_alert_limits(
+    errors: _Errors, where: str, subscale: dict, scale: dict | None, n_items: int
+) -> None:
+    """OUT-4 alerts put a score on the coordinators' worklist: never a sensitive one (substance use,
+    delinquency: read only on the survey page, where the reading is in the access log), and only
+    with a threshold the score can reach and a drop it can make."""
+    threshold, drop = subscale["threshold"], subscale["drop"]
+    if threshold is None and drop is None:
+        return
+    if subscale["sensitive"]:
+        errors.add(where, _("a sensitive subscale cannot raise alerts; remove threshold and drop"))
+        return
+    if not scale:
+        return
+    low, high = scale["min"], scale["max"]
+    if subscale["method"] == ScoreMethod.SUM:
+        low, high = low * n_items, high * n_items
+    if threshold is not None and not low <= threshold <= high:
+        errors.add(
+            where,
+            _("threshold %(value)s lies outside the scores this subscale can have (%(low)s to %(high)s)")
+            % {"value": threshold, "low": low, "high": high},
+        )
+    if drop is not None and drop > high - low:
+        errors.add(
+            where,
+            _("drop %(value)s is larger than the range of this subscale's scores (%(low)s to %(high)s)")
+            % {"value": drop, "low": low, "high": high},
+        )
 
 
 def check_definition(text: str) -> dict[str, Any]:
