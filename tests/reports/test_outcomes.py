@@ -4,6 +4,7 @@ split by match length, relationship quality from both sides, match survival and 
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure
@@ -479,3 +480,49 @@ def test_the_report_runs_a_constant_number_of_queries(programme, scales, django_
     survival_matches(programme)
     with django_assert_max_num_queries(4):
         report(programme).tables()
+
+
+def test_a_domain_measured_with_two_instruments_is_never_averaged_together__OUT_1(programme, scales):
+    school, _substances = scales
+    # A programme's licensed instrument measures school on 0-10, lower meaning better (a problem scale).
+    licensed = InstrumentFactory(
+        kind=InstrumentKind.OUTCOMES, key="licensed-school", name_en="Licensed", respondents=["youth"]
+    )
+    problems = SubscaleFactory(
+        instrument=licensed,
+        key="school-problems",
+        name_en="School problems",
+        domain=OutcomeDomain.SCHOOL,
+        higher_is_better=False,
+    )
+    for subscale, baseline, later in [(school, 2.0, 3.0), (school, 3.0, 4.0), (problems, 8.0, 5.0)]:
+        youth, match = youth_with_match(programme, started_on=date(2024, 1, 1))
+        submitted_score(
+            youth, subscale, moment=Moment.BASELINE, value=baseline, submitted_on=date(2023, 12, 1)
+        )
+        submitted_score(
+            youth, subscale, moment=Moment.CLOSURE, match=match, value=later, submitted_on=date(2025, 6, 1)
+        )
+
+    with translation.override("en"):
+        rep = report(programme)
+        school_rows = [
+            r for r in rep.changes if r.moment == CLOSURE and r.domain == "school" and r.respondent == "youth"
+        ]
+        labels = [r.domain_label for r in school_rows]
+
+    # One row per scale, in the order of the instrument keys (Koppel's own would come first): 8 -> 5
+    # on the licensed one, (2 + 3) / 2 -> (3 + 4) / 2 on the other.
+    assert [(r.total.n, r.total.baseline, r.total.later, r.total.change) for r in school_rows] == [
+        (1, 8.0, 5.0, -3.0),
+        (2, 2.5, 3.5, 1.0),
+    ]
+    assert [r.higher_is_better for r in school_rows] == [False, True]
+    assert labels == [
+        "School attendance and attitude to school: School problems (Licensed)",
+        f"School attendance and attitude to school: Trust ({school.instrument.name_en})",
+    ]
+    # Domains measured with one scale keep their plain label.
+    assert [r.domain_label for r in rep.changes if r.moment == CLOSURE and r.domain == "substances"] == [
+        "Alcohol and drug use"
+    ]

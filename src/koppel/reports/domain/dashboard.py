@@ -49,7 +49,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DateField,
@@ -92,6 +91,7 @@ from koppel.people.enums import (
 )
 from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
+from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_domain
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import hidden_cells, suppress
 from koppel.reports.domain.tables import SUPPRESSED, Table
@@ -915,33 +915,46 @@ def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
             ),
         )
     ]
-    # OUT-4: the mean per aspect and side; n = the youth the scores are about.
-    quality = {
-        (r["domain"], r["respondent"]): r
-        for r in scores.filter(
+    # OUT-4: the mean per aspect, scale and side; n = the youth the scores are about. Scores on
+    # different scales (a programme's own instrument beside Koppel's) are never averaged together.
+    grouped: Any = (
+        scores.filter(
             domain__in=RELATIONSHIP_DOMAINS,
             respondent__in=[Respondent.YOUTH, Respondent.MENTOR],
             value__isnull=False,
         )
-        .values("domain", "respondent")
-        .annotate(n=Count("youth_id", distinct=True), mean=Avg("value"))
+        .values("domain", "respondent", "subscale")
+        .annotate(n=Count("youth_id", distinct=True), total=Sum("value"), scores=Count("id"))
         .order_by()
-    }
+    )
+    grouped = list(grouped)
+    scales = scales_of({r["subscale"] for r in grouped})
+    quality: dict[tuple[str, str, tuple[str, str]], list] = {}
+    for r in grouped:
+        cell = quality.setdefault((r["domain"], r["respondent"], scales[r["subscale"]].key), [0, 0.0, 0])
+        cell[0] += r["n"]
+        cell[1] += r["total"] or 0.0
+        cell[2] += r["scores"]
+    per_domain = scales_per_domain([(r["domain"], scales[r["subscale"]]) for r in grouped])
     domains = dict(OutcomeDomain.choices)
 
-    def mean_of(domain: str, respondent: str) -> tuple[Any, int]:
-        r = quality.get((domain, respondent))
-        if r is None:
+    def mean_of(domain: str, respondent: str, scale_key: tuple[str, str]) -> tuple[Any, int]:
+        n, total, count = quality.get((domain, respondent, scale_key), (0, 0.0, 0))
+        if not count:
             return None, 0
-        return suppress(round(r["mean"], 2), r["n"], minimum=f.min_group), r["n"]
+        return suppress(round(total / count, 2), n, minimum=f.min_group), n
 
     report.relationship = []
     for domain in RELATIONSHIP_DOMAINS:
-        youth_mean, youth_n = mean_of(domain, Respondent.YOUTH)
-        mentor_mean, mentor_n = mean_of(domain, Respondent.MENTOR)
-        report.relationship.append(
-            RelationshipRow(str(domains[domain]), youth_mean, youth_n, mentor_mean, mentor_n)
-        )
+        measured_with: list[Scale | None] = [*per_domain.get(domain, [])] or [None]
+        for scale in measured_with:
+            key = scale.key if scale else ("", "")
+            youth_mean, youth_n = mean_of(domain, Respondent.YOUTH, key)
+            mentor_mean, mentor_n = mean_of(domain, Respondent.MENTOR, key)
+            label = str(domains[domain])
+            if scale and len(measured_with) > 1:
+                label = f"{label}: {scale.label}"
+            report.relationship.append(RelationshipRow(label, youth_mean, youth_n, mentor_mean, mentor_n))
     # OUT-1: baseline surveys received, per domain and respondent: the baseline scores of the
     # domain (one per survey: an instrument scores a domain in one subscale, as the shipped ones
     # do). Every respondent named, so the whole (programme, domain, moment, respondent,

@@ -45,7 +45,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Func,
@@ -57,8 +56,8 @@ from django.db.models import (
     When,
 )
 from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from koppel.matches.models import Match
 from koppel.reports.domain.period import ReportFilter
@@ -142,10 +141,14 @@ class ChangeRow:
     higher_is_better: bool
     total: Change
     by_length: dict[str, Change]
+    # Which subscale of which instrument, when the domain is measured with more than one (a
+    # programme's licensed instrument beside Koppel's own): their scales are never averaged together.
+    scale_label: str = ""
 
     @property
     def domain_label(self) -> str:
-        return str(OutcomeDomain(self.domain).label)
+        label = str(OutcomeDomain(self.domain).label)
+        return f"{label}: {self.scale_label}" if self.scale_label else label
 
     @property
     def respondent_label(self) -> str:
@@ -158,10 +161,12 @@ class RelationshipRow:
     respondent: str
     # months (3, 6, 12) -> (n, mean); both may be SUPPRESSED, mean None when nobody answered.
     cells: dict[int, tuple[Any, Any]]
+    scale_label: str = ""  # as ChangeRow.scale_label
 
     @property
     def domain_label(self) -> str:
-        return str(OutcomeDomain(self.domain).label)
+        label = str(OutcomeDomain(self.domain).label)
+        return f"{label}: {self.scale_label}" if self.scale_label else label
 
     @property
     def respondent_label(self) -> str:
@@ -421,12 +426,14 @@ def _shown(value: Any, minimum: int) -> str:
 def build_outcomes(report_filter: ReportFilter, *, today: date) -> OutcomesReport:
     """The outcomes report for the programmes, period and caseload of `report_filter`. Reads only;
     four queries."""
-    directions = _directions()
+    change_rows = _change_sums(report_filter)
+    relationship_rows = _relationship_means(report_filter)
+    scales = scales_of({row["subscale"] for row in (*change_rows, *relationship_rows)})
     return OutcomesReport(
         report_filter=report_filter,
         today=today,
-        changes=_changes(report_filter, directions),
-        relationship=_relationship(report_filter),
+        changes=_changes(report_filter, change_rows, scales),
+        relationship=_relationship(report_filter, relationship_rows, scales),
         survival=_survival(report_filter, today=today),
     )
 
@@ -438,22 +445,49 @@ def _scores(f: ReportFilter) -> QuerySet[Score]:
     return scores
 
 
-def _directions() -> dict[str, bool]:
-    """Per OUT-1 domain whether a higher score is better, from the subscales; when they disagree
-    or there are none, the default (lower is better for substance use and delinquency)."""
-    seen: dict[str, set[bool]] = {}
-    for domain, higher in (
-        Subscale.objects.filter(domain__in=OUTCOME_DOMAINS)
-        .order_by()
-        .values_list("domain", "higher_is_better")
-        .distinct()
-    ):
-        seen.setdefault(domain, set()).add(higher)
+@dataclass(frozen=True)
+class Scale:
+    """One subscale of one instrument (all its revisions: a baseline pairs with a later score on
+    the same instrument key and subscale key, surveys/domain/baselines.py). Scores on different
+    scales are never averaged together."""
+
+    key: tuple[str, str]  # (instrument key, subscale key)
+    label: str  # "subscale (instrument)", in the current language
+    higher_is_better: bool
+
+
+def scales_of(subscale_ids: set[int]) -> dict[int, Scale]:
+    """The scale of each subscale id (one query); the latest revision names it and gives its
+    direction."""
+    dutch = (get_language() or "nl").startswith("nl")
+    rows = (
+        Subscale.objects.filter(pk__in=subscale_ids)
+        .order_by("instrument__revision")
+        .values_list(
+            "pk",
+            "instrument__key",
+            "key",
+            "name_nl" if dutch else "name_en",
+            "instrument__name_nl" if dutch else "instrument__name_en",
+            "higher_is_better",
+        )
+    )
+    latest: dict[tuple[str, str], Scale] = {}
+    ids: dict[int, tuple[str, str]] = {}
+    for pk, instrument_key, key, name, instrument_name, higher in rows:
+        ids[pk] = (instrument_key, key)
+        latest[instrument_key, key] = Scale((instrument_key, key), f"{name} ({instrument_name})", higher)
+    return {pk: latest[key] for pk, key in ids.items()}
+
+
+def scales_per_domain(found: list[tuple[str, Scale]]) -> dict[str, list[Scale]]:
+    """Per domain the scales it was measured with, in a fixed order (Koppel's own first)."""
+    per: dict[str, dict[tuple[str, str], Scale]] = {}
+    for domain, scale in found:
+        per.setdefault(domain, {})[scale.key] = scale
     return {
-        domain: next(iter(seen[domain]))
-        if len(seen.get(domain, ())) == 1
-        else domain not in SENSITIVE_DOMAINS
-        for domain in OUTCOME_DOMAINS
+        domain: sorted(scales.values(), key=lambda sc: (not sc.key[0].startswith("koppel-"), sc.key))
+        for domain, scales in per.items()
     }
 
 
@@ -530,7 +564,7 @@ def _change_sums(f: ReportFilter) -> list[dict[str, Any]]:
         .annotate(length=length)
     )
     grouped: Any = (
-        later.values("moment", "months", "domain", "respondent", "length")
+        later.values("moment", "months", "domain", "respondent", "length", "subscale")
         .annotate(
             pairs=Count("id"),
             youth_n=Count("youth", distinct=True),
@@ -574,53 +608,59 @@ class _Sums:
         )
 
 
-def _changes(f: ReportFilter, directions: dict[str, bool]) -> list[ChangeRow]:
-    # (moment, domain, respondent) -> length class -> sums
-    sums: dict[tuple[str, str, str], dict[str, _Sums]] = {}
-    for row in _change_sums(f):
-        key = (_moment_key(row["moment"]), row["domain"], row["respondent"])
+def _changes(f: ReportFilter, grouped: list[dict[str, Any]], scales: dict[int, Scale]) -> list[ChangeRow]:
+    # (moment, domain, respondent, scale) -> length class -> sums
+    sums: dict[tuple[str, str, str, tuple[str, str]], dict[str, _Sums]] = {}
+    for row in grouped:
+        key = (_moment_key(row["moment"]), row["domain"], row["respondent"], scales[row["subscale"]].key)
         sums.setdefault(key, {}).setdefault(row["length"], _Sums()).add(
             _Sums(row["youth_n"], row["pairs"], row["base_sum"] or 0.0, row["later_sum"] or 0.0)
         )
-    guardians = any(respondent == Respondent.GUARDIAN for (_m, _d, respondent) in sums)
+    per_domain = scales_per_domain([(row["domain"], scales[row["subscale"]]) for row in grouped])
+    guardians = any(respondent == Respondent.GUARDIAN for (_m, _d, respondent, _s) in sums)
     respondents = CHANGE_RESPONDENTS if guardians else [Respondent.YOUTH]
     minimum = f.min_group
     split = [*LENGTHS, UNKNOWN]
     rows = []
     for moment in LATER_MOMENTS:
         for domain in OUTCOME_DOMAINS:
-            for respondent in respondents:
-                cells = sums.get((moment, domain, respondent), {})
-                total = _Sums()
-                for cell in cells.values():
-                    total.add(cell)
-                # OUT-3 complement rule: the unknown cell is never shown, so it counts as hidden.
-                hidden = hidden_cells(
-                    [cells.get(length, _Sums()).youth for length in split],
-                    minimum=minimum,
-                    never_shown=frozenset({split.index(UNKNOWN)}),
-                )
-                by_length = {
-                    length: cells.get(length, _Sums()).change(minimum=minimum, hide=hidden[i])
-                    for i, length in enumerate(LENGTHS)
-                }
-                rows.append(
-                    ChangeRow(
-                        moment=moment,
-                        domain=str(domain),
-                        respondent=str(respondent),
-                        higher_is_better=directions[domain],
-                        total=total.change(minimum=minimum),
-                        by_length=by_length,
+            measured_with: list[Scale | None] = [*per_domain.get(domain, [])] or [None]
+            for scale in measured_with:
+                for respondent in respondents:
+                    cells = sums.get((moment, domain, respondent, scale.key if scale else ("", "")), {})
+                    total = _Sums()
+                    for cell in cells.values():
+                        total.add(cell)
+                    # OUT-3 complement rule: the unknown cell is never shown, so it counts as hidden.
+                    hidden = hidden_cells(
+                        [cells.get(length, _Sums()).youth for length in split],
+                        minimum=minimum,
+                        never_shown=frozenset({split.index(UNKNOWN)}),
                     )
-                )
+                    by_length = {
+                        length: cells.get(length, _Sums()).change(minimum=minimum, hide=hidden[i])
+                        for i, length in enumerate(LENGTHS)
+                    }
+                    rows.append(
+                        ChangeRow(
+                            moment=moment,
+                            domain=str(domain),
+                            respondent=str(respondent),
+                            # Without scores, the domain's usual direction (OUT-1).
+                            higher_is_better=scale.higher_is_better
+                            if scale
+                            else domain not in SENSITIVE_DOMAINS,
+                            total=total.change(minimum=minimum),
+                            by_length=by_length,
+                            scale_label=scale.label if scale and len(measured_with) > 1 else "",
+                        )
+                    )
     return rows
 
 
-def _relationship(f: ReportFilter) -> list[RelationshipRow]:
-    found = {
-        (row["domain"], row["respondent"], row["months"]): (row["n"], row["mean"])
-        for row in _scores(f)
+def _relationship_means(f: ReportFilter) -> list[dict[str, Any]]:
+    grouped: Any = (
+        _scores(f)
         .filter(
             domain__in=RELATIONSHIP_DOMAINS,
             respondent__in=RELATIONSHIP_RESPONDENTS,
@@ -629,20 +669,46 @@ def _relationship(f: ReportFilter) -> list[RelationshipRow]:
             submitted_on__gte=f.start,
             submitted_on__lte=f.end,
         )
-        .values("domain", "respondent", "months")
-        .annotate(n=Count("youth", distinct=True), mean=Avg("value"))
+        .values("domain", "respondent", "months", "subscale")
+        .annotate(n=Count("youth", distinct=True), total=Sum("value"), scores=Count("id"))
         .order_by()
-    }
+    )
+    return list(grouped)
+
+
+def _relationship(
+    f: ReportFilter, grouped: list[dict[str, Any]], scales: dict[int, Scale]
+) -> list[RelationshipRow]:
+    # (domain, respondent, months, scale) -> [youth, sum, scores] (revisions of a scale added up)
+    found: dict[tuple[str, str, int, tuple[str, str]], list] = {}
+    for row in grouped:
+        key = (row["domain"], row["respondent"], row["months"], scales[row["subscale"]].key)
+        cell = found.setdefault(key, [0, 0.0, 0])
+        cell[0] += row["n"]
+        cell[1] += row["total"] or 0.0
+        cell[2] += row["scores"]
+    per_domain = scales_per_domain([(row["domain"], scales[row["subscale"]]) for row in grouped])
     minimum = f.min_group
     rows = []
     for domain in RELATIONSHIP_DOMAINS:
-        for respondent in RELATIONSHIP_RESPONDENTS:
-            cells = {}
-            for months in RELATIONSHIP_MONTHS:
-                n, mean = found.get((str(domain), str(respondent), months), (0, None))
-                mean = round(mean, 2) if mean is not None else None
-                cells[months] = (suppress_count(n, minimum=minimum), suppress(mean, n, minimum=minimum))
-            rows.append(RelationshipRow(domain=str(domain), respondent=str(respondent), cells=cells))
+        measured_with: list[Scale | None] = [*per_domain.get(domain, [])] or [None]
+        for scale in measured_with:
+            for respondent in RELATIONSHIP_RESPONDENTS:
+                cells = {}
+                for months in RELATIONSHIP_MONTHS:
+                    n, total, count = found.get(
+                        (str(domain), str(respondent), months, scale.key if scale else ("", "")), (0, 0.0, 0)
+                    )
+                    mean = round(total / count, 2) if count else None
+                    cells[months] = (suppress_count(n, minimum=minimum), suppress(mean, n, minimum=minimum))
+                rows.append(
+                    RelationshipRow(
+                        domain=str(domain),
+                        respondent=str(respondent),
+                        cells=cells,
+                        scale_label=scale.label if scale and len(measured_with) > 1 else "",
+                    )
+                )
     return rows
 
 

@@ -146,13 +146,14 @@ class Score(models.Model):
                     "match",
                     "value",
                     "baseline",
+                    "subscale",
                 ],
                 name="score_report_cover",
             ),
             models.Index(fields=["youth", "pair_key", "moment", "submitted_on"]),
             # Covers the dashboard's relationship-quality means (OUT-4) without reading table rows.
             models.Index(
-                fields=["programme", "domain", "respondent", "submitted_on", "youth", "value"],
+                fields=["programme", "domain", "respondent", "submitted_on", "youth", "value", "subscale"],
                 name="score_quality_cover",
             ),
         ]
