@@ -148,3 +148,30 @@ def test_table_include_renders_suppressed_cells_with_the_minimum():
     assert '<th scope="row">A</th>' in html
     assert "40.5" in html
     assert "A note." in html
+
+
+def test_values_in_the_pages_language_and_hidden_ones_as_the_page_says():
+    rows = [("School", 2.8, 2.9), ("Trust", None, None)]
+    with translation.override("nl"):
+        svg = charts.change_chart(title="C", rows=rows, minimum=1, maximum=5, hidden="<5")
+    values = [t.text for t in _parse(svg).findall(f".//{SVG}text[@class='chart-value']")]
+    assert values == ["2,8 → 2,9", "<5 → <5"]
+    with translation.override("en"):
+        svg = charts.change_chart(title="C", rows=rows, minimum=1, maximum=5)
+    values = [t.text for t in _parse(svg).findall(f".//{SVG}text[@class='chart-value']")]
+    assert values == ["2.8 → 2.9", "<n → <n"]
+
+
+def test_line_chart_labels_end_with_the_last_month_inside_the_chart():
+    months = [f"M{i}" for i in range(12)]
+    svg = charts.line_chart(title="L", x_labels=months, series=[("s", [1.0] * 12)])
+    axis = [t for t in _parse(svg).findall(f".//{SVG}text[@class='chart-axis']") if t.text.startswith("M")]
+    # Every second month counted back from the last, which ends at the right edge (420 - 12).
+    assert [t.text for t in axis] == ["M1", "M3", "M5", "M7", "M9", "M11"]
+    assert (axis[-1].get("x"), axis[-1].get("text-anchor")) == ("408", "end")
+
+
+def test_survival_chart_ticks_are_whole_months():
+    svg = charts.survival_chart(title="S", points=[(0, 1.0), (17, 0.5)], x_label="m", y_label="%", x_max=17)
+    ticks = [t.text for t in _parse(svg).findall(f".//{SVG}text[@class='chart-axis']") if "%" not in t.text]
+    assert ticks == ["0", "3", "6", "9", "12", "15"]

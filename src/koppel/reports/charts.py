@@ -13,11 +13,14 @@ from __future__ import annotations
 import itertools
 import math
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH = 420  # small enough that 13-unit text stays readable on a 390 px phone
+# A hidden value (a group smaller than the report's minimum); pages pass "<5" and the like.
+HIDDEN = "<n"
 SERIES_CLASSES = 6  # chart-series-0 .. chart-series-5 in reports.css
 _ids = itertools.count(1)
 
@@ -28,11 +31,12 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _label(value: float | None, unit: str = "") -> str:
-    """A value as people read it: whole numbers without decimals, others with one."""
+def _label(value: float | None, unit: str = "", hidden: str = HIDDEN) -> str:
+    """A value as people read it, in the page's language (a decimal comma in Dutch): whole numbers
+    without decimals, others with one. None is a hidden value (a group too small to show)."""
     if value is None:
-        return "<n"
-    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+        return hidden
+    text = number_format(value, 0 if float(value).is_integer() else 1)
     return f"{text}{unit}"
 
 
@@ -92,9 +96,10 @@ def bar_chart(
     values: list[float | None],
     unit: str = "",
     max_value: float | None = None,
+    hidden: str = HIDDEN,
 ) -> SafeString:
     """Horizontal bars, one per label. None is a suppressed value (a group too small to show): a
-    hatched outline bar marked "<n"."""
+    hatched outline bar marked `hidden`."""
     if not labels:
         return _empty("bar", title)
     shown = [v for v in values if v is not None]
@@ -118,8 +123,10 @@ def bar_chart(
                 f'<rect x="{label_w}" y="{y}" width="{_num(width)}" height="{bar_h}" '
                 'class="chart-bar chart-series-0"/>'
             )
-        body.append(_text(label_w + width + 6, y + bar_h - 4, _label(value, unit), "chart-value"))
-    desc = "; ".join(f"{label}: {_label(value, unit)}" for label, value in zip(labels, values, strict=True))
+        body.append(_text(label_w + width + 6, y + bar_h - 4, _label(value, unit, hidden), "chart-value"))
+    desc = "; ".join(
+        f"{label}: {_label(value, unit, hidden)}" for label, value in zip(labels, values, strict=True)
+    )
     return _svg("bar", title, desc, len(labels) * row_h + 8, body)
 
 
@@ -169,11 +176,15 @@ def _axes(y_max: float, unit: str, x_labels: list[str], x_of, bottom: float) -> 
             'class="chart-grid"/>'
         )
         body.append(_text(PLOT_LEFT - 6, y + 4, _num(value) + unit, "chart-axis", "end"))
-    # At most ~8 x labels, so they never overlap on a phone.
-    every = max(1, math.ceil(len(x_labels) / 8))
+    # At most ~6 x labels, counted back from the last one, so they never overlap on a phone; the
+    # last one ends at the plot's right edge instead of running past it.
+    every = max(1, math.ceil(len(x_labels) / 6))
+    last = len(x_labels) - 1
     for i, label in enumerate(x_labels):
-        if i % every == 0 or i == len(x_labels) - 1:
-            body.append(_text(x_of(i), bottom + 16, _truncate(label, 10), "chart-axis", "middle"))
+        if (last - i) % every == 0:
+            anchor = "end" if i == last and last > 0 else "middle"
+            x = WIDTH - PLOT_RIGHT if anchor == "end" else x_of(i)
+            body.append(_text(x, bottom + 16, _truncate(label, 10), "chart-axis", anchor))
     return body
 
 
@@ -218,7 +229,7 @@ def line_chart(
             for x, y in run:
                 body.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3" class="chart-dot {cls}"/>')
         descs.append(
-            f"{name}: " + ", ".join(f"{x} {_label(v, unit)}" for x, v in zip(x_labels, vs, strict=False))
+            f"{name}: " + ", ".join(f"{x} {_label(v, unit, '-')}" for x, v in zip(x_labels, vs, strict=False))
         )
     legend_y = bottom + 36
     body.extend(_legend([name for name, _vs in series], legend_y))
@@ -275,10 +286,10 @@ def survival_chart(
             'class="chart-grid"/>'
         )
         body.append(_text(PLOT_LEFT - 6, y + 4, f"{25 * k}%", "chart-axis", "end"))
-    ticks = 6
-    for k in range(ticks + 1):
-        x = right * k / ticks
-        body.append(_text(x_of(x), bottom + 16, _num(x), "chart-axis", "middle"))
+    # Whole months: a step of 1, 2, 3, 6 or 12 months, so that at most 8 ticks fit.
+    step = next((s for s in (1, 2, 3, 6, 12) if right / s <= 8), 24)
+    for k in range(int(right // step) + 1):
+        body.append(_text(x_of(k * step), bottom + 16, str(k * step), "chart-axis", "middle"))
     path = [f"M{_num(x_of(points[0][0]))},{_num(y_of(points[0][1]))}"]
     path += [f"L{_num(x_of(x))},{_num(y_of(y))}" for x, y in points[1:]]
     body.append(f'<path d="{" ".join(path)}" class="chart-line chart-series-0" fill="none"/>')
@@ -297,10 +308,11 @@ def change_chart(
     rows: list[tuple[str, float | None, float | None]] | list[tuple[str, float | None, float | None, bool]],
     minimum: float,
     maximum: float,
+    hidden: str = HIDDEN,
 ) -> SafeString:
     """Per label a dot before and a dot after on one scale from `minimum` to `maximum`, joined by a
     line (a dumbbell), the label on its own line above it. A None is suppressed or missing: the row
-    shows "<n" instead of that dot. An optional fourth element says whether higher is better (default
+    shows `hidden` instead of that dot. An optional fourth element says whether higher is better (default
     yes): the line is green when the change is for the better, red when for the worse."""
     if not rows:
         return _empty("change", title)
@@ -318,7 +330,7 @@ def change_chart(
         body.append(
             f'<line x1="{_num(x)}" y1="0" x2="{_num(x)}" y2="{len(rows) * row_h}" class="chart-grid"/>'
         )
-        body.append(_text(x, len(rows) * row_h + 14, _num(v), "chart-axis", "middle"))
+        body.append(_text(x, len(rows) * row_h + 14, _label(round(v, 1)), "chart-axis", "middle"))
     descs = []
     for i, row in enumerate(rows):
         label, before, after = row[0], row[1], row[2]
@@ -335,7 +347,7 @@ def change_chart(
             body.append(f'<circle cx="{_num(x_of(before))}" cy="{_num(y)}" r="5" class="chart-before"/>')
         if after is not None:
             body.append(f'<circle cx="{_num(x_of(after))}" cy="{_num(y)}" r="5" class="chart-after"/>')
-        text = f"{_label(before)} → {_label(after)}"
+        text = f"{_label(before, hidden=hidden)} → {_label(after, hidden=hidden)}"
         body.append(_text(WIDTH - value_w + 6, y + 4, text, "chart-value"))
         descs.append(f"{label}: {text}")
     legend_y = len(rows) * row_h + 34

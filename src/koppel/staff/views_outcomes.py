@@ -34,6 +34,7 @@ def outcomes(request):
                 rows=report.change_chart_rows(moment),
                 minimum=minimum,
                 maximum=maximum,
+                hidden=f"<{report.min_group}",
             ),
         }
         for moment in LATER_MOMENTS
