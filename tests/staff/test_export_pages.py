@@ -59,6 +59,9 @@ def test_request_runs_the_export_and_shows_the_download(
     assert page.status_code == 200
     assert reverse("staff:export_download", args=[job.pk]) in page.text
     assert "hx-trigger" not in page.text
+    # The period in the page's date format; no message that the export is still being made.
+    assert "period 01/01/2025 to 31/12/2025" in page.text
+    assert not list(page.context["messages"])
     download = coordinator.get(reverse("staff:export_download", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")

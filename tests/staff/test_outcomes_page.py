@@ -103,6 +103,7 @@ def test_no_curve_before_any_match_has_run_a_whole_month(cast, client_for):
     assert response.status_code == 200
     assert response.context["report"].survival.shown
     assert response.context["survival_chart"] is None
+    assert "The curve is drawn once at least 5 matches have ended" in response.content.decode()
 
 
 def test_the_programme_setting_sets_the_smallest_group(cast, client_for, school):

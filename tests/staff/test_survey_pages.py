@@ -106,6 +106,8 @@ def test_survey_detail_shows_answers_marks_sensitive_and_is_access_logged(cast, 
     # The coordinator sees the chosen value and its label in their own language; open items a dash.
     assert rows[q2.text_en][1] == "4 · Agree"
     assert rows[q1.text_en][1] == rows[q3.text_en][1] == "-"
+    # The survey's language by name, in the coordinator's language.
+    assert re.search(r"<dt>Language</dt><dd>(Dutch|English)", response.text)
     # The subscale's score, marked too.
     assert re.search(rf"<td>Trust {SENSITIVE_MARK}</td>\s*<td>2.50</td>", response.text)
     pages = list(AccessLog.objects.filter(viewer=cast.coordinator).values_list("page", "object_id"))

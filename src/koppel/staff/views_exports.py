@@ -2,6 +2,8 @@
 the form on the exports page), follow its progress, download the file. An export is personal: only
 the staff member who asked for it sees and downloads it (`policy.export_jobs_visible_to`)."""
 
+from datetime import date
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -123,8 +125,15 @@ def export_request(request):
     except DomainError as e:
         messages.error(request, e.message)
         return _back(request, form.cleaned_data["next"])
-    messages.success(request, _("Your export is being prepared; it appears here when it is ready."))
+    # No message: the export's page says what is happening, and keeps saying it as it changes.
     return _go(request, reverse("staff:export_detail", args=[job.pk]))
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _jobs(request):
@@ -137,7 +146,13 @@ def export_detail(request, pk):
     """The job's status; while it waits or runs the status block polls itself every second (HTMX)
     and, once done, shows the download link."""
     job = get_visible_or_404(_jobs(request), pk)
-    context = {"job": job, "label": EXPORT_LABELS.get((job.report, job.format), job.report)}
+    context = {
+        "job": job,
+        "label": EXPORT_LABELS.get((job.report, job.format), job.report),
+        # The period as dates, shown in the page's date format like the request time.
+        "start": _day(job.params.get("start")),
+        "end": _day(job.params.get("end")),
+    }
     template = "staff/exports/detail.html"
     if request.headers.get("HX-Request") == "true":
         template += "#status"
