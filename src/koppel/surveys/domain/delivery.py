@@ -259,25 +259,33 @@ def plan_assignments(*, today: date, programme_ids: list[int] | None = None) -> 
     return created
 
 
+def _close_open(condition: Q, status: str, action: str) -> int:
+    """Give every open survey that meets `condition` the closed `status`, each row locked first so a
+    respondent sending it in at that moment either wins or finds it closed; one activity-log entry
+    `action` per survey (bulk). Returns how many."""
+    with transaction.atomic():
+        found = list(
+            Assignment.objects.select_for_update(of=("self",))
+            .filter(status__in=ANSWERABLE)
+            .filter(condition)
+            .only("id")
+        )
+        if not found:
+            return 0
+        Assignment.objects.filter(pk__in=[a.pk for a in found], status__in=ANSWERABLE).update(
+            status=status, updated_at=timezone.now()
+        )
+        log_actions_bulk(found, action, by=None, fields=["status"])
+    return len(found)
+
+
 def expire_assignments(*, today: date) -> int:
     """Surveys not submitted by the end of their window are closed ("expired").
 
     Side effects: one activity-log entry "surveys.assignment.expired" per assignment (bulk).
     Returns the number expired.
     """
-    with transaction.atomic():
-        late = list(
-            Assignment.objects.select_for_update()
-            .filter(status__in=ANSWERABLE, closes_on__lt=today)
-            .only("id")
-        )
-        if not late:
-            return 0
-        Assignment.objects.filter(pk__in=[a.pk for a in late], status__in=ANSWERABLE).update(
-            status=AssignmentStatus.EXPIRED, updated_at=timezone.now()
-        )
-        log_actions_bulk(late, "surveys.assignment.expired", by=None, fields=["status"])
-    return len(late)
+    return _close_open(Q(closes_on__lt=today), AssignmentStatus.EXPIRED, "surveys.assignment.expired")
 
 
 def cancel_outdated_assignments() -> int:
@@ -293,20 +301,7 @@ def cancel_outdated_assignments() -> int:
     outdated = Q(youth__status=YouthStatus.WITHDRAWN) | Q(
         moment=Moment.DURING, instrument__kind=InstrumentKind.RELATIONSHIP, match__state=MatchState.CLOSED
     )
-    with transaction.atomic():
-        found = list(
-            Assignment.objects.select_for_update(of=("self",))
-            .filter(status__in=ANSWERABLE)
-            .filter(outdated)
-            .only("id")
-        )
-        if not found:
-            return 0
-        Assignment.objects.filter(pk__in=[a.pk for a in found], status__in=ANSWERABLE).update(
-            status=AssignmentStatus.CANCELLED, updated_at=timezone.now()
-        )
-        log_actions_bulk(found, "surveys.assignment.cancelled", by=None, fields=["status"])
-    return len(found)
+    return _close_open(outdated, AssignmentStatus.CANCELLED, "surveys.assignment.cancelled")
 
 
 def answerable(assignment: Assignment, *, today: date | None = None) -> bool:
