@@ -1,5 +1,6 @@
 """My surveys in the portal: only the user's own, open ones first; never another respondent's."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -65,6 +66,23 @@ def test_mentor_answers_their_own_survey_in_the_portal(cast, client_for):
     closed = mentor.get(url)
     assert closed.status_code == 200
     assert 'type="radio"' not in closed.text
+
+
+def test_each_save_in_the_portal_updates_the_answered_count(cast, client_for, settings):
+    survey = _mentor_survey(cast, language="en")
+    q1, q2, _q3 = survey.instrument.items.order_by("position")
+    mentor = client_for(cast.mentor)
+    mentor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("portal:survey", args=[survey.pk])
+    save = reverse("portal:survey_save", args=[survey.pk])
+    count = re.compile(r'<p id="survey-progress" class="hint"( hx-swap-oob="true")?>([^<]*)</p>')
+    assert count.findall(mentor.get(url).text) == [("", "0 of 3 questions answered.")]
+    first = mentor.post(save, {f"item-{q1.pk}": "2"}, HTTP_HX_REQUEST="true")
+    assert "Saved" in first.text
+    assert count.findall(first.text) == [(' hx-swap-oob="true"', "1 of 3 questions answered.")]
+    second = mentor.post(save, {f"item-{q1.pk}": "2", f"item-{q2.pk}": "4"}, HTTP_HX_REQUEST="true")
+    assert count.findall(second.text) == [(' hx-swap-oob="true"', "2 of 3 questions answered.")]
+    assert count.findall(mentor.get(url).text) == [("", "2 of 3 questions answered.")]
 
 
 def test_staff_have_no_portal_surveys(cast, client_for):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from koppel.surveys.domain.delivery import LINK_SALT, assignment_from_token, survey_link
 from koppel.surveys.enums import AssignmentStatus
-from koppel.surveys.models import Answer, Score
+from koppel.surveys.models import Answer, Instrument, Score
 from tests.survey_factories import AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,18 @@ def _path(assignment) -> str:
 
 def _items(assignment):
     return list(assignment.instrument.items.order_by("position"))
+
+
+# The "x of N questions answered" count, on the page and (out of band) in the save answer.
+PROGRESS = re.compile(r'<p id="survey-progress"([^>]*)>([^<]*)</p>')
+
+
+def _progress(html: str) -> tuple[str, str]:
+    """The count's element: (its attributes after the id, its text). Exactly one per page or answer."""
+    found = PROGRESS.findall(html)
+    assert len(found) == 1, found
+    attributes, text = found[0]
+    return attributes, text.strip()
 
 
 def test_link_is_absolute_and_holds_the_assignment(settings):
@@ -85,6 +97,54 @@ def test_each_change_is_saved_through_htmx_and_the_page_resumes(client):
     page = client.get(_path(assignment)).text
     checked = re.findall(r'<input type="radio" name="item-(\d+)" value="(\d)"[^>]*checked', page)
     assert sorted(checked) == sorted([(str(q1.pk), "4"), (str(q2.pk), "2")])
+
+
+def test_each_save_updates_the_answered_count_out_of_band(client):
+    assignment = _assignment(language="en")
+    q1, q2, _q3 = _items(assignment)
+    path = _path(assignment)
+    attributes, text = _progress(client.get(path).text)
+    assert text == "0 of 3 questions answered."
+    assert "hx-swap-oob" not in attributes  # on the page itself a plain paragraph
+    # Each save answers "Saved" and the page's count element, to be swapped in by its id.
+    first = client.post(path + "save/", {f"item-{q1.pk}": "4"}, HTTP_HX_REQUEST="true")
+    assert "Saved" in first.text
+    assert _progress(first.text) == (' class="hint" hx-swap-oob="true"', "1 of 3 questions answered.")
+    # The form sends all answers given so far; a changed answer is not counted twice.
+    second = client.post(path + "save/", {f"item-{q1.pk}": "4", f"item-{q2.pk}": "2"}, HTTP_HX_REQUEST="true")
+    assert _progress(second.text)[1] == "2 of 3 questions answered."
+    again = client.post(path + "save/", {f"item-{q1.pk}": "5", f"item-{q2.pk}": "2"}, HTTP_HX_REQUEST="true")
+    assert _progress(again.text)[1] == "2 of 3 questions answered."
+    # A refused answer leaves the count as it was.
+    refused = client.post(path + "save/", {f"item-{q1.pk}": "9"}, HTTP_HX_REQUEST="true")
+    assert "Saved" not in refused.text
+    assert _progress(refused.text)[1] == "2 of 3 questions answered."
+    # Without JavaScript, a reload shows the same count.
+    assert _progress(client.get(path).text) == (' class="hint"', "2 of 3 questions answered.")
+
+
+def test_the_dutch_count_follows_the_answers(client):
+    assignment = _assignment(language="nl")
+    q1, q2, _q3 = _items(assignment)
+    path = _path(assignment)
+    client.post(path + "save/", {f"item-{q1.pk}": "4"}, HTTP_HX_REQUEST="true")
+    response = client.post(path + "save/", {f"item-{q2.pk}": "3"}, HTTP_HX_REQUEST="true")
+    assert _progress(response.text)[1] == "2 van de 3 vragen beantwoord."
+    assert _progress(client.get(path).text)[1] == "2 van de 3 vragen beantwoord."
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [("nl", "Er zijn geen goede of foute antwoorden."), ("en", "There are no right or wrong answers.")],
+)
+@pytest.mark.parametrize("key", ["koppel-outcomes-youth", "koppel-relationship-youth"])
+def test_no_right_or_wrong_answers_is_said_once(client, key, language, sentence):
+    """The shipped youth questionnaires say it in their description; the page does not repeat it."""
+    instrument = Instrument.objects.filter(organisation=None, key=key).latest("revision")
+    assignment = AssignmentFactory(instrument=instrument, language=language)
+    text = client.get(_path(assignment)).text
+    assert text.count(sentence) == 1
+    assert text.lower().count("right or wrong") + text.lower().count("goede of foute") == 1
 
 
 def test_save_refuses_a_value_off_the_scale_without_saving(client):
@@ -233,6 +293,14 @@ def test_phone_page_shows_each_question_as_one_column_of_options(client):
     rule = re.search(r"\.survey-options\s*\{([^}]*)\}", css)
     assert rule is not None
     assert re.search(r"flex-direction:\s*column", rule.group(1))
+    # Each question's divider is its fieldset's top border, across the full width. A legend sits in
+    # the border and breaks the line (it only showed to the right of a short question) unless it
+    # floats, which lays it out inside the fieldset, below the line.
+    item = re.search(r"\.survey-item\s*\{([^}]*)\}", css)
+    assert item is not None and re.search(r"border-top:\s*1px solid", item.group(1))
+    legend = re.search(r"\.survey-item legend\s*\{([^}]*)\}", css)
+    assert legend is not None
+    assert re.search(r"float:\s*left", legend.group(1)) and re.search(r"width:\s*100%", legend.group(1))
     # The strict CSP allows no inline style or script.
     assert "style=" not in text
     assert re.search(r"<script(?![^>]*\bsrc=)", text) is None

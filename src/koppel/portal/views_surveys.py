@@ -111,7 +111,8 @@ def _answer_page(request, assignment, *, save_url: str, page_url: str, done):
 
 
 def _save_fragment(request, assignment) -> HttpResponse:
-    """HTMX: save what the form holds now; a small "saved" (or error) fragment."""
+    """HTMX: save what the form holds now; a small "saved" (or error) fragment, with the page's
+    "x of N questions answered" count swapped in out of band."""
     items = _items(assignment)
     form = _form(request, assignment, items, bound=True)
     error = ""
@@ -122,7 +123,11 @@ def _save_fragment(request, assignment) -> HttpResponse:
             error = e.message
     else:
         error = _("That answer is not one of the choices for this question.")
-    return render(request, "portal/surveys/_saved.html", {"error": error})
+    return render(
+        request,
+        "portal/surveys/_saved.html",
+        {"error": error, "answered": len(_saved(assignment, items)), "total": len(items)},
+    )
 
 
 # --- Through the personal link (no login) ---------------------------------------------------------
