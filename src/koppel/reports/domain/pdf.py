@@ -1,17 +1,22 @@
 """The programme report as a PDF a funder can read: a title page (organisation, programmes, period,
 date), the dashboard's figures (key figures, recruitment funnel, compliance) and the outcomes
 (change per domain with n, the OUT-3 split by match length, relationship quality, survival), each
-as a table, with a bar chart of the funnel and a line chart of match survival drawn with
+as a table, with a bar chart of the funnel, line charts of compliance over time (REL-1 meetings,
+SUP-1 support contacts, TRN-2 training) and a line chart of match survival drawn with
 reportlab.graphics, the small-group note, and page numbers. In the job's language.
 
 Like the CSV and XLSX exports it reads only the reports' `tables()` (reports/domain/tables.py);
-charts are found by table key ("funnel", "survival") and drawn from the same rows.
+charts are found by table key ("funnel", "survival", "meetings", ...) and drawn from the same rows.
+A grid's columns are as wide as their content asks (never narrower than their longest word), so
+that no word is broken in the middle.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -21,11 +26,13 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -50,6 +57,7 @@ ACCENT = colors.HexColor("#1f5f8b")
 GRID = colors.HexColor("#999999")
 HEADER_BG = colors.HexColor("#e8eef3")
 LIGHT = colors.HexColor("#9cc3dd")
+SECOND = colors.HexColor("#c0561b")
 SURVIVAL_MONTHS = (3, 6, 12, 18, 24)
 
 
@@ -89,6 +97,20 @@ def _number(value) -> float | None:
 
 # --- Tables -----------------------------------------------------------------------------------------------
 
+# A table of at most this many rows stays on one page with its heading and chart.
+KEEP_TOGETHER_ROWS = 25
+# Tables with more columns than this start in the smaller type.
+WIDE_TABLE = 8
+# The grid's type sizes, tried in turn until the longest words of all columns fit side by side.
+GRID_SIZES = (8.0, 7.0, 6.5, 6.0)
+SMALL_GRID = 6.5
+CELL_PADDING = 4
+MIN_COLUMN = 0.9 * cm
+# Room for rounding in ReportLab's line breaking.
+SLACK = 1.0
+HEAD_FONT = "Helvetica-Bold"
+CELL_FONT = "Helvetica"
+
 
 class _Styles:
     def __init__(self) -> None:
@@ -98,26 +120,110 @@ class _Styles:
         self.h2 = sheet["Heading2"]
         self.body = sheet["BodyText"]
         self.small = ParagraphStyle("small", parent=sheet["BodyText"], fontSize=8, leading=10)
-        self.cell = ParagraphStyle("cell", parent=sheet["BodyText"], fontSize=8, leading=10)
-        self.head = ParagraphStyle("head", parent=self.cell, fontName="Helvetica-Bold")
-        self.num = ParagraphStyle("num", parent=self.cell, alignment=2)
-        # Wide tables (the relationship table has twelve columns) in a smaller type.
-        self.narrow_cell = ParagraphStyle("narrow_cell", parent=self.cell, fontSize=6.5, leading=8)
-        self.narrow_head = ParagraphStyle("narrow_head", parent=self.narrow_cell, fontName="Helvetica-Bold")
-        self.narrow_num = ParagraphStyle("narrow_num", parent=self.narrow_cell, alignment=2)
         self.cover = ParagraphStyle("cover", parent=sheet["BodyText"], fontSize=13, leading=18)
         self.note = sheet["Italic"]
+        self._grids: dict[float, GridStyles] = {}
+
+    def grid(self, size: float) -> GridStyles:
+        """The heading, text and number styles of a grid in `size` points."""
+        if size not in self._grids:
+            self._grids[size] = GridStyles(self.body, size)
+        return self._grids[size]
 
 
-def _widths(columns: int) -> list[float]:
-    """The first column (the row's label) twice as wide as the others."""
-    unit = BODY_WIDTH / (columns + 1)
-    return [2 * unit] + [unit] * (columns - 1) if columns > 1 else [BODY_WIDTH]
+class GridStyles:
+    """A grid's cell styles in one type size. Headings wrap only at spaces (a word too long for
+    its column would rather stick out than be broken: the widths make room for it)."""
+
+    def __init__(self, parent: ParagraphStyle, size: float) -> None:
+        leading = round(size * 1.25, 1)
+        self.size = size
+        self.cell = ParagraphStyle(
+            f"cell_{size}", parent=parent, fontName=CELL_FONT, fontSize=size, leading=leading
+        )
+        self.head = ParagraphStyle(f"head_{size}", parent=self.cell, fontName=HEAD_FONT, splitLongWords=0)
+        self.num = ParagraphStyle(f"num_{size}", parent=self.cell, alignment=2)
 
 
-# A table of at most this many rows stays on one page with its heading and chart.
-KEEP_TOGETHER_ROWS = 25
-WIDE_TABLE = 8
+def _extent(text: str, font: str, size: float) -> tuple[float, float]:
+    """The width of the longest word and of the longest line of `text`."""
+    words = text.split() or [""]
+    lines = [line.strip() for line in text.split("\n")]
+    return (
+        max(stringWidth(word, font, size) for word in words),
+        max(stringWidth(line, font, size) for line in lines),
+    )
+
+
+def _bounds(
+    headings: Sequence[str], rows: Sequence[Sequence[str]], size: float
+) -> tuple[list[float], list[float], list[float]]:
+    """Per column, with the cell's padding and at least `MIN_COLUMN`: the width its longest word
+    needs (headings in bold), the width that holds each of its cells on one line, and the width
+    that holds its heading on one line too."""
+    pad = 2 * CELL_PADDING + SLACK
+    low = [MIN_COLUMN] * len(headings)
+    mid = [MIN_COLUMN] * len(headings)
+    high = [MIN_COLUMN] * len(headings)
+    for i, heading in enumerate(headings):
+        word, line = _extent(str(heading), HEAD_FONT, size)
+        low[i] = max(low[i], word + pad)
+        high[i] = max(high[i], line + pad)
+    for row in rows:
+        for i, text in enumerate(row[: len(headings)]):
+            word, line = _extent(text, CELL_FONT, size)
+            low[i] = max(low[i], word + pad)
+            mid[i] = max(mid[i], line + pad)
+    mid = [max(m, lo) for m, lo in zip(mid, low, strict=True)]
+    high = [max(h, m) for h, m in zip(high, mid, strict=True)]
+    return low, mid, high
+
+
+def _share_out(width: float, low: list[float], high: list[float]) -> list[float]:
+    """`low` widened towards `high` in proportion to how much each column lacks, to fill `width`
+    (sum(low) <= width < sum(high))."""
+    spare = width - sum(low)
+    lacking = [h - lo for h, lo in zip(high, low, strict=True)]
+    return [lo + spare * short / sum(lacking) for lo, short in zip(low, lacking, strict=True)]
+
+
+def column_widths(
+    headings: Sequence[str], rows: Sequence[Sequence[str]], *, size: float, width: float = BODY_WIDTH
+) -> list[float] | None:
+    """Column widths that fill `width`, each column at least as wide as its longest word (so that
+    no word is broken) and `MIN_COLUMN`. The room left goes first to keeping cells on one line,
+    then headings; when everything fits on one line, the columns are widened in proportion. None
+    when the longest words do not fit side by side at this size."""
+    low, mid, high = _bounds(headings, rows, size)
+    if sum(low) > width:
+        return None
+    if sum(high) <= width:
+        return [w * width / sum(high) for w in high]
+    if sum(mid) <= width:
+        return _share_out(width, mid, high)
+    return _share_out(width, low, mid)
+
+
+def table_layout(table: Table, *, min_group: int | None) -> tuple[float, list[float]]:
+    """The type size and column widths of a table's grid: the regular size when every column's
+    longest word fits, else the next smaller one (tables of more than `WIDE_TABLE` columns start
+    small)."""
+    group = table.meta.get("min_group", min_group)
+    texts = [[_cell_text(v, min_group=group) for v in row] for row in table.rows]
+    sizes = [s for s in GRID_SIZES if len(table.columns) <= WIDE_TABLE or s <= SMALL_GRID]
+    for size in sizes:
+        widths = column_widths(table.columns, texts, size=size)
+        if widths is not None:
+            return size, widths
+    # Not even the smallest size holds every word: the page shared out by the longest words.
+    low, _mid, _high = _bounds(table.columns, texts, sizes[-1])
+    return sizes[-1], [w * BODY_WIDTH / sum(low) for w in low]
+
+
+def right_aligned(value, *, numeric_column: bool = False) -> bool:
+    """Numbers and hidden values ("<5") sit right in their cell, and so does an empty cell ("-") in
+    a column of numbers."""
+    return _number(value) is not None or isinstance(value, Suppressed) or (value is None and numeric_column)
 
 
 def table_flowables(table: Table, styles: _Styles, *, min_group: int | None, chart=None) -> list:
@@ -132,23 +238,28 @@ def table_flowables(table: Table, styles: _Styles, *, min_group: int | None, cha
     if not table.rows:
         flow.append(_p(_("No data for this period."), styles.body))
         return [KeepTogether(flow)]
-    wide = len(table.columns) > WIDE_TABLE
-    head, cell, num = (
-        (styles.narrow_head, styles.narrow_cell, styles.narrow_num)
-        if wide
-        else (styles.head, styles.cell, styles.num)
-    )
+    size, widths = table_layout(table, min_group=min_group)
+    grid_styles = styles.grid(size)
+    numeric = set(_numeric_columns(table, first=0))
     group = table.meta.get("min_group", min_group)
-    rows = [[_p(c, head) for c in table.columns]]
+    rows = [[_p(c, grid_styles.head) for c in table.columns]]
     for row in table.rows:
         rows.append(
-            [_p(_cell_text(v, min_group=group), num if _number(v) is not None else cell) for v in row]
+            [
+                _p(
+                    _cell_text(v, min_group=group),
+                    grid_styles.num if right_aligned(v, numeric_column=i in numeric) else grid_styles.cell,
+                )
+                for i, v in enumerate(row)
+            ]
         )
-    grid = PdfTable(rows, colWidths=_widths(len(table.columns)), repeatRows=1)
+    grid = PdfTable(rows, colWidths=widths, repeatRows=1)
     grid.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("GRID", (0, 0), (-1, -1), 0.25, GRID),
                 ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG),
             ]
@@ -224,6 +335,75 @@ def change_bars(table: Table) -> list[tuple[str, float, float]]:
     ]
 
 
+# The dashboard's compliance tables drawn as lines over time, and how many leading rows are not a
+# point in time: the training table's first row is TRN-1 (hours before matching), the rest TRN-2.
+COMPLIANCE_TABLES = {"meetings": 0, "support": 0, "training": 1}
+# At most this many labels on a time axis, so that they never overlap.
+MAX_TIME_LABELS = 8
+
+
+def _month_of(label: str) -> date | None:
+    """The month a row label names, as the dashboard wrote it (`YEAR_MONTH_FORMAT` in the active
+    language: "juli 2025", or "In juli 2025 (gekoppelde mentoren)")."""
+    for found in re.finditer(r"\b(\d{4})\b", label):
+        year = int(found.group(1))
+        for month in range(1, 13):
+            day = date(year, month, 1)
+            if date_format(day, "YEAR_MONTH_FORMAT") in label:
+                return day
+    return None
+
+
+def _time_label(label) -> str:
+    """A short label for the time axis: "Jul 2025" for a month (Django's "M Y"), else the label cut
+    short."""
+    month = _month_of(str(label))
+    if month is not None:
+        return date_format(month, "M Y")
+    text = str(label)
+    return text if len(text) <= 12 else text[:11] + "…"
+
+
+def compliance_lines(table: Table) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
+    """The time labels and the series (column heading, a share in percent per label) of a
+    compliance table: meetings per month (REL-1), support contacts per quarter point with the
+    mentor and with the parents (SUP-1), training hours per month (TRN-2; the TRN-1 row is left
+    out). A series is a column headed with "%" (else the last numeric column). Hidden ("<5") and
+    empty cells are gaps (None), never zeros."""
+    rows = table.rows[COMPLIANCE_TABLES.get(table.key.lower(), 0) :]
+    if not rows:
+        return [], []
+    columns = [i for i in range(1, len(table.columns)) if "%" in str(table.columns[i])]
+    columns = columns or _numeric_columns(replace(table, rows=rows))[-1:]
+    labels = [_time_label(row[0]) for row in rows]
+    series = []
+    for i in columns:
+        values = [_number(row[i]) if i < len(row) else None for row in rows]
+        series.append(
+            (str(table.columns[i]), [None if v is None else min(max(v, 0.0), 100.0) for v in values])
+        )
+    return labels, series
+
+
+def _runs(values: Sequence[float | None]) -> list[list[tuple[float, float]]]:
+    """The unbroken stretches of a series as (index, value) points: a gap ends a stretch."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append((float(i), value))
+    return [run for run in runs if run]
+
+
+def _shown_labels(count: int) -> list[int]:
+    """The indices of the time labels to print: at most `MAX_TIME_LABELS`, evenly spaced and
+    counted back from the last one (the latest point always has its label)."""
+    every = max(1, math.ceil(count / MAX_TIME_LABELS))
+    return [i for i in range(count) if (count - 1 - i) % every == 0]
+
+
 def funnel_chart(bars: Sequence[tuple[str, float]]) -> Drawing:
     """A horizontal bar chart: one bar per stage, the first at the top."""
     height = 40 + 22 * len(bars)
@@ -269,6 +449,55 @@ def survival_chart(points: Sequence[tuple[float, float]]) -> Drawing:
     return drawing
 
 
+# Each series its own colour, dash and marker, so that the lines tell apart in black and white.
+LINE_STYLES = ((ACCENT, None, "FilledCircle"), (SECOND, [4, 2], "FilledSquare"))
+
+
+def compliance_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]) -> Drawing:
+    """Lines of shares over time (0-100 %), one per series, broken where a value is hidden or
+    missing; every point has a marker, so a point between two gaps shows too. One series is named
+    above the plot, more in a legend below it."""
+    legend = len(series) > 1
+    height = 6.2 * cm + (16 if legend else 0)
+    drawing = Drawing(BODY_WIDTH, height)
+    plot = LinePlot()
+    plot.x, plot.y = 1.5 * cm, 0.9 * cm + (16 if legend else 0)
+    plot.width, plot.height = BODY_WIDTH - 2.5 * cm, height - plot.y - 0.8 * cm
+    data, styles = [], []
+    for n, (_name, values) in enumerate(series):
+        for run in _runs(values):
+            data.append(run)
+            styles.append(LINE_STYLES[n % len(LINE_STYLES)])
+    plot.data = data
+    for line, (colour, dash, marker) in enumerate(styles):
+        plot.lines[line].strokeColor = colour
+        plot.lines[line].strokeWidth = 1.5
+        plot.lines[line].strokeDashArray = dash
+        plot.lines[line].symbol = makeMarker(marker, size=4, fillColor=colour, strokeColor=colour)
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, 100
+    plot.yValueAxis.valueSteps = [0, 25, 50, 75, 100]
+    plot.yValueAxis.labelTextFormat = "%d%%"
+    plot.yValueAxis.visibleGrid = 1
+    plot.yValueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    plot.yValueAxis.gridStrokeWidth = 0.5
+    # Points at 0, 1, 2, ... with half a step of room on either side; labels only under some.
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = -0.5, len(labels) - 0.5
+    shown = _shown_labels(len(labels))
+    plot.xValueAxis.valueSteps = [float(i) for i in shown]
+    plot.xValueAxis.labelTextFormat = [labels[i] for i in shown]
+    plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 7
+    drawing.add(plot)
+    if not legend:
+        drawing.add(String(0, plot.y + plot.height + 8, series[0][0], fontSize=7))
+        return drawing
+    for n, (name, _values) in enumerate(series):
+        colour, dash, _marker = LINE_STYLES[n % len(LINE_STYLES)]
+        x = plot.x + n * (plot.width / len(series))
+        drawing.add(Line(x, 6, x + 16, 6, strokeColor=colour, strokeWidth=1.5, strokeDashArray=dash))
+        drawing.add(String(x + 20, 3.5, name, fontSize=7))
+    return drawing
+
+
 def change_chart(bars: Sequence[tuple[str, float, float]]) -> Drawing:
     """Two bars per outcome domain: the mean at baseline (light) and later (dark)."""
     height = 50 + 26 * len(bars)
@@ -300,9 +529,10 @@ def change_chart(bars: Sequence[tuple[str, float, float]]) -> Drawing:
     return drawing
 
 
-def _chart_for(table: Table):
+def chart_for(table: Table):
     """The chart drawn above a table: the funnel (REC-3), match survival (the table keyed
-    "survival", CLS-1) and outcome change per domain (OUT-1)."""
+    "survival", CLS-1), outcome change per domain (OUT-1) and compliance over time (the dashboard's
+    "meetings", REL-1; "support", SUP-1; "training", TRN-2). None when there is nothing to draw."""
     key = table.key.lower()
     if "funnel" in key:
         funnel = funnel_bars(table)
@@ -313,6 +543,9 @@ def _chart_for(table: Table):
     if key.startswith("change_") and "by_length" not in key:
         bars = change_bars(table)
         return change_chart(bars) if bars else None
+    if key in COMPLIANCE_TABLES:
+        labels, series = compliance_lines(table)
+        return compliance_chart(labels, series) if any(_runs(v) for _n, v in series) else None
     return None
 
 
@@ -420,7 +653,7 @@ def _build(dashboard, outcomes, report_filter: ReportFilter | None, today: date 
             story.append(PageBreak())
         story.append(_p(heading, styles.h1))
         for table in report.tables():
-            chart = _chart_for(table) if table.rows else None
+            chart = chart_for(table) if table.rows else None
             # One funnel chart: per campaign and per channel add up to the same funnel.
             if chart is not None and "funnel" in table.key:
                 if drawn:
