@@ -166,6 +166,9 @@ def test_meeting_frequency_per_month__REL_1(world):
     shares = [(m.month.month, m.share.part, m.share.whole) for m in report.meetings]
     # Active all month: Jan m1 m3 m4; Feb m1 m4; Mar m1 m4; Apr m1 m2 m4; May m1 m2.
     assert shares == [(1, 0, 3), (2, 0, 2), (3, 1, 2), (4, 1, 3), (5, 0, 2)]
+    # The table hands its months over for the PDF's time axis.
+    meetings = next(t for t in report.tables() if t.key == "meetings")
+    assert meetings.meta["months"] == [date(2026, m, 1) for m in range(1, 6)]
 
 
 def test_support_contacts_on_schedule__SUP_1(world):

@@ -174,6 +174,7 @@ MEETINGS = Table(
         ["December 2025", 10, 6, 60.0],
     ],
     rule="REL-1",
+    meta={"months": [date(2025, m, 1) for m in range(7, 13)]},
 )
 SUPPORT = Table(
     key="support",
@@ -191,6 +192,7 @@ SUPPORT = Table(
         ["March 2026", 11, 100.0, 6, 66.7],
     ],
     rule="SUP-1",
+    meta={"months": [date(2025, 9, 30), date(2025, 12, 31), date(2026, 3, 31)]},
 )
 TRAINING = Table(
     key="training",
@@ -203,6 +205,7 @@ TRAINING = Table(
         ["In September 2025 (matched mentors)", 10, 5, 50.0],
     ],
     rule="TRN-1, TRN-2",
+    meta={"months": [date(2025, m, 1) for m in (7, 8, 9)]},  # the rows after TRN-1
 )
 
 
@@ -260,7 +263,8 @@ def test_no_compliance_chart_when_every_share_is_hidden():
 def test_compliance_chart_labels_at_most_eight_months_and_always_the_last():
     months = [date(2024 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 25)]
     rows = [[f"{d:%B %Y}", 10, 5, 50.0] for d in months]
-    plot = _plot(chart_for(Table(key="meetings", title="M", columns=MEETINGS.columns, rows=rows)))
+    table = Table(key="meetings", title="M", columns=MEETINGS.columns, rows=rows, meta={"months": months})
+    plot = _plot(chart_for(table))
     shown = plot.xValueAxis.labelTextFormat
     assert len(shown) <= MAX_TIME_LABELS
     assert shown[-1] == "Dec 2025"
@@ -287,6 +291,7 @@ def test_month_labels_in_dutch():
             ["In maart 2026 (gekoppelde mentoren)", 10, 4, 40.0],
             ["In mei 2026 (gekoppelde mentoren)", 10, 5, 50.0],
         ],
+        meta={"months": [date(2026, 3, 1), date(2026, 5, 1)]},
     )
     with translation.override("nl"):
         labels, _series = compliance_lines(table)

@@ -1070,7 +1070,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="REL-1",
-            meta=meta,
+            meta={**meta, "months": [m.month for m in r.meetings]},
         ),
         Table(
             key="support",
@@ -1095,7 +1095,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="SUP-1",
-            meta=meta,
+            meta={**meta, "months": [p.day for p in r.support]},
         ),
         Table(
             key="training",
@@ -1125,7 +1125,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="TRN-1, TRN-2",
-            meta=meta,
+            meta={**meta, "months": [m.month for m in r.trn2]},  # the rows after TRN-1
         ),
     ]
     funnel_columns = [

@@ -14,7 +14,6 @@ that no word is broken in the middle.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -342,22 +341,9 @@ COMPLIANCE_TABLES = {"meetings": 0, "support": 0, "training": 1}
 MAX_TIME_LABELS = 8
 
 
-def _month_of(label: str) -> date | None:
-    """The month a row label names, as the dashboard wrote it (`YEAR_MONTH_FORMAT` in the active
-    language: "juli 2025", or "In juli 2025 (gekoppelde mentoren)")."""
-    for found in re.finditer(r"\b(\d{4})\b", label):
-        year = int(found.group(1))
-        for month in range(1, 13):
-            day = date(year, month, 1)
-            if date_format(day, "YEAR_MONTH_FORMAT") in label:
-                return day
-    return None
-
-
-def _time_label(label) -> str:
-    """A short label for the time axis: "Jul 2025" for a month (Django's "M Y"), else the label cut
-    short."""
-    month = _month_of(str(label))
+def _time_label(label, month: date | None) -> str:
+    """A short label for the time axis: "Jul 2025" for a month (Django's "M Y"), else the row's
+    label cut short."""
     if month is not None:
         return date_format(month, "M Y")
     text = str(label)
@@ -375,7 +361,10 @@ def compliance_lines(table: Table) -> tuple[list[str], list[tuple[str, list[floa
         return [], []
     columns = [i for i in range(1, len(table.columns)) if "%" in str(table.columns[i])]
     columns = columns or _numeric_columns(replace(table, rows=rows))[-1:]
-    labels = [_time_label(row[0]) for row in rows]
+    # The dashboard hands over each row's month (the day it stands for) in meta["months"].
+    months = list(table.meta.get("months") or [])[-len(rows) :]
+    months += [None] * (len(rows) - len(months))
+    labels = [_time_label(row[0], month) for row, month in zip(rows, months, strict=True)]
     series = []
     for i in columns:
         values = [_number(row[i]) if i < len(row) else None for row in rows]
