@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure
+from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.dashboard import Share, build_dashboard, report_months
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.tables import SUPPRESSED
@@ -198,6 +199,12 @@ def test_training_compliance__TRN_1_TRN_2(world):
     months = [(m.month.month, m.share.part, m.share.whole) for m in report.trn2]
     # Matched during the month: Jan m1 m3 m4; Feb m1 m3 m4; Mar m1 m2 m4; Apr m1 m2 m4; May m1 m2.
     assert months == [(1, 0, 3), (2, 0, 3), (3, 1, 3), (4, 0, 3), (5, 0, 2)]
+
+
+def test_a_programme_asking_no_monthly_hours_counts_every_matched_mentor__TRN_2(world):
+    ProgrammeSettings.objects.filter(programme=world["programme"]).update(monthly_training_hours=0)
+    report = build_dashboard(_filter(world["programme"]), today=TODAY)
+    assert [(m.share.part, m.share.whole) for m in report.trn2] == [(3, 3), (3, 3), (3, 3), (3, 3), (2, 2)]
 
 
 def test_pre_match_hours_count_only_before_the_day_the_first_match_started__TRN_1():

@@ -712,14 +712,21 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
     hours: dict[tuple[int, int], float] = {}
     for rows in (session_hours, external_hours):
         for mentor_id, k, h in rows:
-            if k is not None and mentor_id in in_month:
-                hours[mentor_id, k] = hours.get((mentor_id, k), 0.0) + (h or 0.0)
-    eligible, ok = [0] * len(months), [0] * len(months)
-    for mentor_id, ks in in_month.items():
-        required = float(settings.get(programme_of[mentor_id], {}).get("monthly_training_hours", ZERO))
-        for k in ks:
-            eligible[k] += 1
-            ok[k] += hours.get((mentor_id, k), 0.0) >= required
+            hours[mentor_id, k] = hours.get((mentor_id, k), 0.0) + (h or 0.0)
+    # Every mentor-month in a match is eligible; a mentor-month with enough hours counts as ok
+    # (a programme that asks 0 hours: every eligible one).
+    needed = {pid: float(row["monthly_training_hours"]) for pid, row in settings.items()}
+    eligible = Counter(k for ks in in_month.values() for k in ks)
+    ok = Counter(
+        k for mentor_id, ks in in_month.items() if needed.get(programme_of[mentor_id], 0.0) <= 0 for k in ks
+    )
+    ok.update(
+        k
+        for (mentor_id, k), h in hours.items()
+        if k is not None
+        and k in in_month.get(mentor_id, ())
+        and 0 < needed.get(programme_of[mentor_id], 0.0) <= h
+    )
     report.trn2 = [MonthShare(m, Share(ok[k], eligible[k], f.min_group)) for k, m in enumerate(months)]
 
 
