@@ -1100,19 +1100,44 @@ def _all_models():
 # --- Measuring -------------------------------------------------------------------------------------
 
 
+@contextmanager
+def counting_queries() -> Iterator[list[int]]:
+    """Count the queries of every connection, in every thread (the dashboard reads its sections
+    side by side, each on its own connection, where CaptureQueriesContext sees only this one)."""
+    import threading
+
+    from django.db.backends.utils import CursorWrapper
+
+    count = [0]
+    lock = threading.Lock()
+    original = CursorWrapper._execute_with_wrappers
+
+    def counted(self, *args, **kwargs):
+        with lock:
+            count[0] += 1
+        return original(self, *args, **kwargs)
+
+    CursorWrapper._execute_with_wrappers = counted
+    try:
+        yield count
+    finally:
+        CursorWrapper._execute_with_wrappers = original
+
+
 def _median_run(function, runs: int) -> tuple[float, int, list]:
-    """One warm-up, then `runs` timed runs: median seconds, queries of the last run, its queries."""
+    """One warm-up, then `runs` timed runs: median seconds, the queries of the last run (on every
+    connection), and the SQL of those on this thread's connection (for --explain)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     function()
     times = []
     for _ in range(runs):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureQueriesContext(connection) as ctx, counting_queries() as count:
             started = time.perf_counter()
             function()
             times.append(time.perf_counter() - started)
-    return statistics.median(times), len(ctx.captured_queries), ctx.captured_queries
+    return statistics.median(times), count[0], ctx.captured_queries
 
 
 def reports() -> dict:
@@ -1155,10 +1180,10 @@ def measure(
                 report = build(report_filter, today=today)
                 return report.tables() if hasattr(report, "tables") else report
 
-            seconds, queries, captured = _median_run(call, runs)
+            seconds, queries, _captured = _median_run(call, runs)
             results.append({"report": name, "kind": "domain", "seconds": seconds, "queries": queries})
             if explain:
-                print_slowest(name, captured)
+                print_slowest(name, _serial_queries(build, report_filter, today))
         try:
             url = reverse(url_name)
         except NoReverseMatch:
@@ -1176,6 +1201,21 @@ def measure(
         if explain:
             print_slowest(f"{name} page", captured)
     return results
+
+
+def _serial_queries(build, report_filter, today: date) -> list:
+    """The report's queries, all on this connection (sections one after the other), for --explain."""
+    import inspect
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    serial = {"concurrent": False} if "concurrent" in inspect.signature(build).parameters else {}
+    with CaptureQueriesContext(connection) as ctx:
+        report = build(report_filter, today=today, **serial)
+        if hasattr(report, "tables"):
+            report.tables()
+    return ctx.captured_queries
 
 
 def _allow_staff_login(user) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure
 from koppel.programmes.models import ProgrammeSettings
-from koppel.reports.domain.dashboard import Share, build_dashboard, report_months
+from koppel.reports.domain.dashboard import Share, _can_run_concurrently, build_dashboard, report_months
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.tables import SUPPRESSED
 from koppel.training.models import ExternalHours
@@ -397,6 +397,29 @@ def _grow(programme, n: int) -> None:
         )
     closed = active_match(programme=programme, started_on=date(2025, 1, 1))
     _close(closed, ended_on=date(2026, 3, 1), early=True, reason="no_click")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sections_run_side_by_side_with_the_same_figures_in_the_callers_language():
+    # Committed rows (other connections see only those); one programme with a bit of everything.
+    programme = ProgrammeFactory()
+    _grow(programme, 6)
+    with translation.override("nl"):
+        alone = build_dashboard(_filter(programme, min_group=5), today=TODAY, concurrent=False)
+        together = build_dashboard(_filter(programme, min_group=5), today=TODAY, concurrent=True)
+        tables_alone, tables_together = alone.tables(), together.tables()
+    assert [(t.key, t.title, t.rows) for t in tables_together] == [
+        (t.key, t.title, t.rows) for t in tables_alone
+    ]
+    # The worker threads used the caller's language: Dutch labels in the sections' own rows.
+    waiting = next(t for t in tables_together if t.key == "waiting")
+    assert waiting.rows[0][0] == "0-30 dagen"
+
+
+def test_inside_a_transaction_the_sections_run_one_after_the_other():
+    # The test's transaction would hide its rows from other connections.
+    assert connection.in_atomic_block
+    assert _can_run_concurrently() is False
 
 
 def test_constant_number_of_queries():
