@@ -448,6 +448,10 @@ def surveyed():
     programme = ProgrammeFactory()
     relation = small_instrument(name_en="Our match", domain="trust")
     trust = relation.subscales.get()
+    # The mentors answer a questionnaire of their own about the same aspects, as Koppel's do.
+    mentor_trust = small_instrument(
+        name_en="My match", domain="trust", respondents=["mentor"]
+    ).subscales.get()
     outcomes = small_instrument(name_en="How I am doing", domain="school")
     school = outcomes.subscales.get()
     matches = [active_match(programme=programme, started_on=date(2025, 6, 1)) for _ in range(3)]
@@ -464,7 +468,7 @@ def surveyed():
         )
     mentor_score = submitted_score(
         matches[0].youth,
-        trust,
+        mentor_trust,
         moment=Moment.DURING,
         months=6,
         value=5.0,
@@ -516,7 +520,7 @@ def test_surveys_due_submitted_and_open__OUT_1_OUT_4(surveyed):
     youth_during = rows["Our match", "During the match", 6, "Youth"]
     assert (youth_during.due, youth_during.submitted, youth_during.open) == (3, 3, 0)
     assert youth_during.rate.percent == 100.0
-    mentor_during = rows["Our match", "During the match", 6, "Mentor"]
+    mentor_during = rows["My match", "During the match", 6, "Mentor"]
     assert (mentor_during.due, mentor_during.submitted) == (1, 1)
     assert len(rows) == 3  # the survey due before the period is not there
 

@@ -304,9 +304,12 @@ def test_relationship_quality_from_both_sides__OUT_4(programme):
             value=value,
             submitted_on=date(2025, 1, 1),
         )
+    # The mentor answers a questionnaire of their own about the same aspect, as Koppel's do.
+    mentor_instrument = InstrumentFactory(kind=InstrumentKind.RELATIONSHIP, respondents=["mentor"])
+    mentor_trust = SubscaleFactory(instrument=mentor_instrument, key="trust", domain=OutcomeDomain.TRUST)
     submitted_score(
         youth_a,
-        trust,
+        mentor_trust,
         moment=Moment.DURING,
         months=3,
         match=match_a,
@@ -318,8 +321,10 @@ def test_relationship_quality_from_both_sides__OUT_4(programme):
 
     rep = report(programme, min_group=2)
 
+    # One row per side, each on its own questionnaire: nothing to tell apart, so no scale named.
     (youth_side,) = [r for r in rep.relationship if r.domain == "trust" and r.respondent == "youth"]
     (mentor_side,) = [r for r in rep.relationship if r.domain == "trust" and r.respondent == "mentor"]
+    assert youth_side.scale_label == mentor_side.scale_label == ""
     assert youth_side.cells[3] == (2, 3.5)  # (4 + 3) / 2
     assert youth_side.cells[6] == (0, None)
     assert mentor_side.cells[3] == (SUPPRESSED, SUPPRESSED)  # one youth, minimum 2

@@ -95,7 +95,7 @@ from koppel.people.enums import (
 )
 from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
-from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_domain
+from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_side
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import hidden_cells, suppress
 from koppel.reports.domain.tables import SUPPRESSED, Table
@@ -987,26 +987,41 @@ def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
         cell[0] += r["n"]
         cell[1] += r["total"] or 0.0
         cell[2] += r["scores"]
-    per_domain = scales_per_domain([(r["domain"], scales[r["subscale"]]) for r in grouped])
+    per_side = scales_per_side([(r["domain"], r["respondent"], scales[r["subscale"]]) for r in grouped])
     domains = dict(OutcomeDomain.choices)
 
-    def mean_of(domain: str, respondent: str, scale_key: tuple[str, str]) -> tuple[Any, int]:
-        n, total, count = quality.get((domain, respondent, scale_key), (0, 0.0, 0))
+    def mean_of(domain: str, respondent: str, scale: Scale | None) -> tuple[Any, int]:
+        n, total, count = quality.get((domain, respondent, scale.key if scale else ("", "")), (0, 0.0, 0))
         if not count:
             return None, 0
         return suppress(round(total / count, 2), n, minimum=f.min_group), n
 
     report.relationship = []
     for domain in RELATIONSHIP_DOMAINS:
-        measured_with: list[Scale | None] = [*per_domain.get(domain, [])] or [None]
-        for scale in measured_with:
-            key = scale.key if scale else ("", "")
-            youth_mean, youth_n = mean_of(domain, Respondent.YOUTH, key)
-            mentor_mean, mentor_n = mean_of(domain, Respondent.MENTOR, key)
-            label = str(domains[domain])
-            if scale and len(measured_with) > 1:
-                label = f"{label}: {scale.label}"
-            report.relationship.append(RelationshipRow(label, youth_mean, youth_n, mentor_mean, mentor_n))
+        label = str(domains[domain])
+        youth = per_side.get((domain, Respondent.YOUTH), [])
+        mentor = per_side.get((domain, Respondent.MENTOR), [])
+        if len(youth) <= 1 and len(mentor) <= 1:
+            # One row: each side on its own questionnaire (as Koppel's own are).
+            report.relationship.append(
+                RelationshipRow(
+                    label,
+                    *mean_of(domain, Respondent.YOUTH, youth[0] if youth else None),
+                    *mean_of(domain, Respondent.MENTOR, mentor[0] if mentor else None),
+                )
+            )
+            continue
+        # A side with more than one scale: a row per scale, named, with its side's figures only.
+        for scale in youth:
+            report.relationship.append(
+                RelationshipRow(f"{label}: {scale.label}", *mean_of(domain, Respondent.YOUTH, scale), None, 0)
+            )
+        for scale in mentor:
+            report.relationship.append(
+                RelationshipRow(
+                    f"{label}: {scale.label}", None, 0, *mean_of(domain, Respondent.MENTOR, scale)
+                )
+            )
     # OUT-1: baseline surveys received, per domain and respondent: the baseline scores of the
     # domain (one per survey: an instrument scores a domain in one subscale, as the shipped ones
     # do). Every respondent named, so the whole (programme, domain, moment, respondent,

@@ -480,14 +480,16 @@ def scales_of(subscale_ids: set[int]) -> dict[int, Scale]:
     return {pk: latest[key] for pk, key in ids.items()}
 
 
-def scales_per_domain(found: list[tuple[str, Scale]]) -> dict[str, list[Scale]]:
-    """Per domain the scales it was measured with, in a fixed order (Koppel's own first)."""
-    per: dict[str, dict[tuple[str, str], Scale]] = {}
-    for domain, scale in found:
-        per.setdefault(domain, {})[scale.key] = scale
+def scales_per_side(found: list[tuple[str, str, Scale]]) -> dict[tuple[str, str], list[Scale]]:
+    """Per domain and respondent the scales it was measured with, in a fixed order (Koppel's own
+    first). Each side may answer its own instrument (the youth's and the mentor's relationship
+    questionnaires): only two scales for the same side need telling apart."""
+    per: dict[tuple[str, str], dict[tuple[str, str], Scale]] = {}
+    for domain, respondent, scale in found:
+        per.setdefault((domain, respondent), {})[scale.key] = scale
     return {
-        domain: sorted(scales.values(), key=lambda sc: (not sc.key[0].startswith("koppel-"), sc.key))
-        for domain, scales in per.items()
+        side: sorted(scales.values(), key=lambda sc: (not sc.key[0].startswith("koppel-"), sc.key))
+        for side, scales in per.items()
     }
 
 
@@ -616,7 +618,9 @@ def _changes(f: ReportFilter, grouped: list[dict[str, Any]], scales: dict[int, S
         sums.setdefault(key, {}).setdefault(row["length"], _Sums()).add(
             _Sums(row["youth_n"], row["pairs"], row["base_sum"] or 0.0, row["later_sum"] or 0.0)
         )
-    per_domain = scales_per_domain([(row["domain"], scales[row["subscale"]]) for row in grouped])
+    per_side = scales_per_side(
+        [(row["domain"], row["respondent"], scales[row["subscale"]]) for row in grouped]
+    )
     guardians = any(respondent == Respondent.GUARDIAN for (_m, _d, respondent, _s) in sums)
     respondents = CHANGE_RESPONDENTS if guardians else [Respondent.YOUTH]
     minimum = f.min_group
@@ -624,9 +628,9 @@ def _changes(f: ReportFilter, grouped: list[dict[str, Any]], scales: dict[int, S
     rows = []
     for moment in LATER_MOMENTS:
         for domain in OUTCOME_DOMAINS:
-            measured_with: list[Scale | None] = [*per_domain.get(domain, [])] or [None]
-            for scale in measured_with:
-                for respondent in respondents:
+            for respondent in respondents:
+                measured_with: list[Scale | None] = [*per_side.get((domain, respondent), [])] or [None]
+                for scale in measured_with:
                     cells = sums.get((moment, domain, respondent, scale.key if scale else ("", "")), {})
                     total = _Sums()
                     for cell in cells.values():
@@ -687,13 +691,15 @@ def _relationship(
         cell[0] += row["n"]
         cell[1] += row["total"] or 0.0
         cell[2] += row["scores"]
-    per_domain = scales_per_domain([(row["domain"], scales[row["subscale"]]) for row in grouped])
+    per_side = scales_per_side(
+        [(row["domain"], row["respondent"], scales[row["subscale"]]) for row in grouped]
+    )
     minimum = f.min_group
     rows = []
     for domain in RELATIONSHIP_DOMAINS:
-        measured_with: list[Scale | None] = [*per_domain.get(domain, [])] or [None]
-        for scale in measured_with:
-            for respondent in RELATIONSHIP_RESPONDENTS:
+        for respondent in RELATIONSHIP_RESPONDENTS:
+            measured_with: list[Scale | None] = [*per_side.get((domain, respondent), [])] or [None]
+            for scale in measured_with:
                 cells = {}
                 for months in RELATIONSHIP_MONTHS:
                     n, total, count = found.get(
