@@ -47,7 +47,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -56,7 +55,6 @@ from django.db.models import (
     Case,
     Count,
     DateField,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -121,8 +119,6 @@ MAX_MONTHS = 24
 # Waiting-time buckets in days (MAT: how long youth wait for a mentor).
 WAITING_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, 365), (366, None))
 AVERAGE_MONTH_DAYS = 30.44
-HOURS = DecimalField(max_digits=8, decimal_places=1)
-ZERO = Decimal("0")
 
 
 # -- small value types ----------------------------------------------------------------------------
@@ -353,7 +349,7 @@ def build_dashboard(
 
     The sections are independent reads; they run side by side on connections of their own
     (`concurrent`, by default whenever that is safe, see `_can_run_concurrently`), which on two cores
-    takes about a quarter off the time (docs/reports.md, "Speed")."""
+    takes about a third off the time (docs/reports.md, "Speed")."""
     f = report_filter
     report = DashboardReport(report_filter=f, today=today, as_of=min(f.end, today))
     months = report_months(f.start, f.end, today)
@@ -449,10 +445,10 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
         .order_by("-total", "reason")
     )
     labels = dict(ClosureReason.choices)
-    rows_ = list(reasons)
+    reason_rows = list(reasons)
     # A reason of fewer matches than the minimum is hidden, with another when the total would give
     # it away; within a reason, the early ones when they or the planned ones are too few.
-    hidden = hidden_cells([r["total"] for r in rows_], minimum=f.min_group)
+    hidden = hidden_cells([r["total"] for r in reason_rows], minimum=f.min_group)
     report.closure_reasons = [
         ReasonRow(
             r["reason"],
@@ -462,7 +458,7 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
             if hide or any(hidden_cells([r["early"], r["total"] - r["early"]], minimum=f.min_group))
             else r["early"],
         )
-        for r, hide in zip(rows_, hidden, strict=True)
+        for r, hide in zip(reason_rows, hidden, strict=True)
     ]
 
 
