@@ -640,7 +640,10 @@ class Builder:
                         at=_at(applied + timedelta(days=10 * len(reached))),
                     )
                 )
-        fast_update(Mentor, self.mentor_rows, ["status", "applied_at"])
+        for mentor in self.mentor_rows:
+            if mentor.status == "disqualified":  # the status and its reason go together (SCR-3)
+                mentor.disqualification_reason = "vog_refused"
+        fast_update(Mentor, self.mentor_rows, ["status", "applied_at", "disqualification_reason"])
         fast_insert(PipelineEvent, pipeline)
         self.counts["matches"] = len(self.match_rows)
         self.counts["pipeline_events"] = len(pipeline)

@@ -50,3 +50,23 @@ TERMS = {
 def written_agreement(match, *, by=None, **changes) -> Agreement:
     """A new version through the domain function: consents for every party, an introduced match agreed."""
     return write_agreement(match, by=by, values={**TERMS, **changes})
+
+
+def consented_match(programme, *, given_at=None, mentor=None):
+    """An agreed match in `programme` whose mentor and youth have consented to its agreement (AGR-1),
+    at `given_at` (default now): ready to start."""
+    from django.utils import timezone
+
+    from tests.factories import MentorFactory, YouthFactory
+
+    mentor = mentor or MentorFactory(programme=programme)
+    match = MatchFactory(
+        youth=YouthFactory(programme=programme, status="matched"), state="agreed", mentors=[mentor]
+    )
+    agreement = AgreementFactory(match=match)
+    at = given_at or timezone.now()
+    ConsentFactory(agreement=agreement, party="youth", given_at=at, typed_name="x")
+    ConsentFactory(
+        agreement=agreement, party="mentor", mentor=mentor, youth=None, given_at=at, typed_name="x"
+    )
+    return match

@@ -63,3 +63,11 @@ class SelfDisclosureFactory(factory.django.DjangoModelFactory):
     other_conviction = True
     other_details = "Verkeersboete, 2015"
     decision = DisclosureDecision.PENDING
+
+
+class ClearedDisclosureFactory(SelfDisclosureFactory):
+    """A self-disclosure with nothing to disclose (SCR-3: on record, no concern)."""
+
+    other_conviction = False
+    other_details = ""
+    decision = DisclosureDecision.NO_CONCERN

@@ -43,9 +43,9 @@ from tests.training_factories import ExternalHoursFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = date.today()
-# The match is recorded as started a week ago, so meetings of yesterday and today count (they
-# may not be dated before the start) and today is far before the agreed end (an early closure).
-STARTED = TODAY - timedelta(days=7)
+# The match starts today, the day everyone consented (AGR-1: never before the last consent), so
+# today is far before the agreed end (an early closure).
+STARTED = TODAY
 LINK = re.compile(r"/link/consent/[^/\s\"]+/")
 
 
@@ -155,7 +155,7 @@ def test_a_coordinator_takes_a_match_from_proposal_to_early_closure_and_rematche
     assert match.state == MatchState.PROPOSED
     mentor.refresh_from_db()
     youth.refresh_from_db()
-    assert mentor.status == MentorStatus.MATCHED
+    assert mentor.status == MentorStatus.READY  # "matched" follows once the match starts
     assert youth.status == YouthStatus.MATCHED
     assert youth not in adapter.waiting_youth(cast.programme)
     assert mentor not in adapter.available_mentors(cast.programme)
@@ -270,7 +270,19 @@ def test_a_coordinator_takes_a_match_from_proposal_to_early_closure_and_rematche
     assert used.templates[0].name == "portal/agreement/link_invalid.html"
     assert 'name="typed_name"' not in used.text
 
-    # 5. The coordinator starts the match (the AGR-1 gate is open).
+    # 5. The coordinator starts the match (the AGR-1 gate is open), not before the last consent.
+    response = submit(
+        staff,
+        detail_url,
+        {"started_on": (TODAY - timedelta(days=7)).isoformat()},
+        form=lambda c: c["activate_form"],
+        post_url=reverse("staff:match_activate", args=[match.pk]),
+        follow=True,
+    )
+    errors = response.context["activate_form"].non_field_errors()
+    assert errors[0].startswith("AGR-1: the match cannot start before everyone had consented")
+    match.refresh_from_db()
+    assert match.state == MatchState.AGREED
     response = submit(
         staff,
         detail_url,
@@ -283,14 +295,16 @@ def test_a_coordinator_takes_a_match_from_proposal_to_early_closure_and_rematche
     assert "The match has started." in _messages(response)
     match.refresh_from_db()
     assert (match.state, match.started_on) == (MatchState.ACTIVE, STARTED)
+    mentor.refresh_from_db()
+    assert mentor.status == MentorStatus.MATCHED  # the match became active
     assert response.context["match"].state == MatchState.ACTIVE
 
-    # 6. The mentor logs two meetings on their phone: yesterday and today.
+    # 6. The mentor logs two meetings on their phone, both today.
     meetings_url = reverse("portal:match_meetings", args=[match.pk])
     log_url = reverse("portal:meeting_log", args=[match.pk])
     assert log_url in mentor_portal.get(meetings_url).text
     for held_on, activity, note in (
-        (TODAY - timedelta(days=1), "fun", "We played football."),
+        (TODAY, "fun", "We played football."),
         (TODAY, "learning", "Homework planning."),
     ):
         response = submit(
@@ -308,7 +322,7 @@ def test_a_coordinator_takes_a_match_from_proposal_to_early_closure_and_rematche
         assert response["Location"] == meetings_url
     meetings = list(MeetingLog.objects.filter(match=match).order_by("held_on"))
     assert [(m.held_on, m.duration_minutes, m.activity) for m in meetings] == [
-        (TODAY - timedelta(days=1), 90, "fun"),
+        (TODAY, 90, "fun"),
         (TODAY, 90, "learning"),
     ]
     assert meetings[0].mentor == mentor

@@ -277,7 +277,9 @@ def test_closing_makes_the_mentor_available_and_rematch_puts_the_youth_back_in_t
     assert (youth.status, youth.waiting_since) == (YouthStatus.WAITING, TODAY)
     assert list(adapter.waiting_youth(match.programme)) == [youth]
     assert ActivityLog.objects.get(action="people.youth.rematched", object_id=youth.pk).data == {
-        "match": match.pk
+        "match": match.pk,
+        "from": YouthStatus.CLOSED,
+        "to": YouthStatus.WAITING,
     }
     with pytest.raises(DomainError, match="is: Waiting for a mentor"):
         domain.rematch_youth(match, by=staff)

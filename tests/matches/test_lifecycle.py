@@ -181,3 +181,62 @@ def test_portal_match_page_shows_first_names_only(cast, client_for):
         youth=YouthFactory(programme=cast.programme), state=MatchState.PROPOSED, mentors=[cast.mentor_row]
     )
     assert client_for(cast.mentor).get(reverse("portal:match_detail", args=[proposed.pk])).status_code == 404
+
+
+# --- The start: not before the last consent (AGR-1), and the mentor becomes "matched" -------------
+
+
+def test_a_match_cannot_start_before_the_last_consent_was_given__AGR_1(staff):
+    from tests.agreement_factories import consented_match
+
+    match = consented_match(MentorFactory().programme)
+    with pytest.raises(DomainError, match="AGR-1: the match cannot start before everyone had consented"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY - timedelta(days=150))
+    with pytest.raises(DomainError, match="AGR-1"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY - timedelta(days=1))
+    match.refresh_from_db()
+    assert (match.state, match.started_on) == (MatchState.AGREED, None)
+    lifecycle.activate_match(match, by=staff, started_on=TODAY)
+    match.refresh_from_db()
+    assert (match.state, match.started_on) == (MatchState.ACTIVE, TODAY)
+
+
+def test_a_paper_consent_counts_from_the_day_it_was_signed__AGR_1(staff):
+    from koppel.matches.domain.agreement import record_paper_consent
+    from tests.agreement_factories import consented_match
+
+    signed = TODAY - timedelta(days=5)
+    match = consented_match(MentorFactory().programme, given_at=timezone.now() - timedelta(days=20))
+    agreement = match.agreements.get()
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=timezone.now() - timedelta(days=30))
+    youth_consent = agreement.consents.get(party=Party.YOUTH)
+    Consent.objects.filter(pk=youth_consent.pk).update(given_at=None, typed_name="")
+    youth_consent.refresh_from_db()
+    record_paper_consent(youth_consent, by=staff, typed_name=match.youth.full_name, given_on=signed)
+    with pytest.raises(DomainError, match="AGR-1"):
+        lifecycle.activate_match(match, by=staff, started_on=signed - timedelta(days=1))
+    lifecycle.activate_match(match, by=staff, started_on=signed)
+    match.refresh_from_db()
+    assert match.started_on == signed
+
+
+def test_the_start_makes_a_ready_mentor_matched(staff):
+    from koppel.people.enums import MentorStatus
+    from tests.agreement_factories import consented_match
+
+    mentor = MentorFactory(status=MentorStatus.READY)
+    match = consented_match(mentor.programme, mentor=mentor)
+    lifecycle.activate_match(match, by=staff, started_on=TODAY)
+    mentor.refresh_from_db()
+    assert mentor.status == MentorStatus.MATCHED
+    assert mentor.pipeline_events.get().to_status == MentorStatus.MATCHED
+
+
+def test_a_paused_mentor_cannot_start_a_match(staff):
+    from koppel.people.enums import MentorStatus
+    from tests.agreement_factories import consented_match
+
+    mentor = MentorFactory(status=MentorStatus.PAUSED)
+    match = consented_match(mentor.programme, mentor=mentor)
+    with pytest.raises(DomainError, match=r"cannot start a match now \(status: Paused\)"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY)

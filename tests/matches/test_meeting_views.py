@@ -184,7 +184,23 @@ def test_staff_page_shows_days_overdue_and_the_rhythm__REL_1_REL_5(cast, client_
         reverse("staff:match_meetings", args=[cast.match.pk]), HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
-    assert "5 days overdue" in response.text  # 12 days since the meeting, weekly agreed
+    assert "5 days late" in response.text  # 12 days since the meeting, weekly agreed
+    assert "the meeting alert is on the worklist" in response.text
+    assert "more day" not in response.text  # no "the alert waits ..." once it is on
+
+
+def test_staff_page_says_the_rhythm_was_missed_inside_the_grace__REL_1(cast, client_for):
+    MeetingLogFactory(match=cast.match, held_on=today() - timedelta(days=9))
+    response = client_for(cast.coordinator).get(
+        reverse("staff:match_meetings", args=[cast.match.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert "On time" not in response.text
+    assert "2 days late" in response.text
+    assert "The agreed rhythm was missed. Unless a meeting is logged, the worklist alerts tomorrow." in (
+        response.text
+    )
+    assert "The worklist alerts 2 days after a missed meeting" in response.text
     assert "<meter" in response.text
     assert reverse("staff:match_detail", args=[cast.match.pk]) in response.text
 

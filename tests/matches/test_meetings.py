@@ -55,10 +55,34 @@ def _alerted(*matches) -> set[int]:
 
 def test_no_alert_within_the_agreed_week__REL_1():
     match = _match()
-    _meet(match, 9)  # 7 days agreed + 2 days grace: the 9th day is still fine
+    _meet(match, 7)
     assert meeting_overdue(match, TODAY) is None
     assert meeting_status(match, TODAY).state == "on_time"
     assert _alerted(match) == set()
+
+
+def test_a_missed_rhythm_is_said_at_once_though_the_alert_waits_for_the_grace__REL_1():
+    match = _match()
+    _meet(match, 9)  # 7 days agreed + 2 days grace: the alert waits until the 10th day
+    assert meeting_overdue(match, TODAY) is None
+    status = meeting_status(match, TODAY)
+    assert (status.state, status.days_late, status.alert_in_days, status.grace_days) == ("late", 2, 1, 2)
+    assert _alerted(match) == set()
+
+
+def test_the_days_of_grace_are_a_programme_setting__REL_1():
+    strict, lenient = _match(), _match()
+    for match, grace in ((strict, 0), (lenient, 5)):
+        settings = match.programme.settings
+        settings.meeting_alert_grace_days = grace
+        settings.save()
+    _meet(strict, 8)
+    _meet(lenient, 12)
+    assert meeting_status(strict, TODAY).state == "overdue"
+    assert meeting_overdue(strict, TODAY) == 1
+    status = meeting_status(lenient, TODAY)
+    assert (status.state, status.days_late, status.alert_in_days) == ("late", 5, 1)
+    assert _alerted(strict, lenient) == {strict.pk}
 
 
 def test_alert_after_the_interval_and_grace__REL_1():

@@ -52,7 +52,7 @@ def test_propose_pair_creates_a_proposed_match__MAT_6(pair, coordinator):
     youth.refresh_from_db()
     mentor.refresh_from_db()
     assert youth.status == YouthStatus.MATCHED
-    assert mentor.status == MentorStatus.MATCHED
+    assert mentor.status == MentorStatus.READY  # "matched" follows once the match starts
     entry = ActivityLog.objects.get(action="matches.pair.proposed_by_hand", object_id=match.pk)
     assert entry.actor_id == coordinator.pk
     assert entry.data["origin"] == "youth_suggested"

@@ -28,7 +28,13 @@ from koppel.people.enums import DisqualificationReason, MentorStatus
 from koppel.people.models import PipelineEvent
 from koppel.training.models import ExternalHours
 from tests import factories as f
-from tests.screening_factories import ConductCertificateFactory, InterviewFactory, ReferenceFactory
+from tests.screening_factories import (
+    ClearedDisclosureFactory,
+    ConductCertificateFactory,
+    InterviewFactory,
+    ReferenceFactory,
+    SelfDisclosureFactory,
+)
 
 pytestmark = pytest.mark.django_db
 S = MentorStatus
@@ -43,10 +49,12 @@ def applicant(status=S.APPLIED, **kwargs):
     return f.MentorFactory(status=status, **kwargs)
 
 
-def screened(mentor, *, references=2, vog=True, interview=True):
+def screened(mentor, *, references=2, vog=True, interview=True, disclosure=True):
     """Give `mentor` everything approval needs (or less, by the arguments)."""
     if interview:
         InterviewFactory(mentor=mentor)
+    if disclosure:
+        ClearedDisclosureFactory(mentor=mentor)
     for _ in range(references):
         ReferenceFactory(mentor=mentor)
     if vog:
@@ -132,7 +140,7 @@ def test_no_references_needed_when_programme_requires_none__SCR_2(coordinator):
     assert mentor.status == S.APPROVED
 
 
-def test_refusal_lists_every_missing_item_with_its_rule__SCR_1_SCR_2(coordinator):
+def test_refusal_lists_every_missing_item_with_its_rule__SCR_1_SCR_2_SCR_3(coordinator):
     mentor = applicant(S.IN_SCREENING)
     with pytest.raises(DomainError) as refused:
         approve_mentor(mentor, by=coordinator)
@@ -140,7 +148,41 @@ def test_refusal_lists_every_missing_item_with_its_rule__SCR_1_SCR_2(coordinator
     assert message.count("SCR-2") == 2  # references and VOG
     assert "SCR-1" in message
     assert "2 references with a positive outcome (0 so far)." in message
-    assert "SCR-3" not in message
+    assert message.count("SCR-3") == 1  # the self-disclosure; not disqualified is fine
+    assert "A self-disclosure is on record" in message
+
+
+def test_approval_refused_without_a_self_disclosure_on_record__SCR_3(coordinator):
+    mentor = screened(applicant(S.IN_SCREENING), disclosure=False)
+    with pytest.raises(DomainError, match="SCR-3: A self-disclosure is on record"):
+        approve_mentor(mentor, by=coordinator)
+    assert mentor.status == S.IN_SCREENING
+
+
+@pytest.mark.parametrize("decision", ["pending", "rejected"])
+def test_approval_refused_while_a_disclosed_conviction_is_unreviewed_or_refused__SCR_3(coordinator, decision):
+    mentor = screened(applicant(S.IN_SCREENING), disclosure=False)
+    SelfDisclosureFactory(mentor=mentor, decision=decision)
+    with pytest.raises(DomainError, match="SCR-3"):
+        approve_mentor(mentor, by=coordinator)
+    # The same holds where the programme does not ask for a disclosure: one that is there counts.
+    set_programme(mentor, self_disclosure_required=False)
+    with pytest.raises(DomainError, match=r"SCR-3: Every disclosed conviction was reviewed and accepted\."):
+        approve_mentor(mentor, by=coordinator)
+
+
+def test_approval_with_a_conviction_accepted_with_conditions__SCR_3(coordinator):
+    mentor = screened(applicant(S.IN_SCREENING), disclosure=False)
+    SelfDisclosureFactory(mentor=mentor, decision="conditions", review_notes="Niet rijden met de jongere.")
+    approve_mentor(mentor, by=coordinator)
+    assert mentor.status == S.APPROVED
+
+
+def test_no_disclosure_needed_when_the_programme_does_not_ask_for_one__SCR_3(coordinator):
+    mentor = screened(applicant(S.IN_SCREENING), disclosure=False)
+    set_programme(mentor, self_disclosure_required=False)
+    approve_mentor(mentor, by=coordinator)
+    assert mentor.status == S.APPROVED
 
 
 def test_approval_with_everything_in_order(coordinator):
@@ -243,8 +285,8 @@ def test_the_whole_path(coordinator, django_capture_on_commit_callbacks):
         screened(mentor, interview=False)
         approve_mentor(mentor, by=coordinator)
         mark_ready_to_match(mentor, by=coordinator)
-        mark_matched(mentor, by=coordinator)
         f.MatchFactory(youth=f.YouthFactory(programme=mentor.programme, status="matched"), mentors=[mentor])
+        mark_matched(mentor, by=coordinator)  # as the match's start does
         pause_mentor(mentor, by=coordinator, reason="Verhuizing")
         resume_mentor(mentor, by=coordinator)
     mentor.refresh_from_db()
@@ -301,7 +343,6 @@ def test_transitions_not_in_the_table_are_refused(coordinator, status, step):
         (S.INTERVIEW_PLANNED, reject_mentor, S.REJECTED),
         (S.IN_SCREENING, reject_mentor, S.REJECTED),
         (S.APPROVED, pause_mentor, S.PAUSED),
-        (S.READY, mark_matched, S.MATCHED),
         (S.MATCHED, withdraw_mentor, S.WITHDRAWN),
         (S.MATCHED, mark_ready_to_match, S.READY),
     ],
@@ -400,3 +441,25 @@ def test_interview_mail_says_when(coordinator, django_capture_on_commit_callback
     [message] = mail.outbox
     assert "Online" in message.body
     assert message.subject == "Your interview with the mentoring programme"
+
+
+def test_matched_only_follows_from_a_started_match(coordinator):
+    mentor = applicant(S.READY)
+    with pytest.raises(DomainError, match="once one of their matches has started"):
+        mark_matched(mentor, by=coordinator)
+    youth = f.YouthFactory(programme=mentor.programme, status="matched")
+    proposed = f.MatchFactory(youth=youth, state="proposed", mentors=[mentor])
+    with pytest.raises(DomainError, match="once one of their matches has started"):
+        mark_matched(mentor, by=coordinator)
+    type(proposed).objects.filter(pk=proposed.pk).update(state="active", started_on=date.today())
+    mark_matched(mentor, by=coordinator)
+    assert mentor.status == S.MATCHED
+
+
+def test_a_paused_mentor_resumes_as_ready_while_their_match_has_not_started(coordinator):
+    mentor = applicant(S.READY)
+    set_programme(mentor, pre_match_training_hours=Decimal("0"))
+    f.MatchFactory(youth=f.YouthFactory(programme=mentor.programme), state="proposed", mentors=[mentor])
+    pause_mentor(mentor, by=coordinator)
+    resume_mentor(mentor, by=coordinator)
+    assert mentor.status == S.READY

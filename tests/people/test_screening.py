@@ -28,6 +28,7 @@ from koppel.people.domain.screening import (
 from koppel.people.enums import DisclosureDecision, DisqualificationReason, MentorStatus
 from tests import factories as f
 from tests.screening_factories import (
+    ClearedDisclosureFactory,
     ConductCertificateFactory,
     InterviewFactory,
     ReferenceFactory,
@@ -86,6 +87,7 @@ def test_interview_refuses_bad_ratings__SCR_4(mentor, coordinator, qualities):
 def test_references_count_for_approval_once_positive__SCR_2(mentor, coordinator):
     InterviewFactory(mentor=mentor)
     ConductCertificateFactory(mentor=mentor)
+    ClearedDisclosureFactory(mentor=mentor)
     refs = [
         add_reference(mentor, by=coordinator, values={"name": f"Ref {i}", "email": f"r{i}@x.nl"})
         for i in (1, 2)

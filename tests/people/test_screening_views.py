@@ -12,6 +12,7 @@ from koppel.people.enums import DisclosureDecision, DisqualificationReason, Ment
 from koppel.people.models import ConductCertificate, Interview, PipelineEvent, Reference, SelfDisclosure
 from tests import factories as f
 from tests.screening_factories import (
+    ClearedDisclosureFactory,
     ConductCertificateFactory,
     InterviewFactory,
     ReferenceFactory,
@@ -119,6 +120,7 @@ def test_approval_refused_shows_every_missing_item_on_the_screening_page__SCR_1_
 
 def test_approval_through_the_page(staff, cast, applicant):
     InterviewFactory(mentor=applicant)
+    ClearedDisclosureFactory(mentor=applicant)
     ReferenceFactory.create_batch(2, mentor=applicant)
     ConductCertificateFactory(mentor=applicant)
     response = staff.post(
@@ -362,3 +364,15 @@ def test_screening_page_query_count(staff, applicant):
 def test_mentor_profile_links_to_the_screening_page(staff, applicant):
     text = staff.get(reverse("staff:mentor_detail", args=[applicant.pk])).text
     assert screening_url(applicant) in text
+
+
+def test_a_ready_mentor_cannot_be_set_to_matched_by_hand(staff, cast):
+    mentor = f.MentorFactory(programme=cast.programme, status=S.READY)
+    page = staff.get(screening_url(mentor))
+    assert S.MATCHED not in [value for value, _label in page.context["transition_form"].fields["to"].choices]
+    response = staff.post(reverse("staff:mentor_transition", args=[mentor.pk]), {"to": S.MATCHED})
+    assert response.status_code == 200
+    assert response.context["transition_form"].errors["to"]
+    mentor.refresh_from_db()
+    assert mentor.status == S.READY
+    assert not mentor.pipeline_events.exists()

@@ -5,7 +5,17 @@ from koppel.common.models import AccessLog, ActivityLog
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Changes made in the Django admin are audited like changes made anywhere else."""
+    """Changes made in the Django admin are audited like changes made anywhere else.
+
+    `governed_fields` are changed only by the domain functions that check their transition table and
+    gates (a mentor's pipeline status, a youth's status, a match's state): the admin shows them,
+    read-only, so no gate is skipped there.
+    """
+
+    governed_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.governed_fields)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -18,5 +18,7 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from koppel.common import checks  # noqa: F401  (registers the deploy checks)
+        from koppel.common.guards import install_after_migrate
 
         post_migrate.connect(_create_cache_table, sender=self)
+        post_migrate.connect(install_after_migrate, sender=self)

@@ -32,6 +32,7 @@ from koppel.matches.models import Match, MatchMentor, MatchRound, PostcodeArea
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     DayPart,
+    DisqualificationReason,
     Gender,
     GenderWish,
     GuardianRelation,
@@ -1008,6 +1009,8 @@ def _load(today: date) -> None:
         rng.shuffle(others)
         for mentor, status in zip(rest, others, strict=True):
             mentor.obj.status = status
+            if status == MentorStatus.DISQUALIFIED:  # the status and its reason go together (SCR-3)
+                mentor.obj.disqualification_reason = DisqualificationReason.VOG_REFUSED
 
     # The demo logins for a mentor, a youth (12 or older) and a parent, all around one active match.
     login_match = next(

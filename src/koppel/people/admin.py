@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from koppel.common.admin import AuditedModelAdmin
+from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Interest, Mentor, Youth
 
 
@@ -22,6 +23,17 @@ class MentorAdmin(AuditedModelAdmin):
     search_fields = ["first_name", "last_name", "email"]
     list_select_related = ["programme"]
     raw_id_fields = ["user", "coordinator"]
+    # The pipeline (people/domain/pipeline.py) moves these; SCR-3 keeps a disqualification final.
+    governed_fields = ("status", "disqualification_reason")
+
+    def has_delete_permission(self, request, obj=None):
+        # SCR-3: deleting a disqualified mentor would let them apply again as someone new.
+        if obj is not None and obj.status == MentorStatus.DISQUALIFIED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.exclude(status=MentorStatus.DISQUALIFIED))
 
 
 @admin.register(Youth)
@@ -32,6 +44,8 @@ class YouthAdmin(AuditedModelAdmin):
     list_select_related = ["programme"]
     raw_id_fields = ["user", "coordinator"]
     inlines = [GuardianshipInline]
+    # The youth's status table (people/domain/youth_status.py) moves these.
+    governed_fields = ("status", "waiting_since")
 
 
 @admin.register(Guardian)

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain.meetings import (
-    GRACE_DAYS,
     add_holiday,
     meeting_rhythm,
     meeting_status,
@@ -37,7 +36,6 @@ def match_meetings(request, pk):
             "mentors": mentors,
             "page": _page(request, meetings),
             "status": meeting_status(match, today),
-            "grace_days": GRACE_DAYS,
             "rhythm": meeting_rhythm(match, today=today),
         },
     )

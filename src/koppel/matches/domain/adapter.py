@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 import matchmaker.types as mm
 from koppel.matches.enums import OPEN_STATES, PairRuleKind
 from koppel.matches.models import MatchingSettings, PairRule, PostcodeArea
+from koppel.people.domain.disqualification import disqualified_mentor_ids, disqualified_q
 from koppel.people.enums import SCHOOL_STAGE, Importance, MentorStatus, SchoolType, YouthStatus
 from koppel.people.models import Mentor, Youth
 from koppel.people.models.people import age_on
@@ -46,10 +47,11 @@ def waiting_youth(programme: Programme) -> QuerySet[Youth]:
 
 
 def available_mentors(programme: Programme) -> QuerySet[Mentor]:
-    """Mentors ready to match or matched, with room for another youth (capacity > open matches).
-    Annotated with `open_matches`."""
+    """Mentors ready to match or matched, with room for another youth (capacity > open matches) and
+    no fact of a disqualification (SCR-3, whatever the status says). Annotated with `open_matches`."""
     return (
         Mentor.objects.filter(programme=programme, status__in=[MentorStatus.READY, MentorStatus.MATCHED])
+        .exclude(disqualified_q())
         .annotate(
             open_matches=Count(
                 "match_mentors", filter=Q(match_mentors__match__state__in=OPEN_STATES), distinct=True
@@ -128,6 +130,7 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
             )
         )
     rows = list(mentors.prefetch_related("interests"))
+    disqualified = disqualified_mentor_ids(m.pk for m in rows)
     areas = postcode_locations(m.postcode for m in rows)
     hours = pre_match_hours_of([m.pk for m in rows if m.status == MentorStatus.READY])
     required = programme.settings.pre_match_training_hours
@@ -152,7 +155,8 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
                 availability=frozenset(m.availability or ()),
                 motives=frozenset(m.motives or ()),
                 ready=ready,
-                disqualified=m.status == MentorStatus.DISQUALIFIED,
+                # SCR-3 from every fact of a disqualification, not only the status.
+                disqualified=m.pk in disqualified,
                 trained=trained,
                 has_adult_supervisor=bool(m.adult_supervisor.strip()),
                 capacity=max(m.capacity - m.open_matches, 0),  # type: ignore[attr-defined]

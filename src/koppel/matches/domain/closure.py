@@ -25,6 +25,7 @@ from koppel.common.domain.versioning import save_versioned
 from koppel.matches.domain.lifecycle import latest_agreement, lock_match, move_match
 from koppel.matches.enums import (
     OPEN_STATES,
+    STARTED_STATES,
     ClosureKind,
     ClosureReason,
     ContactAfterClosure,
@@ -34,6 +35,7 @@ from koppel.matches.enums import (
 )
 from koppel.matches.models import Closure, ClosureConversation, Match, MatchMentor
 from koppel.people.domain.pipeline import pause_mentor, release_after_match
+from koppel.people.domain.youth_status import move_youth, today
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.training.domain.ledger import pre_match_hours_missing
@@ -272,28 +274,22 @@ def record_closure_conversation(closure: Closure, *, by, values: dict) -> Closur
     return conversation
 
 
-def _other_open_matches(mentor: Mentor) -> bool:
-    return MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).exists()
+def _other_started_matches(mentor: Mentor) -> bool:
+    return MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES).exists()
 
 
 def _free_mentors(match: Match, *, by) -> None:
-    """Each mentor with status matched and no other open match becomes ready to match again
+    """Each mentor with status matched and no other started match becomes ready to match again
     (MATCHED -> READY, gate TRN-1). When TRN-1 hours are missing (the programme asks more than when
     they were matched), the only legal move that keeps them out of new rounds is a pause
     (MATCHED -> PAUSED), with the reason; the coordinator takes it from there."""
     for mentor in Mentor.objects.filter(match_mentors__match=match).order_by("id"):
-        if mentor.status != MentorStatus.MATCHED or _other_open_matches(mentor):
+        if mentor.status != MentorStatus.MATCHED or _other_started_matches(mentor):
             continue
         if pre_match_hours_missing(mentor) > 0:
             pause_mentor(mentor, by=by, reason=_("The match ended; TRN-1 training hours are missing."))
         else:
             release_after_match(mentor, by=by, reason=_("The match ended."))
-
-
-def _set_youth_status(youth: Youth, status: str, *, by, action: str, values: dict | None = None) -> None:
-    youth = Youth.objects.select_for_update().get(pk=youth.pk)
-    changed = save_versioned(youth, {"status": status, **(values or {})}, expected_version=youth.version)
-    log_action(youth, action, by=by, fields=changed)
 
 
 def _youth_has_open_match(match: Match) -> bool:
@@ -332,9 +328,8 @@ def close_match(match: Match, *, by) -> Match:
     log_action(closure, "matches.closure.closed", by=by, fields=changed)
     _free_mentors(match, by=by)
     youth = match.youth
-    # A youth with this match open is "matched"; older data may still say "waiting".
-    if youth.status in (YouthStatus.MATCHED, YouthStatus.WAITING) and not _youth_has_open_match(match):
-        _set_youth_status(youth, YouthStatus.CLOSED, by=by, action="people.youth.closed")
+    if youth.status == YouthStatus.MATCHED and not _youth_has_open_match(match):
+        move_youth(youth, YouthStatus.CLOSED, by=by, action="people.youth.closed", data={"match": match.pk})
     return match
 
 
@@ -381,7 +376,13 @@ def cancel_match(
     )
     _free_mentors(match, by=by)
     if match.youth.status == YouthStatus.MATCHED and not _youth_has_open_match(match):
-        _set_youth_status(match.youth, YouthStatus.WAITING, by=by, action="people.youth.back_on_waiting_list")
+        move_youth(
+            match.youth,
+            YouthStatus.WAITING,
+            by=by,
+            action="people.youth.back_on_waiting_list",
+            data={"match": match.pk},
+        )
     return closure
 
 
@@ -403,7 +404,11 @@ def rematch_youth(match: Match, *, by) -> Youth:
             _("Only a youth whose match has finished goes back on the waiting list; %(name)s is: %(status)s.")
             % {"name": youth.full_name, "status": youth.get_status_display()}
         )
-    values = {"status": YouthStatus.WAITING, "waiting_since": timezone.localdate()}
-    changed = save_versioned(youth, values, expected_version=youth.version)
-    log_action(youth, "people.youth.rematched", by=by, fields=changed, data={"match": match.pk})
-    return youth
+    return move_youth(
+        youth,
+        YouthStatus.WAITING,
+        by=by,
+        action="people.youth.rematched",
+        values={"waiting_since": today()},
+        data={"match": match.pk},
+    )

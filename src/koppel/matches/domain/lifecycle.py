@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_action
@@ -17,6 +20,10 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Agreement, Consent, Match, MatchEvent
+from koppel.people.domain.disqualification import disqualified_mentor_ids
+from koppel.people.domain.pipeline import mark_matched
+from koppel.people.enums import MentorStatus
+from koppel.people.models import Mentor
 
 S = MatchState
 
@@ -74,7 +81,7 @@ def introduce_match(match: Match, *, by, on: date, staff_member, note: str = "")
     check_transition(match, S.INTRODUCED)
     if staff_member is None:
         raise DomainError(_("A staff member is present at the first meeting; say who it was."))
-    if on > date.today():
+    if on > timezone.localdate():
         raise DomainError(_("Record the first meeting once it has taken place."))
     return move_match(
         match,
@@ -95,12 +102,38 @@ def pending_consents(agreement: Agreement) -> list[Consent]:
     )
 
 
+def last_consent_on(agreement: Agreement) -> date | None:
+    """The day the last consent to `agreement` was given (a paper consent: the day it was signed)."""
+    last = agreement.consents.aggregate(last=Max("given_at"))["last"]
+    return timezone.localdate(last) if last is not None else None
+
+
+def _check_mentors_can_start(match: Match) -> list[Mentor]:
+    """SCR-3 and the pipeline: every mentor is still available (ready or matched) and has no fact of
+    a disqualification. Returns the mentors, locked."""
+    mentors = list(Mentor.objects.select_for_update().filter(match_mentors__match=match).order_by("pk"))
+    disqualified = disqualified_mentor_ids(m.pk for m in mentors)
+    for mentor in mentors:
+        if mentor.pk in disqualified:
+            raise DomainError(
+                _("SCR-3: %(name)s is disqualified; this match cannot start.") % {"name": mentor.full_name}
+            )
+        if mentor.status not in (MentorStatus.READY, MentorStatus.MATCHED):
+            raise DomainError(
+                _("%(name)s cannot start a match now (status: %(status)s).")
+                % {"name": mentor.full_name, "status": mentor.get_status_display()}
+            )
+    return mentors
+
+
 @transaction.atomic
 def activate_match(match: Match, *, by, started_on: date) -> Match:
-    """Start the match: agreed -> active. Gate AGR-1: the latest agreement exists and the mentor(s),
-    every guardian with parental authority and the youth have all consented to it.
+    """Start the match: agreed -> active. Gate AGR-1: the latest agreement exists, the mentor(s),
+    every guardian with parental authority and the youth have all consented to it, and the start date
+    is not before the day the last consent was given. Gate SCR-3: no mentor is disqualified.
 
-    Side effects: a MatchEvent and an activity-log entry.
+    Side effects: a MatchEvent and an activity-log entry; each mentor still "ready to match" becomes
+    "matched" (that status follows only from a match becoming active).
     """
     match = lock_match(match)
     check_transition(match, S.ACTIVE)
@@ -113,7 +146,21 @@ def activate_match(match: Match, *, by, started_on: date) -> Match:
             _("AGR-1: the match can start only when everyone has consented. Still waiting for: %(who)s.")
             % {"who": ", ".join(_consent_name(c) for c in missing)}
         )
-    return move_match(match, S.ACTIVE, by=by, values={"started_on": started_on})
+    consented_on = last_consent_on(agreement)
+    if consented_on is not None and started_on < consented_on:
+        raise DomainError(
+            _(
+                "AGR-1: the match cannot start before everyone had consented; the last consent was given "
+                "on %(day)s."
+            )
+            % {"day": date_format(consented_on, "SHORT_DATE_FORMAT")}
+        )
+    mentors = _check_mentors_can_start(match)
+    move_match(match, S.ACTIVE, by=by, values={"started_on": started_on})
+    for mentor in mentors:
+        if mentor.status == MentorStatus.READY:
+            mark_matched(mentor, by=by)
+    return match
 
 
 def _consent_name(consent: Consent) -> str:

@@ -1,9 +1,11 @@
 """Meeting logs (REL-1, REL-5) and the holiday periods of school programmes (REL-4).
 
 The mentor logs each meeting; the youth can confirm it. A started match that has gone longer than
-its agreed interval (the latest agreement's, else the programme's) plus a short grace without a
-meeting raises the REL-1 alert. In school-based programmes the days of the programme's holiday
-periods do not count (REL-4). A paused match never alerts.
+its agreed interval (the latest agreement's, else the programme's) without a meeting has missed the
+agreed rhythm (REL-1), and the match's page says so at once; the worklist's alert and the mentor's
+reminder follow after the programme's days of grace (`meeting_alert_grace_days`). In school-based
+programmes the days of the programme's holiday periods do not count (REL-4). A paused match never
+alerts.
 """
 
 from __future__ import annotations
@@ -40,10 +42,9 @@ from koppel.people.models import Mentor, Youth
 from koppel.programmes.enums import ProgrammeKind
 from koppel.programmes.models import Programme
 
-# REL-1: the alert waits this many days past the agreed interval (a meeting moved by a day or two).
-GRACE_DAYS = 2
-# The factsheet's default when a programme has no settings row (AGR-1: weekly).
+# The defaults when a programme has no settings row (AGR-1: weekly; REL-1: two days of grace).
 DEFAULT_INTERVAL_DAYS = 7
+DEFAULT_GRACE_DAYS = 2
 # A mentor may correct their own log this many days after logging it.
 EDIT_DAYS = 7
 
@@ -178,7 +179,8 @@ class PlusDays(Func):
 
 def with_meeting_facts(matches: QuerySet[Match]) -> QuerySet[Any]:
     """Annotate `last_meeting` (None without meetings), `counted_from` (the last meeting, else the
-    start) and `interval_days` (the latest agreement's, else the programme's): one query."""
+    start), `interval_days` (the latest agreement's, else the programme's) and `grace_days` (the
+    programme's days of grace before the REL-1 alert): one query."""
     last = (
         MeetingLog.objects.filter(match=OuterRef("pk"))
         .order_by()
@@ -196,6 +198,7 @@ def with_meeting_facts(matches: QuerySet[Match]) -> QuerySet[Any]:
             F("programme__settings__meeting_interval_days"),
             Value(DEFAULT_INTERVAL_DAYS),
         ),
+        grace_days=Coalesce(F("programme__settings__meeting_alert_grace_days"), Value(DEFAULT_GRACE_DAYS)),
     ).annotate(counted_from=Coalesce(F("last_meeting"), F("started_on"), output_field=DateField()))
 
 
@@ -227,8 +230,8 @@ def _holidays_by_programme(programme_ids, *, since: date, today: date) -> dict[i
 
 def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match]:
     """REL-1: the started, unpaused matches of these programmes whose last meeting (or start, when
-    none) lies more than the agreed interval plus GRACE_DAYS back; holiday days of school-based
-    programmes do not count (REL-4). Annotated as in `with_meeting_facts`; longest ago first.
+    none) lies more than the agreed interval plus the programme's days of grace back; holiday days of
+    school-based programmes do not count (REL-4). Annotated as in `with_meeting_facts`; longest ago first.
 
     Two or three queries whatever the number of matches: the candidates, and for school-based
     programmes their holidays; the returned queryset is lazy.
@@ -239,13 +242,13 @@ def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match
                 programme_id__in=programme_ids, state__in=STARTED_STATES, paused_since__isnull=True
             )
         )
-        .alias(due_by=PlusDays(F("counted_from"), F("interval_days") + Value(GRACE_DAYS)))
+        .alias(due_by=PlusDays(F("counted_from"), F("interval_days") + F("grace_days")))
         .filter(due_by__lt=today)
         .order_by("counted_from", "id")
     )
     school = list(
         candidates.filter(programme__kind=ProgrammeKind.SCHOOL).values_list(
-            "pk", "programme_id", "counted_from", "interval_days"
+            "pk", "programme_id", "counted_from", "interval_days", "grace_days"
         )
     )
     if not school:
@@ -255,22 +258,26 @@ def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match
     )
     exempt = [
         pk
-        for pk, programme_id, since, interval in school
-        if days_counted(since, today, holidays.get(programme_id, [])) <= interval + GRACE_DAYS
+        for pk, programme_id, since, interval, grace in school
+        if days_counted(since, today, holidays.get(programme_id, [])) <= interval + grace
     ]
     return candidates.exclude(pk__in=exempt) if exempt else candidates
 
 
 @dataclass(frozen=True)
 class MeetingStatus:
-    """Where a match stands with REL-1 today. `state` is one of not_started, paused, overdue,
-    holiday (a school holiday today, or holidays keep the alert away) and on_time."""
+    """Where a match stands with REL-1 today. `state` is one of not_started, paused, overdue (the
+    rhythm was missed and the alert is on), late (the rhythm was missed; the alert follows after the
+    days of grace), holiday (a school holiday today, or holidays keep the alert away) and on_time."""
 
     state: str
     interval_days: int
     last_meeting: date | None
     days_since: int | None  # calendar days since the last meeting, else since the start
     days_overdue: int | None  # counted days past the interval, when the alert is on
+    grace_days: int = DEFAULT_GRACE_DAYS
+    days_late: int | None = None  # counted days past the interval, whenever the rhythm was missed
+    alert_in_days: int | None = None  # when late: the days until the alert
 
 
 def meeting_status(match: Match, today: date) -> MeetingStatus:
@@ -283,27 +290,33 @@ def meeting_status(match: Match, today: date) -> MeetingStatus:
         "last_meeting",
         "counted_from",
         "interval_days",
+        "grace_days",
     )[0]
-    interval = facts["interval_days"]
+    interval, grace = facts["interval_days"], facts["grace_days"]
     since = facts["counted_from"]
     last = facts["last_meeting"]
     if facts["state"] not in STARTED_STATES or since is None:
-        return MeetingStatus("not_started", interval, last, None, None)
+        return MeetingStatus("not_started", interval, last, None, None, grace)
     days_since = max((today - since).days, 0)
     if facts["paused_since"] is not None:
-        return MeetingStatus("paused", interval, last, days_since, None)
+        return MeetingStatus("paused", interval, last, days_since, None, grace)
     holidays: list[tuple[date, date]] = []
     if facts["programme__kind"] == ProgrammeKind.SCHOOL:
         holidays = _holidays_by_programme([facts["programme_id"]], since=since, today=today).get(
             facts["programme_id"], []
         )
     counted = days_counted(since, today, holidays)
-    if counted > interval + GRACE_DAYS:
-        return MeetingStatus("overdue", interval, last, days_since, counted - interval)
+    late = counted - interval if counted > interval else None
+    if counted > interval + grace:
+        return MeetingStatus("overdue", interval, last, days_since, late, grace, late)
     in_holiday = any(first <= today <= end for first, end in holidays)
-    if in_holiday or days_since > interval + GRACE_DAYS:
-        return MeetingStatus("holiday", interval, last, days_since, None)
-    return MeetingStatus("on_time", interval, last, days_since, None)
+    if in_holiday or days_since > interval + grace:
+        return MeetingStatus("holiday", interval, last, days_since, None, grace)
+    if late is not None:
+        # REL-1: the agreed rhythm was missed; say so now, though the alert waits for the grace.
+        alert_in = interval + grace + 1 - counted
+        return MeetingStatus("late", interval, last, days_since, None, grace, late, alert_in)
+    return MeetingStatus("on_time", interval, last, days_since, None, grace)
 
 
 def meeting_overdue(match: Match, today: date) -> int | None:

@@ -22,11 +22,11 @@ from django.utils.translation import gettext_noop
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import save_versioned
 from koppel.matches.domain import adapter
 from koppel.matches.enums import OPEN_STATES, Decision, MatchOrigin, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchMentor, MatchRound, PairRule, RoundProposal, RoundUnmatched
-from koppel.people.domain.pipeline import mark_matched
+from koppel.people.domain.disqualification import disqualified_mentor_ids
+from koppel.people.domain.youth_status import move_youth
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
@@ -342,9 +342,13 @@ def create_proposed_match(
     """A match in the proposed state, for a round's proposal or a pair by hand (MAT-6).
 
     Must run inside a transaction. Refused when the youth is not waiting or already has an open match,
-    or a mentor is not available or has no room left.
+    a mentor has any fact of a disqualification (SCR-3, whatever their status says), or a mentor is
+    not available or has no room left.
     """
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
+    # Re-read the mentors under a lock: their status may have changed since the caller loaded them.
+    mentors = list(Mentor.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
+    disqualified = disqualified_mentor_ids(m.pk for m in mentors)
     if youth.status != YouthStatus.WAITING:
         raise DomainError(
             _("%(name)s is not on the waiting list (status: %(status)s).")
@@ -353,6 +357,10 @@ def create_proposed_match(
     if Match.objects.filter(youth=youth, programme=programme, state__in=OPEN_STATES).exists():
         raise DomainError(_("%(name)s already has an open match.") % {"name": youth.full_name})
     for mentor in mentors:
+        if mentor.pk in disqualified:
+            raise DomainError(
+                _("SCR-3: %(name)s is disqualified and can never be matched.") % {"name": mentor.full_name}
+            )
         open_matches = MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).count()
         if mentor.status not in (MentorStatus.READY, MentorStatus.MATCHED) or open_matches >= mentor.capacity:
             raise DomainError(_("%(name)s has no room for another youth.") % {"name": mentor.full_name})
@@ -363,11 +371,7 @@ def create_proposed_match(
     log_action(
         match, "matches.match.proposed", by=by, data={"mentors": [m.pk for m in mentors], "origin": origin}
     )
-    changed = save_versioned(youth, {"status": YouthStatus.MATCHED}, expected_version=youth.version)
-    log_action(youth, "people.youth.matched", by=by, fields=changed)
-    for mentor in mentors:
-        if mentor.status == MentorStatus.READY:
-            mark_matched(mentor, by=by)
+    move_youth(youth, YouthStatus.MATCHED, by=by, action="people.youth.matched", data={"match": match.pk})
     return match
 
 

@@ -5,14 +5,13 @@ motivation and commitment (YTH-2), their wishes for a mentor (YTH-3, MAT-5) and 
 consent. Only when all of that is recorded may they join the waiting list.
 """
 
-from datetime import date
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
 from koppel.common.domain.versioning import save_versioned
+from koppel.people.domain.youth_status import move_youth, today
 from koppel.people.enums import YouthStatus
 from koppel.people.models import Intake, Youth
 
@@ -110,10 +109,13 @@ def add_to_waiting_list(youth: Youth, *, by) -> Youth:
             _("This youth cannot join the waiting list yet. Still missing: %(items)s.")
             % {"items": "; ".join(missing)}
         )
-    values = {"status": YouthStatus.WAITING, "waiting_since": date.today()}
-    changed = save_versioned(youth, values, expected_version=youth.version)
-    log_action(youth, "people.youth.added_to_waiting_list", by=by, fields=changed)
-    return youth
+    return move_youth(
+        youth,
+        YouthStatus.WAITING,
+        by=by,
+        action="people.youth.added_to_waiting_list",
+        values={"waiting_since": today()},
+    )
 
 
 @transaction.atomic
@@ -128,7 +130,6 @@ def withdraw_youth(youth: Youth, *, by) -> Youth:
             _("Only a youth in intake or on the waiting list can be withdrawn; this youth is: %(status)s.")
             % {"status": youth.get_status_display()}
         )
-    values = {"status": YouthStatus.WITHDRAWN, "waiting_since": None}
-    changed = save_versioned(youth, values, expected_version=youth.version)
-    log_action(youth, "people.youth.withdrawn", by=by, fields=changed)
-    return youth
+    return move_youth(
+        youth, YouthStatus.WITHDRAWN, by=by, action="people.youth.withdrawn", values={"waiting_since": None}
+    )

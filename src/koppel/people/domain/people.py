@@ -32,16 +32,24 @@ def create_person(model, programme: Programme, *, by, values: dict, action: str 
     return person
 
 
+# A new person starts at the beginning: the pipeline and the youth's status table move them on.
+_SET_BY_TRANSITIONS = ("status", "disqualification_reason", "waiting_since")
+
+
+def _without_status(values: dict) -> dict:
+    return {k: v for k, v in values.items() if k not in _SET_BY_TRANSITIONS}
+
+
 @transaction.atomic
 def create_mentor(programme: Programme, *, by, values: dict) -> Mentor:
-    """Register a mentor in a programme. Side effect: an activity-log entry."""
-    return create_person(Mentor, programme, by=by, values=values)
+    """Register a mentor in a programme, as an applicant. Side effect: an activity-log entry."""
+    return create_person(Mentor, programme, by=by, values=_without_status(values))
 
 
 @transaction.atomic
 def create_youth(programme: Programme, *, by, values: dict) -> Youth:
-    """Register a youth in a programme. Side effect: an activity-log entry."""
-    return create_person(Youth, programme, by=by, values=values)
+    """Register a youth in a programme, in intake. Side effect: an activity-log entry."""
+    return create_person(Youth, programme, by=by, values=_without_status(values))
 
 
 @transaction.atomic

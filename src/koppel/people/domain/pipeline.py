@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import send_in_language
-from koppel.matches.enums import OPEN_STATES
+from koppel.matches.enums import STARTED_STATES
 from koppel.matches.models import MatchMentor
+from koppel.people.domain.disqualification import is_disqualified
 from koppel.people.enums import (
+    DisclosureDecision,
     DisqualificationReason,
     InterviewKind,
     MentorStatus,
@@ -43,6 +45,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.INTERVIEW_PLANNED: frozenset({S.IN_SCREENING, S.WITHDRAWN, S.REJECTED, S.DISQUALIFIED}),
     S.IN_SCREENING: frozenset({S.APPROVED, S.WITHDRAWN, S.REJECTED, S.DISQUALIFIED}),
     S.APPROVED: frozenset({S.READY, S.PAUSED, S.WITHDRAWN, S.REJECTED, S.DISQUALIFIED}),
+    # "Matched" only follows from a match becoming active (`mark_matched`), never by hand.
     S.READY: frozenset({S.MATCHED, S.PAUSED, S.WITHDRAWN, S.DISQUALIFIED}),
     # A matched mentor whose match ended becomes ready to match again (TRN-1 checked again).
     S.MATCHED: frozenset({S.READY, S.PAUSED, S.WITHDRAWN, S.DISQUALIFIED}),
@@ -67,8 +70,12 @@ def _status_label(status: str) -> str:
     return str(MentorStatus(status).label)
 
 
+# The steps towards matching, refused on any fact of a disqualification, whatever the status says.
+TOWARDS_MATCHING = frozenset({S.INTERVIEW_PLANNED, S.IN_SCREENING, S.APPROVED, S.READY, S.MATCHED})
+
+
 def _check_allowed(mentor: Mentor, to: str) -> None:
-    if mentor.status == S.DISQUALIFIED:
+    if mentor.status == S.DISQUALIFIED or (to in TOWARDS_MATCHING and is_disqualified(mentor)):
         raise DomainError(_("SCR-3: this mentor is disqualified; that is final."))
     if to not in ALLOWED[mentor.status]:
         raise DomainError(
@@ -161,6 +168,12 @@ def vog_in_order(certificate, *, today: date | None = None) -> bool:
     )
 
 
+# Disclosure decisions that stand in the way of approval (SCR-3): not reviewed yet, or refused.
+UNSETTLED_DISCLOSURES = frozenset(
+    {DisclosureDecision.PENDING, DisclosureDecision.REJECTED, DisclosureDecision.DISQUALIFIED}
+)
+
+
 def approval_checklist(mentor: Mentor) -> list[ChecklistItem]:
     """What approval needs, each item with its rule and whether it is done."""
     programme_settings = mentor.programme.settings
@@ -191,7 +204,24 @@ def approval_checklist(mentor: Mentor) -> list[ChecklistItem]:
                 any(vog_in_order(c) for c in mentor.conduct_certificates.all()),
             )
         )
-    items.append(ChecklistItem("SCR-3", _("Not disqualified."), mentor.status != S.DISQUALIFIED))
+    disclosures = list(mentor.disclosures.values_list("decision", flat=True))
+    unsettled = any(d in UNSETTLED_DISCLOSURES for d in disclosures)
+    if programme_settings.self_disclosure_required:
+        items.append(
+            ChecklistItem(
+                "SCR-3",
+                _(
+                    "A self-disclosure is on record, and any conviction it discloses was reviewed and "
+                    "accepted."
+                ),
+                bool(disclosures) and not unsettled,
+            )
+        )
+    elif unsettled:
+        items.append(
+            ChecklistItem("SCR-3", _("Every disclosed conviction was reviewed and accepted."), False)
+        )
+    items.append(ChecklistItem("SCR-3", _("Not disqualified."), not is_disqualified(mentor)))
     return items
 
 
@@ -281,11 +311,18 @@ def release_after_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
     return _move(mentor, S.READY, by=by, reason=reason, mail=False)
 
 
+def _has_started_match(mentor: Mentor) -> bool:
+    return MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES).exists()
+
+
 @transaction.atomic
 def mark_matched(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
-    """The mentor has a match. Side effects: event and activity log."""
+    """A match of the mentor became active: ready -> matched. Called by the match's start only;
+    refused while the mentor has no started match. Side effects: event and activity log."""
     _lock(mentor)
     _check_allowed(mentor, S.MATCHED)
+    if not _has_started_match(mentor):
+        raise DomainError(_("A mentor is matched once one of their matches has started."))
     return _move(mentor, S.MATCHED, by=by, reason=reason)
 
 
@@ -305,11 +342,10 @@ def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
         raise DomainError(_("Only a paused mentor can resume."))
     paused = mentor.pipeline_events.filter(to_status=S.PAUSED).order_by("-at", "-id").first()
     to = paused.from_status if paused and paused.from_status in ALLOWED[S.PAUSED] else S.APPROVED
-    if (
-        to == S.MATCHED
-        and not MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).exists()
-    ):
+    if to == S.MATCHED and not _has_started_match(mentor):
         to = S.READY  # the match ended during the pause (or the pause came with its closure)
+    elif to == S.READY and _has_started_match(mentor):
+        to = S.MATCHED  # a match started during the pause
     if to == S.READY:
         _refuse_if_hours_missing(mentor)
     return _move(mentor, to, by=by, reason=reason)
@@ -355,20 +391,23 @@ def disqualify_mentor(
 
 
 # The transitions a coordinator starts from the screening page; plan_interview and disqualification
-# need more than a reason and have their own forms.
+# need more than a reason and have their own forms. "Matched" is never set by hand: it follows from a
+# match becoming active.
 SIMPLE_TRANSITIONS = {
     S.IN_SCREENING: start_screening,
     S.APPROVED: approve_mentor,
     S.READY: mark_ready_to_match,
-    S.MATCHED: mark_matched,
     S.PAUSED: pause_mentor,
     S.WITHDRAWN: withdraw_mentor,
     S.REJECTED: reject_mentor,
 }
 
 
+NOT_ON_THE_PAGE = frozenset({S.DISQUALIFIED, S.MATCHED})
+
+
 def next_statuses(mentor: Mentor) -> list[str]:
     """The statuses a coordinator may pick on the page (resume shows as the status it returns to)."""
     if mentor.status == S.PAUSED:
         return ["resume", S.WITHDRAWN]
-    return [s for s in MentorStatus.values if s in ALLOWED[mentor.status] and s != S.DISQUALIFIED]
+    return [s for s in MentorStatus.values if s in ALLOWED[mentor.status] and s not in NOT_ON_THE_PAGE]

@@ -20,7 +20,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import send_in_language
 from koppel.common.domain.versioning import save_versioned
 from koppel.people.domain.people import create_guardian, create_person, create_youth, link_guardian
-from koppel.people.enums import MentorRoute, MentorStatus, YouthStatus
+from koppel.people.enums import MentorRoute, MentorStatus
 from koppel.people.models import Campaign, Guardian, Intake, Mentor, Youth
 from koppel.programmes.models import Programme
 
@@ -252,7 +252,7 @@ def register_youth(
         )
     if guardian is None and not guardian_values:
         raise DomainError(_("Choose the parent or guardian who consents, or register a new one."))
-    youth = create_youth(programme, by=by, values={**values, "status": YouthStatus.INTAKE})
+    youth = create_youth(programme, by=by, values=values)  # in intake
     if guardian is None:
         guardian = create_guardian(programme.organisation, by=by, values=guardian_values or {})
     link_guardian(youth, guardian, by=by, relation=relation, has_parental_authority=has_parental_authority)

@@ -204,6 +204,15 @@ class Mentor(Person):
             models.Index(fields=["programme", "status"]),
             models.Index(fields=["last_name", "first_name"]),
         ]
+        constraints = [
+            # SCR-3: the status and the reason record a disqualification together, so neither can be
+            # set back alone (a trigger in people/guards.py keeps both from changing once set).
+            models.CheckConstraint(
+                condition=(models.Q(status=MentorStatus.DISQUALIFIED) & ~models.Q(disqualification_reason=""))
+                | (~models.Q(status=MentorStatus.DISQUALIFIED) & models.Q(disqualification_reason="")),
+                name="mentor_disqualified_with_reason",
+            )
+        ]
 
 
 class Youth(Person):

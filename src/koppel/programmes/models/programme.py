@@ -125,6 +125,15 @@ class ProgrammeSettings(KoppelModel):
         validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text=_("AGR-1, REL-1: at least one meeting per week."),
     )
+    meeting_alert_grace_days = models.PositiveSmallIntegerField(
+        _("days of grace before the meeting alert"),
+        default=2,
+        validators=[MaxValueValidator(14)],
+        help_text=_(
+            "REL-1: the worklist alerts this many days after a missed meeting (one moved by a day or two); "
+            "the match's page says at once that the agreed rhythm was missed."
+        ),
+    )
     support_intensive_months = models.PositiveSmallIntegerField(
         _("months of intensive support"),
         default=3,
@@ -158,6 +167,14 @@ class ProgrammeSettings(KoppelModel):
         _("certificate of conduct (VOG) required"),
         default=True,
         help_text=_("SCR-2: decide per programme; when required, no approval without it."),
+    )
+    self_disclosure_required = models.BooleanField(
+        _("self-disclosure required before approval"),
+        default=True,
+        help_text=_(
+            "SCR-3: the applicant's own answers about convictions are on record, and any conviction "
+            "reviewed, before approval."
+        ),
     )
     references_required = models.PositiveSmallIntegerField(
         _("number of references required"),
@@ -215,6 +232,7 @@ class ProgrammeSettings(KoppelModel):
         "monthly_training_hours": ("TRN-2", _("2 hours per month")),
         "min_duration_months": ("AGR-1", _("12 months")),
         "meeting_interval_days": ("AGR-1", _("weekly")),
+        "meeting_alert_grace_days": ("REL-1", _("not in the factsheet: a meeting moved by a day or two")),
         "support_intensive_months": ("SUP-1", _("the first months")),
         "support_intensive_per_month": ("SUP-1", _("twice a month")),
         "support_regular_per_month": ("SUP-1", _("monthly")),
@@ -222,6 +240,7 @@ class ProgrammeSettings(KoppelModel):
         "support_guardians": ("SUP-1", _("yes, the same frequency")),
         "vog_required": ("SCR-2", _("decide per programme")),
         "references_required": ("SCR-2", _("decide per programme")),
+        "self_disclosure_required": ("SCR-3", _("automatic disqualification")),
         "min_age_gap_years": ("MAT-3", _("2 years")),
         "preferred_age_gap_years": ("MAT-3", _("more than 10 years")),
         "holiday_expectations_required": ("REL-4", _("school-based programmes")),

@@ -1,0 +1,101 @@
+"""Database guards: triggers that hold a rule protecting a child even against a write that bypasses
+the domain functions (a shell, a script, a future admin screen).
+
+A guard is a condition on a row being written; when it holds, the database refuses the write with
+an integrity error. Each app declares its guards (`GUARDS` in its `guards.py`, registered from its
+`AppConfig.ready`), and they are (re)installed after every `migrate`: SQLite rebuilds a table for many
+schema changes and drops its triggers with it, so a migration alone would not keep them.
+`tests/common/test_guards.py` checks that every declared guard is present in the test database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connections
+
+# Guards declared by the apps, in the order they registered.
+REGISTRY: list[Guard] = []
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Refuse `events` (one of "INSERT", "UPDATE", "UPDATE OF a, b") on `table` when `when` holds.
+
+    `when` is one SQL boolean expression over NEW (and OLD for updates) that SQLite and PostgreSQL
+    both read the same way; `message` is what the refusal says (for developers: the domain functions
+    refuse first, with a translated message).
+    """
+
+    name: str
+    table: str
+    events: str
+    when: str
+    message: str
+
+
+def register(*guards: Guard) -> None:
+    for guard in guards:
+        if all(g.name != guard.name for g in REGISTRY):
+            REGISTRY.append(guard)
+
+
+def _sqlite(guard: Guard) -> list[str]:
+    message = guard.message.replace("'", "''")
+    return [
+        f"DROP TRIGGER IF EXISTS {guard.name}",
+        (
+            f"CREATE TRIGGER {guard.name} BEFORE {guard.events} ON {guard.table} FOR EACH ROW "
+            f"WHEN {guard.when} BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        ),
+    ]
+
+
+def _postgresql(guard: Guard) -> list[str]:
+    message = guard.message.replace("'", "''")
+    return [
+        (
+            f"CREATE OR REPLACE FUNCTION {guard.name}() RETURNS trigger LANGUAGE plpgsql AS $guard$ "
+            f"BEGIN IF {guard.when} THEN "
+            f"RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $guard$"
+        ),
+        f"DROP TRIGGER IF EXISTS {guard.name} ON {guard.table}",
+        (
+            f"CREATE TRIGGER {guard.name} BEFORE {guard.events} ON {guard.table} FOR EACH ROW "
+            f"EXECUTE FUNCTION {guard.name}()"
+        ),
+    ]
+
+
+STATEMENTS = {"sqlite": _sqlite, "postgresql": _postgresql}
+
+
+def install_guards(using: str = "default") -> int:
+    """(Re)create every registered guard in the database `using`; returns how many."""
+    connection = connections[using]
+    build = STATEMENTS.get(connection.vendor)
+    if build is None:
+        return 0
+    tables = set(connection.introspection.table_names())
+    # A partial migrate may leave a guard's table still to come; the next migrate installs it.
+    guards = [g for g in REGISTRY if g.table in tables]
+    with connection.cursor() as cursor:
+        for guard in guards:
+            for statement in build(guard):
+                cursor.execute(statement)
+    return len(guards)
+
+
+def installed_guards(using: str = "default") -> set[str]:
+    """The names of the guards' triggers present in the database `using`."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    install_guards(using)

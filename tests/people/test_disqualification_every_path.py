@@ -1,0 +1,256 @@
+"""SCR-3 on every path: a disqualified mentor never comes back, through the Django admin, an import,
+the domain functions or the database itself; and matching reads the facts of a disqualification,
+not only the status field."""
+
+import json
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from koppel.common.domain.errors import DomainError
+from koppel.common.guards import REGISTRY, installed_guards
+from koppel.matches.domain import adapter
+from koppel.matches.domain.lifecycle import activate_match
+from koppel.matches.domain.pairs import check_pair, propose_pair
+from koppel.matches.domain.rounds import create_proposed_match
+from koppel.matches.enums import MatchOrigin, MatchState
+from koppel.matches.models import MatchMentor
+from koppel.people.domain.disqualification import is_disqualified
+from koppel.people.domain.imports import import_people, read_table
+from koppel.people.domain.pipeline import disqualify_mentor, mark_ready_to_match
+from koppel.people.domain.screening import record_self_disclosure
+from koppel.people.enums import DisqualificationReason, MentorStatus, VogOutcome
+from koppel.people.models import Mentor, SelfDisclosure
+from tests import factories as f
+from tests.agreement_factories import consented_match
+from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
+from tests.screening_factories import ConductCertificateFactory
+
+pytestmark = pytest.mark.django_db
+S = MentorStatus
+
+
+def _disqualified(cast):
+    mentor = cast.other_mentor_row
+    record_self_disclosure(
+        mentor,
+        by=cast.coordinator,
+        values={"submitted_on": date.today(), "child_offence": True},
+    )
+    mentor.refresh_from_db()
+    assert mentor.status == S.DISQUALIFIED
+    return mentor
+
+
+def _admin_form_data(page) -> dict:
+    """What the admin's change form would send back unchanged."""
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "on" if value else ""
+        elif isinstance(value, list):
+            value = value if name == "interests" else json.dumps(value)
+        elif isinstance(value, dict):
+            value = json.dumps(value)
+        data[name] = value
+    return data
+
+
+# --- The Django admin -----------------------------------------------------------------------------
+
+
+def test_the_admin_cannot_bring_a_disqualified_mentor_back__SCR_3(cast, client_for):
+    mentor = _disqualified(cast)
+    client = client_for(cast.admin)
+    url = reverse("admin:people_mentor_change", args=[mentor.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert "status" not in form.fields  # shown read-only
+    assert "disqualification_reason" not in form.fields
+    data = _admin_form_data(page)
+    data.update({"status": S.APPROVED, "disqualification_reason": "", "first_name": "Anders"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    mentor.refresh_from_db()
+    assert mentor.first_name == "Anders"  # the rest of the row may be corrected
+    assert (mentor.status, mentor.disqualification_reason) == (S.DISQUALIFIED, "child_offence")
+    # And a coordinator can then not mark them ready, nor match them.
+    with pytest.raises(DomainError, match="SCR-3"):
+        mark_ready_to_match(mentor, by=cast.coordinator)
+
+
+def test_the_admin_does_not_delete_a_disqualified_mentor__SCR_3(cast, client_for):
+    mentor = _disqualified(cast)
+    client = client_for(cast.admin)
+    response = client.post(reverse("admin:people_mentor_delete", args=[mentor.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Mentor.objects.filter(pk=mentor.pk).exists()
+    changelist = reverse("admin:people_mentor_changelist")
+    client.post(changelist, {"action": "delete_selected", "_selected_action": [mentor.pk], "post": "yes"})
+    assert Mentor.objects.filter(pk=mentor.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("admin_url", "field"),
+    [
+        ("admin:people_mentor_change", "status"),
+        ("admin:people_youth_change", "status"),
+        ("admin:people_youth_change", "waiting_since"),
+        ("admin:matches_match_change", "state"),
+        ("admin:matches_match_change", "started_on"),
+    ],
+)
+def test_status_fields_governed_by_a_transition_table_are_read_only_in_the_admin(
+    cast, client_for, admin_url, field
+):
+    obj = {"people_mentor": cast.mentor_row, "people_youth": cast.youth_row, "matches_match": cast.match}[
+        admin_url.split(":")[1].rsplit("_", 1)[0]
+    ]
+    page = client_for(cast.admin).get(reverse(admin_url, args=[obj.pk]))
+    assert page.status_code == 200
+    assert field not in page.context["adminform"].form.fields
+
+
+def test_the_admin_adds_no_match_and_no_mentor_to_a_match__SCR_3(cast, client_for):
+    client = client_for(cast.admin)
+    assert client.get(reverse("admin:matches_match_add")).status_code == 403
+    page = client.get(reverse("admin:matches_match_change", args=[cast.match.pk]))
+    inline = page.context["inline_admin_formsets"][0]
+    assert not inline.has_add_permission
+    assert not inline.has_change_permission
+
+
+# --- The database ---------------------------------------------------------------------------------
+
+
+def test_the_database_keeps_a_disqualification_final__SCR_3(cast):
+    mentor = _disqualified(cast)
+    for values in (
+        {"status": S.APPROVED},  # the status alone: the check constraint
+        {"status": S.READY, "disqualification_reason": ""},  # both: the trigger
+        {"disqualification_reason": DisqualificationReason.VOG_REFUSED},  # another reason: the trigger
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Mentor.objects.filter(pk=mentor.pk).update(**values)
+    mentor.refresh_from_db()
+    assert (mentor.status, mentor.disqualification_reason) == (S.DISQUALIFIED, "child_offence")
+    # Other fields of the row can still change.
+    Mentor.objects.filter(pk=mentor.pk).update(phone="0612345678")
+
+
+def test_the_database_refuses_a_reason_without_the_status__SCR_3(cast):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.MentorFactory(programme=cast.programme, status=S.READY, disqualification_reason="child_offence")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.MentorFactory(programme=cast.programme, status=S.DISQUALIFIED, disqualification_reason="")
+
+
+def test_the_database_puts_no_disqualified_mentor_in_a_match__SCR_3(cast):
+    mentor = _disqualified(cast)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MatchMentor.objects.create(match=cast.match, mentor=mentor)
+    link = MatchMentor.objects.get(match=cast.match)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MatchMentor.objects.filter(pk=link.pk).update(mentor=mentor)
+
+
+def test_every_guard_is_installed_in_the_database():
+    names = {guard.name for guard in REGISTRY}
+    assert names >= {
+        "koppel_mentor_disqualification_final",
+        "koppel_match_mentor_not_disqualified",
+        "koppel_match_start_without_disqualified",
+    }
+    assert names <= installed_guards()
+
+
+# --- An import ------------------------------------------------------------------------------------
+
+
+def test_an_import_cannot_change_a_mentors_status__SCR_3(cast):
+    mentor = _disqualified(cast)
+    content = f"first_name,last_name,date_of_birth,email,status\nAn,B,1990-01-01,{mentor.email},approved\n"
+    with pytest.raises(DomainError, match="unknown or repeated columns: status"):
+        import_people(
+            "mentor",
+            cast.programme,
+            read_table(content.encode(), "m.csv"),
+            by=cast.coordinator,
+            dry_run=False,
+        )
+    mentor.refresh_from_db()
+    assert mentor.status == S.DISQUALIFIED
+
+
+# --- Matching reads the facts, not only the status -----------------------------------------------
+
+
+@pytest.fixture
+def ready_with_a_fact(cast):
+    """A mentor whose status says "ready" but whose record holds a disclosed offence involving
+    children: a row written around the domain functions (the status field alone would let them in)."""
+    youth = WaitingYouthFactory(programme=cast.programme, first_name="Amira")
+    mentor = TrainedMentorFactory(programme=cast.programme, first_name="Xena")
+    SelfDisclosure.objects.create(mentor=mentor, submitted_on=date.today(), child_offence=True)
+    return youth, mentor
+
+
+def test_matching_reads_the_disqualification_facts__SCR_3(cast, ready_with_a_fact):
+    youth, mentor = ready_with_a_fact
+    assert mentor.status == S.READY
+    assert is_disqualified(mentor)
+    assert mentor not in adapter.available_mentors(cast.programme)
+    (profile,) = adapter.mentor_profiles(
+        Mentor.objects.filter(pk=mentor.pk), cast.programme, today=date.today()
+    )
+    assert profile.disqualified
+    check = check_pair(cast.programme, youth, [mentor])
+    assert [p.rule for p in check.broken] == ["SCR-3"]
+    with pytest.raises(DomainError, match="SCR-3"):
+        propose_pair(cast.programme, youth, [mentor], by=cast.coordinator, origin=MatchOrigin.CLICK)
+    with pytest.raises(DomainError, match="SCR-3"), transaction.atomic():
+        create_proposed_match(cast.programme, youth, [mentor], by=cast.coordinator)
+
+
+@pytest.mark.parametrize("fact", ["refused_vog", "pipeline_event"])
+def test_each_fact_of_a_disqualification_counts__SCR_3(cast, fact):
+    mentor = TrainedMentorFactory(programme=cast.programme)
+    if fact == "refused_vog":
+        ConductCertificateFactory(mentor=mentor, outcome=VogOutcome.REFUSED, issued_on=None)
+    else:
+        mentor.pipeline_events.create(from_status=S.IN_SCREENING, to_status=S.DISQUALIFIED)
+    assert is_disqualified(mentor)
+    assert mentor not in adapter.available_mentors(cast.programme)
+
+
+def test_a_round_never_proposes_a_mentor_with_a_disqualification_fact__SCR_3(
+    cast, ready_with_a_fact, django_capture_on_commit_callbacks
+):
+    from koppel.matches.domain.rounds import start_round
+
+    _youth, mentor = ready_with_a_fact
+    with django_capture_on_commit_callbacks(execute=True):
+        match_round = start_round(cast.programme, by=cast.coordinator)
+    match_round.refresh_from_db()
+    assert mentor.pk not in (match_round.mentor_ids or [])
+    assert not match_round.proposals.filter(mentors=mentor).exists()
+
+
+def test_a_match_whose_mentor_was_disqualified_since_cannot_start__SCR_3__AGR_1(cast):
+    match = consented_match(cast.programme)
+    mentor = match.mentors.get()
+    disqualify_mentor(mentor, by=cast.coordinator, reason=DisqualificationReason.VOG_REFUSED)
+    with pytest.raises(DomainError, match="SCR-3"):
+        activate_match(match, by=cast.coordinator, started_on=date.today())
+    match.refresh_from_db()
+    assert match.state == MatchState.AGREED
+    # The database holds the same rule for a write around the domain function.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(match).objects.filter(pk=match.pk).update(state=MatchState.ACTIVE, started_on=date.today())
