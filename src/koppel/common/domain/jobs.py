@@ -5,8 +5,9 @@ A job is a row with `ClaimedJob`'s fields and a `status` of queued, running, don
 that takes the row's id runs it (`koppel worker`). The run claims the row with one conditional
 UPDATE (queued -> running, `claimed_by` = the run, `attempts` + 1), so of two workers only one runs
 it. Every later write of the run (progress, the result, a failure) goes through `write_claimed`,
-which also moves `heartbeat_at` and lands only while the run still holds the claim; a run writes at
-least every HEARTBEAT_EVERY seconds while it works (`Heartbeat`).
+which also moves `heartbeat_at` and lands only while the run still holds the claim. `Heartbeat`
+writes whenever the run reports progress and it moved, or HEARTBEAT_EVERY seconds passed; progress
+comes many times per stage, and the longest step without it (the solver, a PDF) takes seconds.
 
 A worker that stops (killed, out of memory, the machine restarted) leaves its row "running" with a
 heartbeat that no longer moves. The periodic command (`koppel send_reminders`) calls
@@ -43,8 +44,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-# A running job without a sign of life for this long lost its worker. A run writes at least every
-# HEARTBEAT_EVERY seconds, so this is a dozen missed beats, not one slow step.
+# A running job without a sign of life for this long lost its worker: a dozen missed heartbeats,
+# far longer than any step of a round or an export without progress.
 STALE_AFTER = timedelta(minutes=3)
 HEARTBEAT_EVERY = 15.0  # seconds
 # After this many workers took a job up and stopped, it is given up as failed.
