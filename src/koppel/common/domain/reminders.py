@@ -1,4 +1,4 @@
-"""Reminders by e-mail (issue 5, item 8; STYLE principle 8): proposed, claimed and sent in the database.
+"""Reminders by e-mail: proposed, claimed and sent in the database.
 
 One periodic command (`koppel send_reminders`, run by a timer) does three things:
 

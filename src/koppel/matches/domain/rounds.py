@@ -333,7 +333,7 @@ def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
 
 @transaction.atomic
 def accept_proposal(proposal: RoundProposal, *, by) -> Match:
-    """Accept a proposal: the match is created in the proposed state (issue: match lifecycle).
+    """Accept a proposal: the match is created in the proposed state.
 
     Refused when the round was re-run since, when the pair now breaks a hard constraint or was
     excluded, when the youth already has an open match, or a mentor has no room left. Side effects: the
