@@ -156,6 +156,29 @@ def test_a_reminder_stuck_in_sending_for_more_than_30_minutes_is_released(cast):
     assert len(mail.outbox) == 1
 
 
+def test_a_released_reminders_task_row_left_running_by_its_worker_is_marked_failed(cast):
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from koppel.common.tasks import send_reminder
+
+    now = timezone.now()
+    stuck = reminder_for(
+        cast, key="a", status=S.SENDING, claimed_by="dead", claimed_at=now - timedelta(minutes=31)
+    )
+    row = DBTaskResult.objects.create(
+        task_path=send_reminder.module_path,
+        args_kwargs={"args": [stuck.pk, "dead"], "kwargs": {}},
+        backend_name="default",
+        run_after=get_date_max(),
+        status=TaskResultStatus.RUNNING,
+    )
+    assert r.release_stuck_reminders(now=now) == 1
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.FAILED
+    assert row.exception_class_path == "koppel.common.domain.jobs.WorkerLost"
+
+
 # --- A failing mail server loses nothing ----------------------------------------------------------
 
 

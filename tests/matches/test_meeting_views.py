@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from koppel.matches.enums import MatchState
 from koppel.matches.models import HolidayPeriod, MeetingLog
 from tests.factories import MatchFactory, MentorFactory, YouthFactory
 from tests.meeting_factories import HolidayPeriodFactory, MeetingLogFactory
@@ -218,6 +219,72 @@ def test_staff_meeting_list_runs_constant_queries(cast, client_for):
 def test_other_coordinator_gets_404_for_the_meetings(cast, client_for):
     url = reverse("staff:match_meetings", args=[cast.match.pk])
     assert client_for(cast.other_coordinator).get(url).status_code == 404
+
+
+# --- Both meeting pages in every state of the match ------------------------------------------------
+
+ALL_STATES = [state.value for state in MatchState]
+
+
+def _in_state(match, state: str, *, meetings: bool, started: bool = True):
+    """Put the match in `state` as the lifecycle would leave it (a start date once it ran, an end
+    date once closed), with or without a meeting logged while it ran."""
+    ran = state in (MatchState.ACTIVE, MatchState.CLOSING) or (state == MatchState.CLOSED and started)
+    match.state = state
+    match.started_on = today() - timedelta(days=200) if ran else None
+    match.ended_on = today() - timedelta(days=20) if state == MatchState.CLOSED else None
+    match.paused_since = None
+    match.save(update_fields=["state", "started_on", "ended_on", "paused_since"])
+    if meetings:
+        MeetingLogFactory(match=match, held_on=today() - timedelta(days=30))
+    return match
+
+
+@pytest.mark.parametrize("meetings", [True, False], ids=["with_meetings", "without_meetings"])
+@pytest.mark.parametrize("state", ALL_STATES)
+def test_staff_meetings_page_answers_in_every_state_of_the_match(cast, client_for, state, meetings):
+    _in_state(cast.match, state, meetings=meetings)
+    response = client_for(cast.coordinator).get(
+        reverse("staff:match_meetings", args=[cast.match.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert ("Last meeting on" in response.text) == meetings
+    assert ("No meetings logged yet." in response.text) == (not meetings)
+
+
+@pytest.mark.parametrize("meetings", [True, False], ids=["with_meetings", "without_meetings"])
+def test_staff_meetings_page_of_a_match_closed_before_it_started(cast, client_for, meetings):
+    _in_state(cast.match, MatchState.CLOSED, meetings=meetings, started=False)
+    response = client_for(cast.coordinator).get(
+        reverse("staff:match_meetings", args=[cast.match.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+
+
+def test_staff_meetings_page_of_a_closed_match_names_the_last_meeting_without_counting_on(cast, client_for):
+    _in_state(cast.match, MatchState.CLOSED, meetings=True)
+    response = client_for(cast.coordinator).get(
+        reverse("staff:match_meetings", args=[cast.match.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert '<span class="badge">Closed</span>' in response.text
+    # The match ended: no alert, and no "days ago" that keeps growing after the end.
+    assert "days ago" not in response.text
+    assert "overdue" not in response.text
+
+
+@pytest.mark.parametrize("meetings", [True, False], ids=["with_meetings", "without_meetings"])
+@pytest.mark.parametrize("state", ALL_STATES)
+@pytest.mark.parametrize("role", ["mentor", "youth", "guardian"])
+def test_portal_meetings_page_answers_in_every_state_of_the_match(cast, client_for, state, meetings, role):
+    _in_state(cast.match, state, meetings=meetings)
+    response = client_for(getattr(cast, role)).get(
+        reverse("portal:match_meetings", args=[cast.match.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    # A proposal is the programme's business until the introduction (policy.portal_matches).
+    assert response.status_code == (404 if state == MatchState.PROPOSED else 200)
+    if response.status_code == 200:
+        assert ("No meetings logged yet." in response.text) == (not meetings)
 
 
 # --- Staff: holidays (REL-4) -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from koppel.common.domain.audit import history_of
 from koppel.people.models import Guardian, Mentor, Youth
+from tests.html_forms import page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,104 @@ def test_lists_and_forms_speak_one_language(cast, client_for):
     english_list = client_for(cast.coordinator).get(reverse("staff:mentor_list")).text
     assert "Name (descending)" in english_list
     assert "aflopend" not in english_list
+
+
+# --- Editing a parent or guardian ----------------------------------------------------------------
+
+
+def _page_form_data(client, url) -> dict:
+    """What the edit page's own form posts unchanged, read from its HTML as a browser would."""
+    return page_form_data(client.get(url).text)
+
+
+def test_the_guardian_edit_page_shows_the_guardians_own_fields(cast, client_for):
+    _english(cast.coordinator)
+    response = client_for(cast.coordinator).get(reverse("staff:guardian_edit", args=[cast.guardian_row.pk]))
+    assert response.status_code == 200
+    for name in ("first_name", "last_name", "email", "phone", "preferred_language", "languages", "postcode"):
+        assert f'name="{name}"' in response.text, name
+    assert f'value="{cast.guardian_row.first_name}"' in response.text
+    assert 'name="expected_version"' in response.text
+    # Personality (MAT-2) is a mentor's and a youth's self-report, not a guardian's.
+    assert "Personality (self-report)" not in response.text
+
+
+@pytest.mark.parametrize(("kind", "row"), [("mentor", "mentor_row"), ("youth", "youth_row")])
+def test_mentor_and_youth_edit_pages_keep_the_personality_fieldset__MAT_2(cast, client_for, kind, row):
+    _english(cast.coordinator)
+    url = reverse(f"staff:{kind}_edit", args=[getattr(cast, row).pk])
+    html = client_for(cast.coordinator).get(url).text
+    assert "Personality (self-report)" in html
+    assert 'name="personality_outgoing"' in html
+    assert 'name="first_name"' in html
+
+
+def test_staff_change_a_guardians_name_contact_language_and_postcode(cast, client_for):
+    url = reverse("staff:guardian_edit", args=[cast.guardian_row.pk])
+    client = client_for(cast.coordinator)
+    data = _page_form_data(client, url)
+    data.update(
+        first_name="Samira",
+        email="samira@example.org",
+        phone="06-12345678",
+        preferred_language="en",
+        languages=["ar", "nl"],
+        postcode="3072 ab",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:guardian_detail", args=[cast.guardian_row.pk])
+    guardian = Guardian.objects.get(pk=cast.guardian_row.pk)
+    assert (guardian.first_name, guardian.last_name) == ("Samira", cast.guardian_row.last_name)
+    assert (guardian.email, guardian.phone) == ("samira@example.org", "06-12345678")
+    assert guardian.preferred_language == "en"
+    assert guardian.languages == ["ar", "nl"]
+    assert guardian.postcode == "3072AB"
+    assert guardian.version == cast.guardian_row.version + 1
+    # Audited with the changed field names only, never their values.
+    entry = history_of(guardian).get()
+    assert entry.action == "people.guardian.changed"
+    assert entry.actor == cast.coordinator
+    assert entry.fields == ["email", "first_name", "languages", "phone", "postcode", "preferred_language"]
+    assert "Samira" not in str(entry.data)
+
+
+def test_a_guardian_edit_with_an_error_re_renders_with_what_was_typed(cast, client_for):
+    _english(cast.coordinator)
+    url = reverse("staff:guardian_edit", args=[cast.guardian_row.pk])
+    client = client_for(cast.coordinator)
+    data = _page_form_data(client, url)
+    data.update(first_name="Samira", postcode="30721AB")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Enter a Dutch postcode such as 3072 AB." in response.text
+    assert 'value="Samira"' in response.text
+    assert Guardian.objects.get(pk=cast.guardian_row.pk).first_name == cast.guardian_row.first_name
+
+
+# Who may save the guardian edit page: the GET row is in tests/test_role_matrix.py; this is the POST.
+GUARDIAN_EDIT_POST = {
+    "anonymous": "login",
+    "admin": 302,
+    "coordinator": 302,
+    "other_coordinator": 404,
+    "mentor": 403,
+    "other_mentor": 403,
+    "youth": 403,
+    "guardian": 403,
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), GUARDIAN_EDIT_POST.items())
+def test_guardian_edit_post_role_matrix(cast, client_for, role, expected):
+    url = reverse("staff:guardian_edit", args=[cast.guardian_row.pk])
+    data = _page_form_data(client_for(cast.coordinator), url)
+    data["first_name"] = "Samira"
+    response = client_for(cast.users()[role]).post(url, data)
+    changed = Guardian.objects.get(pk=cast.guardian_row.pk).first_name == "Samira"
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected
+    assert changed == (expected == 302)

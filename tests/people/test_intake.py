@@ -137,6 +137,8 @@ def test_record_intake_refuses_a_stale_version(cast):
 def intake_data(youth, **overrides):
     data = {
         "youth-expected_version": str(youth.version),
+        # The page sends 0 for an intake that did not exist when it was loaded.
+        "intake-expected_version": "0",
         "youth-goals": "Beter leren plannen",
         "youth-wishes": "Iemand die van tekenen houdt",
         "youth-wish_mentor_gender": "female",

@@ -16,6 +16,7 @@ from koppel.reports.domain.exports import SHEET_NAME_MAX, sheet_names
 from koppel.reports.domain.jobs import (
     delete_old_exports,
     months_between,
+    release_stale_exports,
     request_export,
     run_export,
     youth_code,
@@ -180,6 +181,74 @@ def test_a_failing_report_marks_the_job_failed_with_a_short_error(cast, monkeypa
     assert run_export(job.pk).status == "failed"
 
 
+# --- A worker that stopped (koppel.common.domain.jobs) -------------------------------------------------
+
+
+def _stopped_export(cast, *, quiet_minutes, attempts=1):
+    """An export a worker took up and then stopped writing to `quiet_minutes` ago."""
+    job = _request(cast)
+    since = timezone.now() - timedelta(minutes=quiet_minutes)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running",
+        progress=35,
+        claimed_by="gone-host:4242:deadbeef",
+        heartbeat_at=since,
+        attempts=attempts,
+    )
+    return job
+
+
+def test_an_export_whose_worker_stopped_is_queued_again_and_prepared(
+    cast, fake_reports, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    job = _stopped_export(cast, quiet_minutes=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--no-propose", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.attempts == 2
+    assert job.content
+    entry = ActivityLog.objects.get(action="reports.export.worker_lost")
+    assert entry.object_id == job.pk and entry.data == {"attempts": 1, "outcome": "queued"}
+
+
+def test_an_export_quiet_for_less_than_the_threshold_is_left_alone(cast, fake_reports):
+    job = _stopped_export(cast, quiet_minutes=1)
+    assert release_stale_exports().requeued == []
+    job.refresh_from_db()
+    assert job.status == "running"
+    assert fake_reports == []
+
+
+def test_an_export_whose_worker_stops_every_time_fails_with_a_clear_message(cast, fake_reports):
+    from koppel.common.domain.jobs import MAX_ATTEMPTS
+
+    job = _stopped_export(cast, quiet_minutes=5, attempts=MAX_ATTEMPTS)
+    released = release_stale_exports()
+    assert released.failed == [(job.pk, MAX_ATTEMPTS)]
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == jobs.WORKER_LOST_ERROR
+    assert job.finished_at is not None
+    assert fake_reports == []
+
+
+def test_a_slow_export_run_whose_job_was_queued_again_stores_nothing(cast, monkeypatch):
+    def slow_dashboard(report_filter, today):
+        release_stale_exports(now=timezone.now() + timedelta(minutes=10))
+        return DASHBOARD
+
+    monkeypatch.setattr(jobs, "_build_dashboard", slow_dashboard)
+    job = run_export(_request(cast).pk, run="slow")
+    assert job.status == "queued"
+    assert job.content is None
+    monkeypatch.setattr(jobs, "_build_dashboard", lambda report_filter, today: DASHBOARD)
+    job = run_export(job.pk, run="next")
+    assert (job.status, job.claimed_by, job.attempts) == ("done", "next", 2)
+
+
 def test_programme_report_as_xlsx_holds_both_reports(cast, fake_reports):
     job = run_export(_request(cast, "programme", "xlsx").pk)
     assert job.status == "done"
@@ -205,7 +274,7 @@ def test_progress_is_written_as_the_job_goes_and_reaches_100(cast, monkeypatch):
 
     def spy(self, percent):
         real(self, percent)
-        seen.append(ExportJob.objects.get(pk=self.job_id).progress)
+        seen.append(ExportJob.objects.get(pk=self.beat.pk).progress)
 
     monkeypatch.setattr(jobs._Progress, "__call__", spy)
     monkeypatch.setattr(jobs, "CHUNK_SIZE", 2)

@@ -270,3 +270,29 @@ def test_the_django_admin_lists_exports_read_only(cast, client_for, coordinator)
     change = admin.get(reverse("admin:reports_exportjob_change", args=[job.pk]))
     assert change.status_code == 200
     assert admin.get(reverse("admin:reports_exportjob_add")).status_code == 403
+
+
+def test_the_export_page_says_when_the_worker_went_quiet_and_when_it_gave_up(cast, coordinator):
+    from django.utils import timezone
+
+    from koppel.common.domain.jobs import MAX_ATTEMPTS
+    from koppel.reports.domain.jobs import release_stale_exports
+
+    job = ExportJob.objects.create(
+        requested_by=cast.coordinator,
+        organisation=cast.programme.organisation,
+        programme=cast.programme,
+        report="dashboard",
+        format="csv",
+        params={"programme_ids": [cast.programme.pk], "start": "2025-01-01", "end": "2025-12-31"},
+        language="en",
+        status="running",
+        claimed_by="gone-host:4242:deadbeef",
+        heartbeat_at=timezone.now() - timedelta(minutes=10),
+        attempts=MAX_ATTEMPTS,
+    )
+    url = reverse("staff:export_detail", args=[job.pk])
+    assert "has not reported on this export for a few minutes" in coordinator.get(url).text
+    release_stale_exports()
+    page = coordinator.get(url).text
+    assert "The background worker stopped each time it prepared this export" in page

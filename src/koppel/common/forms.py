@@ -1,28 +1,60 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+MISSING_VERSION = _(
+    "This form came without the version of the record it was opened with, so saving it could "
+    "overwrite a change someone else made meanwhile. Nothing was saved; the form below shows what you "
+    "typed. Reload the page and make your changes again."
+)
+
 
 class VersionedModelForm(forms.ModelForm):
     """A model form that carries the version it was loaded with (optimistic locking).
 
     The domain function compares it with the row's current version, so a second editor's save is
-    refused instead of silently overwriting the first.
+    refused instead of silently overwriting the first. The version is required whenever the form
+    edits a stored row: a POST without it (a page from before, a hand-made request) is refused with
+    MISSING_VERSION above the form, never saved on trust. A form for a row that does not exist yet
+    carries 0, so a page loaded before someone else created the row is told apart from one without
+    a version (the domain function refuses 0 for a row that exists now: a conflict).
     """
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages=dict.fromkeys(("required", "invalid", "min_value"), MISSING_VERSION),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+        else:
+            # A new row: there is no saved version to compare with.
+            self.fields["expected_version"].initial = 0
+            self.fields["expected_version"].required = False
+
+    def full_clean(self):
+        super().full_clean()
+        # A hidden field has no place on the page to show its error: say it above the form.
+        if self._errors and "expected_version" in self._errors:
+            self.add_error(None, self._errors.pop("expected_version").as_data())
 
     def domain_values(self) -> dict:
         """The cleaned values of the model fields this form edits."""
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
 
     def get_expected_version(self) -> int:
+        """The version the form was loaded with (0: loaded before the row existed); for a form of a
+        new row without one, the row's own (there is nothing to compare with)."""
         value = self.cleaned_data.get("expected_version")
-        return self.instance.version if value is None else value
+        if value is None:
+            if self.instance.pk:
+                # is_valid() refuses a stored row's form without its version; never fall back to
+                # the row's current version, which would save over someone else's change.
+                raise ValueError("a versioned form of a stored row was used without its version")
+            return self.instance.version
+        return value
 
 
 class ErrorClassMixin:

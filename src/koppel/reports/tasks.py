@@ -7,5 +7,5 @@ from koppel.reports.domain.jobs import run_export
 
 @task
 def run_export_job(job_id: int) -> str:
-    """Build a queued export; its progress and the file are stored on the job (STYLE principle 8)."""
+    """Build a queued export; its progress and the file are stored on the job."""
     return run_export(job_id).status

@@ -298,7 +298,7 @@ def person_create(request, kind):
         person = create(form.cleaned_data["programme"], by=request.user, values=form.domain_values())
         messages.success(request, _("%(name)s was registered.") % {"name": person.full_name})
         return redirect(f"staff:{kind.name}_detail", pk=person.pk)
-    return render(request, "staff/person_form.html", {"kind": kind, "form": form, "person": None})
+    return _person_form_page(request, kind, form, None)
 
 
 @staff_required
@@ -316,7 +316,25 @@ def person_edit(request, kind, pk):
     ):
         messages.success(request, _("The changes were saved."))
         return redirect(f"staff:{kind.name}_detail", pk=person.pk)
-    return render(request, "staff/person_form.html", {"kind": kind, "form": form, "person": person})
+    return _person_form_page(request, kind, form, person)
+
+
+def _person_form_page(request, kind, form, person):
+    """The one form page of mentors, youth and guardians: the form's own fields, and the MAT-2
+    self-report in a fieldset of its own only for a form that has one (a guardian's has none)."""
+    personality = set(getattr(form, "personality_fields", ()))
+    visible = form.visible_fields()
+    return render(
+        request,
+        "staff/person_form.html",
+        {
+            "kind": kind,
+            "form": form,
+            "person": person,
+            "fields": [field for field in visible if field.name not in personality],
+            "personality": [field for field in visible if field.name in personality],
+        },
+    )
 
 
 @staff_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access, log_action
 from koppel.common.domain.errors import DomainError
+from koppel.common.domain.jobs import is_stalled
 from koppel.policy import (
     export_jobs_visible_to,
     get_visible_or_404,
@@ -152,6 +153,8 @@ def export_detail(request, pk):
         # The period as dates, shown in the page's date format like the request time.
         "start": _day(job.params.get("start")),
         "end": _day(job.params.get("end")),
+        # The periodic command queues an export whose worker went quiet again; the page says so.
+        "stalled": is_stalled(job),
     }
     template = "staff/exports/detail.html"
     if request.headers.get("HX-Request") == "true":

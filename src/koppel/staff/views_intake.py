@@ -51,7 +51,7 @@ def youth_intake(request, pk):
                     values={"youth": youth_form.domain_values(), "intake": intake_form.domain_values()},
                     expected_version={
                         "youth": youth_form.get_expected_version(),
-                        # Blank when the page was loaded before any intake existed.
+                        # 0 when the page was loaded before any intake existed.
                         "intake": intake_form.cleaned_data.get("expected_version"),
                     },
                 )

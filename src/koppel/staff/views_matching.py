@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.errors import DomainError
+from koppel.common.domain.jobs import is_stalled
 from koppel.matches.domain import rounds
 from koppel.matches.domain.reasons import RULE_OF, factor_rows, met_constraints, unmatched_text
 from koppel.matches.enums import OPEN_STATES, Decision, PairRuleKind
@@ -93,7 +94,7 @@ def round_detail(request, pk):
     match_round = get_visible_or_404(
         match_rounds_visible_to(request.user).select_related("programme", "started_by", "previous"), pk
     )
-    context: dict = {"round": match_round, "stage": stage_label(match_round.stage)}
+    context: dict = {"round": match_round, **_progress_context(match_round)}
     if match_round.finished:
         proposals = list(
             match_round.proposals.select_related("youth", "match")
@@ -169,8 +170,14 @@ def round_progress(request, pk):
     return render(
         request,
         "staff/matching/round_detail.html#progress",
-        {"round": match_round, "stage": stage_label(match_round.stage)},
+        {"round": match_round, **_progress_context(match_round)},
     )
+
+
+def _progress_context(match_round) -> dict:
+    # A round whose worker went quiet says so and may be run again at once (rounds.rerun_round);
+    # the periodic command would otherwise queue it again within minutes.
+    return {"stage": stage_label(match_round.stage), "stalled": is_stalled(match_round)}
 
 
 @staff_required

@@ -1,4 +1,4 @@
-"""Reminders by e-mail (issue 5, item 8; STYLE principle 8): proposed, claimed and sent in the database.
+"""Reminders by e-mail: proposed, claimed and sent in the database.
 
 One periodic command (`koppel send_reminders`, run by a timer) does three things:
 
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_noop
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
+from koppel.common.domain.jobs import fail_task_rows
 from koppel.common.domain.mail import send_in_language
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 from koppel.matches.domain.agreement import OWN_LINK_FROM_AGE  # younger youth: via the guardians
@@ -409,15 +410,25 @@ def worker_id() -> str:
 
 
 def release_stuck_reminders(*, now: datetime | None = None) -> int:
-    """A reminder "sending" for longer than STUCK_AFTER lost its worker: back to pending, due now."""
+    """A reminder "sending" for longer than STUCK_AFTER lost its worker: back to pending, due now.
+
+    Side effect: the stopped worker's `send_reminder` task rows, which django_tasks_db would leave
+    "running" for good, are marked failed (koppel.common.domain.jobs.fail_task_rows)."""
+    from koppel.common.tasks import send_reminder
+
     now = now or timezone.now()
-    return Reminder.objects.filter(status=S.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+    stuck = Reminder.objects.filter(status=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
+    ids = set(stuck.values_list("pk", flat=True))
+    released = Reminder.objects.filter(pk__in=ids, status=S.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
         status=S.PENDING,
         claimed_by="",
         claimed_at=None,
         next_attempt_at=now,
         last_error=gettext_noop("Worker stopped"),
     )
+    if released:
+        fail_task_rows(send_reminder, ids, now=now)
+    return released
 
 
 def claim_reminder(reminder_id: int, *, worker: str, now: datetime | None = None) -> bool:

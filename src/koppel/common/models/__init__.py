@@ -1,5 +1,14 @@
 from koppel.common.models.base import KoppelModel
+from koppel.common.models.jobs import ClaimedJob
 from koppel.common.models.logs import AccessLog, ActivityLog
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 
-__all__ = ["AccessLog", "ActivityLog", "KoppelModel", "Reminder", "ReminderKind", "ReminderStatus"]
+__all__ = [
+    "AccessLog",
+    "ActivityLog",
+    "ClaimedJob",
+    "KoppelModel",
+    "Reminder",
+    "ReminderKind",
+    "ReminderStatus",
+]

@@ -36,7 +36,7 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.matches.domain.lifecycle import lock_match
-from koppel.matches.enums import STARTED_STATES, ActivityKind
+from koppel.matches.enums import STARTED_STATES, ActivityKind, MatchState
 from koppel.matches.models import Agreement, HolidayPeriod, Match, MatchMentor, MeetingLog
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.enums import ProgrammeKind
@@ -268,12 +268,15 @@ def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match
 class MeetingStatus:
     """Where a match stands with REL-1 today. `state` is one of not_started, paused, overdue (the
     rhythm was missed and the alert is on), late (the rhythm was missed; the alert follows after the
-    days of grace), holiday (a school holiday today, or holidays keep the alert away) and on_time."""
+    days of grace), holiday (a school holiday today, or holidays keep the alert away), on_time and
+    ended (a closed match: no alert, and no count of days that would keep growing after the end)."""
 
     state: str
     interval_days: int
     last_meeting: date | None
-    days_since: int | None  # calendar days since the last meeting, else since the start
+    # Calendar days since the last meeting, else since the start; None unless the match runs now
+    # (active or closing), so a page shows it only then.
+    days_since: int | None
     days_overdue: int | None  # counted days past the interval, when the alert is on
     grace_days: int = DEFAULT_GRACE_DAYS
     days_late: int | None = None  # counted days past the interval, whenever the rhythm was missed
@@ -295,6 +298,8 @@ def meeting_status(match: Match, today: date) -> MeetingStatus:
     interval, grace = facts["interval_days"], facts["grace_days"]
     since = facts["counted_from"]
     last = facts["last_meeting"]
+    if facts["state"] == MatchState.CLOSED:
+        return MeetingStatus("ended", interval, last, None, None, grace)
     if facts["state"] not in STARTED_STATES or since is None:
         return MeetingStatus("not_started", interval, last, None, None, grace)
     days_since = max((today - since).days, 0)

@@ -5,13 +5,18 @@ mentors); a background task runs the engine (`matchmaker.solver.match`) with the
 weights, locked and excluded pairs, and stores the proposals, their explanations and alternatives,
 and the unmatched youth with their reasons. The coordinator then accepts (a match in the proposed
 state), rejects, locks or excludes pairs, and re-runs. Every round and every decision is audited.
+
+A round is a job a worker claims (koppel.common.domain.jobs): its progress doubles as the worker's
+heartbeat, and a round whose worker stopped is queued again by the periodic command
+(`release_stale_rounds`), or given up after a few attempts, or given up at once by a re-run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
@@ -20,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import adapter
@@ -35,8 +41,20 @@ from matchmaker.types import Result
 
 logger = logging.getLogger(__name__)
 
-# Progress is written to the database at most this often (as a fraction of the whole round).
+# Progress is written to the database at most this often (as a fraction of the whole round), and at
+# least every jobs.HEARTBEAT_EVERY seconds.
 PROGRESS_STEP = 0.04
+
+# Stored in English and translated when shown: the worker and the periodic command have no user
+# language. Never personal data.
+FAILED_ERROR = gettext_noop(
+    "The round stopped with an error; try again, or ask the administrator to look at the log."
+)
+WORKER_LOST_ERROR = gettext_noop(
+    "The background worker stopped each time it ran this round, so the round was given up. Run it "
+    "again, or ask the administrator to check that the background worker is running."
+)
+RERUN_ERROR = gettext_noop("The background worker stopped while running this round; it was run again.")
 
 
 # --- The pool --------------------------------------------------------------------------------------
@@ -99,10 +117,22 @@ def start_round(
     return match_round
 
 
+@transaction.atomic
 def rerun_round(previous: MatchRound, *, by) -> MatchRound:
-    """A new round with the same filters; locked pairs are kept, excluded and rejected ones avoided."""
+    """A new round with the same filters; locked pairs are kept, excluded and rejected ones avoided.
+
+    A round whose worker stopped (no sign of life for jobs.STALE_AFTER) is given up first, with
+    RERUN_ERROR, rather than left to the periodic command. Refused while a round runs or waits for
+    a worker. Side effects: activity-log entries on both rounds.
+    """
+    from koppel.matches.tasks import run_match_round
+
     if not previous.finished:
-        raise DomainError(_("This round is still running; wait until it is done before running it again."))
+        if not jobs.give_up_stalled_job(MatchRound, previous, task=run_match_round, error=RERUN_ERROR):
+            raise DomainError(
+                _("This round is still running; wait until it is done before running it again.")
+            )
+        log_action(previous, "matches.round.worker_lost", by=by, data={"attempts": previous.attempts})
     return start_round(
         previous.programme,
         by=by,
@@ -125,46 +155,81 @@ def rejected_pairs(match_round: MatchRound) -> frozenset[tuple[int, int]]:
 
 
 class _Progress:
-    """Writes the engine's progress to the round, at most every PROGRESS_STEP."""
+    """Writes the engine's progress to the round when it moved PROGRESS_STEP or the stage changed,
+    and at least every jobs.HEARTBEAT_EVERY seconds (the worker's heartbeat). Raises jobs.ClaimLost
+    when the round was taken from this run, which stops the engine."""
 
-    def __init__(self, round_id: int, start: float, end: float):
-        self.round_id, self.start, self.end = round_id, start, end
+    def __init__(self, beat: jobs.Heartbeat, start: float, end: float):
+        self.beat, self.start, self.end = beat, start, end
         self.last = -1.0
         self.stage = ""
 
     def __call__(self, fraction: float, stage: str) -> None:
         overall = self.start + (self.end - self.start) * fraction
-        if stage != self.stage or overall - self.last >= PROGRESS_STEP:
+        if stage != self.stage or overall - self.last >= PROGRESS_STEP or self.beat.due:
             self.last, self.stage = overall, stage
-            MatchRound.objects.filter(pk=self.round_id).update(progress=round(overall, 3), stage=stage)
+            self.beat.write(progress=round(overall, 3), stage=stage)
 
 
-def run_round(round_id: int) -> MatchRound:
+def run_round(round_id: int, *, run: str | None = None) -> MatchRound:
     """Run a queued round (called by the background task). Never raises: a failure is stored on the
-    round (status "failed") with a short error for the coordinator; details go to the log by id only."""
-    claimed = MatchRound.objects.filter(pk=round_id, status=RoundStatus.QUEUED).update(
-        status=RoundStatus.RUNNING, stage="loading", progress=0.02
-    )
+    round (status "failed") with a short error for the coordinator; details go to the log by id only.
+
+    The round is claimed for `run` (a new run id by default) with one conditional UPDATE, so of two
+    workers only one runs it; a round that is not queued is left alone. A run whose round was taken
+    from it as stale (its worker seemed gone) stops at its next write and stores nothing.
+    """
+    run = run or jobs.new_run_id()
+    claimed = jobs.claim_job(MatchRound, round_id, run=run, stage="loading", progress=0.02)
     match_round = MatchRound.objects.select_related("programme__settings").get(pk=round_id)
     if not claimed:
         return match_round
     try:
-        _run(match_round)
+        _run(match_round, jobs.Heartbeat(MatchRound, round_id, run))
+    except jobs.ClaimLost:
+        logger.warning("match round %s was released from run %s; its result is not stored", round_id, run)
     except Exception:
         logger.exception("match round %s failed", round_id)
-        MatchRound.objects.filter(pk=round_id).update(
-            status=RoundStatus.FAILED,
-            # Stored in English and translated when shown: the worker has no user language.
-            error=gettext_noop(
-                "The round stopped with an error; try again, or ask the administrator to look at the log."
-            ),
-            finished_at=timezone.now(),
-        )
+        # A run that lost its round leaves the failure to the run that holds it now.
+        with contextlib.suppress(jobs.ClaimLost):
+            jobs.write_claimed(
+                MatchRound,
+                round_id,
+                run=run,
+                status=RoundStatus.FAILED,
+                error=FAILED_ERROR,
+                finished_at=timezone.now(),
+            )
     match_round.refresh_from_db()
     return match_round
 
 
-def _run(match_round: MatchRound) -> None:
+def release_stale_rounds(*, now: datetime | None = None) -> jobs.Released:
+    """Rounds whose worker stopped: queued again (their task too), or after jobs.MAX_ATTEMPTS failed
+    with WORKER_LOST_ERROR (the periodic command calls this). Side effects: an activity-log entry
+    "matches.round.worker_lost" on each round it changed; the stopped workers' task rows failed."""
+    from koppel.matches.tasks import run_match_round
+
+    released = jobs.release_stale_jobs(
+        MatchRound,
+        task=run_match_round,
+        error=WORKER_LOST_ERROR,
+        reset={"stage": "", "progress": 0},
+        now=now,
+    )
+    rounds = MatchRound.objects.in_bulk([pk for pk, _a in released.requeued + released.failed])
+    for outcome, changed in (("queued", released.requeued), ("failed", released.failed)):
+        for pk, attempts in changed:
+            log_action(
+                rounds[pk],
+                "matches.round.worker_lost",
+                by=None,
+                data={"attempts": attempts, "outcome": outcome},
+            )
+    return released
+
+
+def _run(match_round: MatchRound, beat: jobs.Heartbeat) -> None:
     programme = match_round.programme
     today = timezone.localdate()
     youth_qs, mentor_qs = filtered_pool(programme, match_round.youth_filter, match_round.mentor_filter)
@@ -175,11 +240,11 @@ def _run(match_round: MatchRound) -> None:
     rules = adapter.engine_rules(
         programme, settings, locked=locked, excluded=excluded | rejected_pairs(match_round)
     )
-    MatchRound.objects.filter(pk=match_round.pk).update(progress=0.1, stage="encoding")
-    result = run_engine(youths, mentors, rules, progress=_Progress(match_round.pk, 0.1, 0.9))
+    beat.write(progress=0.1, stage="encoding")
+    result = run_engine(youths, mentors, rules, progress=_Progress(beat, 0.1, 0.9))
     with transaction.atomic():
-        _store(match_round, result)
-        MatchRound.objects.filter(pk=match_round.pk).update(
+        # First the claim: a run that lost it stores nothing (ClaimLost rolls back).
+        beat.write(
             status=RoundStatus.DONE,
             stage="done",
             progress=1.0,
@@ -190,6 +255,7 @@ def _run(match_round: MatchRound) -> None:
             optimal=getattr(result, "optimal", True),
             finished_at=timezone.now(),
         )
+        _store(match_round, result)
         log_action(
             match_round,
             "matches.round.finished",
@@ -267,7 +333,7 @@ def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
 
 @transaction.atomic
 def accept_proposal(proposal: RoundProposal, *, by) -> Match:
-    """Accept a proposal: the match is created in the proposed state (issue: match lifecycle).
+    """Accept a proposal: the match is created in the proposed state.
 
     Refused when the round was re-run since, when the pair now breaks a hard constraint or was
     excluded, when the youth already has an open match, or a mentor has no room left. Side effects: the

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from koppel.common.models import KoppelModel
+from koppel.common.models import ClaimedJob, KoppelModel
 from koppel.matches.enums import Decision, PairRuleKind, RoundStatus
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
@@ -122,8 +122,9 @@ class MatchingSettings(KoppelModel):
         return {name: float(getattr(self, f"weight_{name}")) for name in self.WEIGHTS}
 
 
-class MatchRound(KoppelModel):
-    """One run of the matching engine over a programme's waiting youth and available mentors."""
+class MatchRound(ClaimedJob, KoppelModel):
+    """One run of the matching engine over a programme's waiting youth and available mentors. A
+    worker claims it (ClaimedJob: the claim, its heartbeat, the attempts)."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="match_rounds"

@@ -39,7 +39,7 @@ def record_intake(
     """Create or change the youth's intake record and the youth's goals and wishes, together.
 
     `values` holds {"youth": {...}, "intake": {...}}; `expected_version` the versions both were loaded
-    with ({"youth": 3, "intake": None} when there was no intake yet). Refused with ConflictError when
+    with ({"youth": 3, "intake": 0} or None when there was no intake yet). Refused with ConflictError when
     someone else saved either first. Side effect: one activity-log entry on the youth naming the
     changed fields (intake fields prefixed "intake."), never their values. Returns those names.
     The youth's version goes up on every save, so the page's two forms are locked together.
@@ -52,7 +52,7 @@ def record_intake(
     changed = save_versioned(youth, youth_values, expected_version=youth_version)
     intake = intake_of(youth)
     if intake is None:
-        if intake_version is not None:
+        if intake_version:
             raise ConflictError()
         plain = {k: v for k, v in intake_values.items() if not Intake._meta.get_field(k).many_to_many}
         intake = Intake.objects.create(youth=youth, held_by=by, **plain)
@@ -61,7 +61,8 @@ def record_intake(
                 getattr(intake, name).set(value)
         intake_changed = [*intake_values, "held_by"]
     else:
-        if intake_version is None:
+        if not intake_version:
+            # The page was loaded before this intake existed: someone else recorded it meanwhile.
             raise ConflictError()
         intake_changed = save_versioned(intake, intake_values, expected_version=intake_version)
     all_changed = changed + [f"intake.{name}" for name in intake_changed]

@@ -1,15 +1,18 @@
-"""Exports in the background (STYLE principle 8): request one, run it in the worker, clean up.
+"""Exports in the background: request one, run it in the worker, clean up.
 
 A staff member asks for a report ("dashboard", "outcomes", "programme", "scores") in a format; the
 request stores the report filter (already restricted to the user's programmes) on an `ExportJob` and
 queues the task `run_export_job` after the commit. The worker claims the job with one conditional
-UPDATE (queued -> running), builds the report, writes its progress as it goes, and stores the file
-on the job. Only the requester downloads it (`policy.export_jobs_visible_to`); after `KEEP_DAYS`
+UPDATE (queued -> running), builds the report, writes its progress as it goes (the worker's
+heartbeat, koppel.common.domain.jobs), and stores the file on the job. An export whose worker
+stopped is queued again by the periodic command (`release_stale_exports`), or given up after a few
+attempts. Only the requester downloads it (`policy.export_jobs_visible_to`); after `KEEP_DAYS`
 `delete_old_exports` removes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -21,6 +24,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.programmes.models import Programme
@@ -54,6 +58,10 @@ CHUNK_SIZE = 2000
 # Stored in English and translated when shown: the worker has no user language. Never personal data.
 FAILED_ERROR = gettext_noop(
     "The export stopped with an error; try again, or ask the administrator to look at the log."
+)
+WORKER_LOST_ERROR = gettext_noop(
+    "The background worker stopped each time it prepared this export, so it was given up. Try "
+    "again, or ask the administrator to check that the background worker is running."
 )
 
 
@@ -121,33 +129,36 @@ def _build_outcomes(report_filter: ReportFilter, today: date):
 
 
 class _Progress:
-    """Writes the job's progress (a whole percentage) only when it changed."""
+    """Writes the job's progress (a whole percentage) when it changed, and at least every
+    jobs.HEARTBEAT_EVERY seconds (the worker's heartbeat). Raises jobs.ClaimLost when the job was
+    taken from this run."""
 
-    def __init__(self, job_id: int):
-        self.job_id = job_id
+    def __init__(self, beat: jobs.Heartbeat):
+        self.beat = beat
         self.last = -1
 
     def __call__(self, percent: float) -> None:
         value = max(0, min(100, int(percent)))
-        if value != self.last:
+        if value != self.last or self.beat.due:
             self.last = value
-            ExportJob.objects.filter(pk=self.job_id, status=ExportStatus.RUNNING).update(progress=value)
+            self.beat.write(progress=value)
 
 
-def run_export(job_id: int) -> ExportJob:
+def run_export(job_id: int, *, run: str | None = None) -> ExportJob:
     """Run a queued export (the background task calls this). A job that is not queued (running in
     another worker, done, failed) is left alone. Never raises for a failing report: the job becomes
-    "failed" with a short error; the details go to the log by job id only."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(
-        status=ExportStatus.RUNNING, progress=1
-    )
+    "failed" with a short error; the details go to the log by job id only. A run whose job was taken
+    from it as stale (its worker seemed gone) stops at its next write and stores nothing."""
+    run = run or jobs.new_run_id()
+    claimed = jobs.claim_job(ExportJob, job_id, run=run, progress=1)
     job = ExportJob.objects.get(pk=job_id)
     if not claimed:
         return job
+    beat = jobs.Heartbeat(ExportJob, job.pk, run)
     try:
         with translation.override(job.language):
-            content, rows = _run(job, _Progress(job.pk))
-        ExportJob.objects.filter(pk=job.pk).update(
+            content, rows = _run(job, _Progress(beat))
+        beat.write(
             status=ExportStatus.DONE,
             progress=100,
             content=content,
@@ -156,13 +167,38 @@ def run_export(job_id: int) -> ExportJob:
             content_type=_content_type(job.format),
             finished_at=timezone.now(),
         )
+    except jobs.ClaimLost:
+        logger.warning("export %s was released from run %s; its file is not stored", job_id, run)
     except Exception:
         logger.exception("export %s failed", job_id)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, error=FAILED_ERROR, finished_at=timezone.now()
-        )
+        # A run that lost its export leaves the failure to the run that holds it now.
+        with contextlib.suppress(jobs.ClaimLost):
+            beat.write(status=ExportStatus.FAILED, error=FAILED_ERROR, finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+def release_stale_exports(*, now: datetime | None = None) -> jobs.Released:
+    """Exports whose worker stopped: queued again (their task too), or after jobs.MAX_ATTEMPTS failed
+    with WORKER_LOST_ERROR (the periodic command calls this). Side effects: an activity-log entry
+    "reports.export.worker_lost" on each export it changed; the stopped workers' task rows failed."""
+    from koppel.reports.tasks import run_export_job
+
+    released = jobs.release_stale_jobs(
+        ExportJob, task=run_export_job, error=WORKER_LOST_ERROR, reset={"progress": 0}, now=now
+    )
+    exports_changed = ExportJob.objects.defer("content").in_bulk(
+        [pk for pk, _a in released.requeued + released.failed]
+    )
+    for outcome, changed in (("queued", released.requeued), ("failed", released.failed)):
+        for pk, attempts in changed:
+            log_action(
+                exports_changed[pk],
+                "reports.export.worker_lost",
+                by=None,
+                data={"attempts": attempts, "outcome": outcome},
+            )
+    return released
 
 
 CONTENT_TYPES = {

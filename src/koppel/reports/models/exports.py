@@ -1,10 +1,11 @@
-"""An export run in the background: its progress, and the file when done (STYLE principle 8)."""
+"""An export run in the background: its progress, and the file when done."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from koppel.common.models import ClaimedJob
 from koppel.programmes.models import Organisation, Programme
 
 
@@ -21,10 +22,10 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("export", "Failed")
 
 
-class ExportJob(models.Model):
+class ExportJob(ClaimedJob):
     """One requested export. Only the person who asked for it downloads it; the file is kept in the
     database (reports are small; the largest data export is a few megabytes) and removed after
-    `KEEP_DAYS`."""
+    `KEEP_DAYS`. A worker claims it (ClaimedJob: the claim, its heartbeat, the attempts)."""
 
     KEEP_DAYS = 7
 

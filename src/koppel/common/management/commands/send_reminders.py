@@ -1,6 +1,8 @@
 """`koppel send_reminders`: the one periodic command for reminders (run by a timer every few minutes).
 
-It plans the surveys that fell due, closes those whose window ended and cancels those that no longer
+It queues again the match rounds and exports whose worker stopped, or gives them up after a few
+attempts (common/domain/jobs.py),
+plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
 removes finished exports older than a week (reports/domain/jobs.py),
 releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from koppel.common.tasks import send_reminder
-        from koppel.reports.domain.jobs import delete_old_exports
+        from koppel.matches.domain.rounds import release_stale_rounds
+        from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
             cancel_outdated_assignments,
             expire_assignments,
@@ -40,6 +43,9 @@ class Command(BaseCommand):
         )
 
         worker = worker_id()
+        # First the jobs whose worker stopped: queued again, so a worker takes them up within minutes.
+        rounds = release_stale_rounds()
+        exports = release_stale_exports()
         planned = expired = cancelled = 0
         if not (no_plan or no_propose):
             today = timezone.localdate()
@@ -59,6 +65,11 @@ class Command(BaseCommand):
             else:
                 send_reminder.enqueue(reminder_id, worker)
         if options["verbosity"] >= 1:
+            self.stdout.write(
+                f"Worker stopped: match rounds queued again {len(rounds.requeued)}, given up "
+                f"{len(rounds.failed)}; exports queued again {len(exports.requeued)}, given up "
+                f"{len(exports.failed)}."
+            )
             proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
             self.stdout.write(
                 f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
