@@ -5,11 +5,12 @@ from datetime import date
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.common.formatting import decimal_text
 from koppel.people.domain.queries import intake as q
 from koppel.people.domain.queries import screening
 from koppel.policy import roles_of
@@ -101,7 +102,7 @@ SECTIONS = [
         gettext_lazy("Mentors short of training hours"),
         "TRN-1",
         q.mentors_short_of_training,
-        lambda m: _("%(hours)s hours missing") % {"hours": number_format(m.hours_missing)},
+        lambda m: _("%(hours)s hours missing") % {"hours": decimal_text(m.hours_missing)},
         url_name="staff:mentor_training",
     ),
     Spec(

@@ -76,6 +76,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from koppel.common.dates import add_months
+from koppel.common.formatting import rounded
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
 from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
 from koppel.people.domain.queries.recruitment import (
@@ -95,7 +96,15 @@ from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_side
 from koppel.reports.domain.period import ReportFilter
-from koppel.reports.domain.suppression import hidden_cells, suppress
+from koppel.reports.domain.suppression import (
+    MATCHES,
+    MENTORS,
+    PEOPLE,
+    YOUTH,
+    hidden_cells,
+    hidden_text,
+    suppress,
+)
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import (
@@ -132,14 +141,30 @@ class Share:
     whole: int
     min_group: int
     hidden: bool = False  # hidden with another figure that would give it away (suppression rule 2)
+    group: str = PEOPLE  # what `whole` counts, for the text of a hidden share (suppression.py)
 
     @property
     def percent(self) -> Any:
+        """The percentage to one decimal (the tables' figure), None for nobody, or SUPPRESSED."""
+        return self._percent(1)
+
+    @property
+    def whole_percent(self) -> Any:
+        """The percentage rounded to a whole number from the exact share (the dashboard's figure:
+        rounding `percent` again would turn 12.46 into 13)."""
+        return self._percent(0)
+
+    def _percent(self, decimals: int) -> Any:
         if self.whole == 0:
             return None
         if self.hidden or self.whole < self.min_group:
             return SUPPRESSED
-        return round(100 * self.part / self.whole, 1)
+        return rounded(100 * self.part / self.whole, decimals)
+
+    @property
+    def hidden_text(self) -> str:
+        """What the page shows instead of a hidden share: "hidden: fewer than 5 matches"."""
+        return hidden_text(self.min_group, self.group)
 
     @property
     def shown_part(self) -> Any:
@@ -427,17 +452,17 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
     report.matches_ended = len(rows)
     if lengths:
         report.length_mean_months = suppress(
-            round(statistics.fmean(lengths), 1), len(lengths), minimum=f.min_group
+            rounded(statistics.fmean(lengths), 1), len(lengths), minimum=f.min_group
         )
         report.length_median_months = suppress(
-            round(statistics.median(lengths), 1), len(lengths), minimum=f.min_group
+            rounded(statistics.median(lengths), 1), len(lengths), minimum=f.min_group
         )
     early = sum(1 for _s, _e, is_early in rows if is_early)
     # The early closures and the share that reached the duration give each other away: both are
     # hidden when either group is too small (suppression rule 2).
     hide = any(hidden_cells([early, len(rows) - early], minimum=f.min_group))
     report.early_closures = SUPPRESSED if hide else early
-    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group, hidden=hide)
+    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group, hidden=hide, group=MATCHES)
     reasons = (
         Closure.objects.filter(match__in=ended)
         .values("reason")
@@ -525,7 +550,8 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
         )
     )
     report.meetings = [
-        MonthShare(m, Share(counts[f"met{k}"] or 0, whole[k], f.min_group)) for k, m in enumerate(months)
+        MonthShare(m, Share(counts[f"met{k}"] or 0, whole[k], f.min_group, group=MATCHES))
+        for k, m in enumerate(months)
     ]
 
 
@@ -624,8 +650,8 @@ def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date
     report.support = [
         SupportPoint(
             day,
-            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group),
-            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group),
+            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group, group=MATCHES),
+            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group, group=MATCHES),
         )
         for k, day in enumerate(days)
     ]
@@ -673,7 +699,7 @@ def _trn1(f: ReportFilter, settings: dict[int, dict]) -> Share:
         for mentor_id, h in rows:
             hours[mentor_id] = hours.get(mentor_id, 0.0) + (h or 0.0)
     ok = sum(1 for mentor_id, hours_needed in required.items() if hours.get(mentor_id, 0.0) >= hours_needed)
-    return Share(ok, len(required), f.min_group)
+    return Share(ok, len(required), f.min_group, group=MENTORS)
 
 
 def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
@@ -768,7 +794,9 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
         and k in in_month.get(mentor_id, ())
         and 0 < needed.get(programme_of[mentor_id], 0.0) <= h
     )
-    report.trn2 = [MonthShare(m, Share(ok[k], eligible[k], f.min_group)) for k, m in enumerate(months)]
+    report.trn2 = [
+        MonthShare(m, Share(ok[k], eligible[k], f.min_group, group=MENTORS)) for k, m in enumerate(months)
+    ]
 
 
 def _full_year(today: date) -> Exists:
@@ -990,7 +1018,7 @@ def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
         n, total, count = quality.get((domain, respondent, scale.key if scale else ("", "")), (0, 0.0, 0))
         if not count:
             return None, 0
-        return suppress(round(total / count, 2), n, minimum=f.min_group), n
+        return suppress(rounded(total / count, 2), n, minimum=f.min_group), n
 
     report.relationship = []
     for domain in RELATIONSHIP_DOMAINS:
@@ -1057,12 +1085,17 @@ def _month_label(month: date) -> str:
     return date_format(month, "YEAR_MONTH_FORMAT")
 
 
+# What the overview table's hidden figures are about, per row (the waiting times are about youth,
+# the rest about matches; suppression.group_of).
+OVERVIEW_GROUPS = [None, None, None, YOUTH, YOUTH]
+
+
 def _tables(r: DashboardReport) -> list[Table]:
     meta = {"min_group": r.min_group}
     suppressed_note = _("Shares about fewer than %(n)s matches or people are not shown.") % {"n": r.min_group}
     small_youth_note = _("Numbers of youth below %(n)s are not shown.") % {"n": r.min_group}
-    reached = r.reached_duration or Share(0, 0, r.min_group)
-    trn1 = r.trn1 or Share(0, 0, r.min_group)
+    reached = r.reached_duration or Share(0, 0, r.min_group, group=MATCHES)
+    trn1 = r.trn1 or Share(0, 0, r.min_group, group=MENTORS)
     tables = [
         Table(
             key="overview",
@@ -1087,7 +1120,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="CLS-1",
-            meta=meta,
+            meta={**meta, "group": MATCHES, "row_groups": OVERVIEW_GROUPS},
         ),
         Table(
             key="waiting",
@@ -1095,7 +1128,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             columns=[_("Waiting"), _("Youth")],
             rows=[[label, n] for label, n in r.waiting_buckets],
             note=_("Days since the youth was put on the waiting list, for the youth waiting today."),
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
         Table(
             key="closure_reasons",
@@ -1110,7 +1143,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             )
             % {"n": r.min_group},
             rule="CLS-1",
-            meta=meta,
+            meta={**meta, "group": MATCHES},
         ),
         Table(
             key="meetings",
@@ -1133,7 +1166,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="REL-1",
-            meta={**meta, "months": [m.month for m in r.meetings]},
+            meta={**meta, "group": MATCHES, "months": [m.month for m in r.meetings]},
         ),
         Table(
             key="support",
@@ -1158,7 +1191,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="SUP-1",
-            meta={**meta, "months": [p.day for p in r.support]},
+            meta={**meta, "group": MATCHES, "months": [p.day for p in r.support]},
         ),
         Table(
             key="training",
@@ -1188,7 +1221,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="TRN-1, TRN-2",
-            meta={**meta, "months": [m.month for m in r.trn2]},  # the rows after TRN-1
+            meta={**meta, "group": MENTORS, "months": [m.month for m in r.trn2]},  # the rows after TRN-1
         ),
     ]
     funnel_columns = [
@@ -1226,7 +1259,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             ],
             note=small_youth_note,
             rule="MAT-5",
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
         Table(
             key="pool_genders",
@@ -1238,7 +1271,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             ],
             note=small_youth_note,
             rule="MAT-5",
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
         Table(
             key="pool_backgrounds",
@@ -1264,7 +1297,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             )
             % {"n": r.min_group},
             rule="MAT-5",
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
     ]
     tables += _survey_tables(r, meta, suppressed_note)
@@ -1332,7 +1365,7 @@ def _survey_tables(r: DashboardReport, meta: dict, suppressed_note: str) -> list
             )
             % {"n": r.open_alerts, "min": r.min_group},
             rule="OUT-4",
-            meta={**meta, "open_alerts": r.open_alerts},
+            meta={**meta, "group": YOUTH, "open_alerts": r.open_alerts},
         ),
         Table(
             key="outcome_baselines",
