@@ -1,16 +1,15 @@
 """The coordinator's worklist: what needs their action, most urgent first, across their programmes."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from koppel.common.formatting import decimal_text
+from koppel.common.formatting import day, decimal_text
 from koppel.people.domain.queries import intake as q
 from koppel.people.domain.queries import screening
 from koppel.policy import roles_of
@@ -46,7 +45,8 @@ class Section:
 
 
 def _day(value) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else "-"
+    """A day in a note: "3 March", with the year when it is not this year (formatting.day)."""
+    return day(value) if value else "-"
 
 
 def _applied(mentor) -> str:
@@ -59,7 +59,7 @@ def _programme_ids(user):
 
 
 def _waiting_days(youth) -> str:
-    days = (date.today() - youth.waiting_since).days if youth.waiting_since else "-"
+    days = (timezone.localdate() - youth.waiting_since).days if youth.waiting_since else "-"
     return _("waiting %(days)s days") % {"days": days}
 
 
