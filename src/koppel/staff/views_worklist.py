@@ -1,7 +1,12 @@
-"""The coordinator's worklist: what needs their action, most urgent first, across their programmes."""
+"""The coordinator's worklist: what needs their action, most urgent first, across their programmes.
+
+The worklist shows the first ITEMS_PER_SECTION rows of each section and links a longer section to
+its own page (`worklist_section`): the same rows, the same notes, in pages of PAGE_SIZE.
+"""
 
 from dataclasses import dataclass, field
 
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +26,7 @@ from koppel.staff import (
     worklist_support,
     worklist_surveys,
 )
-from koppel.staff.views import staff_required
+from koppel.staff.views import _page, _render_list, staff_required
 from koppel.staff.worklist_spec import Spec
 
 ITEMS_PER_SECTION = 10
@@ -128,20 +133,24 @@ ALL_SECTIONS = [
 ]
 
 
+SPECS = {spec.key: spec for spec in ALL_SECTIONS}
+
+
+def _item(spec: Spec, row) -> Item:
+    """One row of a section as the worklist shows it: name, link, programme, note."""
+    person = spec.person(row)
+    return Item(
+        spec.name(row) if spec.name else person.full_name,
+        spec.url(row) if spec.url else reverse(spec.url_name, args=[person.pk]),
+        person.programme.name,
+        spec.note(row),
+    )
+
+
 def _section(spec: Spec, user) -> Section:
     """Two queries whatever the number of rows: the count and the first ITEMS_PER_SECTION rows."""
     queryset = spec.rows(user)
-    items = []
-    for row in queryset.select_related(*spec.related)[:ITEMS_PER_SECTION]:
-        person = spec.person(row)
-        items.append(
-            Item(
-                spec.name(row) if spec.name else person.full_name,
-                spec.url(row) if spec.url else reverse(spec.url_name, args=[person.pk]),
-                person.programme.name,
-                spec.note(row),
-            )
-        )
+    items = [_item(spec, row) for row in queryset.select_related(*spec.related)[:ITEMS_PER_SECTION]]
     return Section(key=spec.key, title=str(spec.title), rule=spec.rule, count=queryset.count(), items=items)
 
 
@@ -149,3 +158,21 @@ def _section(spec: Spec, user) -> Section:
 def worklist(request):
     sections = [_section(spec, request.user) for spec in ALL_SECTIONS]
     return render(request, "staff/worklist/worklist.html", {"sections": sections})
+
+
+@staff_required
+def worklist_section(request, key):
+    """One worklist section in full, in pages: the rows of the user's own programmes only (each
+    Spec's rows are already restricted to them), in the worklist's order."""
+    spec = SPECS.get(key)
+    if spec is None:
+        raise Http404
+    page = _page(request, spec.rows(request.user).select_related(*spec.related))
+    section = Section(
+        key=spec.key,
+        title=str(spec.title),
+        rule=spec.rule,
+        count=page.paginator.count,
+        items=[_item(spec, row) for row in page],
+    )
+    return _render_list(request, "staff/worklist/section.html", {"section": section, "page": page})
