@@ -77,6 +77,13 @@ from django.utils.translation import gettext as _
 
 from koppel.common.dates import add_months
 from koppel.common.formatting import rounded
+from koppel.matches.domain.counts import (
+    ACTIVE_DEFINITION,
+    PREPARING_DEFINITION,
+    RAN_STATES,
+    active_on,
+    in_preparation,
+)
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
 from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
 from koppel.people.domain.queries.recruitment import (
@@ -121,8 +128,6 @@ from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Registration
 from matchmaker.encode import normalise_name
 
-# Matches that ran (or run): their start and end dates say when they were active.
-RAN_STATES = [*STARTED_STATES, MatchState.CLOSED]
 # The longest series of months on the page (a period of several years shows its last 24 months).
 MAX_MONTHS = 24
 # Waiting-time buckets in days (MAT: how long youth wait for a mentor).
@@ -262,6 +267,7 @@ class DashboardReport:
     today: date
     as_of: date  # the period's end, or today when the period ends later
     active_matches: int = 0
+    matches_in_preparation: int = 0  # now, whatever the period
     matches_made: int = 0
     youth_waiting: int = 0
     # Figures about fewer youth than the minimum are SUPPRESSED (suppression.py), hence Any.
@@ -343,21 +349,10 @@ def _mentors(f: ReportFilter) -> QuerySet[Mentor]:
     return mentors
 
 
-def _active_on(day: date, prefix: str = "") -> Q:
-    """A match (through `prefix`, e.g. "match__") active on `day`."""
-    return Q(
-        **{
-            f"{prefix}state__in": RAN_STATES,
-            f"{prefix}started_on__isnull": False,
-            f"{prefix}started_on__lte": day,
-        }
-    ) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
-
-
 def _whole_month(first: date, last: date, prefix: str = "") -> Q:
     """REL-1: active from the month's first to its last day and not paused during it."""
     return (
-        _active_on(first, prefix)
+        active_on(first, prefix)
         & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": last}))
         & (Q(**{f"{prefix}paused_since__isnull": True}) | Q(**{f"{prefix}paused_since__gt": last}))
     )
@@ -427,9 +422,11 @@ def _on_own_connection(section: list[Callable[[], None]], language: str | None, 
 
 
 def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
-    """Active at the end, made in the period, and each month's REL-1 denominator: one query."""
+    """Active at the end, in preparation now, made in the period, and each month's REL-1
+    denominator: one query. Active and in preparation as matches/domain/counts.py defines them."""
     counts = _matches(f).aggregate(
-        active=Count("id", filter=_active_on(report.as_of)),
+        active=Count("id", filter=active_on(report.as_of)),
+        preparing=Count("id", filter=in_preparation(report.today)),
         made=Count(
             "id",
             filter=Q(state__in=RAN_STATES, started_on__gte=f.start, started_on__lte=report.as_of),
@@ -437,6 +434,7 @@ def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date])
         **{f"whole{k}": Count("id", filter=_whole_month(m, _month_end(m))) for k, m in enumerate(months)},
     )
     report.active_matches = counts["active"]
+    report.matches_in_preparation = counts["preparing"]
     report.matches_made = counts["made"]
     report.whole_months = [counts[f"whole{k}"] for k in range(len(months))]
 
@@ -633,7 +631,7 @@ def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date
     has_guardian = Q(Exists(Guardianship.objects.filter(youth=OuterRef("youth_id"))))
     aggregates = {}
     for k, day in enumerate(days):
-        open_on = _active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
+        open_on = active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
         with_guardian = open_on & Q(programme_id__in=guardian_programmes) & has_guardian
         aggregates[f"m_all{k}"] = Count("id", filter=open_on)
         aggregates[f"m_ok{k}"] = Count("id", filter=open_on & _on_schedule(day, groups, ContactWith.MENTOR))
@@ -1085,42 +1083,39 @@ def _month_label(month: date) -> str:
     return date_format(month, "YEAR_MONTH_FORMAT")
 
 
-# What the overview table's hidden figures are about, per row (the waiting times are about youth,
-# the rest about matches; suppression.group_of).
-OVERVIEW_GROUPS = [None, None, None, YOUTH, YOUTH]
-
-
 def _tables(r: DashboardReport) -> list[Table]:
     meta = {"min_group": r.min_group}
     suppressed_note = _("Shares about fewer than %(n)s matches or people are not shown.") % {"n": r.min_group}
     small_youth_note = _("Numbers of youth below %(n)s are not shown.") % {"n": r.min_group}
     reached = r.reached_duration or Share(0, 0, r.min_group, group=MATCHES)
     trn1 = r.trn1 or Share(0, 0, r.min_group, group=MENTORS)
+    # (label, value, what a hidden value's group counts: suppression.group_of)
+    overview = [
+        (_("Active matches at the end of the period"), r.active_matches, MATCHES),
+        (_("Matches in preparation now"), r.matches_in_preparation, MATCHES),
+        (_("Matches made in the period"), r.matches_made, MATCHES),
+        (_("Youth waiting for a mentor now"), r.youth_waiting, YOUTH),
+        (_("Median waiting time (days)"), r.waiting_median_days, YOUTH),
+        (_("Longest waiting time (days)"), r.waiting_longest_days, YOUTH),
+        (_("Matches that ended in the period"), r.matches_ended, MATCHES),
+        (_("Average length of those matches (months)"), r.length_mean_months, MATCHES),
+        (_("Median length of those matches (months)"), r.length_median_months, MATCHES),
+        (_("Reached the agreed duration (%)"), reached.percent, MATCHES),
+        (_("Ended early"), r.early_closures, MATCHES),
+        (_("Mentors ready to match now"), r.mentors_available, MENTORS),
+    ]
     tables = [
         Table(
             key="overview",
             title=_("Matches and waiting list"),
             columns=[_("Figure"), _("Value")],
-            rows=[
-                [_("Active matches at the end of the period"), r.active_matches],
-                [_("Matches made in the period"), r.matches_made],
-                [_("Youth waiting for a mentor now"), r.youth_waiting],
-                [_("Median waiting time (days)"), r.waiting_median_days],
-                [_("Longest waiting time (days)"), r.waiting_longest_days],
-                [_("Matches that ended in the period"), r.matches_ended],
-                [_("Average length of those matches (months)"), r.length_mean_months],
-                [_("Median length of those matches (months)"), r.length_median_months],
-                [_("Reached the agreed duration (%)"), reached.percent],
-                [_("Ended early"), r.early_closures],
-                [_("Mentors ready to match now"), r.mentors_available],
-            ],
-            note=_(
-                "Active: started on or before the day and not ended before it. Length in months of 30.4 days."
-            )
+            rows=[[label, value] for label, value, _group in overview],
+            note=f"{ACTIVE_DEFINITION} {PREPARING_DEFINITION} "
+            + _("Length in months of 30.4 days.")
             + " "
             + suppressed_note,
             rule="CLS-1",
-            meta={**meta, "group": MATCHES, "row_groups": OVERVIEW_GROUPS},
+            meta={**meta, "group": MATCHES, "row_groups": [group for _label, _value, group in overview]},
         ),
         Table(
             key="waiting",
