@@ -122,5 +122,7 @@ def setting_rows(programme_settings: ProgrammeSettings) -> list[dict]:
         value = getattr(programme_settings, name)
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
+        if factsheet is None:  # a setting the factsheet says nothing about: never shown as its value
+            factsheet = ProgrammeSettings.source_text(name)
         rows.append({"label": field.verbose_name, "value": value, "rule": rule, "factsheet": factsheet})
     return rows
