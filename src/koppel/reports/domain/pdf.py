@@ -590,7 +590,7 @@ def _cover(styles: _Styles, report_filter: ReportFilter | None, today: date) -> 
 def _suppression_note(styles: _Styles, min_group: int | None) -> list:
     if min_group:
         text = _(
-            "Figures about fewer than %(n)s people are hidden and shown as \u201c%(hidden)s\u201d, so that "
+            "Figures about fewer than %(n)s people are hidden and shown as “%(hidden)s”, so that "
             "no youth can be recognised (OUT-3)."
         ) % {"n": min_group, "hidden": hidden_text(min_group)}
     else:
