@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from koppel.common.formatting import day_and_ago
 from koppel.matches.domain.support import add_months, planned_contacts
 from koppel.matches.models import Match, SupportContact
 from tests.factories import MentorFactory, YouthFactory
@@ -205,6 +204,8 @@ def test_caseload_shows_next_contact_and_on_time_count__SUP_1(cast, client_for):
     text = client_for(cast.coordinator).get(reverse("staff:caseload"), **EN).content.decode()
     # 15 planned with the mentor and 15 with the guardians so far; one on time.
     assert "1 of 30 on time" in text
+    from koppel.common.formatting import day_and_ago
+
     with translation.override("en"):
         since = day_and_ago(guardian_first)
     assert f"Parent or guardian: due since {since}" in text

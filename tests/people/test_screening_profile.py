@@ -15,7 +15,6 @@ from koppel.people.models import ConductCertificate
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("koppel.people.migrations.0007_screening_profile_stored_as_code")
 
 
 @pytest.fixture
@@ -95,6 +94,7 @@ def test_the_migration_turns_stored_defaults_in_either_language_into_the_code__S
     for text, pk in rows.items():
         ConductCertificate.objects.filter(pk=pk).update(screening_profile=text)
 
+    migration = importlib.import_module("koppel.people.migrations.0007_screening_profile_stored_as_code")
     migration.to_code(apps, None)
 
     assert {
