@@ -324,7 +324,7 @@ def test_surveys_from_link_to_worklist_dashboard_and_exports(
     assert guardian_row in surveys
     # The mentor's low trust counts, but a mean about one youth is suppressed (OUT-3 privacy).
     quality = {row[0]: row for row in _table_on_page(text, "relationship_quality")}
-    assert quality["Trust"][3:] == ["fewer than 5", "1"]
+    assert quality["Trust"][3:] == ["hidden: fewer than 5 youth", "1"]
     assert "2.3" not in " ".join(quality["Trust"])
     assert "Open extra-support requests after a low score or a sharp drop: 0." in text
     baselines = {row[0]: row for row in _table_on_page(text, "outcome_baselines")}
@@ -335,7 +335,8 @@ def test_surveys_from_link_to_worklist_dashboard_and_exports(
         assert f'id="table-{key}"' in outcomes.text
     # One mentor's three-month score: counted, but too few to show (small-group suppression).
     relationship = _table_on_page(outcomes.text, "relationship")
-    assert ["Trust", "Mentor", "fewer than 5", "fewer than 5", "0", NONE, "0", NONE] in relationship
+    hidden = "hidden: fewer than 5 youth"
+    assert ["Trust", "Mentor", hidden, hidden, "0", NONE, "0", NONE] in relationship
 
     pdf = _export(staff, dashboard_url, "programme", "pdf", django_capture_on_commit_callbacks)
     assert pdf["Content-Type"] == "application/pdf"

@@ -26,8 +26,9 @@ def _count_queries(client, url) -> int:
 
 
 def _day(value) -> str:
+    """A day as the worklist writes it: its year only when that is not this year."""
     with translation.override("en"):
-        return date_format(value, "j F")
+        return date_format(value, "j F" if value.year == date.today().year else "j F Y")
 
 
 def _caseload_match(cast, *, days_ago: int):
@@ -154,6 +155,18 @@ def test_worklist_shows_overdue_support_contacts__SUP_1(cast, client_for):
     assert reverse("staff:match_support", args=[match.pk]) not in other
 
 
+def test_worklist_due_since_a_day_of_another_year_shows_its_year__SUP_1(cast, client_for):
+    # "nodig sinds 18 december" for 18-12-2025 when today is 7-12-2026: the year was left out.
+    match = _caseload_match(cast, days_ago=400)
+    first = planned_contacts(match, with_whom="mentor", until=date.today())[0]
+    assert first.year < date.today().year
+    text = client_for(cast.coordinator).get(reverse("staff:worklist"), **EN).content.decode()
+    with translation.override("en"):
+        expected = f"mentor contact due since {date_format(first, 'j F Y')} ("
+    assert expected in text
+    assert "ago)" in text.split(expected, 1)[1].split("<", 1)[0]
+
+
 def test_worklist_shows_follow_ups_due__SUP_1(cast, client_for):
     SupportContactFactory(
         match=cast.match,
@@ -191,7 +204,11 @@ def test_caseload_shows_next_contact_and_on_time_count__SUP_1(cast, client_for):
     text = client_for(cast.coordinator).get(reverse("staff:caseload"), **EN).content.decode()
     # 15 planned with the mentor and 15 with the guardians so far; one on time.
     assert "1 of 30 on time" in text
-    assert f"Parent or guardian: due since {date_format(guardian_first, 'SHORT_DATE_FORMAT')}" in text
+    from koppel.common.formatting import day_and_ago
+
+    with translation.override("en"):
+        since = day_and_ago(guardian_first)
+    assert f"Parent or guardian: due since {since}" in text
     assert reverse("staff:match_support", args=[cast.match.pk]) in text
 
 

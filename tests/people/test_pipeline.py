@@ -260,6 +260,26 @@ def test_ready_to_match_refused_with_missing_hours__TRN_1(coordinator):
     assert mentor.status == S.APPROVED
 
 
+def test_the_hours_missing_are_written_in_the_active_language__TRN_1(coordinator):
+    # "nog 0,5 uur" as the training page writes it, not "0.5" in a Dutch sentence.
+    mentor = applicant(S.APPROVED)
+    set_programme(mentor, pre_match_training_hours=Decimal("2"))
+    train(mentor, "1.5")
+    with translation.override("nl"), pytest.raises(DomainError) as refused:
+        mark_ready_to_match(mentor, by=coordinator)
+    assert "0,5" in refused.value.message
+    assert "0.5" not in refused.value.message
+
+
+def test_one_missing_hour_is_one_hour__TRN_1(coordinator):
+    mentor = applicant(S.APPROVED)
+    set_programme(mentor, pre_match_training_hours=Decimal("2"))
+    train(mentor, "1")
+    with pytest.raises(DomainError) as refused:
+        mark_ready_to_match(mentor, by=coordinator)
+    assert refused.value.message == "TRN-1: 1 more hour of training is needed before matching."
+
+
 def test_ready_to_match_with_enough_hours__TRN_1(coordinator):
     mentor = applicant(S.APPROVED)
     set_programme(mentor, pre_match_training_hours=Decimal("6"))

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from koppel.reports import charts
+from koppel.reports.domain.suppression import YOUTH, hidden_text
 from koppel.reports.domain.tables import SUPPRESSED, Table
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -68,8 +69,8 @@ def test_bar_lengths_follow_the_values_and_suppressed_is_hatched():
     suppressed = _parse(svg).findall(f".//{SVG}rect[@class='chart-suppressed']")
     assert len(suppressed) == 1
     assert suppressed[0].get("fill").startswith("url(#chart-hatch-")
-    assert "&lt;n" in svg  # the "<n" label
-    assert "c: &lt;n" in _parse(svg).find(f"{SVG}desc").text.replace("<", "&lt;")
+    assert "hidden: group too small" in svg  # never a "<n" that reads as a value
+    assert "c: hidden: group too small" in _parse(svg).find(f"{SVG}desc").text
 
 
 def test_funnel_shows_counts_and_share_of_the_first_step():
@@ -101,12 +102,17 @@ def test_survival_chart_joins_the_ends_of_the_steps():
 
 def test_change_chart_marks_up_and_down():
     svg = charts.change_chart(
-        title="C", rows=[("up", 2.0, 3.0), ("down", 4.0, 3.0), ("hidden", None, 3.0)], minimum=1, maximum=5
+        title="C",
+        rows=[("up", 2.0, 3.0), ("down", 4.0, 3.0), ("hidden", SUPPRESSED, 3.0), ("nobody", None, None)],
+        minimum=1,
+        maximum=5,
     )
     root = _parse(svg)
     assert len(root.findall(f".//{SVG}line[@class='chart-change chart-up']")) == 1
     assert len(root.findall(f".//{SVG}line[@class='chart-change chart-down']")) == 1
-    assert "hidden: <n → 3" in root.find(f"{SVG}desc").text
+    desc = root.find(f"{SVG}desc").text
+    assert "hidden: hidden: group too small;" in desc
+    assert desc.endswith("nobody: no scores")
 
 
 def test_change_chart_colours_a_fall_as_better_where_lower_is_better():
@@ -144,22 +150,24 @@ def test_table_include_renders_suppressed_cells_with_the_minimum():
     html = render_to_string("staff/reports/_table.html", {"table": table})
     assert '<table class="table report-table" id="table-demo">' in html
     assert '<caption>Demo &lt;table&gt; <span class="rule">OUT-3</span></caption>' in html
-    assert "fewer than 5" in html
+    assert "hidden: fewer than 5 people" in html
     assert '<th scope="row">A</th>' in html
     assert "40.5" in html
     assert "A note." in html
 
 
+def _chart_values(svg) -> list[str]:
+    return [t.text for t in _parse(svg).findall(f".//{SVG}text") if "chart-value" in t.get("class")]
+
+
 def test_values_in_the_pages_language_and_hidden_ones_as_the_page_says():
-    rows = [("School", 2.8, 2.9), ("Trust", None, None)]
+    rows = [("School", 2.8, 2.9), ("Trust", SUPPRESSED, SUPPRESSED)]
     with translation.override("nl"):
-        svg = charts.change_chart(title="C", rows=rows, minimum=1, maximum=5, hidden="<5")
-    values = [t.text for t in _parse(svg).findall(f".//{SVG}text[@class='chart-value']")]
-    assert values == ["2,8 → 2,9", "<5 → <5"]
+        svg = charts.change_chart(title="C", rows=rows, minimum=1, maximum=5, hidden=hidden_text(5, YOUTH))
+        assert _chart_values(svg) == ["2,8 → 2,9", hidden_text(5, YOUTH)]
     with translation.override("en"):
         svg = charts.change_chart(title="C", rows=rows, minimum=1, maximum=5)
-    values = [t.text for t in _parse(svg).findall(f".//{SVG}text[@class='chart-value']")]
-    assert values == ["2.8 → 2.9", "<n → <n"]
+    assert _chart_values(svg) == ["2.8 → 2.9", "hidden: group too small"]
 
 
 def test_line_chart_labels_end_with_the_last_month_inside_the_chart():

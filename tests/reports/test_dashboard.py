@@ -147,7 +147,7 @@ def test_matches_and_lengths__CLS_1(world):
     # (410 + 211) / 2 days = 310.5 days = 10.2 months; the median of two is their mean.
     assert report.length_mean_months == round(310.5 / 30.44, 1) == 10.2
     assert report.length_median_months == 10.2
-    assert report.reached_duration == Share(1, 2, 1)
+    assert report.reached_duration == Share(1, 2, 1, group="matches")
     assert report.reached_duration.percent == 50.0
     assert report.early_closures == 1
     reasons = {row.reason: (row.total, row.early) for row in report.closure_reasons}

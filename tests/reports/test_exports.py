@@ -5,10 +5,19 @@ import io
 from datetime import date
 
 import openpyxl
+import pytest
+from django.utils import translation
 
 from koppel.reports.domain import exports
 from koppel.reports.domain.exports import CsvWriter, XlsxWriter, sheet_names, to_csv, to_xlsx
 from koppel.reports.domain.tables import SUPPRESSED, Table
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The texts of hidden cells are translated; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 def _tables() -> list[Table]:
@@ -45,9 +54,9 @@ def test_csv_has_one_block_per_table_with_title_note_and_headings():
     assert len(rows) == 8
 
 
-def test_csv_shows_suppressed_cells_as_fewer_than_the_minimum__OUT_3():
+def test_csv_shows_suppressed_cells_as_hidden_not_as_a_value__OUT_3():
     rows = _read_csv(to_csv(_tables(), min_group=5))
-    assert rows[4][1] == "<5"
+    assert rows[4][1] == "hidden: fewer than 5 people"
     assert rows[4][2] == "2.5"
     assert rows[4][3] == ""
 
@@ -59,7 +68,7 @@ def test_csv_neutralises_formulas():
 
 def test_csv_min_group_from_the_table_meta_wins():
     table = Table(key="t", title="T", columns=["a", "b"], rows=[["x", SUPPRESSED]], meta={"min_group": 10})
-    assert _read_csv(to_csv([table], min_group=5))[2] == ["x", "<10"]
+    assert _read_csv(to_csv([table], min_group=5))[2] == ["x", "hidden: fewer than 10 people"]
 
 
 def test_xlsx_round_trip_one_sheet_per_table_with_dates_as_dates():
@@ -76,12 +85,12 @@ def test_xlsx_round_trip_one_sheet_per_table_with_dates_as_dates():
     assert sheet.cell(row=3, column=1).font.bold
 
 
-def test_xlsx_writes_formulas_as_text_and_suppressed_as_fewer_than__OUT_3():
+def test_xlsx_writes_formulas_as_text_and_suppressed_as_hidden__OUT_3():
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(_tables(), min_group=5))).worksheets[0]
     formula = sheet.cell(row=5, column=1)
     assert formula.data_type == "s"
     assert formula.value == '=HYPERLINK("http://evil")'
-    assert sheet.cell(row=5, column=2).value == "<5"
+    assert sheet.cell(row=5, column=2).value == "hidden: fewer than 5 people"
     assert sheet.cell(row=5, column=3).value == 2.5
 
 

@@ -22,6 +22,7 @@ from koppel.reports.domain.jobs import (
     youth_code,
 )
 from koppel.reports.domain.period import ReportFilter, build_filter
+from koppel.reports.domain.suppression import table_hidden_text
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.reports.models import ExportJob
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
@@ -115,7 +116,7 @@ def test_request_queues_the_job_audits_it_and_runs_it_after_the_commit(
     assert job.finished_at is not None
     text = bytes(job.content).decode("utf-8-sig")
     assert "Key figures" in text and "Active matches" in text
-    assert "<5" in text
+    assert "hidden: fewer than 5 people" in text
 
 
 @pytest.mark.parametrize(
@@ -254,7 +255,7 @@ def test_programme_report_as_xlsx_holds_both_reports(cast, fake_reports):
     assert job.status == "done"
     book = openpyxl.load_workbook(io.BytesIO(bytes(job.content)))
     assert book.sheetnames == ["Key figures", "Recruitment funnel", "Matches still active"]
-    assert book["Recruitment funnel"]["B5"].value == "<5"
+    assert book["Recruitment funnel"]["B5"].value == "hidden: fewer than 5 people"
     assert fake_reports == ["dashboard", "outcomes"]
 
 
@@ -414,10 +415,10 @@ def _report_tables(report: str, job) -> list[Table]:
     return {"dashboard": dashboard, "outcomes": outcomes, "programme": [*dashboard, *outcomes]}[report]
 
 
-def _as_read_back(value, min_group):
+def _as_read_back(value, min_group, table, row):
     """What openpyxl reads back for a table cell the XLSX writer wrote."""
     if value is SUPPRESSED:
-        return f"<{min_group}"
+        return table_hidden_text(table, row, min_group=min_group)
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime.combine(value, time())
     return value
@@ -451,7 +452,9 @@ def test_real_report_exports_to_xlsx_one_sheet_per_table(cast, report):
         assert [line[0] for line in lines[: len(head)]] == head, sheet.title
         assert lines[len(head)][:width] == table.columns, sheet.title
         body = [line[:width] for line in lines[len(head) + 1 :]]
-        assert body == [[_as_read_back(v, min_group) for v in row] for row in table.rows], sheet.title
+        assert body == [
+            [_as_read_back(v, min_group, table, i) for v in row] for i, row in enumerate(table.rows)
+        ], sheet.title
     assert job.rows == sum(len(t.rows) for t in tables)
     if report != "outcomes":
         overview = {line[0]: line[1] for line in book.worksheets[0].iter_rows(values_only=True)}

@@ -304,3 +304,52 @@ def test_survey_schedules_query_count(programme, coordinator, client_for):
         lambda: [add_schedule(i) for i in range(1, MANY)],
         shows_rows,
     )
+
+
+# --- The worklist's sections in full ----------------------------------------------------------------
+
+
+def _worklist_rows(key, programme, i):
+    """One row of the worklist section `key` in `programme`."""
+    from decimal import Decimal
+
+    from koppel.training.models import ExternalHours
+    from tests.intake_factories import ReferenceFactory, SelfDisclosureFactory
+
+    def mentor(status):
+        return f.MentorFactory(programme=programme, status=status, first_name=f"Rij{i:02d}", last_name="Test")
+
+    if key == "applications":
+        mentor("applied")
+    elif key == "references":
+        ReferenceFactory(mentor=mentor("in_screening"))
+    elif key == "disclosures":
+        SelfDisclosureFactory(mentor=mentor("in_screening"))
+    elif key == "training":
+        ExternalHours.objects.create(
+            mentor=mentor("approved"),
+            date=date.today(),
+            hours=Decimal("0.5"),
+            kind="external",
+            description="x",
+        )
+    elif key == "waiting":
+        f.YouthFactory(
+            programme=programme, status="waiting", waiting_since=date.today(), first_name=f"Rij{i:02d}"
+        )
+
+
+@pytest.mark.parametrize("key", ["applications", "references", "disclosures", "training", "waiting"])
+def test_worklist_section_query_count(programme, coordinator, client_for, key):
+    _worklist_rows(key, programme, 0)
+
+    def shows_rows(response, n):
+        assert response.context["page"].paginator.count == n
+        assert "Rij00" in content(response)
+
+    assert_constant_queries(
+        client_for(coordinator),
+        reverse("staff:worklist_section", args=[key]),
+        lambda: [_worklist_rows(key, programme, i) for i in range(1, MANY)],
+        shows_rows,
+    )

@@ -236,3 +236,63 @@ def test_worklist_query_count(cast, client_for):
         lambda: [add_one_of_each(i) for i in range(1, MANY)],
         shows_rows,
     )
+
+
+# --- Each section in full -------------------------------------------------------------------------
+
+
+def test_a_truncated_section_links_to_its_full_list(cast, client_for):
+    # "10 van 14 getoond" with no way to the other four.
+    for i in range(14):
+        _mentor(cast.programme, "applied", f"M{i:02d}")
+    _, response = _sections(client_for(_english(cast.coordinator)))
+    assert "Showing 10 of 14." in response.text
+    assert f'href="{reverse("staff:worklist_section", args=["applications"])}"' in response.text
+    assert "Show all 14" in response.text
+
+
+def test_a_short_section_needs_no_link_to_its_full_list(cast, client_for):
+    _mentor(cast.programme, "applied", "Enige")
+    _, response = _sections(client_for(cast.coordinator))
+    assert reverse("staff:worklist_section", args=["applications"]) not in response.text
+
+
+def test_the_full_list_of_a_section_pages_through_every_item(cast, client_for, settings):
+    settings.PAGE_SIZE = 25
+    for i in range(30):
+        _mentor(cast.programme, "applied", f"M{i:02d}")
+    _mentor(cast.other_programme, "applied", "Ander")
+    client = client_for(_english(cast.coordinator))
+    url = reverse("staff:worklist_section", args=["applications"])
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.context["page"].paginator.count == 30
+    assert len(first.context["section"].items) == 25
+    assert "New applications" in first.text and "30 items" in first.text
+    second = client.get(url, {"page": 2})
+    names = {item.name for item in first.context["section"].items + second.context["section"].items}
+    assert names == {f"M{i:02d} Test" for i in range(30)}
+    assert all(item.note.startswith("applied on") for item in second.context["section"].items)
+
+
+def test_every_section_has_a_full_list(cast, client_for):
+    from koppel.staff.views_worklist import ALL_SECTIONS
+
+    client = client_for(cast.coordinator)
+    for spec in ALL_SECTIONS:
+        response = client.get(reverse("staff:worklist_section", args=[spec.key]))
+        assert response.status_code == 200, spec.key
+        assert response.context["section"].key == spec.key
+
+
+def test_an_unknown_section_is_not_found(cast, client_for):
+    response = client_for(cast.coordinator).get(reverse("staff:worklist_section", args=["nothing"]))
+    assert response.status_code == 404
+
+
+def test_the_full_list_shows_only_the_users_programmes(cast, client_for):
+    _mentor(cast.programme, "applied", "Mijn")
+    _mentor(cast.other_programme, "applied", "Hun")
+    url = reverse("staff:worklist_section", args=["applications"])
+    response = client_for(cast.other_coordinator).get(url)
+    assert [item.name for item in response.context["section"].items] == ["Hun Test"]

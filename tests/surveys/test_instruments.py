@@ -192,11 +192,11 @@ def test_every_problem_is_listed_with_where_it_is_and_nothing_is_written(organis
         ),
         (
             ("min_answered = 2", "min_answered = 2\nthreshold = 6.0"),
-            "threshold 6.0 lies outside the scores this subscale can have (1 to 5)",
+            "threshold 6 lies outside the scores this subscale can have (1 to 5)",
         ),
         (
             ("min_answered = 2", "min_answered = 2\nmethod = 'sum'\nthreshold = 11"),
-            "threshold 11.0 lies outside the scores this subscale can have (2 to 10)",
+            "threshold 11 lies outside the scores this subscale can have (2 to 10)",
         ),
         (("min_answered = 2", "min_answered = 2\ndrop = 4.5"), "drop 4.5 is larger than the range"),
     ],

@@ -253,6 +253,13 @@ class ReferenceOutcome(models.TextChoices):
     NEGATIVE = "negative", _("Negative")
 
 
+class ScreeningProfile(models.TextChoices):
+    """SCR-2: the screening profile a VOG is asked for, stored as a code and named in the reader's
+    language. Another profile is stored as the text typed."""
+
+    MINORS = "minors", pgettext_lazy("VOG profile", "Working with minors")
+
+
 class VogOutcome(models.TextChoices):
     """SCR-2, SCR-3: a refused VOG disqualifies for good."""
 

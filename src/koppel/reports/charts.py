@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from koppel.common.formatting import figure
+from koppel.reports.domain.suppression import hidden_text
+from koppel.reports.domain.tables import SUPPRESSED
+
 WIDTH = 420  # small enough that 13-unit text stays readable on a 390 px phone
-# A hidden value (a group smaller than the report's minimum); pages pass "<5" and the like.
-HIDDEN = "<n"
 SERIES_CLASSES = 6  # chart-series-0 .. chart-series-5 in reports.css
 _ids = itertools.count(1)
 
@@ -31,13 +33,13 @@ def _num(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _label(value: float | None, unit: str = "", hidden: str = HIDDEN) -> str:
-    """A value as people read it, in the page's language (a decimal comma in Dutch): whole numbers
-    without decimals, others with one. None is a hidden value (a group too small to show)."""
+def _label(value: float | None, unit: str = "", hidden: str | None = None) -> str:
+    """A value as people read it, in the page's language (a decimal comma in Dutch): rounded half
+    away from zero to one decimal, a whole number without one. None is a hidden value (a group too
+    small to show): `hidden`, which says so ("hidden: fewer than 5 youth")."""
     if value is None:
-        return hidden
-    text = number_format(value, 0 if float(value).is_integer() else 1)
-    return f"{text}{unit}"
+        return hidden or hidden_text(None)
+    return f"{figure(value, 1, trim=True)}{unit}"
 
 
 def _svg(kind: str, title: str, desc: str, height: float, body: list[str]) -> SafeString:
@@ -96,10 +98,10 @@ def bar_chart(
     values: list[float | None],
     unit: str = "",
     max_value: float | None = None,
-    hidden: str = HIDDEN,
+    hidden: str | None = None,
 ) -> SafeString:
     """Horizontal bars, one per label. None is a suppressed value (a group too small to show): a
-    hatched outline bar marked `hidden`."""
+    hatched outline bar marked `hidden` (suppression.hidden_text)."""
     if not labels:
         return _empty("bar", title)
     shown = [v for v in values if v is not None]
@@ -151,7 +153,7 @@ def funnel_chart(*, title: str, steps: list[tuple[str, int]]) -> SafeString:
     for i, (label, n) in enumerate(steps):
         y = i * row_h
         width = max(2.0, WIDTH * n / top)
-        share = f" ({round(100 * n / first)}%)" if first and i else ""
+        share = f" ({figure(100 * n / first, 0)}%)" if first and i else ""
         body.append(_text(0, y + label_h - 3, f"{label}: {n}{share}", "chart-label"))
         body.append(
             f'<rect x="{_num((WIDTH - width) / 2)}" y="{y + label_h}" width="{_num(width)}" '
@@ -175,7 +177,7 @@ def _axes(y_max: float, unit: str, x_labels: list[str], x_of, bottom: float) -> 
             f'<line x1="{PLOT_LEFT}" y1="{_num(y)}" x2="{WIDTH - PLOT_RIGHT}" y2="{_num(y)}" '
             'class="chart-grid"/>'
         )
-        body.append(_text(PLOT_LEFT - 6, y + 4, _num(value) + unit, "chart-axis", "end"))
+        body.append(_text(PLOT_LEFT - 6, y + 4, _label(value, unit), "chart-axis", "end"))
     # At most ~6 x labels, counted back from the last one, so they never overlap on a phone; the
     # last one ends at the plot's right edge instead of running past it.
     every = max(1, math.ceil(len(x_labels) / 6))
@@ -295,7 +297,7 @@ def survival_chart(
     body.append(f'<path d="{" ".join(path)}" class="chart-line chart-series-0" fill="none"/>')
     body.append(_text(WIDTH - PLOT_RIGHT, bottom + 34, x_label, "chart-axis-title", "end"))
     body.append(_text(PLOT_LEFT, PLOT_TOP - 2, y_label, "chart-axis-title"))
-    desc = "; ".join(f"{_label(round(x, 1))}: {round(100 * y)}%" for x, y in points)
+    desc = "; ".join(f"{_label(x)}: {figure(100 * y, 0)}%" for x, y in points)
     return _svg("step", title, f"{x_label} / {y_label}: {desc}", bottom + 42, body)
 
 
@@ -305,14 +307,15 @@ def survival_chart(
 def change_chart(
     *,
     title: str,
-    rows: list[tuple[str, float | None, float | None]] | list[tuple[str, float | None, float | None, bool]],
+    rows: list[tuple[str, Any, Any]] | list[tuple[str, Any, Any, bool]],
     minimum: float,
     maximum: float,
-    hidden: str = HIDDEN,
+    hidden: str | None = None,
 ) -> SafeString:
     """Per label a dot before and a dot after on one scale from `minimum` to `maximum`, joined by a
-    line (a dumbbell), the label on its own line above it. A None is suppressed or missing: the row
-    shows `hidden` instead of that dot. An optional fourth element says whether higher is better (default
+    line (a dumbbell), the label on its own line above it. A SUPPRESSED side (a group too small to
+    show) draws no dots and says `hidden` instead ("hidden: fewer than 5 youth"), never a value; a
+    None side (nobody) says "no scores". An optional fourth element says whether higher is better (default
     yes): the line is green when the change is for the better, red when for the worse."""
     if not rows:
         return _empty("change", title)
@@ -330,24 +333,29 @@ def change_chart(
         body.append(
             f'<line x1="{_num(x)}" y1="0" x2="{_num(x)}" y2="{len(rows) * row_h}" class="chart-grid"/>'
         )
-        body.append(_text(x, len(rows) * row_h + 14, _label(round(v, 1)), "chart-axis", "middle"))
+        body.append(_text(x, len(rows) * row_h + 14, _label(v), "chart-axis", "middle"))
     descs = []
     for i, row in enumerate(rows):
         label, before, after = row[0], row[1], row[2]
         higher_is_better = bool(row[3]) if len(row) > 3 else True  # type: ignore[misc]
         y = i * row_h + row_h / 2 + 8
         body.append(_text(label_w, y - 12, _truncate(label, 60), "chart-label"))
-        if before is not None and after is not None:
-            better = after >= before if higher_is_better else after <= before
-            body.append(
-                f'<line x1="{_num(x_of(before))}" y1="{_num(y)}" x2="{_num(x_of(after))}" '
-                f'y2="{_num(y)}" class="chart-change {"chart-up" if better else "chart-down"}"/>'
-            )
-        if before is not None:
-            body.append(f'<circle cx="{_num(x_of(before))}" cy="{_num(y)}" r="5" class="chart-before"/>')
-        if after is not None:
-            body.append(f'<circle cx="{_num(x_of(after))}" cy="{_num(y)}" r="5" class="chart-after"/>')
-        text = f"{_label(before, hidden=hidden)} → {_label(after, hidden=hidden)}"
+        if before is None or after is None or before is SUPPRESSED or after is SUPPRESSED:
+            # A hidden or missing side: no dots, and the row says why across the scale (a
+            # "<5 -> <5" would read as values below 5).
+            hidden_side = before is SUPPRESSED or after is SUPPRESSED
+            text = _label(None, hidden=hidden) if hidden_side else _("no scores")
+            body.append(_text(label_w + 6, y + 4, text, "chart-value chart-hidden"))
+            descs.append(f"{label}: {text}")
+            continue
+        better = after >= before if higher_is_better else after <= before
+        body.append(
+            f'<line x1="{_num(x_of(before))}" y1="{_num(y)}" x2="{_num(x_of(after))}" '
+            f'y2="{_num(y)}" class="chart-change {"chart-up" if better else "chart-down"}"/>'
+        )
+        body.append(f'<circle cx="{_num(x_of(before))}" cy="{_num(y)}" r="5" class="chart-before"/>')
+        body.append(f'<circle cx="{_num(x_of(after))}" cy="{_num(y)}" r="5" class="chart-after"/>')
+        text = f"{_label(before)} → {_label(after)}"
         body.append(_text(WIDTH - value_w + 6, y + 4, text, "chart-value"))
         descs.append(f"{label}: {text}")
     legend_y = len(rows) * row_h + 34

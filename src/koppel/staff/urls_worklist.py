@@ -6,4 +6,5 @@ from koppel.staff import views_worklist
 
 urlpatterns: list = [
     path("worklist/", views_worklist.worklist, name="worklist"),
+    path("worklist/<slug:key>/", views_worklist.worklist_section, name="worklist_section"),
 ]

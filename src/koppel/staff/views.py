@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import access_log_of, history_of, log_access
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.counts import ACTIVE_DEFINITION, PREPARING_DEFINITION, active_on, in_preparation
 from koppel.matches.domain.support import SCHEDULED as SUPPORT_SCHEDULED
 from koppel.matches.domain.support import schedule_status, with_schedule_data
 from koppel.matches.enums import OPEN_STATES, ContactWith
@@ -107,24 +108,39 @@ def _save(request, form, update, obj) -> list[str] | None:
 # --- Programmes -----------------------------------------------------------------------------------
 
 
+def _count_matches(condition: Q):
+    """The programme's matches that meet `condition` (matches/domain/counts.py)."""
+    return Coalesce(
+        Subquery(
+            Match.objects.filter(condition, programme=OuterRef("pk"))
+            .order_by()
+            .values("programme")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
 @staff_required
 def overview(request):
+    # Active and in preparation as the dashboard counts them (one definition, matches/domain/counts.py).
+    today = timezone.localdate()
     programmes = programmes_visible_to(request.user).annotate(
         n_mentors=_count(Mentor),
         n_youth=_count(Youth),
-        n_open_matches=Coalesce(
-            Subquery(
-                Match.objects.filter(programme=OuterRef("pk"), state__in=OPEN_STATES)
-                .order_by()
-                .values("programme")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        n_active_matches=_count_matches(active_on(today)),
+        n_preparing_matches=_count_matches(in_preparation(today)),
     )
-    return render(request, "staff/overview.html", {"programmes": programmes})
+    return render(
+        request,
+        "staff/overview.html",
+        {
+            "programmes": programmes,
+            "definitions": [ACTIVE_DEFINITION, PREPARING_DEFINITION],
+        },
+    )
 
 
 @staff_required

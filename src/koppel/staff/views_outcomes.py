@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from koppel.reports import charts
 from koppel.reports.charts import change_chart
 from koppel.reports.domain.outcomes import LATER_MOMENTS, build_outcomes
+from koppel.reports.domain.suppression import YOUTH, hidden_text
 from koppel.staff.views import staff_required
 from koppel.staff.views_reports import report_filter_form
 
@@ -34,7 +35,7 @@ def outcomes(request):
                 rows=report.change_chart_rows(moment),
                 minimum=minimum,
                 maximum=maximum,
-                hidden=f"<{report.min_group}",
+                hidden=hidden_text(report.min_group, YOUTH),
             ),
         }
         for moment in LATER_MOMENTS

@@ -1,15 +1,20 @@
-"""The coordinator's worklist: what needs their action, most urgent first, across their programmes."""
+"""The coordinator's worklist: what needs their action, most urgent first, across their programmes.
+
+The worklist shows the first ITEMS_PER_SECTION rows of each section and links a longer section to
+its own page (`worklist_section`): the same rows, the same notes, in pages of PAGE_SIZE.
+"""
 
 from dataclasses import dataclass, field
-from datetime import date
 
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.common.formatting import day, decimal_text
 from koppel.people.domain.queries import intake as q
 from koppel.people.domain.queries import screening
 from koppel.policy import roles_of
@@ -21,7 +26,7 @@ from koppel.staff import (
     worklist_support,
     worklist_surveys,
 )
-from koppel.staff.views import staff_required
+from koppel.staff.views import _page, _render_list, staff_required
 from koppel.staff.worklist_spec import Spec
 
 ITEMS_PER_SECTION = 10
@@ -45,7 +50,8 @@ class Section:
 
 
 def _day(value) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else "-"
+    """A day in a note: "3 March", with the year when it is not this year (formatting.day)."""
+    return day(value) if value else "-"
 
 
 def _applied(mentor) -> str:
@@ -58,7 +64,7 @@ def _programme_ids(user):
 
 
 def _waiting_days(youth) -> str:
-    days = (date.today() - youth.waiting_since).days if youth.waiting_since else "-"
+    days = (timezone.localdate() - youth.waiting_since).days if youth.waiting_since else "-"
     return _("waiting %(days)s days") % {"days": days}
 
 
@@ -101,7 +107,7 @@ SECTIONS = [
         gettext_lazy("Mentors short of training hours"),
         "TRN-1",
         q.mentors_short_of_training,
-        lambda m: _("%(hours)s hours missing") % {"hours": number_format(m.hours_missing)},
+        lambda m: _("%(hours)s hours missing") % {"hours": decimal_text(m.hours_missing)},
         url_name="staff:mentor_training",
     ),
     Spec(
@@ -127,20 +133,24 @@ ALL_SECTIONS = [
 ]
 
 
+SPECS = {spec.key: spec for spec in ALL_SECTIONS}
+
+
+def _item(spec: Spec, row) -> Item:
+    """One row of a section as the worklist shows it: name, link, programme, note."""
+    person = spec.person(row)
+    return Item(
+        spec.name(row) if spec.name else person.full_name,
+        spec.url(row) if spec.url else reverse(spec.url_name, args=[person.pk]),
+        person.programme.name,
+        spec.note(row),
+    )
+
+
 def _section(spec: Spec, user) -> Section:
     """Two queries whatever the number of rows: the count and the first ITEMS_PER_SECTION rows."""
     queryset = spec.rows(user)
-    items = []
-    for row in queryset.select_related(*spec.related)[:ITEMS_PER_SECTION]:
-        person = spec.person(row)
-        items.append(
-            Item(
-                spec.name(row) if spec.name else person.full_name,
-                spec.url(row) if spec.url else reverse(spec.url_name, args=[person.pk]),
-                person.programme.name,
-                spec.note(row),
-            )
-        )
+    items = [_item(spec, row) for row in queryset.select_related(*spec.related)[:ITEMS_PER_SECTION]]
     return Section(key=spec.key, title=str(spec.title), rule=spec.rule, count=queryset.count(), items=items)
 
 
@@ -148,3 +158,21 @@ def _section(spec: Spec, user) -> Section:
 def worklist(request):
     sections = [_section(spec, request.user) for spec in ALL_SECTIONS]
     return render(request, "staff/worklist/worklist.html", {"sections": sections})
+
+
+@staff_required
+def worklist_section(request, key):
+    """One worklist section in full, in pages: the rows of the user's own programmes only (each
+    Spec's rows are already restricted to them), in the worklist's order."""
+    spec = SPECS.get(key)
+    if spec is None:
+        raise Http404
+    page = _page(request, spec.rows(request.user).select_related(*spec.related))
+    section = Section(
+        key=spec.key,
+        title=str(spec.title),
+        rule=spec.rule,
+        count=page.paginator.count,
+        items=[_item(spec, row) for row in page],
+    )
+    return _render_list(request, "staff/worklist/section.html", {"section": section, "page": page})

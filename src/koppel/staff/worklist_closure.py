@@ -5,10 +5,10 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.common.formatting import day
 from koppel.matches.enums import MatchState, Party
 from koppel.matches.models import ClosureConversation
 from koppel.people.models import Guardianship
@@ -88,9 +88,7 @@ SECTIONS: list[Spec] = [
         gettext_lazy("Follow-ups due after closure"),
         "OUT-2",
         follow_ups_due,
-        lambda m: (
-            _("follow-up due on %(day)s") % {"day": date_format(m.closure.follow_up_due, "SHORT_DATE_FORMAT")}
-        ),
+        lambda m: _("follow-up due on %(day)s") % {"day": day(m.closure.follow_up_due)},
         person=lambda m: m,
         related=("programme", "youth", "closure"),
         name=lambda m: m.youth.full_name,

@@ -4,10 +4,10 @@ that have come due. A constant number of queries per section whatever its length
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.common.formatting import day, day_and_ago
 from koppel.matches.domain.support import (
     follow_ups_due,
     overdue_contacts,
@@ -18,10 +18,6 @@ from koppel.matches.enums import ContactWith
 from koppel.matches.models import Match
 from koppel.policy import roles_of
 from koppel.staff.worklist_spec import Spec
-
-
-def _day(value) -> str:
-    return date_format(value, "j F")
 
 
 def _overdue_matches(user):
@@ -45,7 +41,8 @@ def _overdue_note(match) -> str:
     ):
         since = schedule_status(match, with_whom=party, today=today).overdue_since
         if since is not None:
-            notes.append(text % {"day": _day(since)})
+            # "due since 18 December 2025 (51 weeks ago)": the year when it is not this year.
+            notes.append(text % {"day": day_and_ago(since, today=today)})
     return "; ".join(notes)
 
 
@@ -70,7 +67,7 @@ SECTIONS: list[Spec] = [
         gettext_lazy("Follow-ups due"),
         "SUP-1",
         lambda user: follow_ups_due(roles_of(user).staff_programme_ids, timezone.localdate()),
-        lambda c: _("%(what)s, due on %(day)s") % {"what": c.follow_up, "day": _day(c.follow_up_on)},
+        lambda c: _("%(what)s, due on %(day)s") % {"what": c.follow_up, "day": day(c.follow_up_on)},
         person=lambda c: c.match,
         related=("match__programme", "match__youth"),
         name=lambda c: c.match.youth.full_name,

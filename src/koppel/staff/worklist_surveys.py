@@ -6,10 +6,10 @@ handled (staff:quality_alert_handle). Two queries whatever the number of alerts.
 """
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.common.formatting import figure
 from koppel.policy import roles_of
 from koppel.staff.worklist_spec import Spec
 from koppel.surveys.domain.alerts import open_alerts
@@ -17,7 +17,7 @@ from koppel.surveys.enums import AlertReason, Respondent
 
 
 def _number(value) -> str:
-    return number_format(value, 1)
+    return figure(value, 1)
 
 
 def alert_note(alert) -> str:

@@ -2,6 +2,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from koppel.common import formatting
 from koppel.programmes.models import ProgrammeSettings
 
 register = template.Library()
@@ -46,6 +47,48 @@ PAGE_LABELS = {
 
 
 @register.filter
+def figure(value, decimals=1) -> str:
+    """A figure rounded half away from zero in the page's language (formatting.figure); a dash
+    when there is none."""
+    if value is None or value == "":
+        return "\u2013"
+    return formatting.figure(value, int(decimals))
+
+
+@register.filter
+def quantity(value) -> str:
+    """Hours, kilometres and the like in a sentence: "0,5", "2" (formatting.decimal_text)."""
+    return formatting.decimal_text(value)
+
+
+@register.filter
+def day(value) -> str:
+    """A day with its year only when that is not this year (formatting.day)."""
+    return formatting.day(value)
+
+
+@register.filter
+def ago(value) -> str:
+    """ "3 weeks ago" (formatting.ago)."""
+    return formatting.ago(value)
+
+
+@register.filter
+def day_and_ago(value) -> str:
+    """ "18 December 2025 (51 weeks ago)" (formatting.day_and_ago)."""
+    return formatting.day_and_ago(value)
+
+
+@register.filter
+def error_label(label) -> str:
+    """A field's label in front of its error: "Label: error", but a label that already ends in a
+    full stop, question mark, exclamation mark or colon gets no colon of its own ("I agree.
+    This field is required."), as Django's own label_suffix does."""
+    text = str(label).rstrip()
+    return f"{text} " if text.endswith((".", "?", "!", ":")) else f"{text}: "
+
+
+@register.filter
 def page_label(page: str) -> str:
     return str(PAGE_LABELS.get(page, page))
 
@@ -79,5 +122,7 @@ def setting_rows(programme_settings: ProgrammeSettings) -> list[dict]:
         value = getattr(programme_settings, name)
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
+        if factsheet is None:  # a setting the factsheet says nothing about: never shown as its value
+            factsheet = ProgrammeSettings.source_text(name)
         rows.append({"label": field.verbose_name, "value": value, "rule": rule, "factsheet": factsheet})
     return rows

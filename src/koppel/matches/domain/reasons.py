@@ -4,8 +4,10 @@ parameters; the words are Koppel's, in the user's language)."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import matchmaker.types as mm
+from koppel.common.formatting import decimal_text
 from koppel.people.enums import SpokenLanguage
 
 # Hard constraints with their rule IDs (shown beside the text).
@@ -32,6 +34,14 @@ def params_for(youth: mm.Youth, rules: mm.Rules) -> dict[str, str]:
     }
 
 
+def _count(value) -> int:
+    """A number from the params (stored as text, "1") to choose a plural form by."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 2
+
+
 def _language(code: str) -> str:
     return str(dict(SpokenLanguage.choices).get(code, code))
 
@@ -47,7 +57,12 @@ def _phrase(code: str, p: dict) -> str:
         "mentor_not_trained": lambda: _("has finished the training before matching"),
         "mentor_disqualified": lambda: _("is not disqualified"),
         "age_gap_too_small": lambda: (
-            _("is at least %(gap)s years older or at a next school level") % {"gap": p.get("gap", "")}
+            ngettext(
+                "is at least %(gap)s year older or at a next school level",
+                "is at least %(gap)s years older or at a next school level",
+                _count(p.get("gap")),
+            )
+            % {"gap": p.get("gap", "")}
         ),
         "minor_mentor_without_supervisor": lambda: _("is an adult or has an adult supervisor"),
         "required_gender": lambda: _("is %(gender)s") % {"gender": _gender(p.get("gender", ""))},
@@ -60,7 +75,7 @@ def _phrase(code: str, p: dict) -> str:
         "too_little_availability_overlap": lambda: (
             _("shares %(slots)s or more weekly time slots") % {"slots": p.get("slots", "")}
         ),
-        "too_far": lambda: _("lives within %(km)s km") % {"km": p.get("km", "")},
+        "too_far": lambda: _("lives within %(km)s km") % {"km": decimal_text(p.get("km"))},
         "excluded_by_coordinator": lambda: _("is still open to this youth (the others were excluded)"),
     }
     return phrases[code]() if code in phrases else code
@@ -96,7 +111,11 @@ def pair_problem(code: str, params: dict) -> str:
         "mentor_not_trained": lambda: _("The mentor has not finished the training needed before matching."),
         "mentor_disqualified": lambda: _("The mentor is disqualified."),
         "age_gap_too_small": lambda: (
-            _("The mentor is less than %(gap)s years older than the youth and not at a next school level.")
+            ngettext(
+                "The mentor is less than %(gap)s year older than the youth and not at a next school level.",
+                "The mentor is less than %(gap)s years older than the youth and not at a next school level.",
+                _count(params.get("gap")),
+            )
             % {"gap": params.get("gap", "")}
         ),
         "minor_mentor_without_supervisor": lambda: _("The mentor is under 18 and has no adult supervisor."),
@@ -113,9 +132,14 @@ def pair_problem(code: str, params: dict) -> str:
             % {"background": params.get("background", "")}
         ),
         "too_little_availability_overlap": lambda: (
-            _("They share fewer than %(slots)s weekly time slots.") % {"slots": params.get("slots", "")}
+            ngettext(
+                "They share fewer than %(slots)s weekly time slot.",
+                "They share fewer than %(slots)s weekly time slots.",
+                _count(params.get("slots")),
+            )
+            % {"slots": params.get("slots", "")}
         ),
-        "too_far": lambda: _("They live more than %(km)s km apart.") % {"km": params.get("km", "")},
+        "too_far": lambda: _("They live more than %(km)s km apart.") % {"km": decimal_text(params.get("km"))},
         "excluded_by_coordinator": lambda: _("A coordinator excluded this pair."),
     }
     return texts[code]() if code in texts else code

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koppel.common.forms import ErrorClassMixin
 from koppel.matches.domain import adapter
@@ -27,7 +28,8 @@ class PairForm(ErrorClassMixin, forms.Form):
     a person of another programme posted by id is an invalid choice, never a match.
     """
 
-    youth = _PersonChoice(label=_("Youth"), queryset=None)
+    # One youth: "Jongere", not the plural "Jongeren" of the menu and the lists.
+    youth = _PersonChoice(label=pgettext_lazy("one person", "Youth"), queryset=None)
     mentors = _PersonChoice(label=_("Mentor"), queryset=None)
     origin = forms.ChoiceField(
         label=_("Why this pair"),

@@ -15,11 +15,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import send_in_language
+from koppel.common.formatting import decimal_text
 from koppel.matches.enums import STARTED_STATES
 from koppel.matches.models import MatchMentor
 from koppel.people.domain.disqualification import is_disqualified
@@ -281,8 +282,14 @@ def _refuse_if_hours_missing(mentor: Mentor) -> None:
     missing = Decimal(pre_match_hours_missing(mentor))
     if missing > 0:
         raise DomainError(
-            _("TRN-1: %(hours)s more hours of training are needed before matching.")
-            % {"hours": f"{missing.normalize():f}"}
+            # In the active language: "0,5 uur" in Dutch, as the training page writes it. Only
+            # exactly one hour is singular (0.5 and 1.5 hours are plural).
+            ngettext(
+                "TRN-1: %(hours)s more hour of training is needed before matching.",
+                "TRN-1: %(hours)s more hours of training are needed before matching.",
+                1 if missing == 1 else 2,
+            )
+            % {"hours": decimal_text(missing)}
         )
 
 

@@ -4,8 +4,9 @@ activity log. A refused VOG or a disclosed offence involving children disqualifi
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_action
@@ -17,6 +18,7 @@ from koppel.people.enums import (
     DisqualificationReason,
     MentorQuality,
     MentorStatus,
+    ScreeningProfile,
     VogOutcome,
 )
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
@@ -43,8 +45,27 @@ def check_qualities(qualities: dict) -> dict:
     return clean
 
 
+def screening_profile_code(text: str) -> str:
+    """The code of a known VOG screening profile, written as its code or its name in any of
+    Koppel's languages ("Werken met minderjarigen", "working with minors", "minors"); any other
+    profile as the text typed. A name is data in one language; the code is shown in the reader's."""
+    typed = (text or "").strip()
+    wanted = typed.casefold()
+    for profile in ScreeningProfile:
+        names = {profile.value.casefold()}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names.add(str(profile.label).casefold())
+        if wanted in names:
+            return profile.value
+    return typed
+
+
 def _vog_dates(values: dict) -> dict:
-    """valid until = issue date + 3 years (29 February becomes 28 February)."""
+    """valid until = issue date + 3 years (29 February becomes 28 February); a known screening
+    profile as its code (`screening_profile_code`)."""
+    if "screening_profile" in values:
+        values["screening_profile"] = screening_profile_code(values["screening_profile"])
     issued: date | None = values.get("issued_on")
     if issued is not None:
         try:

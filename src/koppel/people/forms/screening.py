@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from koppel.accounts.models import User
 from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin, VersionedModelForm
-from koppel.people.domain.screening import REVIEW_DECISIONS
-from koppel.people.enums import DisclosureDecision, InterviewKind, MentorQuality, MentorStatus, VogOutcome
+from koppel.people.domain.screening import REVIEW_DECISIONS, screening_profile_code
+from koppel.people.enums import (
+    DisclosureDecision,
+    InterviewKind,
+    MentorQuality,
+    MentorStatus,
+    ScreeningProfile,
+    VogOutcome,
+)
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
 
 SCORES = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
@@ -134,6 +141,13 @@ class VogForm(ErrorClassMixin, VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["original_seen_by"].queryset = programme_staff(mentor)
         self.fields["outcome"].help_text = _("SCR-3: a refused VOG disqualifies the mentor for good.")
+        # A known profile is stored as its code; the field shows its name in the page's language.
+        profile = self.initial.get("screening_profile", self.fields["screening_profile"].initial)
+        if profile in ScreeningProfile.values:
+            self.initial["screening_profile"] = ScreeningProfile(profile).label
+
+    def clean_screening_profile(self):
+        return screening_profile_code(self.cleaned_data.get("screening_profile") or "")
 
     def clean_requested_on(self):
         return _not_in_future(self.cleaned_data.get("requested_on"))

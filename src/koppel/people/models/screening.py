@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from koppel.common.models import KoppelModel
 from koppel.people.enums import (
@@ -12,6 +11,7 @@ from koppel.people.enums import (
     MentorStatus,
     Recommendation,
     ReferenceOutcome,
+    ScreeningProfile,
     VogOutcome,
 )
 from koppel.people.models.people import Mentor
@@ -121,10 +121,12 @@ class ConductCertificate(KoppelModel):
         Mentor, verbose_name=_("mentor"), on_delete=models.CASCADE, related_name="conduct_certificates"
     )
     requested_on = models.DateField(_("requested on"))
+    # A known profile is stored as its code (ScreeningProfile) and named in the reader's language
+    # (`screening_profile_label`); another profile as the text typed.
     screening_profile = models.CharField(
         _("screening profile"),
         max_length=150,
-        default=pgettext_lazy("VOG profile", "Working with minors"),
+        default=ScreeningProfile.MINORS,
         help_text=_("The screening profile asked for, e.g. working with minors."),
     )
     outcome = models.CharField(
@@ -151,6 +153,13 @@ class ConductCertificate(KoppelModel):
 
     def __str__(self) -> str:
         return f"VOG {self.requested_on}"
+
+    @property
+    def screening_profile_label(self) -> str:
+        """The profile in the active language: a known code's name, else the text as stored."""
+        if self.screening_profile in ScreeningProfile.values:
+            return str(ScreeningProfile(self.screening_profile).label)
+        return self.screening_profile
 
 
 class SelfDisclosure(KoppelModel):

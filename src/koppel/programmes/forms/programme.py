@@ -57,6 +57,7 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
         return data
 
     def rows(self):
-        """Each field with its rule ID and the factsheet's value, for the settings page."""
-        for name, (rule, factsheet) in ProgrammeSettings.RULES.items():
-            yield self[name], rule, factsheet
+        """Each field with its rule ID and where its default comes from (the factsheet's value, or
+        why Koppel chose it: ProgrammeSettings.source_text), for the settings page."""
+        for name, (rule, _factsheet) in ProgrammeSettings.RULES.items():
+            yield self[name], rule, ProgrammeSettings.source_text(name)

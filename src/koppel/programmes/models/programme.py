@@ -91,7 +91,9 @@ class ProgrammeSettings(KoppelModel):
     """The PRACTICE.md defaults, per programme. Each field's help text names its rule.
 
     `RULES` maps each setting to its rule ID and the factsheet's value, for display beside the
-    setting; `FACTSHEET_DEFAULTS` is what a new programme starts with.
+    setting, or None for a setting the factsheet says nothing about: `OWN_DEFAULTS` says why Koppel
+    chose its default instead (`source_text`); `FACTSHEET_DEFAULTS` is what a new programme starts
+    with.
     """
 
     programme = models.OneToOneField(
@@ -232,7 +234,7 @@ class ProgrammeSettings(KoppelModel):
         "monthly_training_hours": ("TRN-2", _("2 hours per month")),
         "min_duration_months": ("AGR-1", _("12 months")),
         "meeting_interval_days": ("AGR-1", _("weekly")),
-        "meeting_alert_grace_days": ("REL-1", _("not in the factsheet: a meeting moved by a day or two")),
+        "meeting_alert_grace_days": ("REL-1", None),
         "support_intensive_months": ("SUP-1", _("the first months")),
         "support_intensive_per_month": ("SUP-1", _("twice a month")),
         "support_regular_per_month": ("SUP-1", _("monthly")),
@@ -240,14 +242,23 @@ class ProgrammeSettings(KoppelModel):
         "support_guardians": ("SUP-1", _("yes, the same frequency")),
         "vog_required": ("SCR-2", _("decide per programme")),
         "references_required": ("SCR-2", _("decide per programme")),
-        "self_disclosure_required": ("SCR-3", _("automatic disqualification")),
+        "self_disclosure_required": ("SCR-3", _("disqualification for offences against children")),
         "min_age_gap_years": ("MAT-3", _("2 years")),
         "preferred_age_gap_years": ("MAT-3", _("more than 10 years")),
         "holiday_expectations_required": ("REL-4", _("school-based programmes")),
         "consent_link_days": ("AGR-1", _("written consent of all three")),
-        "guardians_see_meeting_notes": ("REL-1", _("decide per programme")),
+        "guardians_see_meeting_notes": ("REL-1", None),
         "follow_up_months": ("OUT-2", _("about 12 months")),
-        "report_min_group": ("OUT-3", _("not in the factsheet: privacy")),
+        "report_min_group": ("OUT-3", None),
+    }
+    # Settings the factsheet says nothing about: why Koppel chose the default (never announced as
+    # the factsheet's).
+    OWN_DEFAULTS = {
+        "meeting_alert_grace_days": _("2 days, for a meeting moved by a day or two"),
+        "guardians_see_meeting_notes": _(
+            "off, so that what the mentor writes stays between mentor and youth"
+        ),
+        "report_min_group": _("5, so that no youth can be recognised in a report"),
     }
 
     class Meta:
@@ -262,6 +273,16 @@ class ProgrammeSettings(KoppelModel):
 
     def __str__(self) -> str:
         return str(self.programme)
+
+    @classmethod
+    def source_text(cls, name: str) -> str:
+        """Where a setting's default comes from, as the settings page says it: "Factsheet: 12
+        months", or "Not in the factsheet; Koppel's default: ..." for a setting the factsheet says
+        nothing about."""
+        factsheet = cls.RULES[name][1]
+        if factsheet is not None:
+            return _("Factsheet: %(factsheet)s") % {"factsheet": factsheet}
+        return _("Not in the factsheet; Koppel's default: %(default)s") % {"default": cls.OWN_DEFAULTS[name]}
 
 
 class Coordinator(KoppelModel):

@@ -76,6 +76,14 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from koppel.common.dates import add_months
+from koppel.common.formatting import rounded
+from koppel.matches.domain.counts import (
+    ACTIVE_DEFINITION,
+    PREPARING_DEFINITION,
+    RAN_STATES,
+    active_on,
+    in_preparation,
+)
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
 from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
 from koppel.people.domain.queries.recruitment import (
@@ -95,7 +103,15 @@ from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_side
 from koppel.reports.domain.period import ReportFilter
-from koppel.reports.domain.suppression import hidden_cells, suppress
+from koppel.reports.domain.suppression import (
+    MATCHES,
+    MENTORS,
+    PEOPLE,
+    YOUTH,
+    hidden_cells,
+    hidden_text,
+    suppress,
+)
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import (
@@ -112,8 +128,6 @@ from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Registration
 from matchmaker.encode import normalise_name
 
-# Matches that ran (or run): their start and end dates say when they were active.
-RAN_STATES = [*STARTED_STATES, MatchState.CLOSED]
 # The longest series of months on the page (a period of several years shows its last 24 months).
 MAX_MONTHS = 24
 # Waiting-time buckets in days (MAT: how long youth wait for a mentor).
@@ -132,14 +146,30 @@ class Share:
     whole: int
     min_group: int
     hidden: bool = False  # hidden with another figure that would give it away (suppression rule 2)
+    group: str = PEOPLE  # what `whole` counts, for the text of a hidden share (suppression.py)
 
     @property
     def percent(self) -> Any:
+        """The percentage to one decimal (the tables' figure), None for nobody, or SUPPRESSED."""
+        return self._percent(1)
+
+    @property
+    def whole_percent(self) -> Any:
+        """The percentage rounded to a whole number from the exact share (the dashboard's figure:
+        rounding `percent` again would turn 12.46 into 13)."""
+        return self._percent(0)
+
+    def _percent(self, decimals: int) -> Any:
         if self.whole == 0:
             return None
         if self.hidden or self.whole < self.min_group:
             return SUPPRESSED
-        return round(100 * self.part / self.whole, 1)
+        return rounded(100 * self.part / self.whole, decimals)
+
+    @property
+    def hidden_text(self) -> str:
+        """What the page shows instead of a hidden share: "hidden: fewer than 5 matches"."""
+        return hidden_text(self.min_group, self.group)
 
     @property
     def shown_part(self) -> Any:
@@ -237,6 +267,7 @@ class DashboardReport:
     today: date
     as_of: date  # the period's end, or today when the period ends later
     active_matches: int = 0
+    matches_in_preparation: int = 0  # now, whatever the period
     matches_made: int = 0
     youth_waiting: int = 0
     # Figures about fewer youth than the minimum are SUPPRESSED (suppression.py), hence Any.
@@ -318,21 +349,10 @@ def _mentors(f: ReportFilter) -> QuerySet[Mentor]:
     return mentors
 
 
-def _active_on(day: date, prefix: str = "") -> Q:
-    """A match (through `prefix`, e.g. "match__") active on `day`."""
-    return Q(
-        **{
-            f"{prefix}state__in": RAN_STATES,
-            f"{prefix}started_on__isnull": False,
-            f"{prefix}started_on__lte": day,
-        }
-    ) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day}))
-
-
 def _whole_month(first: date, last: date, prefix: str = "") -> Q:
     """REL-1: active from the month's first to its last day and not paused during it."""
     return (
-        _active_on(first, prefix)
+        active_on(first, prefix)
         & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": last}))
         & (Q(**{f"{prefix}paused_since__isnull": True}) | Q(**{f"{prefix}paused_since__gt": last}))
     )
@@ -402,9 +422,11 @@ def _on_own_connection(section: list[Callable[[], None]], language: str | None, 
 
 
 def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
-    """Active at the end, made in the period, and each month's REL-1 denominator: one query."""
+    """Active at the end, in preparation now, made in the period, and each month's REL-1
+    denominator: one query. Active and in preparation as matches/domain/counts.py defines them."""
     counts = _matches(f).aggregate(
-        active=Count("id", filter=_active_on(report.as_of)),
+        active=Count("id", filter=active_on(report.as_of)),
+        preparing=Count("id", filter=in_preparation(report.today)),
         made=Count(
             "id",
             filter=Q(state__in=RAN_STATES, started_on__gte=f.start, started_on__lte=report.as_of),
@@ -412,6 +434,7 @@ def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date])
         **{f"whole{k}": Count("id", filter=_whole_month(m, _month_end(m))) for k, m in enumerate(months)},
     )
     report.active_matches = counts["active"]
+    report.matches_in_preparation = counts["preparing"]
     report.matches_made = counts["made"]
     report.whole_months = [counts[f"whole{k}"] for k in range(len(months))]
 
@@ -427,17 +450,17 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
     report.matches_ended = len(rows)
     if lengths:
         report.length_mean_months = suppress(
-            round(statistics.fmean(lengths), 1), len(lengths), minimum=f.min_group
+            rounded(statistics.fmean(lengths), 1), len(lengths), minimum=f.min_group
         )
         report.length_median_months = suppress(
-            round(statistics.median(lengths), 1), len(lengths), minimum=f.min_group
+            rounded(statistics.median(lengths), 1), len(lengths), minimum=f.min_group
         )
     early = sum(1 for _s, _e, is_early in rows if is_early)
     # The early closures and the share that reached the duration give each other away: both are
     # hidden when either group is too small (suppression rule 2).
     hide = any(hidden_cells([early, len(rows) - early], minimum=f.min_group))
     report.early_closures = SUPPRESSED if hide else early
-    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group, hidden=hide)
+    report.reached_duration = Share(len(rows) - early, len(rows), f.min_group, hidden=hide, group=MATCHES)
     reasons = (
         Closure.objects.filter(match__in=ended)
         .values("reason")
@@ -525,7 +548,8 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
         )
     )
     report.meetings = [
-        MonthShare(m, Share(counts[f"met{k}"] or 0, whole[k], f.min_group)) for k, m in enumerate(months)
+        MonthShare(m, Share(counts[f"met{k}"] or 0, whole[k], f.min_group, group=MATCHES))
+        for k, m in enumerate(months)
     ]
 
 
@@ -607,7 +631,7 @@ def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date
     has_guardian = Q(Exists(Guardianship.objects.filter(youth=OuterRef("youth_id"))))
     aggregates = {}
     for k, day in enumerate(days):
-        open_on = _active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
+        open_on = active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
         with_guardian = open_on & Q(programme_id__in=guardian_programmes) & has_guardian
         aggregates[f"m_all{k}"] = Count("id", filter=open_on)
         aggregates[f"m_ok{k}"] = Count("id", filter=open_on & _on_schedule(day, groups, ContactWith.MENTOR))
@@ -624,8 +648,8 @@ def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date
     report.support = [
         SupportPoint(
             day,
-            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group),
-            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group),
+            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group, group=MATCHES),
+            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group, group=MATCHES),
         )
         for k, day in enumerate(days)
     ]
@@ -673,7 +697,7 @@ def _trn1(f: ReportFilter, settings: dict[int, dict]) -> Share:
         for mentor_id, h in rows:
             hours[mentor_id] = hours.get(mentor_id, 0.0) + (h or 0.0)
     ok = sum(1 for mentor_id, hours_needed in required.items() if hours.get(mentor_id, 0.0) >= hours_needed)
-    return Share(ok, len(required), f.min_group)
+    return Share(ok, len(required), f.min_group, group=MENTORS)
 
 
 def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
@@ -768,7 +792,9 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
         and k in in_month.get(mentor_id, ())
         and 0 < needed.get(programme_of[mentor_id], 0.0) <= h
     )
-    report.trn2 = [MonthShare(m, Share(ok[k], eligible[k], f.min_group)) for k, m in enumerate(months)]
+    report.trn2 = [
+        MonthShare(m, Share(ok[k], eligible[k], f.min_group, group=MENTORS)) for k, m in enumerate(months)
+    ]
 
 
 def _full_year(today: date) -> Exists:
@@ -990,7 +1016,7 @@ def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
         n, total, count = quality.get((domain, respondent, scale.key if scale else ("", "")), (0, 0.0, 0))
         if not count:
             return None, 0
-        return suppress(round(total / count, 2), n, minimum=f.min_group), n
+        return suppress(rounded(total / count, 2), n, minimum=f.min_group), n
 
     report.relationship = []
     for domain in RELATIONSHIP_DOMAINS:
@@ -1061,33 +1087,35 @@ def _tables(r: DashboardReport) -> list[Table]:
     meta = {"min_group": r.min_group}
     suppressed_note = _("Shares about fewer than %(n)s matches or people are not shown.") % {"n": r.min_group}
     small_youth_note = _("Numbers of youth below %(n)s are not shown.") % {"n": r.min_group}
-    reached = r.reached_duration or Share(0, 0, r.min_group)
-    trn1 = r.trn1 or Share(0, 0, r.min_group)
+    reached = r.reached_duration or Share(0, 0, r.min_group, group=MATCHES)
+    trn1 = r.trn1 or Share(0, 0, r.min_group, group=MENTORS)
+    # (label, value, what a hidden value's group counts: suppression.group_of)
+    overview = [
+        (_("Active matches at the end of the period"), r.active_matches, MATCHES),
+        (_("Matches in preparation now"), r.matches_in_preparation, MATCHES),
+        (_("Matches made in the period"), r.matches_made, MATCHES),
+        (_("Youth waiting for a mentor now"), r.youth_waiting, YOUTH),
+        (_("Median waiting time (days)"), r.waiting_median_days, YOUTH),
+        (_("Longest waiting time (days)"), r.waiting_longest_days, YOUTH),
+        (_("Matches that ended in the period"), r.matches_ended, MATCHES),
+        (_("Average length of those matches (months)"), r.length_mean_months, MATCHES),
+        (_("Median length of those matches (months)"), r.length_median_months, MATCHES),
+        (_("Reached the agreed duration (%)"), reached.percent, MATCHES),
+        (_("Ended early"), r.early_closures, MATCHES),
+        (_("Mentors ready to match now"), r.mentors_available, MENTORS),
+    ]
     tables = [
         Table(
             key="overview",
             title=_("Matches and waiting list"),
             columns=[_("Figure"), _("Value")],
-            rows=[
-                [_("Active matches at the end of the period"), r.active_matches],
-                [_("Matches made in the period"), r.matches_made],
-                [_("Youth waiting for a mentor now"), r.youth_waiting],
-                [_("Median waiting time (days)"), r.waiting_median_days],
-                [_("Longest waiting time (days)"), r.waiting_longest_days],
-                [_("Matches that ended in the period"), r.matches_ended],
-                [_("Average length of those matches (months)"), r.length_mean_months],
-                [_("Median length of those matches (months)"), r.length_median_months],
-                [_("Reached the agreed duration (%)"), reached.percent],
-                [_("Ended early"), r.early_closures],
-                [_("Mentors ready to match now"), r.mentors_available],
-            ],
-            note=_(
-                "Active: started on or before the day and not ended before it. Length in months of 30.4 days."
-            )
+            rows=[[label, value] for label, value, _group in overview],
+            note=f"{ACTIVE_DEFINITION} {PREPARING_DEFINITION} "
+            + _("Length in months of 30.4 days.")
             + " "
             + suppressed_note,
             rule="CLS-1",
-            meta=meta,
+            meta={**meta, "group": MATCHES, "row_groups": [group for _label, _value, group in overview]},
         ),
         Table(
             key="waiting",
@@ -1095,7 +1123,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             columns=[_("Waiting"), _("Youth")],
             rows=[[label, n] for label, n in r.waiting_buckets],
             note=_("Days since the youth was put on the waiting list, for the youth waiting today."),
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
         Table(
             key="closure_reasons",
@@ -1110,7 +1138,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             )
             % {"n": r.min_group},
             rule="CLS-1",
-            meta=meta,
+            meta={**meta, "group": MATCHES},
         ),
         Table(
             key="meetings",
@@ -1133,7 +1161,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="REL-1",
-            meta={**meta, "months": [m.month for m in r.meetings]},
+            meta={**meta, "group": MATCHES, "months": [m.month for m in r.meetings]},
         ),
         Table(
             key="support",
@@ -1158,7 +1186,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="SUP-1",
-            meta={**meta, "months": [p.day for p in r.support]},
+            meta={**meta, "group": MATCHES, "months": [p.day for p in r.support]},
         ),
         Table(
             key="training",
@@ -1188,7 +1216,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             + " "
             + suppressed_note,
             rule="TRN-1, TRN-2",
-            meta={**meta, "months": [m.month for m in r.trn2]},  # the rows after TRN-1
+            meta={**meta, "group": MENTORS, "months": [m.month for m in r.trn2]},  # the rows after TRN-1
         ),
     ]
     funnel_columns = [
@@ -1226,7 +1254,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             ],
             note=small_youth_note,
             rule="MAT-5",
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
         Table(
             key="pool_genders",
@@ -1238,7 +1266,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             ],
             note=small_youth_note,
             rule="MAT-5",
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
         Table(
             key="pool_backgrounds",
@@ -1264,7 +1292,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             )
             % {"n": r.min_group},
             rule="MAT-5",
-            meta=meta,
+            meta={**meta, "group": YOUTH},
         ),
     ]
     tables += _survey_tables(r, meta, suppressed_note)
@@ -1332,7 +1360,7 @@ def _survey_tables(r: DashboardReport, meta: dict, suppressed_note: str) -> list
             )
             % {"n": r.open_alerts, "min": r.min_group},
             rule="OUT-4",
-            meta={**meta, "open_alerts": r.open_alerts},
+            meta={**meta, "group": YOUTH, "open_alerts": r.open_alerts},
         ),
         Table(
             key="outcome_baselines",

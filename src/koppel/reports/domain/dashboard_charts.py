@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from koppel.reports import charts
 from koppel.reports.domain.dashboard import DashboardReport
+from koppel.reports.domain.suppression import MATCHES, YOUTH, hidden_text
 from koppel.reports.domain.tables import SUPPRESSED
 
 
@@ -32,14 +33,14 @@ def dashboard_charts(report: DashboardReport) -> dict[str, SafeString]:
             title=_("Youth waiting, by days on the waiting list"),
             labels=[label for label, _n in report.waiting_buckets],
             values=[_value(n) for _label, n in report.waiting_buckets],
-            hidden=f"<{report.min_group}",
+            hidden=hidden_text(report.min_group, YOUTH),
         )
     if report.closure_reasons:
         found["closure_reasons"] = charts.bar_chart(
             title=_("Why matches ended"),
             labels=[row.label for row in report.closure_reasons],
             values=[_value(row.total) for row in report.closure_reasons],
-            hidden=f"<{report.min_group}",
+            hidden=hidden_text(report.min_group, MATCHES),
         )
     if report.meetings:
         found["meetings"] = charts.line_chart(

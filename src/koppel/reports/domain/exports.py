@@ -4,8 +4,9 @@ Both writers stream: `CsvWriter` and `XlsxWriter` take a table's title and colum
 time, so the long scores export (reports/domain/jobs.py) writes a million rows without holding them
 as Python lists. `to_csv` and `to_xlsx` are the short form for a report's tables.
 
-Cells: a date stays a date in XLSX (ISO 8601 in CSV), `SUPPRESSED` becomes the text "<N" (N the
-report's smallest group, OUT-3 privacy), and text that a spreadsheet would run as a formula is made
+Cells: a date stays a date in XLSX (ISO 8601 in CSV), `SUPPRESSED` becomes the text "hidden: fewer
+than N matches" (suppression.hidden_text: N the report's smallest group, OUT-3 privacy; never "<N",
+which a spreadsheet reader takes for a value), and text that a spreadsheet would run as a formula is made
 inert (CSV/formula injection; the same rule as the people export, `people.resources.neutralise`).
 """
 
@@ -23,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from koppel.people.resources import neutralise
+from koppel.reports.domain.suppression import hidden_text, table_hidden_text
 from koppel.reports.domain.tables import Suppressed, Table
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -35,19 +37,14 @@ SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_ROWS_MAX = 1_048_576
 
 
-def suppressed_text(min_group: int | None) -> str:
-    """What a hidden cell says: "<5" when the smallest group is 5 (OUT-3 privacy)."""
-    return f"<{min_group}" if min_group else "<n"
-
-
 def _min_group(table: Table, default: int | None) -> int | None:
     return table.meta.get("min_group", default)
 
 
-def csv_cell(value: Any, *, min_group: int | None = None) -> str:
-    """One cell as CSV text."""
+def csv_cell(value: Any, *, min_group: int | None = None, hidden: str | None = None) -> str:
+    """One cell as CSV text; a hidden one says so (`hidden`, else `hidden_text(min_group)`)."""
     if isinstance(value, Suppressed):
-        return suppressed_text(min_group)
+        return hidden or hidden_text(min_group)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -82,8 +79,9 @@ class CsvWriter:
             self._writer.writerow([neutralise(note)])
         self._writer.writerow([neutralise(str(c)) for c in columns])
 
-    def row(self, values: Iterable[Any]) -> None:
-        self._writer.writerow([csv_cell(v, min_group=self._min_group) for v in values])
+    def row(self, values: Iterable[Any], *, hidden: str | None = None) -> None:
+        """One row; `hidden` is what its hidden cells say (by default about people)."""
+        self._writer.writerow([csv_cell(v, min_group=self._min_group, hidden=hidden) for v in values])
 
     def finish(self) -> bytes:
         return ("\ufeff" + self._buffer.getvalue()).encode("utf-8")
@@ -163,9 +161,9 @@ class XlsxWriter:
             self._append([self._text_cell(note)])
         self._append([self._text_cell(c, bold=True) for c in self._columns])
 
-    def _cell(self, value: Any):
+    def _cell(self, value: Any, hidden: str | None = None):
         if isinstance(value, Suppressed):
-            return self._text_cell(suppressed_text(self._min_group))
+            return self._text_cell(hidden or hidden_text(self._min_group))
         if isinstance(value, str):
             return self._text_cell(value)
         if isinstance(value, datetime):
@@ -180,12 +178,13 @@ class XlsxWriter:
             return value
         return self._text_cell(str(value))
 
-    def row(self, values: Iterable[Any]) -> None:
+    def row(self, values: Iterable[Any], *, hidden: str | None = None) -> None:
+        """One row; `hidden` is what its hidden cells say (by default about people)."""
         if self._rows_in_sheet >= SHEET_ROWS_MAX:
             # A continuation sheet repeats only the headings.
             self._open_sheet(self._title)
             self._append([self._text_cell(c, bold=True) for c in self._columns])
-        self._append([self._cell(v) for v in values])
+        self._append([self._cell(v, hidden) for v in values])
 
     def finish(self) -> bytes:
         if not self._used:
@@ -198,8 +197,8 @@ class XlsxWriter:
 def write_tables(writer: CsvWriter | XlsxWriter, tables: Sequence[Table], *, min_group: int | None = None):
     for table in tables:
         writer.table(table.title, table.columns, note=table.note, min_group=_min_group(table, min_group))
-        for row in table.rows:
-            writer.row(row)
+        for i, row in enumerate(table.rows):
+            writer.row(row, hidden=table_hidden_text(table, i, min_group=min_group))
     return writer.finish()
 
 

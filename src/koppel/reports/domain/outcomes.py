@@ -59,9 +59,17 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from koppel.common.formatting import rounded
 from koppel.matches.models import Match
 from koppel.reports.domain.period import ReportFilter
-from koppel.reports.domain.suppression import hidden_cells, suppress, suppress_count, too_small
+from koppel.reports.domain.suppression import (
+    MATCHES,
+    YOUTH,
+    hidden_cells,
+    suppress,
+    suppress_count,
+    too_small,
+)
 from koppel.reports.domain.survival import (
     CurveStep,
     at_risk_at,
@@ -215,12 +223,12 @@ class OutcomesReport:
     def changes_for(self, moment: str) -> list[ChangeRow]:
         return [row for row in self.changes if row.moment == moment]
 
-    def change_chart_rows(self, moment: str) -> list[tuple[str, float | None, float | None, bool]]:
+    def change_chart_rows(self, moment: str) -> list[tuple[str, Any, Any, bool]]:
         """(label, mean baseline, mean later, higher is better) per domain for `charts.change_chart`;
-        None when suppressed or nobody."""
+        SUPPRESSED when hidden, None when nobody."""
 
         def plain(value):
-            return value if isinstance(value, float) else None
+            return value if isinstance(value, float) or value is SUPPRESSED else None
 
         rows = []
         for row in self.changes_for(moment):
@@ -250,9 +258,11 @@ class OutcomesReport:
 
     # -- tables -----------------------------------------------------------------------------------
 
-    def _meta(self, **extra) -> dict[str, Any]:
+    def _meta(self, group: str = YOUTH, **extra) -> dict[str, Any]:
+        """A table's meta: the smallest group, the period, what its groups count (suppression)."""
         return {
             "min_group": self.min_group,
+            "group": group,
             "start": self.report_filter.start,
             "end": self.report_filter.end,
             **extra,
@@ -386,12 +396,12 @@ class OutcomesReport:
             rows=rows,
             note=f"{note} {self._suppression_note()}",
             rule="CLS-1",
-            meta=self._meta(points=s.points()),
+            meta=self._meta(MATCHES, points=s.points()),
         )
 
     def _survival_steps_table(self) -> Table:
         rows = [
-            [step.first_month, step.months, step.at_risk, step.ended, round(100 * step.share, 1)]
+            [step.first_month, step.months, step.at_risk, step.ended, rounded(100 * step.share, 1)]
             for step in self.survival.curve
         ]
         return Table(
@@ -411,7 +421,7 @@ class OutcomesReport:
             )
             % {"n": self.min_group},
             rule="CLS-1",
-            meta=self._meta(),
+            meta=self._meta(MATCHES),
         )
 
 
@@ -604,9 +614,9 @@ class _Sums:
             return Change(n=0, baseline=None, later=None, change=None)
         return Change(
             n=self.youth,
-            baseline=round(self.base / self.pairs, 2),
-            later=round(self.later / self.pairs, 2),
-            change=round((self.later - self.base) / self.pairs, 2),
+            baseline=rounded(self.base / self.pairs, 2),
+            later=rounded(self.later / self.pairs, 2),
+            change=rounded((self.later - self.base) / self.pairs, 2),
         )
 
 
@@ -705,7 +715,7 @@ def _relationship(
                     n, total, count = found.get(
                         (str(domain), str(respondent), months, scale.key if scale else ("", "")), (0, 0.0, 0)
                     )
-                    mean = round(total / count, 2) if count else None
+                    mean = rounded(total / count, 2) if count else None
                     cells[months] = (suppress_count(n, minimum=minimum), suppress(mean, n, minimum=minimum))
                 rows.append(
                     RelationshipRow(
@@ -766,7 +776,7 @@ def _survival(f: ReportFilter, *, today: date) -> Survival:
         elif at_risk < minimum or not exact:
             share = SUPPRESSED
         else:
-            share = round(100 * (reached[-1].share if reached else 1.0), 1)
+            share = rounded(100 * (reached[-1].share if reached else 1.0), 1)
         checkpoints.append(
             Checkpoint(months=months, at_risk=suppress_count(at_risk, minimum=minimum), share=share)
         )

@@ -43,9 +43,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
+from koppel.common.formatting import figure
 from koppel.programmes.models import Programme
-from koppel.reports.domain.exports import suppressed_text
 from koppel.reports.domain.period import ReportFilter
+from koppel.reports.domain.suppression import hidden_text, table_hidden_text
 from koppel.reports.domain.tables import Suppressed, Table
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -64,9 +65,10 @@ def _p(text, style) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-def _cell_text(value, *, min_group: int | None) -> str:
+def _cell_text(value, *, min_group: int | None, hidden: str | None = None) -> str:
+    """A cell as the PDF prints it; a hidden one says so (`hidden`, else about people)."""
     if isinstance(value, Suppressed):
-        return suppressed_text(min_group)
+        return hidden or hidden_text(min_group)
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -78,9 +80,8 @@ def _cell_text(value, *, min_group: int | None) -> str:
     if isinstance(value, date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, float):
-        # At most two decimals, without trailing zeros: 11.4, 97.5, 3.25.
-        decimals = len(f"{value:.2f}".rstrip("0").partition(".")[2])
-        return number_format(round(value, 2), decimal_pos=decimals, use_l10n=True)
+        # At most two decimals, without trailing zeros: 11.4, 97.5, 3.25 (11,4 in Dutch).
+        return figure(value, 2, trim=True)
     if isinstance(value, int):
         return number_format(value, use_l10n=True)
     return str(value)
@@ -207,8 +208,7 @@ def table_layout(table: Table, *, min_group: int | None) -> tuple[float, list[fl
     """The type size and column widths of a table's grid: the regular size when every column's
     longest word fits, else the next smaller one (tables of more than `WIDE_TABLE` columns start
     small)."""
-    group = table.meta.get("min_group", min_group)
-    texts = [[_cell_text(v, min_group=group) for v in row] for row in table.rows]
+    texts = _table_texts(table, min_group=min_group)
     sizes = [s for s in GRID_SIZES if len(table.columns) <= WIDE_TABLE or s <= SMALL_GRID]
     for size in sizes:
         widths = column_widths(table.columns, texts, size=size)
@@ -219,9 +219,18 @@ def table_layout(table: Table, *, min_group: int | None) -> tuple[float, list[fl
     return sizes[-1], [w * BODY_WIDTH / sum(low) for w in low]
 
 
+def _table_texts(table: Table, *, min_group: int | None) -> list[list[str]]:
+    """Every cell of `table` as printed, a hidden one naming its group (suppression.hidden_text)."""
+    group = table.meta.get("min_group", min_group)
+    return [
+        [_cell_text(v, min_group=group, hidden=table_hidden_text(table, i, min_group=min_group)) for v in row]
+        for i, row in enumerate(table.rows)
+    ]
+
+
 def right_aligned(value, *, numeric_column: bool = False) -> bool:
-    """Numbers and hidden values ("<5") sit right in their cell, and so does an empty cell ("-") in
-    a column of numbers."""
+    """Numbers and hidden values ("hidden: fewer than 5 youth") sit right in their cell, and so does
+    an empty cell ("-") in a column of numbers."""
     return _number(value) is not None or isinstance(value, Suppressed) or (value is None and numeric_column)
 
 
@@ -240,16 +249,15 @@ def table_flowables(table: Table, styles: _Styles, *, min_group: int | None, cha
     size, widths = table_layout(table, min_group=min_group)
     grid_styles = styles.grid(size)
     numeric = set(_numeric_columns(table, first=0))
-    group = table.meta.get("min_group", min_group)
     rows = [[_p(c, grid_styles.head) for c in table.columns]]
-    for row in table.rows:
+    for row, texts in zip(table.rows, _table_texts(table, min_group=min_group), strict=True):
         rows.append(
             [
                 _p(
-                    _cell_text(v, min_group=group),
+                    text,
                     grid_styles.num if right_aligned(v, numeric_column=i in numeric) else grid_styles.cell,
                 )
-                for i, v in enumerate(row)
+                for i, (v, text) in enumerate(zip(row, texts, strict=True))
             ]
         )
     grid = PdfTable(rows, colWidths=widths, repeatRows=1)
@@ -354,7 +362,7 @@ def compliance_lines(table: Table) -> tuple[list[str], list[tuple[str, list[floa
     """The time labels and the series (column heading, a share in percent per label) of a
     compliance table: meetings per month (REL-1), support contacts per quarter point with the
     mentor and with the parents (SUP-1), training hours per month (TRN-2; the TRN-1 row is left
-    out). A series is a column headed with "%" (else the last numeric column). Hidden ("<5") and
+    out). A series is a column headed with "%" (else the last numeric column). Hidden and
     empty cells are gaps (None), never zeros."""
     rows = table.rows[COMPLIANCE_TABLES.get(table.key.lower(), 0) :]
     if not rows:
@@ -393,6 +401,12 @@ def _shown_labels(count: int) -> list[int]:
     return [i for i in range(count) if (count - 1 - i) % every == 0]
 
 
+def chart_number(value: float) -> str:
+    """A number printed in a chart (a bar's label, an axis step) as the tables print it: rounded
+    half away from zero, at most one decimal, with the language's decimal sign (2,8 in Dutch)."""
+    return figure(value, 1, trim=True)
+
+
 def funnel_chart(bars: Sequence[tuple[str, float]]) -> Drawing:
     """A horizontal bar chart: one bar per stage, the first at the top."""
     height = 40 + 22 * len(bars)
@@ -407,8 +421,9 @@ def funnel_chart(bars: Sequence[tuple[str, float]]) -> Drawing:
     chart.categoryAxis.labels.dx = -4
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labels.fontSize = 8
+    chart.valueAxis.labelTextFormat = chart_number
     chart.bars[0].fillColor = ACCENT
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = chart_number
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
@@ -431,6 +446,7 @@ def survival_chart(points: Sequence[tuple[float, float]]) -> Drawing:
     plot.xValueAxis.valueMin = 0
     plot.xValueAxis.valueMax = max([24.0, *(x for x, _y in points)])
     plot.xValueAxis.valueSteps = [0, *SURVIVAL_MONTHS]
+    plot.xValueAxis.labelTextFormat = plot.yValueAxis.labelTextFormat = chart_number
     plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 8
     drawing.add(plot)
     drawing.add(String(plot.x + plot.width, 0, _("months since the start"), fontSize=7, textAnchor="end"))
@@ -504,7 +520,8 @@ def change_chart(bars: Sequence[tuple[str, float, float]]) -> Drawing:
     chart.valueAxis.valueMax = max(5, math.ceil(max(max(b, a) for _l, b, a in bars)))
     chart.valueAxis.valueStep = 1
     chart.valueAxis.labels.fontSize = 8
-    chart.barLabelFormat = "%.1f"
+    chart.valueAxis.labelTextFormat = chart_number
+    chart.barLabelFormat = chart_number
     chart.barLabels.fontSize = 7
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
@@ -573,9 +590,9 @@ def _cover(styles: _Styles, report_filter: ReportFilter | None, today: date) -> 
 def _suppression_note(styles: _Styles, min_group: int | None) -> list:
     if min_group:
         text = _(
-            "Figures about fewer than %(n)s people are hidden and shown as %(hidden)s, so that no "
-            "youth can be recognised (OUT-3)."
-        ) % {"n": min_group, "hidden": suppressed_text(min_group)}
+            "Figures about fewer than %(n)s people are hidden and shown as “%(hidden)s”, so that "
+            "no youth can be recognised (OUT-3)."
+        ) % {"n": min_group, "hidden": hidden_text(min_group)}
     else:
         text = _("Figures about small groups are hidden, so that no youth can be recognised (OUT-3).")
     return [_p(text, styles.note)]

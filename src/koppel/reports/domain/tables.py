@@ -8,11 +8,15 @@ only these, so a new figure in a report shows up in every export without touchin
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True)
 class Table:
     """One table: a stable key, a translated title, column headings and rows of plain values
-    (str, int, float, date, None). `SUPPRESSED` in a cell means "hidden: group too small"."""
+    (str, int, float, date, None). `SUPPRESSED` in a cell means "hidden: group too small"; meta
+    "group" (or "row_groups", per row) says what the groups count, for the text that stands in for
+    it (suppression.hidden_text)."""
 
     key: str
     title: str
@@ -34,7 +38,9 @@ class Suppressed:
         return cls._instance
 
     def __str__(self) -> str:
-        return "<n"
+        # Pages and exports say which group (suppression.hidden_text); this is the fallback, and it
+        # must not read as a value ("<n").
+        return gettext("hidden: group too small")
 
     def __repr__(self) -> str:
         return "SUPPRESSED"

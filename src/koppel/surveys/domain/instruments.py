@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
+from koppel.common.formatting import decimal_text
 from koppel.programmes.models import Organisation
 from koppel.surveys.enums import (
     SENSITIVE_DOMAINS,
@@ -335,13 +336,13 @@ def _check_alert_limits(
         errors.add(
             where,
             _("threshold %(value)s lies outside the scores this subscale can have (%(low)s to %(high)s)")
-            % {"value": threshold, "low": low, "high": high},
+            % {"value": decimal_text(threshold), "low": decimal_text(low), "high": decimal_text(high)},
         )
     if drop is not None and drop > high - low:
         errors.add(
             where,
             _("drop %(value)s is larger than the range of this subscale's scores (%(low)s to %(high)s)")
-            % {"value": drop, "low": low, "high": high},
+            % {"value": decimal_text(drop), "low": decimal_text(low), "high": decimal_text(high)},
         )
 
 
