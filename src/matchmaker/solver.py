@@ -3,14 +3,19 @@
 1. Score and check youth x mentors in blocks of rows (never a dense all-pairs float matrix) with the
    matrix-product path of kernel.py, keeping each youth's top-k (ties kept whole) and each mentor's
    top-k (ties: lower youth index) feasible pairs; their union is the candidate graph.
-2. OR-Tools `SimpleMinCostFlow` finds the assignment with the highest total score:
-   source -> youth (capacity: team max minus locked mentors), youth -> mentor (capacity 1,
-   cost -score), mentor -> sink (capacity minus locks), and a zero-cost source -> sink arc so any
-   youth may stay unmatched. Pairs below the minimum score are not in the graph.
+2. OR-Tools `SimpleMinCostFlow` finds the best assignment: source -> youth (capacity: team max
+   minus locked mentors), youth -> mentor (capacity 1, cost -score), mentor -> sink (capacity minus
+   locks), and a zero-cost source -> sink arc so any youth may stay unmatched. Pairs below the
+   minimum score are not in the graph. `Rules.objective` says what "best" is: the most youth with a
+   mentor (a complete team) first and then the highest total score (YOUTH_FIRST, the default), or
+   the highest total score (BEST_TOTAL). Youth first is solved exactly by weighting: each of a
+   youth's first `team_min` mentors is worth a bonus on top of its score, together more than any
+   total score can reach (`unit_bonus`).
 3. Team programmes (REL-3, team min > 1): min-cost flow cannot say "at least two or none", so
    OR-Tools CP-SAT solves the candidate graph exactly (a youth gets between team min and team max
    mentors or none), seeded with a heuristic answer (drop youth below the minimum, re-solve the flow)
    and stopped after TEAM_TIME_LIMIT seconds (then `Result.optimal` is False).
+4. Unmatched youth get a reason that is true of this answer (`_taken_reason`, `_Spare`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model, cp_model_helper
 
 from matchmaker import constraints as c
@@ -105,7 +110,8 @@ class CandidateGraph:
 def match(
     youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules, progress: Progress | None = None
 ) -> Result:
-    """Run a match round: the best total matching, with explanations, alternatives and reasons.
+    """Run a match round: the best matching by `rules.objective` (youth first, or the best total
+    score), with explanations, alternatives and reasons.
 
     `progress`, when given, is called with a fraction 0..1 (never decreasing) and a stage code
     ("encoding", "scoring", "solving", "explaining", "done") a few times per stage, from the calling
@@ -150,7 +156,11 @@ def match(
     need = np.where(locked_count > 0, 0, rules.team_min).astype(np.int64)
     bonus = unit_bonus(rules, ey, es, youth_cap)
     if rules.team_min <= 1:
-        chosen, optimal = solve_flow(ey, em, es, youth_cap, mentor_cap, need, bonus), True
+        # The best-total flow is also the youth-first optimum when it matches as many youth as any
+        # assignment can (often so, and the bonus flow is slower: its costs span a wider range).
+        chosen, optimal = solve_flow(ey, em, es, youth_cap, mentor_cap), True
+        if bonus and not matches_most_youth(chosen, ey, em, youth_cap, mentor_cap, need):
+            chosen = solve_flow(ey, em, es, youth_cap, mentor_cap, need, bonus)
     else:
         # The time limit covers the heuristic and CP-SAT together.
         deadline = time.perf_counter() + TEAM_TIME_LIMIT
@@ -542,6 +552,31 @@ def solve_flow(
         raise RuntimeError(f"min-cost flow failed with status {status}")
     edge_arcs = arcs[2 * n_y : 2 * n_y + len(ey)]
     return np.asarray(flow.flows(edge_arcs)) > 0
+
+
+def matches_most_youth(
+    chosen: Array, ey: Array, em: Array, youth_cap: Array, mentor_cap: Array, need: Array
+) -> bool:
+    """With a team minimum of 1: does this assignment give as many youth (those with `need`) a mentor
+    as any assignment on these edges can? Cheap bounds first, else a maximum flow."""
+    first = np.minimum(need, youth_cap)
+    matched = np.zeros(len(youth_cap), dtype=bool)
+    matched[ey[chosen]] = True
+    got = int(np.count_nonzero(matched & (first > 0)))
+    reachable = np.zeros(len(youth_cap), dtype=bool)
+    reachable[ey[mentor_cap[em] > 0]] = True
+    if got == min(int(np.count_nonzero(reachable & (first > 0))), int(mentor_cap.sum())):
+        return True
+    n_y, n_m = len(youth_cap), len(mentor_cap)
+    source, sink = n_y + n_m, n_y + n_m + 1
+    flow = max_flow.SimpleMaxFlow()
+    tails = np.concatenate([np.full(n_y, source), ey, n_y + np.arange(n_m)]).astype(np.int32)
+    heads = np.concatenate([np.arange(n_y), n_y + em, np.full(n_m, sink)]).astype(np.int32)
+    caps = np.concatenate([first, np.ones(len(ey)), mentor_cap]).astype(np.int64)
+    flow.add_arcs_with_capacity(tails, heads, caps)
+    if flow.solve(source, sink) != flow.OPTIMAL:
+        raise RuntimeError("maximum flow failed")
+    return got == flow.optimal_flow()
 
 
 def _solve_with_team_minimum(
