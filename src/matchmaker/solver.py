@@ -809,10 +809,11 @@ def _reasons(
         for r, yi in enumerate(rows.tolist()):
             # Feasibility from the reference checks, so the ruling-out set always covers every mentor.
             feasible = int(np.count_nonzero(~fails[r].any(axis=0)))
-            reason = _reason(youths[yi], rules, fails[r], feasible, int(counts.above[r]))
+            ruled_out = reason_counts(fails[r])
+            reason = _reason(youths[yi], rules, fails[r], feasible, int(counts.above[r]), ruled_out)
             if reason is None:
                 suitable = np.flatnonzero(np.isfinite(counts.scores[r]))
-                reason = _taken_reason(youths[yi], yi, rules, n_m, suitable, spare, reason_counts(fails[r]))
+                reason = _taken_reason(youths[yi], yi, rules, n_m, suitable, spare, ruled_out)
             out.append(reason)
     return tuple(out)
 
@@ -835,12 +836,14 @@ def reason_counts(fails: Array) -> dict[str, int]:
     return {code: int(n) for code, n in zip(c.REASON_ORDER, per_code.tolist(), strict=True) if n}
 
 
-def _reason(youth: Youth, rules: Rules, fails: Array, feasible: int, above_min: int) -> Unmatched | None:
+def _reason(
+    youth: Youth, rules: Rules, fails: Array, feasible: int, above_min: int, counts: dict[str, int]
+) -> Unmatched | None:
     """The reason for one unmatched youth when no mentor is suitable: `fails` is their (constraints,
     mentors) fail matrix, `feasible` the mentors passing every hard constraint, `above_min` those at
-    the minimum score. None when some mentor is suitable (then see `_taken_reason`)."""
+    the minimum score, `counts` the mentors each constraint rules out (`reason_counts`). None when
+    some mentor is suitable (then see `_taken_reason`)."""
     n_m = fails.shape[1]
-    counts = reason_counts(fails)
     base = {"mentors": str(n_m)}
     if feasible == 0:
         codes = ruling_out_set(fails)
@@ -954,28 +957,33 @@ class _Spare:
                 self.surplus[yi] = spare
                 for mj in unlocked:
                     self.leaves[mj].append(yi)
+        self.leaver = np.zeros(len(self.room), dtype=bool)
+        self.leaver[list(self.leaves)] = True
         self.order = np.argsort(outcome.ey, kind="stable")
+        n_y = int(outcome.ey.max(initial=-1)) + 1
+        self.bounds = np.searchsorted(outcome.ey[self.order], np.arange(n_y + 1))
         self._chains: Array | None = None
 
     def candidates_of(self, yi: int) -> Array:
         """The mentors on this youth's candidate pairs."""
-        ey = self.outcome.ey[self.order]
-        lo, hi = np.searchsorted(ey, [yi, yi + 1])
-        return self.outcome.em[self.order[lo:hi]]
+        if yi + 1 >= len(self.bounds):
+            return self.outcome.em[:0]
+        return self.outcome.em[self.order[self.bounds[yi] : self.bounds[yi + 1]]]
 
     def possible(self, mentors: Array, team_min: int) -> bool:
         """Could a youth whose suitable mentors are `mentors` get `team_min` of them this way?"""
         if team_min <= 1:
             return bool(self.chains()[mentors].any())
-        return self._direct(mentors.tolist(), team_min)
+        return self._direct(mentors, team_min)
 
-    def _direct(self, mentors: list[int], team_min: int) -> bool:
+    def _direct(self, mentors: Array, team_min: int) -> bool:
         """Free places plus mentors leaving teams with a surplus, each team giving up at most its
         surplus (a small bipartite matching, augmented as in Kuhn's algorithm)."""
-        free = sum(1 for mj in mentors if self.room[mj] > 0)
+        has_room = self.room[mentors] > 0
+        free = int(np.count_nonzero(has_room))
         if free >= team_min:
             return True
-        others = [mj for mj in mentors if self.room[mj] <= 0 and mj in self.leaves]
+        others = mentors[~has_room & self.leaver[mentors]].tolist()
         if free + len(others) < team_min:
             return False
         leaving: dict[int, list[int]] = defaultdict(list)  # team -> mentors that leave it
@@ -1006,8 +1014,7 @@ class _Spare:
         """Per mentor: could take one more youth, directly or through a chain of swaps."""
         if self._chains is None:
             o = self.outcome
-            can = self.room > 0
-            can[list(self.leaves)] = True
+            can = (self.room > 0) | self.leaver
             matched = np.zeros(int(o.ey.max(initial=-1)) + 1, dtype=bool)
             matched[o.ey[o.chosen]] = True
             while True:
