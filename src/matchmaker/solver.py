@@ -3,14 +3,19 @@
 1. Score and check youth x mentors in blocks of rows (never a dense all-pairs float matrix) with the
    matrix-product path of kernel.py, keeping each youth's top-k (ties kept whole) and each mentor's
    top-k (ties: lower youth index) feasible pairs; their union is the candidate graph.
-2. OR-Tools `SimpleMinCostFlow` finds the assignment with the highest total score:
-   source -> youth (capacity: team max minus locked mentors), youth -> mentor (capacity 1,
-   cost -score), mentor -> sink (capacity minus locks), and a zero-cost source -> sink arc so any
-   youth may stay unmatched. Pairs below the minimum score are not in the graph.
+2. OR-Tools `SimpleMinCostFlow` finds the best assignment: source -> youth (capacity: team max
+   minus locked mentors), youth -> mentor (capacity 1, cost -score), mentor -> sink (capacity minus
+   locks), and a zero-cost source -> sink arc so any youth may stay unmatched. Pairs below the
+   minimum score are not in the graph. `Rules.objective` says what "best" is: the most youth with a
+   mentor (a complete team) first and then the highest total score (YOUTH_FIRST, the default), or
+   the highest total score (BEST_TOTAL). Youth first is solved exactly by weighting: each of a
+   youth's first `team_min` mentors is worth a bonus on top of its score, together more than any
+   total score can reach (`unit_bonus`).
 3. Team programmes (REL-3, team min > 1): min-cost flow cannot say "at least two or none", so
    OR-Tools CP-SAT solves the candidate graph exactly (a youth gets between team min and team max
    mentors or none), seeded with a heuristic answer (drop youth below the minimum, re-solve the flow)
    and stopped after TEAM_TIME_LIMIT seconds (then `Result.optimal` is False).
+4. Unmatched youth get a reason that is true of this answer (`_taken_reason`, `_Spare`).
 """
 
 from __future__ import annotations
@@ -22,14 +27,26 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model, cp_model_helper
 
 from matchmaker import constraints as c
 from matchmaker import kernel
 from matchmaker.encode import Array, Side, build_vocabularies, encode_mentors, encode_youths
+from matchmaker.explain import pair_details
 from matchmaker.scoring import contributions
-from matchmaker.types import Alternative, Mentor, Proposal, Result, Rules, Unmatched, Youth
+from matchmaker.types import (
+    BEST_TOTAL,
+    OBJECTIVES,
+    YOUTH_FIRST,
+    Alternative,
+    Mentor,
+    Proposal,
+    Result,
+    Rules,
+    Unmatched,
+    Youth,
+)
 
 # About this many pairs are scored at once per thread (a few MB per temporary, so passes stay in cache).
 BLOCK_PAIRS = 1_000_000
@@ -56,6 +73,9 @@ ENCODING, SCORING, SOLVING, EXPLAINING, DONE = "encoding", "scoring", "solving",
 BELOW_MIN_SCORE = "below_minimum_score"
 TAKEN = "all_suitable_mentors_taken"
 TEAM_INCOMPLETE = "team_incomplete"
+TAKEN_FOR_BEST_TOTAL = "taken_for_best_total"
+NOT_FOUND_IN_TIME = "not_found_in_time"
+OUTSIDE_CANDIDATES = "outside_candidates"
 NO_MENTORS = "no_mentors"
 
 LANGUAGE_NAMES = {
@@ -90,7 +110,8 @@ class CandidateGraph:
 def match(
     youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules, progress: Progress | None = None
 ) -> Result:
-    """Run a match round: the best total matching, with explanations, alternatives and reasons.
+    """Run a match round: the best matching by `rules.objective` (youth first, or the best total
+    score), with explanations, alternatives and reasons.
 
     `progress`, when given, is called with a fraction 0..1 (never decreasing) and a stage code
     ("encoding", "scoring", "solving", "explaining", "done") a few times per stage, from the calling
@@ -130,20 +151,37 @@ def match(
         keep = np.ones(len(graph.youth), dtype=bool)
     ey, em, es = graph.youth[keep], graph.mentor[keep], graph.score[keep]
 
+    # A youth's first `need` mentors make them matched (a complete team); a youth with locked mentors
+    # is matched already. Youth first: each of those mentors is worth `bonus` on top of its score.
+    need = np.where(locked_count > 0, 0, rules.team_min).astype(np.int64)
+    bonus = unit_bonus(rules, ey, es, youth_cap)
     if rules.team_min <= 1:
+        # The best-total flow is also the youth-first optimum when it matches as many youth as any
+        # assignment can (often so, and the bonus flow is slower: its costs span a wider range).
         chosen, optimal = solve_flow(ey, em, es, youth_cap, mentor_cap), True
+        if bonus and not matches_most_youth(chosen, ey, em, youth_cap, mentor_cap, need):
+            chosen = solve_flow(ey, em, es, youth_cap, mentor_cap, need, bonus)
     else:
         # The time limit covers the heuristic and CP-SAT together.
         deadline = time.perf_counter() + TEAM_TIME_LIMIT
         report(0.82, SOLVING)
         chosen, optimal = _solve_with_team_minimum(
-            ey, em, es, youth_cap, mentor_cap, locked_count, rules, deadline
+            ey, em, es, youth_cap, mentor_cap, locked_count, rules, deadline, bonus=bonus
         )
         report(0.84, SOLVING)
         remaining = deadline - time.perf_counter()
         if not optimal and remaining > 0.5:
             chosen, optimal = solve_teams(
-                ey, em, es, youth_cap, mentor_cap, locked_count, rules.team_min, chosen, time_limit=remaining
+                ey,
+                em,
+                es,
+                youth_cap,
+                mentor_cap,
+                locked_count,
+                rules.team_min,
+                chosen,
+                time_limit=remaining,
+                team_bonus=bonus * rules.team_min,
             )
     report(0.9, EXPLAINING)
     assigned: dict[int, list[int]] = defaultdict(list)
@@ -159,7 +197,16 @@ def match(
     report(0.96, EXPLAINING)
     matched = {p.youth_id for p in proposals}
     left = [i for i, y in enumerate(youths) if y.id not in matched]
-    unmatched = _reasons(youths, left, rules, ys, ms, excluded)
+    outcome = _Outcome(
+        ey=ey,
+        em=em,
+        chosen=chosen,
+        room=mentor_cap - np.bincount(em[chosen], minlength=len(mentors)),
+        teams={yi: locked_by_youth[yi] + assigned[yi] for yi in set(assigned) | set(locked_by_youth)},
+        locked=frozenset(locks),
+        optimal=optimal,
+    )
+    unmatched = _reasons(youths, left, rules, ys, ms, excluded, outcome)
     result = Result(
         proposals=tuple(proposals),
         alternatives=alternatives,
@@ -189,6 +236,8 @@ def _validate(youths: Sequence[Youth], mentors: Sequence[Mentor], rules: Rules) 
         raise ValueError("youth and mentor ids must be unique")
     if not 1 <= rules.team_min <= rules.team_max:
         raise ValueError("team sizes need 1 <= team_min <= team_max")
+    if rules.objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
 
 
 def _excluded_by_youth(rules: Rules, y_index: dict[int, int], m_index: dict[int, int]) -> dict[int, Array]:
@@ -416,27 +465,118 @@ def _sorted_by_mentor_score_youth(py: Array, pm: Array, ps: Array) -> tuple[Arra
     return py, pm, ps
 
 
-def solve_flow(ey: Array, em: Array, es: Array, youth_cap: Array, mentor_cap: Array) -> Array:
-    """Maximum total score assignment on the candidate edges; returns a mask of chosen edges."""
+def scaled_scores(es: Array) -> Array:
+    """Pair scores 0..1 as the solvers' integers (int64, `COST_SCALE` per 1)."""
+    return np.rint(es.astype(np.float64) * COST_SCALE).astype(np.int64)
+
+
+def score_bound(ey: Array, weight: Array, youth_cap: Array) -> int:
+    """An upper bound on the integer total score of any assignment: per youth, the sum of its
+    `youth_cap` best edges (no youth gets more mentors than that, each mentor at most once)."""
+    if len(ey) == 0:
+        return 0
+    order = np.lexsort((-weight, ey))
+    y, w = ey[order], weight[order]
+    starts = np.flatnonzero(np.r_[True, y[1:] != y[:-1]])
+    rank = np.arange(len(y)) - np.repeat(starts, np.diff(np.r_[starts, len(y)]))
+    return int(np.clip(w[rank < youth_cap[y]], 0, None).sum())
+
+
+def unit_bonus(rules: Rules, ey: Array, es: Array, youth_cap: Array) -> int:
+    """What each of a youth's first `team_min` mentors is worth on top of its score, so that the
+    solvers maximise the number of matched youth first and the total score second (YOUTH_FIRST).
+
+    One more matched youth (a complete team: `team_min` mentors) gains `team_min * bonus`, more than
+    the largest total score any assignment reaches, so no difference in score can outweigh it; among
+    assignments with as many matched youth, the total score decides. BEST_TOTAL: 0.
+    """
+    if rules.objective != YOUTH_FIRST or len(ey) == 0:
+        return 0
+    return score_bound(ey, scaled_scores(es), youth_cap) // rules.team_min + 1
+
+
+# OR-Tools' min-cost flow multiplies the costs by the number of nodes + 1 (cost scaling) and needs the
+# products within int64; CP-SAT's LP relaxation holds the objective in doubles, exact up to 2^53.
+FLOW_COST_LIMIT = 2**62
+CP_SAT_OBJECTIVE_LIMIT = 2**53
+
+
+def check_flow_costs(bonus: int, n_nodes: int, units: int) -> None:
+    """Refuse costs the min-cost flow cannot hold exactly (a pool far beyond any programme's size)."""
+    largest = bonus + COST_SCALE
+    if largest * (n_nodes + 1) >= FLOW_COST_LIMIT or largest * max(units, 1) >= FLOW_COST_LIMIT:
+        raise ValueError("the pool is too large for exact integer costs in the min-cost flow")
+
+
+def check_team_objective(total_weight: int, team_bonus: int, n_teams: int) -> None:
+    """Refuse a CP-SAT objective that a double cannot hold exactly."""
+    if total_weight + team_bonus * n_teams >= CP_SAT_OBJECTIVE_LIMIT:
+        raise ValueError("the pool is too large for an exact team objective")
+
+
+def solve_flow(
+    ey: Array,
+    em: Array,
+    es: Array,
+    youth_cap: Array,
+    mentor_cap: Array,
+    need: Array | None = None,
+    bonus: int = 0,
+) -> Array:
+    """The best assignment on the candidate edges; returns a mask of chosen edges.
+
+    Each youth's first `need[y]` mentors are each worth `bonus` on top of their score (youth first,
+    see `unit_bonus`; 0: the highest total score). The source reaches each youth by two arcs, the
+    first `need` units at cost -bonus and the rest at 0, so the reward is concave and the flow exact.
+    """
     n_y, n_m = len(youth_cap), len(mentor_cap)
     if len(ey) == 0:
         return np.zeros(0, dtype=bool)
     source, sink = n_y + n_m, n_y + n_m + 1
     total = int(youth_cap.sum())
+    check_flow_costs(bonus, n_y + n_m + 2, total)
+    first = np.minimum(need, youth_cap) if need is not None and bonus else np.zeros(n_y, dtype=np.int64)
     flow = min_cost_flow.SimpleMinCostFlow()
-    tails = np.concatenate([np.full(n_y, source), ey, n_y + np.arange(n_m), [source]]).astype(np.int32)
-    heads = np.concatenate([np.arange(n_y), n_y + em, np.full(n_m, sink), [sink]]).astype(np.int32)
-    caps = np.concatenate([youth_cap, np.ones(len(ey)), mentor_cap, [total]]).astype(np.int64)
+    tails = np.concatenate([np.full(2 * n_y, source), ey, n_y + np.arange(n_m), [source]]).astype(np.int32)
+    heads = np.concatenate([np.tile(np.arange(n_y), 2), n_y + em, np.full(n_m, sink), [sink]]).astype(
+        np.int32
+    )
+    caps = np.concatenate([first, youth_cap - first, np.ones(len(ey)), mentor_cap, [total]]).astype(np.int64)
     costs = np.concatenate(
-        [np.zeros(n_y), -np.rint(es.astype(np.float64) * COST_SCALE), np.zeros(n_m), [0]]
+        [np.full(n_y, -bonus), np.zeros(n_y), -scaled_scores(es), np.zeros(n_m), [0]]
     ).astype(np.int64)
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    edge_arcs = arcs[n_y : n_y + len(ey)]
+    edge_arcs = arcs[2 * n_y : 2 * n_y + len(ey)]
     return np.asarray(flow.flows(edge_arcs)) > 0
+
+
+def matches_most_youth(
+    chosen: Array, ey: Array, em: Array, youth_cap: Array, mentor_cap: Array, need: Array
+) -> bool:
+    """With a team minimum of 1: does this assignment give as many youth (those with `need`) a mentor
+    as any assignment on these edges can? Cheap bounds first, else a maximum flow."""
+    first = np.minimum(need, youth_cap)
+    matched = np.zeros(len(youth_cap), dtype=bool)
+    matched[ey[chosen]] = True
+    got = int(np.count_nonzero(matched & (first > 0)))
+    reachable = np.zeros(len(youth_cap), dtype=bool)
+    reachable[ey[mentor_cap[em] > 0]] = True
+    if got == min(int(np.count_nonzero(reachable & (first > 0))), int(mentor_cap.sum())):
+        return True
+    n_y, n_m = len(youth_cap), len(mentor_cap)
+    source, sink = n_y + n_m, n_y + n_m + 1
+    flow = max_flow.SimpleMaxFlow()
+    tails = np.concatenate([np.full(n_y, source), ey, n_y + np.arange(n_m)]).astype(np.int32)
+    heads = np.concatenate([np.arange(n_y), n_y + em, np.full(n_m, sink)]).astype(np.int32)
+    caps = np.concatenate([first, np.ones(len(ey)), mentor_cap]).astype(np.int64)
+    flow.add_arcs_with_capacity(tails, heads, caps)
+    if flow.solve(source, sink) != flow.OPTIMAL:
+        raise RuntimeError("maximum flow failed")
+    return got == flow.optimal_flow()
 
 
 def _solve_with_team_minimum(
@@ -448,17 +588,21 @@ def _solve_with_team_minimum(
     locked_count: Array,
     rules: Rules,
     deadline: float = np.inf,
+    bonus: int = 0,
 ) -> tuple[Array, bool]:
     """Heuristic for teams (REL-3): drop youth below the team minimum and re-solve until none is (after
     `deadline`, a `time.perf_counter()` value, the short teams are dropped without re-solving).
 
     Always respects the sizes; returns (chosen edges, proven optimal). It is optimal when the first
-    flow, which ignores the minimum, already gives no youth fewer than the minimum.
+    flow, which ignores the minimum, already gives no youth fewer than the minimum: that flow is the
+    best over a larger set of answers (short teams allowed, each of a youth's first `team_min` mentors
+    worth `bonus`), and on answers without short teams its value is the round's objective.
     """
     cap = youth_cap.copy()
+    need = np.where(locked_count > 0, 0, rules.team_min).astype(np.int64)
     first = True
     while True:
-        chosen = solve_flow(ey, em, es, cap, mentor_cap)
+        chosen = solve_flow(ey, em, es, cap, mentor_cap, need, bonus)
         counts = locked_count + np.bincount(ey[chosen], minlength=len(cap))
         short = (counts > 0) & (counts < rules.team_min) & (locked_count == 0)
         if not short.any():
@@ -479,13 +623,16 @@ def solve_teams(
     team_min: int,
     hint: Array | None = None,
     time_limit: float = TEAM_TIME_LIMIT,
+    team_bonus: int = 0,
 ) -> tuple[Array, bool]:
     """Exact team matching (REL-3) on the candidate edges with CP-SAT; returns (chosen edges, optimal).
 
     One boolean per edge and per youth z: team_min * z <= mentors <= youth_cap * z (a youth with
     locked mentors has no minimum: the coordinator settled the team), each mentor within capacity;
-    maximise the total integer-scaled score. `hint` (a feasible answer) seeds the search; after
-    `time_limit` seconds the best answer found is used and `optimal` is False.
+    maximise the total integer-scaled score plus `team_bonus` per youth with a team (youth first:
+    more than any total score, see `unit_bonus`; 0: the highest total score). `hint` (a feasible
+    answer) seeds the search; after `time_limit` seconds the best answer found is used and `optimal`
+    is False.
     """
     n_y = len(youth_cap)
     chosen = np.zeros(len(ey), dtype=bool)
@@ -499,7 +646,7 @@ def solve_teams(
         return chosen, True
     began = time.perf_counter()
     uy, um = ey[use], em[use]
-    weight = np.rint(es[use].astype(np.float64) * COST_SCALE).astype(np.int64)
+    weight = scaled_scores(es[use])
     n_x = len(use)
 
     # Built on the model proto with bulk extends: the Python expression API costs seconds at 100k+ edges.
@@ -510,6 +657,7 @@ def solve_teams(
     bounds = np.searchsorted(uy[order], np.arange(n_y + 1))
     youth_with_edges = np.flatnonzero(np.diff(bounds)).tolist()
     n_z = sum(1 for yi in youth_with_edges if locked_count[yi] == 0)
+    check_team_objective(int(weight.sum()), team_bonus, n_z)
     for _ in range(n_x + n_z):
         proto.variables.add().domain.extend([0, 1])
     hint_values = hint[use].astype(np.int64).tolist() if hint is not None else []
@@ -534,9 +682,9 @@ def solve_teams(
         if bounds[mj + 1] - bounds[mj] > mentor_cap[mj]:
             mine = order[bounds[mj] : bounds[mj + 1]].tolist()
             _linear(proto, mine, [1] * len(mine), 0, int(mentor_cap[mj]))
-    # CP-SAT minimises; minimise the negated total score.
-    proto.objective.vars.extend(range(n_x))
-    proto.objective.coeffs.extend((-weight).tolist())
+    # CP-SAT minimises; minimise the negated total score (and team bonus).
+    proto.objective.vars.extend(range(n_x + (n_z if team_bonus else 0)))
+    proto.objective.coeffs.extend((-weight).tolist() + ([-team_bonus] * n_z if team_bonus else []))
     if hint is not None:
         proto.solution_hint.vars.extend(range(n_x + n_z))
         proto.solution_hint.values.extend(hint_values)
@@ -588,17 +736,18 @@ def _proposals(
     }
     by_youth: dict[int, list[int]] = defaultdict(list)
     for yi, mj in pairs:
-        by_youth[yi].append(mentors[mj].id)
+        by_youth[yi].append(mj)
     proposals = []
-    for yi, mentor_ids in by_youth.items():
+    for yi, team in by_youth.items():
         factors = {name: values[yi] for name, values in means.items()}
         proposals.append(
             Proposal(
                 youth_id=youths[yi].id,
-                mentor_ids=tuple(mentor_ids),
+                mentor_ids=tuple(mentors[mj].id for mj in team),
                 score=sum(factors.values()),
                 factors=factors,
                 locked=tuple(mentors[mj].id for mj in locked.get(yi, ())),
+                details=tuple(pair_details(youths[yi], mentors[mj]) for mj in team),
             )
         )
     proposals.sort(key=lambda p: -p.score)
@@ -634,14 +783,20 @@ def _reasons(
     ys: Side,
     ms: Side,
     excluded: dict[int, Array],
+    outcome: _Outcome | None = None,
 ) -> tuple[Unmatched, ...]:
-    """Why each unmatched youth (by index) stayed unmatched; checks their rows again (few youth)."""
+    """Why each unmatched youth (by index) stayed unmatched; checks their rows again (few youth).
+
+    `outcome` (the round's answer) tells a youth whose suitable mentors went elsewhere apart from one
+    who could still have had a mentor or team; without it every such youth counts as "taken".
+    """
     n_m = len(ms)
     if n_m == 0:
         text = "there are no mentors in this round"
         return tuple(Unmatched(youths[i].id, NO_MENTORS, text, {}, (NO_MENTORS,), {}) for i in unmatched)
     if not unmatched:
         return ()
+    spare = _Spare(outcome, rules) if outcome is not None else None
     mall = ms.pick(slice(None), expand=0)
     tables = kernel.mentor_tables(ys, ms)
     youth = kernel.youth_tables(ys, tables, rules)
@@ -654,7 +809,12 @@ def _reasons(
         for r, yi in enumerate(rows.tolist()):
             # Feasibility from the reference checks, so the ruling-out set always covers every mentor.
             feasible = int(np.count_nonzero(~fails[r].any(axis=0)))
-            out.append(_reason(youths[yi], rules, fails[r], feasible, int(counts.above[r])))
+            ruled_out = reason_counts(fails[r])
+            reason = _reason(youths[yi], rules, fails[r], feasible, int(counts.above[r]), ruled_out)
+            if reason is None:
+                suitable = np.flatnonzero(np.isfinite(counts.scores[r]))
+                reason = _taken_reason(youths[yi], yi, rules, n_m, suitable, spare, ruled_out)
+            out.append(reason)
     return tuple(out)
 
 
@@ -670,12 +830,20 @@ def fail_matrix(ys: Side, mall: Side, rules: Rules, excluded: dict[int, Array], 
     return np.stack([np.broadcast_to(fails[code], (len(rows), n_m)) for code in c.REASON_ORDER], axis=1)
 
 
-def _reason(youth: Youth, rules: Rules, fails: Array, feasible: int, above_min: int) -> Unmatched:
-    """The reason for one unmatched youth; `fails` is their (constraints, mentors) fail matrix,
-    `feasible` the mentors passing every hard constraint, `above_min` those at the minimum score."""
-    n_m = fails.shape[1]
+def reason_counts(fails: Array) -> dict[str, int]:
+    """Per constraint, how many mentors it rules out on its own (only those that rule out any)."""
     per_code = fails.sum(axis=1)
-    counts = {code: int(n) for code, n in zip(c.REASON_ORDER, per_code.tolist(), strict=True) if n}
+    return {code: int(n) for code, n in zip(c.REASON_ORDER, per_code.tolist(), strict=True) if n}
+
+
+def _reason(
+    youth: Youth, rules: Rules, fails: Array, feasible: int, above_min: int, counts: dict[str, int]
+) -> Unmatched | None:
+    """The reason for one unmatched youth when no mentor is suitable: `fails` is their (constraints,
+    mentors) fail matrix, `feasible` the mentors passing every hard constraint, `above_min` those at
+    the minimum score, `counts` the mentors each constraint rules out (`reason_counts`). None when
+    some mentor is suitable (then see `_taken_reason`)."""
+    n_m = fails.shape[1]
     base = {"mentors": str(n_m)}
     if feasible == 0:
         codes = ruling_out_set(fails)
@@ -694,13 +862,172 @@ def _reason(youth: Youth, rules: Rules, fails: Array, feasible: int, above_min: 
         text = f"all {suitable} suitable mentors score below the programme's minimum of {rules.min_score:.2f}"
         params = base | {"suitable": str(suitable), "min_score": f"{rules.min_score:.2f}"}
         return Unmatched(youth.id, BELOW_MIN_SCORE, text, counts, (BELOW_MIN_SCORE,), params)
-    suitable = above_min
-    if rules.team_min > 1:
-        text = f"fewer than {rules.team_min} suitable mentors were free to form a team (REL-3)"
-        params = base | {"suitable": str(suitable), "team_min": str(rules.team_min)}
+    return None
+
+
+def _taken_reason(
+    youth: Youth,
+    yi: int,
+    rules: Rules,
+    n_m: int,
+    suitable: Array,
+    spare: _Spare | None,
+    counts: dict[str, int],
+) -> Unmatched:
+    """Why a youth with suitable mentors (mentor indices `suitable`) stayed unmatched, said only when
+    it is true.
+
+    - The youth could still have had a mentor or a complete team on the round's candidate pairs
+      without any other youth losing theirs (`_Spare`): with BEST_TOTAL the programme chose the higher
+      total score (`taken_for_best_total`); with YOUTH_FIRST only a solver stopped at its time limit
+      leaves that (`not_found_in_time`).
+    - Only with pairs outside the candidate graph (each youth's and each mentor's best k):
+      `outside_candidates`.
+    - Otherwise, in a team programme, too few suitable mentors were free (`team_incomplete`); with one
+      mentor, every suitable mentor went to other youth or is full (`all_suitable_mentors_taken`).
+    """
+    team = rules.team_min > 1
+    params = {"mentors": str(n_m), "suitable": str(len(suitable))}
+    if team:
+        params["team_min"] = str(rules.team_min)
+    what = f"a team of {rules.team_min}" if team else "a mentor"
+    if spare is not None and spare.possible(spare.candidates_of(yi), rules.team_min):
+        if rules.objective == BEST_TOTAL:
+            went = "larger teams" if team else "other youth"
+            text = (
+                f"the suitable mentors went to {went}: the programme chooses the best total score; "
+                f"matching as many youth as possible first could give this youth {what} as well"
+            )
+            return Unmatched(youth.id, TAKEN_FOR_BEST_TOTAL, text, counts, (TAKEN_FOR_BEST_TOTAL,), params)
+        text = f"the solver stopped at its time limit before it found {what} for this youth"
+        return Unmatched(youth.id, NOT_FOUND_IN_TIME, text, counts, (NOT_FOUND_IN_TIME,), params)
+    if spare is not None and spare.possible(suitable, rules.team_min):
+        params["k"] = str(rules.candidates_k)
+        text = (
+            f"suitable mentors who could still take this youth were not among the pairs the round "
+            f"compares (each youth's best {rules.candidates_k} mentors and each mentor's best "
+            f"{rules.candidates_k} youth)"
+        )
+        return Unmatched(youth.id, OUTSIDE_CANDIDATES, text, counts, (OUTSIDE_CANDIDATES,), params)
+    if team:
+        free = int(np.count_nonzero(spare.room[suitable] > 0)) if spare is not None else 0
+        params["free"] = str(free)
+        text = (
+            f"too few suitable mentors were free to form a team of {rules.team_min} (REL-3): {free} of "
+            f"the {len(suitable)} had room left, and other teams could not spare enough of the rest"
+        )
         return Unmatched(youth.id, TEAM_INCOMPLETE, text, counts, (TEAM_INCOMPLETE,), params)
-    text = f"all {suitable} suitable mentors were proposed to other youth or are full"
-    return Unmatched(youth.id, TAKEN, text, counts, (TAKEN,), base | {"suitable": str(suitable)})
+    text = f"all {len(suitable)} suitable mentors were proposed to other youth or are full"
+    return Unmatched(youth.id, TAKEN, text, counts, (TAKEN,), params)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """The round's answer as the unmatched reasons read it."""
+
+    ey: Array  # candidate edges, without the locked pairs
+    em: Array
+    chosen: Array  # the edges proposed
+    room: Array  # per mentor: places left after the round
+    teams: dict[int, list[int]]  # youth index -> proposed mentor indices, locked ones included
+    locked: frozenset[tuple[int, int]]  # (youth index, mentor index)
+    optimal: bool
+
+
+class _Spare:
+    """Which mentors could still take one more youth without any youth losing their mentor or
+    complete team (REL-3).
+
+    A mentor can when they have room left, or when they may leave a team that stays complete: one
+    above the team minimum, or a team with locked mentors (no minimum; the locked ones stay). With a
+    team minimum of 1 a chain of swaps counts too: a youth moves to another candidate mentor who can,
+    so their own mentor can (alternating paths, found for all mentors at once).
+    """
+
+    def __init__(self, outcome: _Outcome, rules: Rules) -> None:
+        self.outcome = outcome
+        self.room = outcome.room
+        # Team (youth index) -> how many mentors it could give up; mentor -> teams it could leave.
+        self.surplus: dict[int, int] = {}
+        self.leaves: dict[int, list[int]] = defaultdict(list)
+        for yi, team in outcome.teams.items():
+            unlocked = [mj for mj in team if (yi, mj) not in outcome.locked]
+            spare = len(unlocked) if len(unlocked) < len(team) else len(team) - rules.team_min
+            if spare > 0:
+                self.surplus[yi] = spare
+                for mj in unlocked:
+                    self.leaves[mj].append(yi)
+        self.leaver = np.zeros(len(self.room), dtype=bool)
+        self.leaver[list(self.leaves)] = True
+        self.order = np.argsort(outcome.ey, kind="stable")
+        n_y = int(outcome.ey.max(initial=-1)) + 1
+        self.bounds = np.searchsorted(outcome.ey[self.order], np.arange(n_y + 1))
+        self._chains: Array | None = None
+
+    def candidates_of(self, yi: int) -> Array:
+        """The mentors on this youth's candidate pairs."""
+        if yi + 1 >= len(self.bounds):
+            return self.outcome.em[:0]
+        return self.outcome.em[self.order[self.bounds[yi] : self.bounds[yi + 1]]]
+
+    def possible(self, mentors: Array, team_min: int) -> bool:
+        """Could a youth whose suitable mentors are `mentors` get `team_min` of them this way?"""
+        if team_min <= 1:
+            return bool(self.chains()[mentors].any())
+        return self._direct(mentors, team_min)
+
+    def _direct(self, mentors: Array, team_min: int) -> bool:
+        """Free places plus mentors leaving teams with a surplus, each team giving up at most its
+        surplus (a small bipartite matching, augmented as in Kuhn's algorithm)."""
+        has_room = self.room[mentors] > 0
+        free = int(np.count_nonzero(has_room))
+        if free >= team_min:
+            return True
+        others = mentors[~has_room & self.leaver[mentors]].tolist()
+        if free + len(others) < team_min:
+            return False
+        leaving: dict[int, list[int]] = defaultdict(list)  # team -> mentors that leave it
+        got = free
+        for mj in others:
+            if self._place(mj, leaving, set()):
+                got += 1
+                if got >= team_min:
+                    return True
+        return False
+
+    def _place(self, mj: int, leaving: dict[int, list[int]], seen: set[int]) -> bool:
+        for team in self.leaves[mj]:
+            if team in seen:
+                continue
+            seen.add(team)
+            if len(leaving[team]) < self.surplus[team]:
+                leaving[team].append(mj)
+                return True
+            for other in list(leaving[team]):
+                if self._place(other, leaving, seen):
+                    leaving[team].remove(other)
+                    leaving[team].append(mj)
+                    return True
+        return False
+
+    def chains(self) -> Array:
+        """Per mentor: could take one more youth, directly or through a chain of swaps."""
+        if self._chains is None:
+            o = self.outcome
+            can = (self.room > 0) | self.leaver
+            matched = np.zeros(int(o.ey.max(initial=-1)) + 1, dtype=bool)
+            matched[o.ey[o.chosen]] = True
+            while True:
+                # Matched youth with a candidate mentor who can (not one of theirs: those pairs are
+                # chosen) could move there and free their own unlocked mentors.
+                movers = np.zeros(len(matched), dtype=bool)
+                movers[o.ey[~o.chosen & can[o.em] & matched[o.ey]]] = True
+                new = o.chosen & movers[o.ey] & ~can[o.em]
+                if not new.any():
+                    break
+                can[o.em[new]] = True
+            self._chains = can
+        return self._chains
 
 
 # The youth's own wishes come first when naming a combination (MAT-5).

@@ -15,6 +15,13 @@ Location = tuple[float, float]
 
 NO_WISH = ""
 
+# What a round maximises (Rules.objective). YOUTH_FIRST (MAT-1 youth first, REL-3): the number of
+# youth with a mentor (in a team programme: a complete team) first, then the total score among the
+# matchings with that number. BEST_TOTAL: the total score alone, even if fewer youth get a mentor.
+YOUTH_FIRST = "youth_first"
+BEST_TOTAL = "best_total"
+OBJECTIVES = (YOUTH_FIRST, BEST_TOTAL)
+
 
 @dataclass(frozen=True)
 class Youth:
@@ -110,6 +117,39 @@ class Rules:
     excluded: frozenset[tuple[int, int]] = frozenset()  # (youth_id, mentor_id) never proposed
     candidates_k: int = 100  # k = 50 lost 0.001 % against the exact optimum at 2,000 x 2,000
     alternatives: int = 3
+    objective: str = YOUTH_FIRST  # YOUTH_FIRST or BEST_TOTAL (above)
+
+
+@dataclass(frozen=True)
+class PairDetails:
+    """What one youth and one mentor have in common, for the explanation of a pair.
+
+    Interests are the engine's strings (managed interests' slugs and the people's own words); the
+    caller names them. `wish_*` repeat the youth's wish ("" or None: no wish) with whether this
+    mentor meets it. Nothing about values, beliefs or personality answers is named here: the
+    explanation shows those only as factor bars.
+    """
+
+    mentor_id: int
+    shared_interests: tuple[str, ...] = ()
+    wished_interests_met: tuple[str, ...] = ()
+    wished_interests_missed: tuple[str, ...] = ()
+    wish_gender: str = NO_WISH
+    wish_gender_met: bool = False
+    wish_language: str = NO_WISH
+    wish_language_met: bool = False
+    wish_age_min: int | None = None
+    wish_age_max: int | None = None
+    wish_age_met: bool = False
+    mentor_age: int = 0
+    # The family asked for a shared cultural background (nice, important or required) and they share it.
+    background_wish_met: bool = False
+    age_gap: int = 0  # the mentor's age minus the youth's, in years (MAT-3)
+    next_school_level: bool = False  # the mentor is at a higher school stage than the youth (MAT-3)
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-friendly copy (tuples as lists)."""
+        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -117,7 +157,8 @@ class Proposal:
     """A youth with their proposed mentor(s).
 
     `score` is the mean pair score over the mentors; `factors` are the weighted contributions per
-    factor (also averaged over the mentors), and they add up to `score`.
+    factor (also averaged over the mentors), and they add up to `score`. `details` says per mentor
+    (in `mentor_ids` order) what the two have in common and which wishes this mentor meets.
     """
 
     youth_id: int
@@ -125,6 +166,7 @@ class Proposal:
     score: float
     factors: dict[str, float]
     locked: tuple[int, ...] = ()
+    details: tuple[PairDetails, ...] = ()
 
 
 @dataclass(frozen=True)

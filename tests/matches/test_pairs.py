@@ -1,7 +1,10 @@
 """A pair proposed by hand (MAT-6): checking it without saving, proposing it, and every refusal."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -10,7 +13,9 @@ from koppel.matches.enums import MatchOrigin, MatchState
 from koppel.matches.forms.pairs import PairForm
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.enums import MentorStatus, YouthStatus
+from koppel.people.models import Interest
 from tests.factories import CoordinatorFactory, MatchFactory, MentorFactory, ProgrammeFactory, UserFactory
+from tests.intake_factories import IntakeFactory
 from tests.matching_factories import PairRuleFactory, TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +260,51 @@ def test_a_team_programme_offers_several_mentors_to_choose__REL_3(cast, client_f
     content = page.content.decode()
     for mentor in mentors:
         assert f'type="checkbox" name="mentors" value="{mentor.pk}"' in content
+
+
+def test_the_check_shows_the_age_gap_in_years_and_a_next_school_level__MAT_3(pair):
+    """A 14-year-old mentor at MBO and a 13-year-old at VMBO: one year apart, which MAT-3 allows only
+    because the mentor is a school level further; the check says both."""
+    programme, youth, adult = pair
+    born = date(date.today().year - 13, 1, 1)
+    youth.date_of_birth, youth.school_type = born, "vmbo"
+    youth.save()
+    young = TrainedMentorFactory(
+        programme=programme,
+        date_of_birth=date(born.year - 1, 1, 1),
+        school_type="mbo",
+        adult_supervisor="Mevrouw Jansen",
+    )
+    with translation.override("en"):
+        check = check_pair(programme, youth, [young])
+        adult_check = check_pair(programme, youth, [adult])
+    assert check.ok
+    (item,) = check.mentors
+    assert ("MAT-3", "The mentor is 1 year older than the youth.") in item.matched
+    assert (
+        "MAT-3",
+        "The mentor is a school level further, so an age gap under 2 years is allowed.",
+    ) in item.matched
+    gap = adult.age - youth.age
+    assert ("MAT-3", f"The mentor is {gap} years older than the youth.") in adult_check.mentors[0].matched
+    assert not any("school level" in text for _rule, text in adult_check.mentors[0].matched)
+
+
+def test_the_check_names_the_shared_interests_and_the_wishes_met__MAT_1(pair):
+    """The youth wished for a mentor who likes football; the check names it in the viewer's language."""
+    programme, youth, mentor = pair
+    football = Interest.objects.get(slug="voetbal")
+    youth.interests.add(football)
+    IntakeFactory(youth=youth).wish_interests.add(football)
+    youth.wish_mentor_gender = "female"
+    youth.save()
+    mentor.interests.add(football)
+    with translation.override("en"):
+        (item,) = check_pair(programme, youth, [mentor]).mentors
+    assert ("MAT-2", "Both like football.") in item.matched
+    assert ("YTH-3", "Wish met: a mentor who likes football.") in item.matched
+    assert ("MAT-5", "Wish met: a mentor who is a woman.") in item.matched
+    # In Dutch, the interest's own Dutch name (whatever the catalogue holds for the sentence).
+    with translation.override("nl"):
+        (item,) = check_pair(programme, youth, [mentor]).mentors
+    assert any("voetbal" in text and "football" not in text for _rule, text in item.matched)

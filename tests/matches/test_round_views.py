@@ -126,10 +126,15 @@ def test_the_round_page_runs_a_constant_number_of_queries(cast, client_for):
     client = client_for(cast.coordinator)
     small, large = MatchRoundFactory(programme=cast.programme), MatchRoundFactory(programme=cast.programme)
     alternative = TrainedMentorFactory(programme=cast.programme)
-    RoundProposalFactory(round=small, alternatives=[{"mentor": alternative.pk, "score": 0.5}])
+    matched = [{"mentor_id": alternative.pk, "shared_interests": ["voetbal", "muziek"], "age_gap": 16}]
+    RoundProposalFactory(
+        round=small, alternatives=[{"mentor": alternative.pk, "score": 0.5}], details=matched
+    )
     RoundUnmatchedFactory(round=small)
     for _ in range(12):
-        RoundProposalFactory(round=large, alternatives=[{"mentor": alternative.pk, "score": 0.5}])
+        RoundProposalFactory(
+            round=large, alternatives=[{"mentor": alternative.pk, "score": 0.5}], details=matched
+        )
         RoundUnmatchedFactory(round=large)
     assert _detail_queries(client, small) == _detail_queries(client, large)
 
@@ -148,3 +153,51 @@ def test_the_round_list_runs_a_constant_number_of_queries(cast, client_for):
         response = client.get(reverse("staff:match_rounds"))
     assert len(one.captured_queries) == len(many.captured_queries)
     assert response.context["page"].paginator.count == 11
+
+
+def _page(client, match_round) -> str:
+    return client.get(reverse("staff:match_round_detail", args=[match_round.pk])).content.decode()
+
+
+def test_the_explanation_says_what_matched_in_the_viewers_language__MAT_1(cast, client_for):
+    """Not only "the youth's own wishes 100 %": the football both like, the wish it meets, the age gap."""
+    match_round = MatchRoundFactory(programme=cast.programme, parameters={"min_age_gap": 2})
+    mentor = TrainedMentorFactory(programme=cast.programme)
+    details = {
+        "mentor_id": mentor.pk,
+        "shared_interests": ["voetbal", "kitesurfen"],
+        "wished_interests_met": ["voetbal"],
+        "wish_language": "ar",
+        "wish_language_met": True,
+        "age_gap": 16,
+    }
+    RoundProposalFactory(round=match_round, mentors=[mentor], details=[details])
+    cast.coordinator.language = "en"
+    cast.coordinator.save()
+    client = client_for(cast.coordinator)
+    page = _page(client, match_round)
+    assert "What matched:" in page
+    assert "Both like football and kitesurfen." in page  # a managed interest by name, an own word as written
+    assert "Wish met: a mentor who likes football." in page
+    assert "Wish met: a mentor who speaks Arabic." in page
+    assert "The mentor is 16 years older than the youth." in page
+    cast.coordinator.language = "nl"
+    cast.coordinator.save()
+    page = _page(client, match_round)
+    assert "voetbal" in page and "football" not in page
+
+
+def test_the_round_page_says_what_the_round_aimed_for_and_why_a_youth_missed_a_team__REL_3(cast, client_for):
+    match_round = MatchRoundFactory(programme=cast.programme, parameters={"objective": "best_total"})
+    RoundUnmatchedFactory(
+        round=match_round,
+        reason="taken_for_best_total",
+        codes=["taken_for_best_total"],
+        params={"mentors": "35", "suitable": "35", "team_min": "2"},
+    )
+    cast.coordinator.language = "en"
+    cast.coordinator.save()
+    page = _page(client_for(cast.coordinator), match_round)
+    assert "The round aimed for: The best total score." in page
+    assert "The suitable mentors went to larger teams: the programme aims for the best total score." in page
+    assert "Too few suitable mentors" not in page

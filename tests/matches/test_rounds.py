@@ -1,15 +1,20 @@
 """Match rounds (MAT-1..6): running the engine on the models, storing proposals and reasons, and the
 coordinator's decisions (accept, reject, lock, exclude, re-run)."""
 
+from datetime import date, timedelta
+
 import pytest
+from django.utils import translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
-from koppel.matches.domain import rounds
+from koppel.matches.domain import adapter, rounds
 from koppel.matches.domain.reasons import unmatched_text
-from koppel.matches.enums import Decision, MatchState, PairRuleKind, RoundStatus
+from koppel.matches.enums import Decision, MatchingObjective, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchRound
+from koppel.people.models import Interest
 from tests.factories import MatchFactory, ProgrammeFactory, UserFactory
+from tests.intake_factories import IntakeFactory
 from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +232,131 @@ def test_a_proposal_of_a_round_that_was_run_again_cannot_be_accepted(
         rounds.rerun_round(first, by=coordinator)
     with pytest.raises(DomainError, match="run again"):
         rounds.accept_proposal(first.proposals.get(youth=amira), by=coordinator)
+
+
+# --- What a round aims for (MAT-1 youth first, REL-3) and what matched --------------------------------
+
+
+@pytest.fixture
+def team_pool():
+    """A team programme (2 to 4 mentors) with 3 waiting youth and 8 places. Two youth waited a year
+    and like football as the mentors do, so each of their pairs scores higher than any of the third's:
+    the best total alone would make two teams of 4."""
+    programme = ProgrammeFactory(form="team", team_size_min=2, team_size_max=4)
+    football = Interest.objects.get(slug="voetbal")
+    long_ago = date.today() - timedelta(days=365)
+    youths = []
+    for name in ("Amira", "Bram"):
+        youth = WaitingYouthFactory(programme=programme, first_name=name, waiting_since=long_ago)
+        youth.interests.add(football)
+        youths.append(youth)
+    youths.append(WaitingYouthFactory(programme=programme, first_name="Chris", waiting_since=date.today()))
+    for _ in range(8):
+        TrainedMentorFactory(programme=programme).interests.add(football)
+    return programme, youths
+
+
+def test_a_team_round_gives_every_youth_a_team_when_places_allow__REL_3(
+    team_pool, coordinator, django_capture_on_commit_callbacks
+):
+    programme, youths = team_pool
+    assert adapter.matching_settings_of(programme).objective == MatchingObjective.YOUTH_FIRST
+    match_round = _run(programme, coordinator, django_capture_on_commit_callbacks)
+    assert set(_pairs(match_round)) == {y.pk for y in youths}
+    assert all(2 <= len(mentors) <= 4 for mentors in _pairs(match_round).values())
+    assert not match_round.unmatched.exists()
+    assert match_round.parameters["objective"] == "youth_first"
+
+
+def test_a_round_for_the_best_total_says_the_mentors_went_to_larger_teams__REL_3(
+    team_pool, coordinator, django_capture_on_commit_callbacks
+):
+    programme, (amira, bram, chris) = team_pool
+    settings = adapter.matching_settings_of(programme)
+    settings.objective = MatchingObjective.BEST_TOTAL
+    settings.save()
+    assert adapter.engine_rules(programme, settings).objective == "best_total"
+    match_round = _run(programme, coordinator, django_capture_on_commit_callbacks)
+    assert match_round.parameters["objective"] == "best_total"
+    assert {youth: len(mentors) for youth, mentors in _pairs(match_round).items()} == {
+        amira.pk: 4,
+        bram.pk: 4,
+    }
+    row = match_round.unmatched.get()
+    assert (row.youth, row.reason) == (chris, "taken_for_best_total")
+    with translation.override("en"):
+        text = unmatched_text(row.reason, row.codes, row.params, row.counts, 8)
+    assert text.startswith("The suitable mentors went to larger teams: the programme aims for the best total")
+
+
+def test_a_round_stores_what_matched_with_each_mentor__MAT_1(coordinator, django_capture_on_commit_callbacks):
+    programme = ProgrammeFactory()
+    football = Interest.objects.get(slug="voetbal")
+    youth = WaitingYouthFactory(programme=programme, interests_other="schaken")
+    youth.interests.add(football)
+    IntakeFactory(youth=youth).wish_interests.add(football)
+    mentor = TrainedMentorFactory(programme=programme, interests_other="Schaken, koken")
+    mentor.interests.add(football)
+    match_round = _run(programme, coordinator, django_capture_on_commit_callbacks)
+    (details,) = match_round.proposals.get(youth=youth).details
+    assert details["mentor_id"] == mentor.pk
+    assert details["shared_interests"] == ["schaken", "voetbal"]
+    assert details["wished_interests_met"] == ["voetbal"]
+    assert details["age_gap"] == mentor.age - youth.age
+
+
+UNMATCHED_TEXTS = [
+    (
+        "team_incomplete",
+        {"mentors": "3", "suitable": "3", "team_min": "2", "free": "1"},
+        (
+            "Too few suitable mentors were free to form a team of 2 (REL-3): 1 of the 3 had room left, "
+            "and other teams could not spare enough of the others."
+        ),
+    ),
+    # A round stored before the count of free mentors was kept.
+    (
+        "team_incomplete",
+        {"suitable": "3", "team_min": "2"},
+        "Too few suitable mentors were free to form a team (REL-3).",
+    ),
+    (
+        "taken_for_best_total",
+        {"mentors": "35", "suitable": "35", "team_min": "2"},
+        (
+            "The suitable mentors went to larger teams: the programme aims for the best total score. "
+            "Matching as many youth as possible first could give this youth a team as well (REL-3)."
+        ),
+    ),
+    (
+        "taken_for_best_total",
+        {"mentors": "2", "suitable": "1"},
+        (
+            "The suitable mentors went to other youth: the programme aims for the best total score. "
+            "Matching as many youth as possible first could give this youth a mentor as well, without "
+            "another youth losing theirs."
+        ),
+    ),
+    (
+        "not_found_in_time",
+        {"suitable": "4", "team_min": "2"},
+        (
+            "The round stopped at its time limit before it found a team for this youth, although suitable "
+            "mentors could still have formed one (REL-3)."
+        ),
+    ),
+    (
+        "outside_candidates",
+        {"suitable": "3", "k": "100"},
+        (
+            "Suitable mentors who could still take this youth were not among the pairs the round compares "
+            "(each youth's best 100 mentors and each mentor's best 100 youth)."
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("reason", "params", "text"), UNMATCHED_TEXTS)
+def test_unmatched_texts_say_only_what_is_true__REL_3(reason, params, text):
+    with translation.override("en"):
+        assert unmatched_text(reason, [reason], params, {}, 35) == text

@@ -18,7 +18,7 @@ from koppel.matches.domain.weights import (
     preview_weights,
     update_matching_settings,
 )
-from koppel.matches.enums import MatchState
+from koppel.matches.enums import MatchingObjective, MatchState
 from koppel.matches.models import MatchingSettings, MatchRound, RoundProposal
 from tests.factories import MatchFactory, ProgrammeFactory, UserFactory
 from tests.matching_factories import (
@@ -466,3 +466,67 @@ def test_dutch_decimal_commas_are_read_and_shown(cast, client_for):
     page = client.get(url).text
     assert 'name="weight_values" value="4,5"' in page
     assert 'type="number" name="weight_values"' not in page  # a number input refuses "4,5"
+
+
+# --- What a round aims for (MAT-1 youth first, REL-3) ----------------------------------------------
+
+
+def test_youth_first_is_the_default_and_a_change_is_logged_and_reset__MAT_1():
+    settings = matching_settings_of(ProgrammeFactory())
+    assert settings.objective == MatchingObjective.YOUTH_FIRST
+    assert factsheet_defaults()["objective"] == MatchingObjective.YOUTH_FIRST
+    assert MatchingSettings.RULES["objective"] == "MAT-1"
+    assert "MAT-1, REL-3" in str(MatchingSettings._meta.get_field("objective").help_text)
+    changed = update_matching_settings(
+        settings,
+        by=None,
+        values={"objective": MatchingObjective.BEST_TOTAL},
+        expected_version=settings.version,
+    )
+    assert changed == ["objective"]
+    entry = ActivityLog.objects.get(action="matches.weights.changed")
+    assert entry.data["old"] == {"objective": "youth_first"}
+    assert entry.data["new"] == {"objective": "best_total"}
+    settings.refresh_from_db()
+    update_matching_settings(
+        settings, by=None, values=factsheet_defaults(), expected_version=settings.version
+    )
+    settings.refresh_from_db()
+    assert settings.objective == MatchingObjective.YOUTH_FIRST
+
+
+def test_the_page_shows_and_saves_what_a_round_aims_for__MAT_1(cast, client_for):
+    settings = matching_settings_of(cast.programme)
+    client = client_for(_english(cast.coordinator))
+    url = reverse("staff:matching_weights", args=[cast.programme.pk])
+    page = client.get(url).text
+    assert "What a round aims for" in page
+    assert 'type="radio" name="objective" value="youth_first"' in page
+    assert "Factsheet: As many youth as possible, then the best total score" in page
+    response = client.post(url, form_data(settings, objective="best_total"))
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    assert settings.objective == MatchingObjective.BEST_TOTAL
+    assert client.get(url).text.count("changed from the factsheet") == 1
+
+
+def test_preview_with_the_best_total_shows_who_would_lose_their_proposal__MAT_1(cast):
+    """The preview runs the last round again with the other aim: here one youth fewer is matched."""
+    programme = cast.programme
+    near = WaitingYouthFactory(programme=programme, first_name="Near", postcode="3072AA")
+    far = WaitingYouthFactory(programme=programme, first_name="Far", postcode="3073AA")
+    PostcodeAreaFactory(postcode="3072", latitude=Decimal("51.89800"), longitude=Decimal("4.49600"))
+    PostcodeAreaFactory(postcode="3073", latitude=Decimal("51.97035"), longitude=Decimal("4.49600"))
+    # X sits with Near; Y is 8 km from Near and 16 km from Far, so only X can take Far.
+    x = TrainedMentorFactory(programme=programme, postcode="3072BB")
+    y = TrainedMentorFactory(programme=programme, postcode="3071BB")
+    PostcodeAreaFactory(postcode="3071", latitude=Decimal("51.82565"), longitude=Decimal("4.49600"))
+    match_round = MatchRoundFactory(programme=programme, youth_ids=[near.pk, far.pk], mentor_ids=[x.pk, y.pk])
+    RoundProposalFactory(round=match_round, youth=near, mentors=[y], rank=1)
+    RoundProposalFactory(round=match_round, youth=far, mentors=[x], rank=2)
+    weights = {name: Decimal("0") for name in SETTINGS_FIELDS if name.startswith("weight_")}
+    values = _values(programme, **weights | {"weight_distance": Decimal("1"), "min_score": Decimal("0")})
+    assert preview_weights(programme, values).newly_unmatched == 0
+    preview = preview_weights(programme, {**values, "objective": MatchingObjective.BEST_TOTAL})
+    assert (preview.kept, preview.changed, preview.newly_unmatched) == (0, 1, 1)
+    assert preview.new_total > preview.old_total

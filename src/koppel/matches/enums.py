@@ -30,6 +30,16 @@ class RoundStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("round status", "Failed")
 
 
+class MatchingObjective(models.TextChoices):
+    """What a match round maximises (MAT-1 youth first, REL-3); the values are the engine's."""
+
+    YOUTH_FIRST = (
+        "youth_first",
+        pgettext_lazy("matching objective", "As many youth as possible, then the best total score"),
+    )
+    BEST_TOTAL = "best_total", pgettext_lazy("matching objective", "The best total score")
+
+
 class Decision(models.TextChoices):
     OPEN = "open", pgettext_lazy("proposal decision", "Open")
     ACCEPTED = "accepted", pgettext_lazy("proposal decision", "Accepted")

@@ -12,8 +12,15 @@ from django.views.decorators.http import require_POST
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import is_stalled
 from koppel.matches.domain import rounds
-from koppel.matches.domain.reasons import RULE_OF, factor_rows, met_constraints, unmatched_text
-from koppel.matches.enums import OPEN_STATES, Decision, PairRuleKind
+from koppel.matches.domain.reasons import (
+    RULE_OF,
+    explanation,
+    factor_rows,
+    interest_names,
+    met_constraints,
+    unmatched_text,
+)
+from koppel.matches.enums import OPEN_STATES, Decision, MatchingObjective, PairRuleKind
 from koppel.matches.forms.rounds import RoundStartForm
 from koppel.matches.models import Match
 from koppel.policy import (
@@ -78,6 +85,20 @@ def round_create(request):
     return render(request, "staff/matching/round_form.html", {"form": form})
 
 
+def _mentor_rows(proposal, rules: dict, names: dict, min_age_gap: int) -> list[dict]:
+    """Each proposed mentor with their lock or exclusion and what matched (rounds stored before the
+    pair details were kept have none)."""
+    details = {d.get("mentor_id"): d for d in proposal.details}
+    return [
+        {
+            "mentor": m,
+            "rule": rules.get((proposal.youth_id, m.pk)),
+            "matched": explanation(details[m.pk], names, min_age_gap=min_age_gap) if m.pk in details else [],
+        }
+        for m in proposal.mentors.all()
+    ]
+
+
 def _alternative_rows(proposal, mentor_names: dict) -> list[dict]:
     return [
         {"mentor_id": a["mentor"], "name": mentor_names.get(a["mentor"], ""), "score": a["score"]}
@@ -89,8 +110,9 @@ def _alternative_rows(proposal, mentor_names: dict) -> list[dict]:
 @staff_required
 def round_detail(request, pk):
     """The round: its progress while it runs; then the proposals (best first) with explanation bars,
-    the constraints they meet and the alternatives, the unmatched youth with their reasons, and the
-    programme's locked and excluded pairs."""
+    what matched (shared interests, wishes met, age gap), the constraints they meet and the
+    alternatives, the unmatched youth with their reasons, and the programme's locked and excluded
+    pairs."""
     match_round = get_visible_or_404(
         match_rounds_visible_to(request.user).select_related("programme", "started_by", "previous"), pk
     )
@@ -113,6 +135,9 @@ def round_detail(request, pk):
             for r in pair_rules_visible_to(request.user).filter(programme=match_round.programme)
         }
         weights = match_round.parameters.get("weights") or {}
+        min_age_gap = int(match_round.parameters.get("min_age_gap", 2))
+        names = interest_names(d for p in proposals for d in p.details)
+        objective = match_round.parameters.get("objective")
         newer = match_round.reruns.order_by("-id").first()
         already_matched = set(
             Match.objects.filter(
@@ -129,9 +154,7 @@ def round_detail(request, pk):
                     "proposal": p,
                     "bars": factor_rows(p.factors, weights),
                     "alternatives": _alternative_rows(p, mentor_names),
-                    "mentors": [
-                        {"mentor": m, "rule": rules.get((p.youth_id, m.pk))} for m in p.mentors.all()
-                    ],
+                    "mentors": _mentor_rows(p, rules, names, min_age_gap),
                     "excluded": any(
                         (r := rules.get((p.youth_id, m.pk))) is not None and r.kind == PairRuleKind.EXCLUDE
                         for m in p.mentors.all()
@@ -155,6 +178,7 @@ def round_detail(request, pk):
                 key=lambda r: (r.kind, r.youth.last_name, r.mentor.last_name),
             ),
             met=met_constraints(),
+            objective=MatchingObjective(objective).label if objective in MatchingObjective.values else "",
             newer=newer,
             summary=rounds.summary_of(match_round),
         )

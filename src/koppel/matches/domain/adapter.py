@@ -185,7 +185,8 @@ def engine_rules(
     weights: dict[str, float] | None = None,
 ) -> mm.Rules:
     """The programme's rules for a round: MAT-3 age gaps from its settings, REL-3 team sizes, the
-    matching settings, and the weights (the saved ones unless `weights` is given, for a preview)."""
+    matching settings (with what a round aims for: youth first, MAT-1, or the best total score), and
+    the weights (the saved ones unless `weights` is given, for a preview)."""
     practice = programme.settings
     team = programme.form == ProgrammeForm.TEAM
     return mm.Rules(
@@ -200,4 +201,5 @@ def engine_rules(
         weights=mm.Weights(**(weights if weights is not None else settings.weights())),
         locked=locked,
         excluded=excluded,
+        objective=settings.objective,
     )

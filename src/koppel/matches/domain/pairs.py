@@ -25,6 +25,7 @@ from koppel.matches.models import Match
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
 from matchmaker.constraints import broken_constraints
+from matchmaker.explain import pair_details
 from matchmaker.scoring import score_pair
 
 # The origins a pair by hand may have (MAT-6); a match round's own origin is not one of them.
@@ -41,12 +42,14 @@ class Problem(NamedTuple):
 
 @dataclass(frozen=True)
 class MentorCheck:
-    """One mentor of the pair: what they break, their soft score and its explanation bars."""
+    """One mentor of the pair: what they break, their soft score, its explanation bars and what
+    matched as (rule ID, sentence) rows: shared interests, wishes met, the age gap in years (MAT-3)."""
 
     mentor: Mentor
     broken: list[Problem]
     score: float
     factor_rows: list[dict]
+    matched: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,9 @@ def check_pair(programme: Programme, youth: Youth, mentors: Iterable[Mentor]) ->
     """Check a pair against the programme's hard constraints and score it, without saving anything.
 
     Uses the programme's matching settings, its excluded pairs (a coordinator's exclusion counts as a
-    broken constraint) and the saved weights. A constant number of queries for any team size.
+    broken constraint) and the saved weights; says per mentor what matched (shared interests, the
+    youth's wishes, the age gap in years and a next school level, MAT-3). A constant number of
+    queries for any team size.
     """
     mentors = list(mentors)
     today = timezone.localdate()
@@ -86,6 +91,8 @@ def check_pair(programme: Programme, youth: Youth, mentors: Iterable[Mentor]) ->
     }
     params = reasons.params_for(engine_youth, rules)
     weights = rules.weights.as_dict()
+    details = {m.pk: pair_details(engine_youth, profiles[m.pk]).as_dict() for m in mentors}
+    names = reasons.interest_names(details.values())
     checks, broken = [], []
     for mentor in mentors:
         profile = profiles[mentor.pk]
@@ -94,7 +101,10 @@ def check_pair(programme: Programme, youth: Youth, mentors: Iterable[Mentor]) ->
             for code in broken_constraints(engine_youth, profile, rules)
         ]
         score, contributions = score_pair(engine_youth, profile, rules)
-        checks.append(MentorCheck(mentor, problems, score, reasons.factor_rows(contributions, weights)))
+        matched = reasons.explanation(details[mentor.pk], names, min_age_gap=rules.min_age_gap)
+        checks.append(
+            MentorCheck(mentor, problems, score, reasons.factor_rows(contributions, weights), matched)
+        )
         for problem in problems:
             text = problem.text
             if len(mentors) > 1:

@@ -1,7 +1,9 @@
-"""Readable, translated texts for the engine's reason codes (src/matchmaker returns codes and
-parameters; the words are Koppel's, in the user's language)."""
+"""Readable, translated texts for the engine's reason codes and explanations (src/matchmaker returns
+codes, parameters and pair details; the words are Koppel's, in the user's language)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -9,6 +11,7 @@ from django.utils.translation import ngettext
 import matchmaker.types as mm
 from koppel.common.formatting import decimal_text
 from koppel.people.enums import SpokenLanguage
+from koppel.people.models import Interest
 
 # Hard constraints with their rule IDs (shown beside the text).
 RULE_OF = {
@@ -81,27 +84,63 @@ def _phrase(code: str, p: dict) -> str:
     return phrases[code]() if code in phrases else code
 
 
+def _join(items: list[str]) -> str:
+    """ "a", "a and b", "a, b and c" in the user's language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _team_incomplete(params: dict) -> str:
+    if "free" not in params:  # rounds stored before the count of free mentors was kept
+        return _("Too few suitable mentors were free to form a team (REL-3).")
+    free = int(params["free"])
+    return ngettext(
+        "Too few suitable mentors were free to form a team of %(team_min)s (REL-3): %(free)s of the "
+        "%(suitable)s had room left, and other teams could not spare enough of the others.",
+        "Too few suitable mentors were free to form a team of %(team_min)s (REL-3): %(free)s of the "
+        "%(suitable)s had room left, and other teams could not spare enough of the others.",
+        free,
+    ) % {"team_min": params.get("team_min", ""), "free": free, "suitable": params.get("suitable", "")}
+
+
+def _taken_for_best_total(params: dict) -> str:
+    if int(params.get("team_min", "1")) > 1:
+        return _(
+            "The suitable mentors went to larger teams: the programme aims for the best total score. "
+            "Matching as many youth as possible first could give this youth a team as well (REL-3)."
+        )
+    return _(
+        "The suitable mentors went to other youth: the programme aims for the best total score. "
+        "Matching as many youth as possible first could give this youth a mentor as well, without "
+        "another youth losing theirs."
+    )
+
+
 def unmatched_text(reason: str, codes: list[str], params: dict, counts: dict, mentors: int) -> str:
     """Why a round left a youth unmatched, in one sentence."""
     if reason == "no_mentors":
         return _("There were no available mentors in this round.")
     if reason == "team_incomplete":
-        return _("Too few suitable mentors were free to form a team (REL-3).")
+        return _team_incomplete(params)
+    if reason == "taken_for_best_total":
+        return _taken_for_best_total(params)
+    if reason == "not_found_in_time":
+        return _(
+            "The round stopped at its time limit before it found a team for this youth, although "
+            "suitable mentors could still have formed one (REL-3)."
+        )
+    if reason == "outside_candidates":
+        return _(
+            "Suitable mentors who could still take this youth were not among the pairs the round "
+            "compares (each youth's best %(k)s mentors and each mentor's best %(k)s youth)."
+        ) % {"k": params.get("k", "")}
     if reason == "below_minimum_score":
         return _("The suitable mentors all score below the programme's minimum score.")
     if reason == "all_suitable_mentors_taken":
         return _("Every suitable mentor was proposed to another youth or has no room left.")
     phrases = [_phrase(code, params) for code in (codes or [reason])]
-    joined = (
-        phrases[0]
-        if len(phrases) == 1
-        else _("%(first)s and %(last)s")
-        % {
-            "first": ", ".join(phrases[:-1]),
-            "last": phrases[-1],
-        }
-    )
-    return _("No available mentor %(what)s.") % {"what": joined}
+    return _("No available mentor %(what)s.") % {"what": _join(phrases)}
 
 
 def pair_problem(code: str, params: dict) -> str:
@@ -189,3 +228,113 @@ MET_CONSTRAINTS = (
 
 def met_constraints() -> list[tuple[str, str]]:
     return [(rule, label()) for rule, label in MET_CONSTRAINTS]
+
+
+# --- What matched (the explanation of a pair) ------------------------------------------------------
+
+
+def interest_names(details: Iterable[dict]) -> dict[str, str]:
+    """Managed interests named in these pair details -> their name in the user's language (one query)."""
+    slugs = {
+        slug
+        for d in details
+        for key in ("shared_interests", "wished_interests_met", "wished_interests_missed")
+        for slug in d.get(key, ())
+    }
+    if not slugs:
+        return {}
+    return {i.slug: str(i) for i in Interest.objects.filter(slug__in=slugs)}
+
+
+def _interests(items: Iterable[str], names: dict[str, str]) -> str:
+    # An interest outside the managed list is the person's own word, shown as they wrote it.
+    return _join([names.get(item, item) for item in items])
+
+
+def _age_range(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return _("%(low)s to %(high)s") % {"low": low, "high": high}
+    if low is not None:
+        return _("%(low)s or older") % {"low": low}
+    return _("at most %(high)s") % {"high": high}
+
+
+def _age_gap(years: int) -> str:
+    if years > 0:
+        return ngettext(
+            "The mentor is %(years)s year older than the youth.",
+            "The mentor is %(years)s years older than the youth.",
+            years,
+        ) % {"years": years}
+    if years < 0:
+        return ngettext(
+            "The mentor is %(years)s year younger than the youth.",
+            "The mentor is %(years)s years younger than the youth.",
+            -years,
+        ) % {"years": -years}
+    return _("The mentor and the youth are the same age.")
+
+
+def explanation(details: dict, names: dict[str, str], *, min_age_gap: int) -> list[tuple[str, str]]:
+    """What matched in one pair (`matchmaker.types.PairDetails.as_dict()`), as (rule ID, sentence)
+    rows for staff: the shared interests, each wish of the youth this mentor meets or misses (YTH-3,
+    MAT-5), the age gap in years and, where MAT-3 relies on it, that the mentor is a school level
+    further. `names`: managed interests by slug (see `interest_names`).
+
+    Values and beliefs, personality answers and the cultural background itself are never named here
+    (special categories of personal data); their factor bars say how much they add.
+    """
+    rows: list[tuple[str, str]] = []
+    if details.get("shared_interests"):
+        rows.append(
+            (
+                "MAT-2",
+                _("Both like %(interests)s.") % {"interests": _interests(details["shared_interests"], names)},
+            )
+        )
+    if details.get("wished_interests_met"):
+        what = _interests(details["wished_interests_met"], names)
+        rows.append(("YTH-3", _("Wish met: a mentor who likes %(interests)s.") % {"interests": what}))
+    if details.get("wished_interests_missed"):
+        what = _interests(details["wished_interests_missed"], names)
+        rows.append(("YTH-3", _("Wish not met: a mentor who likes %(interests)s.") % {"interests": what}))
+    if details.get("wish_gender"):
+        gender = {"gender": _gender(details["wish_gender"])}
+        met = details.get("wish_gender_met")
+        text = (
+            _("Wish met: a mentor who is %(gender)s.")
+            if met
+            else _("Wish not met: a mentor who is %(gender)s.")
+        )
+        rows.append(("MAT-5", text % gender))
+    if details.get("wish_language"):
+        language = {"language": _language(details["wish_language"])}
+        met = details.get("wish_language_met")
+        text = (
+            _("Wish met: a mentor who speaks %(language)s.")
+            if met
+            else _("Wish not met: a mentor who speaks %(language)s.")
+        )
+        rows.append(("MAT-5", text % language))
+    low, high = details.get("wish_age_min"), details.get("wish_age_max")
+    if low is not None or high is not None:
+        values = {"range": _age_range(low, high), "age": details.get("mentor_age", "")}
+        text = (
+            _("Wish met: a mentor aged %(range)s (this mentor is %(age)s).")
+            if details.get("wish_age_met")
+            else _("Wish not met: a mentor aged %(range)s (this mentor is %(age)s).")
+        )
+        rows.append(("YTH-3", text % values))
+    if details.get("background_wish_met"):
+        rows.append(("MAT-5", _("Wish met: the same cultural background, as the family asked.")))
+    gap = int(details.get("age_gap", 0))
+    rows.append(("MAT-3", _age_gap(gap)))
+    if details.get("next_school_level") and gap < min_age_gap:
+        rows.append(
+            (
+                "MAT-3",
+                _("The mentor is a school level further, so an age gap under %(gap)s years is allowed.")
+                % {"gap": min_age_gap},
+            )
+        )
+    return rows

@@ -279,6 +279,7 @@ def _parameters(rules) -> dict:
         "team_min": rules.team_min,
         "team_max": rules.team_max,
         "min_score": rules.min_score,
+        "objective": rules.objective,
         "weights": rules.weights.as_dict(),
         "locked": sorted(map(list, rules.locked)),
         "excluded": sorted(map(list, rules.excluded)),
@@ -293,6 +294,7 @@ def _store(match_round: MatchRound, result: Result) -> None:
             rank=rank,
             score=p.score,
             factors=p.factors,
+            details=[d.as_dict() for d in p.details],
             locked_mentor_ids=list(p.locked),
             alternatives=[
                 {"mentor": a.mentor_id, "score": a.score} for a in result.alternatives.get(p.youth_id, ())

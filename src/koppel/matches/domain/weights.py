@@ -1,5 +1,6 @@
-"""A programme's matching settings and weights (MAT-1, MAT-2, MAT-3, MAT-5): change them, reset them
-to the factsheet's defaults, and preview what new weights would do to the last finished round.
+"""A programme's matching settings and weights (MAT-1, MAT-2, MAT-3, MAT-5): change them (what a
+round aims for among them: youth first or the best total score, MAT-1, REL-3), reset them to the
+factsheet's defaults, and preview what new settings would do to the last finished round.
 
 The preview re-runs the engine on the last round's pool without saving anything, and compares the
 new proposals with the stored ones. Both totals are computed under the NEW weights (the old
@@ -34,10 +35,11 @@ from matchmaker.encode import build_vocabularies, encode_mentors, encode_youths
 from matchmaker.scoring import score as score_pairs
 from matchmaker.solver import match as run_engine
 
-# What a round checks (hard constraints), then what it weighs, in the page's order.
+# What a round checks (hard constraints), what it aims for, then what it weighs, in the page's order.
 CONSTRAINT_FIELDS = ("max_travel_km", "online", "min_availability_overlap", "min_score")
+OBJECTIVE_FIELDS = ("objective",)
 WEIGHT_FIELDS = tuple(f"weight_{name}" for name in MatchingSettings.WEIGHTS)
-SETTINGS_FIELDS = CONSTRAINT_FIELDS + WEIGHT_FIELDS
+SETTINGS_FIELDS = CONSTRAINT_FIELDS + OBJECTIVE_FIELDS + WEIGHT_FIELDS
 
 
 def rule_of(name: str) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm, localize_decimal_fields
 from koppel.matches.domain.weights import (
     CONSTRAINT_FIELDS,
+    OBJECTIVE_FIELDS,
     SETTINGS_FIELDS,
     WEIGHT_FIELDS,
     factsheet_defaults,
@@ -32,13 +33,15 @@ class SettingRow:
     def default_text(self):
         if isinstance(self.default, bool):
             return _("yes") if self.default else _("no")
-        return self.default
+        choices = dict(getattr(self.field.field, "choices", None) or ())
+        return choices.get(self.default, self.default)
 
 
 class MatchingWeightsForm(ErrorClassMixin, VersionedModelForm):
     class Meta:
         model = MatchingSettings
         fields = list(SETTINGS_FIELDS)
+        widgets = {"objective": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +70,10 @@ class MatchingWeightsForm(ErrorClassMixin, VersionedModelForm):
     def constraint_rows(self) -> list[SettingRow]:
         """The hard constraints: a pair that breaks one is never proposed."""
         return self._rows(CONSTRAINT_FIELDS)
+
+    def objective_rows(self) -> list[SettingRow]:
+        """What a round aims for: youth first (MAT-1, REL-3) or the best total score."""
+        return self._rows(OBJECTIVE_FIELDS)
 
     def weight_rows(self) -> list[SettingRow]:
         """The 11 weights of the soft score."""

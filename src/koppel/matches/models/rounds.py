@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from koppel.common.models import ClaimedJob, KoppelModel
-from koppel.matches.enums import Decision, PairRuleKind, RoundStatus
+from koppel.matches.enums import Decision, MatchingObjective, PairRuleKind, RoundStatus
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
 
@@ -66,6 +66,18 @@ class MatchingSettings(KoppelModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Below this score (0 to 1) a youth is better left waiting than matched."),
     )
+    objective = models.CharField(
+        _("what a round aims for"),
+        max_length=20,
+        choices=MatchingObjective.choices,
+        default=MatchingObjective.YOUTH_FIRST,
+        help_text=_(
+            "MAT-1, REL-3: youth first. A round first matches as many youth as it can (in a team "
+            "programme: with a complete team), then picks the best total score among those matchings. "
+            "With the best total score alone a round may leave a youth waiting, for example to give "
+            "other youth larger teams."
+        ),
+    )
     weight_wishes = _weight(_("the youth's own wishes"), "3.0", _("MAT-1, YTH-3: the youth's wishes first."))
     weight_interests = _weight(_("shared interests"), "2.0", _("MAT-2: perceived similarity."))
     weight_personality = _weight(_("similar personality"), "1.5", _("MAT-2: perceived similarity."))
@@ -100,6 +112,7 @@ class MatchingSettings(KoppelModel):
         "waiting",
     )
     RULES = {
+        "objective": "MAT-1",
         "weight_wishes": "MAT-1",
         "weight_interests": "MAT-2",
         "weight_personality": "MAT-2",
@@ -189,6 +202,9 @@ class RoundProposal(KoppelModel):
     # Factor -> weighted contribution (they add up to the score); factor -> raw value 0..1.
     factors = models.JSONField(_("contributions"), default=dict)
     values = models.JSONField(_("factor values"), default=dict)
+    # Per mentor, what the pair has in common and which wishes the mentor meets
+    # (matchmaker.types.PairDetails.as_dict()); interests as slugs or the people's own words.
+    details = models.JSONField(_("what matched"), default=list, blank=True)
     locked_mentor_ids = models.JSONField(_("locked mentors"), default=list, blank=True)
     # [{"mentor": id, "score": float}], the next-best mentors for this youth.
     alternatives = models.JSONField(_("alternatives"), default=list, blank=True)
