@@ -2,10 +2,12 @@
 when they keep failing, and written in each recipient's language."""
 
 import calendar
+import re
 from datetime import date, timedelta
 from smtplib import SMTPServerDisconnected
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
@@ -317,6 +319,50 @@ def test_consent_pending_reaches_mentor_and_for_a_young_youth_the_guardian__AGR_
     assert cast.youth_row.first_name in sent[cast.guardian_row.email].body
     assert cast.youth_row.last_name not in sent[cast.guardian_row.email].body
     assert sent[cast.mentor_row.email].subject == _subject(K.CONSENT_PENDING, "nl")
+
+
+CONSENT_LINK = re.compile(r"/link/consent/[^/\s]+/")
+
+
+def test_a_consent_reminder_gives_a_parent_without_login_their_personal_link__AGR_1(cast, client):
+    guardian = f.GuardianFactory(organisation=cast.programme.organisation, preferred_language="en")
+    f.GuardianshipFactory(youth=cast.youth_row, guardian=guardian)
+    consent = pending_consent(agreement_of(cast.match), guardian=guardian)
+    r.propose_reminders(today=date.today())
+    send_only(K.CONSENT_PENDING)
+    (sent,) = [m for m in mail.outbox if m.to == [guardian.email]]
+    assert sent.subject == _subject(K.CONSENT_PENDING, "en")
+    assert "/me/matches/" not in sent.body  # no login page for a parent without a login
+    assert "no login needed" in sent.body
+    link = CONSENT_LINK.search(sent.body).group(0)
+    # The page follows the parent's stored language, not the browser's.
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="nl")
+    assert page.status_code == 200
+    assert page.context["consent"] == consent
+    assert '<html lang="en"' in page.text
+    # Someone who switched the language themselves keeps their choice.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    assert '<html lang="nl"' in client.get(link, HTTP_ACCEPT_LANGUAGE="nl").text
+
+
+def test_a_consent_reminder_about_a_childs_consent_carries_the_childs_link__AGR_1(cast, client):
+    # The guardian has a login, but the portal asks them for their own consent only: the child's
+    # consent needs the child's personal link.
+    consent = pending_consent(agreement_of(cast.match), youth=cast.youth_row)  # 13 years old
+    r.propose_reminders(today=date.today())
+    send_only(K.CONSENT_PENDING)
+    (sent,) = [m for m in mail.outbox if m.to == [cast.guardian_row.email]]
+    link = CONSENT_LINK.search(sent.body).group(0)
+    assert client.get(link).context["consent"] == consent
+
+
+def test_a_consent_reminder_sends_someone_with_a_login_to_the_portal__AGR_1(cast):
+    pending_consent(agreement_of(cast.match), mentor=cast.mentor_row)
+    r.propose_reminders(today=date.today())
+    send_only(K.CONSENT_PENDING)
+    (sent,) = [m for m in mail.outbox if m.to == [cast.mentor_row.email]]
+    assert reverse("portal:agreement", args=[cast.match.pk]) in sent.body
+    assert not CONSENT_LINK.search(sent.body)
 
 
 def test_consent_pending_reaches_a_youth_of_16_themselves_and_not_before_3_days__AGR_1(cast):

@@ -5,9 +5,11 @@ A youth under 12 reads the agreement in short, simple sentences. The public link
 other parties by first name only.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.errors import DomainError
@@ -87,6 +89,10 @@ def consent_by_link(request, token):
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message}, status=410)
     except DomainError as e:
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message})
+    # The page opens in the recipient's stored language, unless they switched it themselves.
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(domain.link_language(token, consent))
+        request.LANGUAGE_CODE = translation.get_language()
     match = consent.agreement.match
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -30,12 +30,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows
 from koppel.common.domain.mail import send_in_language
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
-from koppel.matches.domain.agreement import OWN_LINK_FROM_AGE  # younger youth: via the guardians
+from koppel.matches.domain.agreement import (  # younger youth: via the guardians
+    OWN_LINK_FROM_AGE,
+    consent_link,
+)
 from koppel.matches.domain.meetings import matches_without_recent_meeting
 from koppel.matches.domain.support import overdue_contacts
 from koppel.people.models.people import age_on
@@ -62,7 +66,7 @@ SUBJECTS: dict[str, object] = {
 }
 # What the mail of each kind shows about its subject (fetched with it).
 RELATED: dict[str, list[str]] = {
-    K.CONSENT_PENDING: ["agreement__match__youth"],
+    K.CONSENT_PENDING: ["agreement__match__youth", "agreement__match__programme__settings"],
     K.MEETING_NOT_LOGGED: ["youth"],
     K.SUPPORT_DUE: ["programme"],
     K.VOG_RENEWAL: ["mentor"],
@@ -466,10 +470,19 @@ def _mail_context(reminder: Reminder, obj) -> dict:
     context = {"reminder": reminder, "data": reminder.context}
     if reminder.kind == K.CONSENT_PENDING:
         match = obj.agreement.match
+        about_child = reminder.context.get("via") == "guardian"
+        # AGR-1: a parent giving their child's consent, or anyone without a login, gets their
+        # personal signed link (made now, so it is valid for the programme's days from this mail;
+        # never stored); a person with a login consents in the portal.
+        personal = about_child or not _has_login(reminder.recipient_id)
         context |= {
             "youth_first_name": match.youth.first_name,
-            "about_child": reminder.context.get("via") == "guardian",
-            "link": site + reverse("portal:agreement", args=[match.pk]),
+            "about_child": about_child,
+            "personal": personal,
+            "days": match.programme.settings.consent_link_days,
+            "link": consent_link(obj, language=reminder.language)
+            if personal
+            else site + reverse("portal:agreement", args=[match.pk]),
         }
     elif reminder.kind == K.MEETING_NOT_LOGGED:
         context |= {
@@ -502,6 +515,10 @@ def _mail_context(reminder: Reminder, obj) -> dict:
     else:
         context |= {"link": site + reverse("portal:home")}
     return context
+
+
+def _has_login(user_id: int | None) -> bool:
+    return user_id is not None and User.objects.filter(pk=user_id, is_active=True).exists()
 
 
 def _subject_object(reminder: Reminder):

@@ -315,11 +315,24 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=LINK_SALT)
 
 
-def consent_link(consent: Consent) -> str:
+def consent_link(consent: Consent, *, language: str = "") -> str:
     """The absolute URL of the consent's personal link: signed, valid for the programme's
-    `consent_link_days` from now."""
-    token = _signer().sign_object({"c": consent.pk, "n": consent.agreement.number})
+    `consent_link_days` from now. `language` is the recipient's, so the page opens in it."""
+    payload = {"c": consent.pk, "n": consent.agreement.number}
+    if language:
+        payload["l"] = language
+    token = _signer().sign_object(payload)
     return settings.SITE_URL + reverse("links:consent", args=[token])
+
+
+def link_language(token: str, consent: Consent) -> str:
+    """The language a personal link opens in: the recipient's, signed into the link, else the
+    stored language of the person whose consent it is (never the browser's)."""
+    try:
+        language = _signer().unsign_object(token).get("l", "")
+    except (signing.BadSignature, AttributeError):
+        language = ""
+    return language or person_of(consent).preferred_language
 
 
 def consent_from_token(token: str) -> Consent:
@@ -441,7 +454,7 @@ def send_consent_mail(consent_id: int, *, recipient_kind: str, recipient_id: int
             "recipient": recipient,
             "youth": match.youth,
             "programme": match.programme,
-            "link": consent_link(consent),
+            "link": consent_link(consent, language=recipient.preferred_language),
             "days": match.programme.settings.consent_link_days,
         },
         log_ref=f"consent link {consent_id}",
