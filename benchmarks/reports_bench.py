@@ -1,5 +1,5 @@
 # ruff: noqa: S311, T201  (synthetic data from a seeded generator; a script that prints figures)
-"""Benchmark of the programme dashboard and the outcomes report on a large programme (issue 6, "Speed").
+"""Benchmark of the programme dashboard and the outcomes report on a large programme.
 
     uv run python benchmarks/reports_bench.py                       # SQLite, scale 1.0
     uv run python benchmarks/reports_bench.py --database postgres   # PostgreSQL
@@ -38,7 +38,7 @@ BENCH_DIR = ROOT / "var" / "bench"
 SQLITE_PATH = BENCH_DIR / "reports_bench.sqlite3"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/koppel_bench"
 
-# The sizes at scale 1.0 (issue 6, item 7).
+# The sizes at scale 1.0: a large organisation.
 SIZES = {
     "youth": 20_000,
     "mentors": 20_000,

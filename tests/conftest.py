@@ -1,4 +1,4 @@
-"""The cast every view test uses (STYLE principle 11): one of each role, in two programmes."""
+"""The cast every view test uses: one of each role, in two programmes."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta

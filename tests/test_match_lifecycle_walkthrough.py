@@ -1,4 +1,4 @@
-"""Issue 5's first "done when", walked through the real pages as each person would in the browser.
+"""A match from proposal to closure, walked through the real pages as each person would in the browser.
 
 A coordinator proposes a pair by hand and takes the match through the first meeting (introduction),
 the agreement and three-party consent (the mentor and the youth in the portal, the parent through

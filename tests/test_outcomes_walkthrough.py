@@ -1,4 +1,4 @@
-"""Issue 6's "done when", walked through the real pages as each person would in the browser.
+"""Outcomes and reports, walked through the real pages as each person would in the browser.
 
 The coordinator adds the default survey schedules; the periodic command plans a waiting youth's
 baseline survey and mails the personal link; the youth answers it on that link item by item (saved

@@ -1,4 +1,4 @@
-"""The role matrix (STYLE principle 11): every page of Koppel's own apps, asked by every member of the cast.
+"""The role matrix: every page of Koppel's own apps, asked by every member of the cast.
 
 Each row of MATRIX builds one URL from the cast's objects (all in `programme`, so that the other
 programme's coordinator must get 404) and says what each of the eight users gets back. A new page

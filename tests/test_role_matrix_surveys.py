@@ -1,5 +1,5 @@
-"""The role matrix's survey pages asked about the mentor's and the parent's survey (STYLE principle
-11; OUT-1, OUT-4). tests/test_role_matrix.py holds one row per URL name, for the youth's survey; the
+"""The role matrix's survey pages asked about the mentor's and the parent's survey
+(OUT-1, OUT-4). tests/test_role_matrix.py holds one row per URL name, for the youth's survey; the
 rows here (tests/matrix_rows/surveys.py, RESPONDENT_ROWS) ask the same pages about a survey another
 respondent answers: only that respondent, and the programme's staff on the staff page, may see it."""
 

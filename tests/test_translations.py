@@ -1,4 +1,4 @@
-"""The Dutch catalogue is complete, compiled, and covers every template string (STYLE principle 6).
+"""The Dutch catalogue is complete, compiled, and covers every template string.
 
 When one of these fails: run, from src/koppel,
     django-admin makemessages -l nl --ignore "*/tests/*" --no-obsolete

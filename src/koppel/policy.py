@@ -1,4 +1,4 @@
-"""Who may see what: the one policy module (STYLE principle 4).
+"""Who may see what: the one policy module.
 
 Roles are relationships: a user is an administrator because an Administrator row links them to an
 organisation, a coordinator through Coordinator rows, a mentor/youth because a Mentor/Youth row

@@ -1,4 +1,4 @@
-"""Reminders (issue 5, item 8): proposed once, claimed by one worker, retried with back-off, visible
+"""Reminders: proposed once, claimed by one worker, retried with back-off, visible
 when they keep failing, and written in each recipient's language."""
 
 import calendar

@@ -1,4 +1,4 @@
-"""Two workers at once on PostgreSQL (issue 5, "done when"): a reminder claimed by one worker is never
+"""Two workers at once on PostgreSQL: a reminder claimed by one worker is never
 sent by the other. Each thread has its own database connection and runs the whole periodic command;
 every reminder must be sent exactly once. CI runs the suite on PostgreSQL too."""
 

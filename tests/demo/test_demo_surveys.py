@@ -1,4 +1,4 @@
-"""The demo's surveys (issue 6): default schedules, a history of answered surveys with scores,
+"""The demo's surveys: default schedules, a history of answered surveys with scores,
 open surveys for the demo youth and mentor, and one low relationship score with its alert (OUT-4)."""
 
 from collections import Counter

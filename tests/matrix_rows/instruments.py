@@ -1,4 +1,4 @@
-"""Role-matrix rows for survey instruments and the OUT-4 alert action (issue 6)."""
+"""Role-matrix rows for survey instruments and the OUT-4 alert action."""
 
 from django.urls import reverse
 

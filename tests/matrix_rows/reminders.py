@@ -1,4 +1,4 @@
-"""Role-matrix rows for reminders (issue 5, item 8) and the mentor's calendar feed (item 9)."""
+"""Role-matrix rows for reminders and the mentor's calendar feed (item 9)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse

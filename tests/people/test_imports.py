@@ -1,4 +1,4 @@
-"""Import and export of mentors, youth and guardians (issue 3, section 7)."""
+"""Import and export of mentors, youth and guardians."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""The mentor's calendar feed (issue 5, item 9): valid iCalendar, only the mentor's own sessions and
+"""The mentor's calendar feed: valid iCalendar, only the mentor's own sessions and
 matches, no last names or notes, and a new URL revokes the old one."""
 
 from datetime import date, timedelta

@@ -105,7 +105,7 @@ def test_portal_home_block_lists_open_surveys(cast, client_for):
 
 @pytest.mark.parametrize("respondent", [Respondent.YOUTH, Respondent.MENTOR, Respondent.GUARDIAN])
 def test_my_surveys_query_count(cast, client_for, respondent):
-    """STYLE principle 11: as many queries with one survey on the page as with MANY."""
+    """As many queries with one survey on the page as with MANY."""
     person = {
         Respondent.YOUTH: {},
         Respondent.MENTOR: {"mentor": cast.mentor_row},

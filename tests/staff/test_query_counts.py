@@ -1,4 +1,4 @@
-"""Query counts of the list pages (STYLE principle 11): the same number of queries at 1 row and at 50.
+"""Query counts of the list pages: the same number of queries at 1 row and at 50.
 
 Each test shows a page with one row, adds 49 more, and asks again: a template that touches a
 relation the view did not select or prefetch shows up here as one extra query per row.

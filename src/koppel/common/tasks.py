@@ -7,5 +7,5 @@ from koppel.common.domain.reminders import send_claimed_reminder
 
 @task
 def send_reminder(reminder_id: int, worker: str) -> str:
-    """Send a reminder that `koppel send_reminders` claimed for `worker` (STYLE principle 8)."""
+    """Send a reminder that `koppel send_reminders` claimed for `worker`."""
     return send_claimed_reminder(reminder_id, worker=worker)

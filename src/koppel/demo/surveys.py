@@ -1,4 +1,4 @@
-"""Demo surveys (issue 6): the default schedules for the demo programmes, and the surveys those
+"""Demo surveys: the default schedules for the demo programmes, and the surveys those
 schedules would have sent so far, most of them answered.
 
 Answers follow a plausible story: youth outcomes improve a little over the match (and hold at the

@@ -1,4 +1,4 @@
-"""django-import-export resources for mentors, youth and guardians (issue 3, section 7).
+"""django-import-export resources for mentors, youth and guardians.
 
 Columns are the profile fields under their model names, so a file exported from Koppel imports back
 unchanged. Each cell is checked by the same rules as the edit forms (postcode, date of birth, language

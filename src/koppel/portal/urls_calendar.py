@@ -1,4 +1,4 @@
-"""Portal page for the mentor's calendar feed (issue 5, item 9)."""
+"""Portal page for the mentor's calendar feed."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Calendar feeds: public, opened by a calendar app through a personal signed URL (issue 5, item 9)."""
+"""Calendar feeds: public, opened by a calendar app through a personal signed URL."""
 
 from django.urls import path
 

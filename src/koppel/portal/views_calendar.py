@@ -1,4 +1,4 @@
-"""The mentor's calendar feed (issue 5, item 9): a page with the personal feed URL, and the feed itself.
+"""The mentor's calendar feed: a page with the personal feed URL, and the feed itself.
 
 The feed is public (a calendar app cannot log in): its URL holds a signed token that the mentor can
 replace, which stops the old URL at once (koppel.common.domain.calendar).

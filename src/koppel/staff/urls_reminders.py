@@ -1,4 +1,4 @@
-"""Staff pages for reminders (issue 5, item 8)."""
+"""Staff pages for reminders."""
 
 from django.urls import path
 

@@ -1,6 +1,6 @@
 """Pages for coordinators and administrators.
 
-Every view follows one recipe (STYLE principle 2): fetch through a permission-checked selector
+Every view follows one recipe: fetch through a permission-checked selector
 (404 when the user may not see it) -> bind a form -> call one domain function -> message -> redirect.
 """
 

@@ -1,4 +1,4 @@
-"""Import and export of mentors, youth and guardians (issue 3, section 7).
+"""Import and export of mentors, youth and guardians.
 
 Import is two steps on one page: the upload runs a dry run and shows what would change and every
 error per row and column; the confirmation imports the same file, which waits in the cache (never on

@@ -1,4 +1,4 @@
-"""Staff page for reminders that keep failing (issue 5, item 8): administrators only.
+"""Staff page for reminders that keep failing: administrators only.
 
 Coordinators get 403: a failing reminder is about the mail server or an address, which the
 organisation's administrators fix. An administrator sees the reminders of their organisations'

@@ -9,7 +9,7 @@ class Audience(models.TextChoices):
 
 
 class CurriculumRule(models.TextChoices):
-    """The practice rule a curriculum module comes from (PRACTICE.md)."""
+    """The practice rule a curriculum module comes from (the practice rules, e.g. TRN-3)."""
 
     TRN_3 = "TRN-3", _("TRN-3: mentor curriculum")
     TRN_4 = "TRN-4", _("TRN-4: youth training")

@@ -1,4 +1,4 @@
-"""The audit trail (STYLE principle 7): every change and every view of a person is written down."""
+"""The audit trail: every change and every view of a person is written down."""
 
 from collections.abc import Iterable
 

@@ -1,4 +1,4 @@
-"""A mentor's personal calendar feed (iCalendar; issue 5, item 9).
+"""A mentor's personal calendar feed (iCalendar).
 
 The feed's URL holds a signed token of (mentor id, revocation counter). The counter is the number of
 "calendar.feed.revoked" rows in the activity log for that mentor, so making a new URL (which logs one

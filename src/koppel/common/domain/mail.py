@@ -1,4 +1,4 @@
-"""Mail to one person, in their own language (STYLE principle 6)."""
+"""Mail to one person, in their own language."""
 
 import logging
 

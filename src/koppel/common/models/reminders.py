@@ -1,4 +1,4 @@
-"""Reminders by e-mail, each claimed in the database before it is sent (STYLE principle 8)."""
+"""Reminders by e-mail, each claimed in the database before it is sent."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType

@@ -1,4 +1,4 @@
-"""Importing and exporting mentors, youth and guardians (issue 3, section 7).
+"""Importing and exporting mentors, youth and guardians.
 
 `read_table` turns an uploaded CSV or XLSX file into a table; `import_people` checks every row
 (`dry_run=True` for the preview) and writes all rows or none; `export_people` writes the people a

@@ -10,7 +10,7 @@ from koppel.programmes.models import Organisation, Programme, ProgrammeSettings
 
 @transaction.atomic
 def create_programme(organisation: Organisation, *, by, values: dict) -> Programme:
-    """Create a programme with settings pre-filled from PRACTICE.md.
+    """Create a programme with settings pre-filled with the practice rules' defaults.
 
     Side effects: a ProgrammeSettings row (REL-4's holiday expectations on for school-based
     programmes) and an activity-log entry.

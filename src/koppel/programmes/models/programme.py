@@ -88,7 +88,7 @@ class Programme(KoppelModel):
 
 
 class ProgrammeSettings(KoppelModel):
-    """The PRACTICE.md defaults, per programme. Each field's help text names its rule.
+    """The practice rules' defaults, per programme. Each field's help text names its rule.
 
     `RULES` maps each setting to its rule ID and the factsheet's value, for display beside the
     setting, or None for a setting the factsheet says nothing about: `OWN_DEFAULTS` says why Koppel
