@@ -1,4 +1,4 @@
-"""The intake issue's "done when", walked through the real pages as a person would in the browser.
+"""The intake, walked through the real pages as a person would in the browser.
 
 Mentor: campaign -> public application through the campaign link -> interview -> references -> VOG ->
 self-disclosure -> approved -> refused "ready to match" (TRN-1) -> training session with attendance ->

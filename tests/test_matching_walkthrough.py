@@ -1,4 +1,4 @@
-"""The matching issue's "done when", walked through the real pages on the demo programme: a
+"""Matching, walked through the real pages on the demo programme: a
 coordinator starts a round, reads why a pair was proposed, locks one pair, excludes another, re-runs,
 and accepts. No step touches the database directly; the background task runs at once in tests."""
 

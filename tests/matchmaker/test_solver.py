@@ -357,7 +357,7 @@ def test_lock_that_breaks_a_hard_constraint_is_dropped__SCR_3():
 
 
 def test_unmatched_reason_names_language_and_distance_together():
-    """The issue's example: no mentor speaks Arabic and lives within 10 km, though some do either."""
+    """A coordinator's example: no mentor speaks Arabic and lives within 10 km, though some do either."""
     youths = [a_youth(id=1, wish_language="ar")]
     mentors = [a_mentor(id=10), a_mentor(id=11, languages=frozenset({"ar"}), location=(30.0, 0.0))]
     (unmatched,) = match(youths, mentors, Rules()).unmatched

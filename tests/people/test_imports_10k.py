@@ -1,4 +1,4 @@
-"""The issue's "done when": a 10,000-row file with one bad row writes nothing and names the row; the same
+"""A 10,000-row file with one bad row writes nothing and names the row; the same
 file without it imports; importing it again changes nothing."""
 
 import pytest
