@@ -53,20 +53,22 @@ def written_agreement(match, *, by=None, **changes) -> Agreement:
 
 
 def consented_match(programme, *, given_at=None, mentor=None):
-    """An agreed match in `programme` whose mentor and youth have consented to its agreement (AGR-1),
-    at `given_at` (default now): ready to start."""
+    """An agreed match in `programme` whose mentor, youth and the youth's parent (with parental
+    authority) have consented to its agreement (AGR-1), at `given_at` (default now): ready to start."""
     from django.utils import timezone
 
-    from tests.factories import MentorFactory, YouthFactory
+    from tests.factories import GuardianFactory, GuardianshipFactory, MentorFactory, YouthFactory
 
     mentor = mentor or MentorFactory(programme=programme)
     match = MatchFactory(
         youth=YouthFactory(programme=programme, status="matched"), state="agreed", mentors=[mentor]
     )
+    guardian = GuardianFactory(organisation=programme.organisation)
+    GuardianshipFactory(youth=match.youth, guardian=guardian)
     agreement = AgreementFactory(match=match)
     at = given_at or timezone.now()
+    signed = {"given_at": at, "typed_name": "x", "youth": None}
     ConsentFactory(agreement=agreement, party="youth", given_at=at, typed_name="x")
-    ConsentFactory(
-        agreement=agreement, party="mentor", mentor=mentor, youth=None, given_at=at, typed_name="x"
-    )
+    ConsentFactory(agreement=agreement, party="mentor", mentor=mentor, **signed)
+    ConsentFactory(agreement=agreement, party="guardian", guardian=guardian, **signed)
     return match

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
+from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Administrator, Coordinator, Programme
 from koppel.reports.models import ExportJob
@@ -78,7 +79,13 @@ def roles_of(user) -> Roles:
     roles = Roles(
         admin_org_ids=admin_orgs,
         coordinated_programme_ids=coordinated,
-        mentor_ids=frozenset(Mentor.objects.filter(user=user).values_list("id", flat=True)),
+        # SCR-3: a disqualified mentor loses the mentor's role at once: no youth, match or meeting
+        # of theirs is visible to them any more.
+        mentor_ids=frozenset(
+            Mentor.objects.filter(user=user)
+            .exclude(status=MentorStatus.DISQUALIFIED)
+            .values_list("id", flat=True)
+        ),
         youth_ids=frozenset(Youth.objects.filter(user=user).values_list("id", flat=True)),
         guardian_id=guardian_id,
         staff_programme_ids=staff_programmes,

@@ -352,8 +352,26 @@ def test_a_consent_reminder_about_a_childs_consent_carries_the_childs_link__AGR_
     r.propose_reminders(today=date.today())
     send_only(K.CONSENT_PENDING)
     (sent,) = [m for m in mail.outbox if m.to == [cast.guardian_row.email]]
+    assert "let " + cast.youth_row.first_name + " type their own full name" in sent.body
     link = CONSENT_LINK.search(sent.body).group(0)
-    assert client.get(link).context["consent"] == consent
+    page = client.get(link)
+    assert page.context["consent"] == consent
+    # The page says who the link came to and whose consent it is.
+    assert page.context["for_child"]
+    assert "received this link for you" in page.text
+
+
+def test_a_used_or_expired_link_says_so_in_the_recipients_language__AGR_1(cast, client):
+    from koppel.matches.domain.agreement import consent_link
+
+    guardian = f.GuardianFactory(organisation=cast.programme.organisation, preferred_language="en")
+    consent = pending_consent(agreement_of(cast.match), guardian=guardian)
+    link = consent_link(consent, language="en").removeprefix(settings.SITE_URL)
+    Consent.objects.filter(pk=consent.pk).update(given_at=timezone.now(), typed_name="x")
+    page = client.get(link, HTTP_ACCEPT_LANGUAGE="nl")
+    assert page.templates[0].name == "portal/agreement/link_invalid.html"
+    assert '<html lang="en"' in page.text
+    assert "given already" in page.text
 
 
 def test_a_consent_reminder_sends_someone_with_a_login_to_the_portal__AGR_1(cast):

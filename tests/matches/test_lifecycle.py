@@ -12,7 +12,7 @@ from koppel.common.models import ActivityLog
 from koppel.matches.domain import lifecycle
 from koppel.matches.enums import MatchState, Party
 from koppel.matches.models import Agreement, Consent, Match, MatchEvent
-from tests.factories import MatchFactory, MentorFactory, UserFactory, YouthFactory
+from tests.factories import GuardianshipFactory, MatchFactory, MentorFactory, UserFactory, YouthFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,12 @@ def _agreement(match, *, given: bool) -> Agreement:
         contact_after="programme",
     )
     mentor = match.mentors.get()
-    for party, kwargs in ((Party.MENTOR, {"mentor": mentor}), (Party.YOUTH, {"youth": match.youth})):
+    guardian = GuardianshipFactory(youth=match.youth).guardian  # with parental authority
+    for party, kwargs in (
+        (Party.MENTOR, {"mentor": mentor}),
+        (Party.GUARDIAN, {"guardian": guardian}),
+        (Party.YOUTH, {"youth": match.youth}),
+    ):
         Consent.objects.create(
             agreement=agreement,
             party=party,
@@ -240,3 +245,49 @@ def test_a_paused_mentor_cannot_start_a_match(staff):
     match = consented_match(mentor.programme, mentor=mentor)
     with pytest.raises(DomainError, match=r"cannot start a match now \(status: Paused\)"):
         lifecycle.activate_match(match, by=staff, started_on=TODAY)
+
+
+def test_a_parent_with_authority_added_after_the_agreement_is_asked_before_the_start__AGR_1(staff):
+    from koppel.people.domain.people import link_guardian
+    from tests.agreement_factories import consented_match
+    from tests.factories import GuardianFactory
+
+    match = consented_match(MentorFactory().programme)
+    father = GuardianFactory(organisation=match.programme.organisation, first_name="Karim")
+    link_guardian(match.youth, father, by=staff, relation="father", has_parental_authority=True)
+    with pytest.raises(DomainError, match=r"AGR-1: Karim .* became a party after this version"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY)
+
+
+def test_a_minor_without_a_parent_with_authority_does_not_start__AGR_1(staff):
+    from tests.agreement_factories import consented_match
+
+    match = consented_match(MentorFactory().programme)
+    match.youth.guardianships.update(has_parental_authority=False)
+    with pytest.raises(DomainError, match=r"AGR-1: .* is a minor and no parent or guardian"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY)
+
+
+def test_a_match_does_not_start_in_the_future(staff):
+    from tests.agreement_factories import consented_match
+
+    match = consented_match(MentorFactory().programme)
+    with pytest.raises(DomainError, match="record the start on that day"):
+        lifecycle.activate_match(match, by=staff, started_on=TODAY + timedelta(days=1))
+
+
+def test_a_consent_outlives_the_person_it_names__AGR_1(cast, client_for):
+    from django.db.models import ProtectedError
+
+    from tests.agreement_factories import consented_match
+
+    match = consented_match(cast.programme)
+    guardian = match.agreements.get().consents.get(party=Party.GUARDIAN).guardian
+    with pytest.raises(ProtectedError), transaction.atomic():
+        guardian.delete()
+    # The Django admin neither deletes a match nor, through it, a person's consent.
+    admin = client_for(cast.admin)
+    delete_match = reverse("admin:matches_match_delete", args=[match.pk])
+    assert admin.post(delete_match, {"post": "yes"}).status_code == 403
+    admin.post(reverse("admin:people_guardian_delete", args=[guardian.pk]), {"post": "yes"})
+    assert Consent.objects.filter(guardian=guardian).exists()

@@ -306,6 +306,31 @@ def test_refused_vog_through_the_page_disqualifies__SCR_3(staff, applicant):
     assert applicant.status == S.DISQUALIFIED
 
 
+def test_the_refused_vog_behind_a_disqualification_cannot_be_rewritten__SCR_3(staff, cast, applicant):
+    staff.post(
+        reverse("staff:vog_create", args=[applicant.pk]),
+        {"requested_on": date.today().isoformat(), "screening_profile": "Minors", "outcome": "refused"},
+    )
+    certificate = ConductCertificate.objects.get(mentor=applicant)
+    url = reverse("staff:vog_edit", args=[certificate.pk])
+    page = staff.get(url)
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "outcome": "issued",
+            "issued_on": date.today().isoformat(),
+            "original_seen_by": cast.coordinator.pk,
+            "original_seen_on": date.today().isoformat(),
+        }
+    )
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "SCR-3: a refused certificate of conduct cannot be changed." in response.text
+    certificate.refresh_from_db()
+    assert (certificate.outcome, certificate.issued_on) == ("refused", None)
+
+
 def test_disclosed_child_offence_through_the_page_disqualifies__SCR_3(staff, applicant):
     response = staff.post(
         reverse("staff:disclosure_create", args=[applicant.pk]),

@@ -71,7 +71,7 @@ def test_the_dashboard_names_what_it_counts(cast, client_for):
     cast.coordinator.save()
     response = client_for(cast.coordinator).get(reverse("staff:dashboard"))
     text = response.text
-    assert "active matches at the end of the period" in text
+    assert "active match at the end of the period" in text  # one active match
     assert "in preparation now" in text
     overview = next(t for t, _chart in response.context["blocks"] if t.key == "overview")
     assert overview.note.startswith("Active: started on or before the day and not ended before it")

@@ -19,8 +19,14 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            # Only the fields changed on the form (and the version), so a status moved by a domain
+            # function meanwhile is never written back with the value this form was loaded with.
             obj.version = obj.version + 1
-        super().save_model(request, obj, form, change)
+            concrete = {f.name for f in obj._meta.concrete_fields}
+            stamps = ["updated_at"] if "updated_at" in concrete else []
+            obj.save(update_fields=[*(n for n in form.changed_data if n in concrete), "version", *stamps])
+        else:
+            super().save_model(request, obj, form, change)
         verb = "changed" if change else "created"
         fields = (
             form.changed_data if change else form.changed_data or [f.name for f in obj._meta.concrete_fields]
@@ -33,6 +39,22 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 fields=fields,
                 data={"via": "admin"},
             )
+
+    def save_formset(self, request, form, formset, change):
+        """Inline rows (a youth's guardianships, say) are audited like the object they belong to."""
+
+        def log(obj, verb, fields=()):
+            action = f"{obj._meta.app_label}.{obj._meta.model_name}.{verb}"
+            log_action(obj, action, by=request.user, fields=fields, data={"via": "admin"})
+
+        for deleted in formset.deleted_forms:  # before the rows and their ids are gone
+            if deleted.instance.pk is not None:
+                log(deleted.instance, "deleted")
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            log(obj, "created", [f.name for f in obj._meta.concrete_fields])
+        for obj, fields in formset.changed_objects:
+            log(obj, "changed", fields)
 
     def delete_model(self, request, obj):
         log_action(

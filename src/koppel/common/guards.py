@@ -5,7 +5,7 @@ A guard is a condition on a row being written; when it holds, the database refus
 an integrity error. Each app declares its guards (`GUARDS` in its `guards.py`, registered from its
 `AppConfig.ready`), and they are (re)installed after every `migrate`: SQLite rebuilds a table for many
 schema changes and drops its triggers with it, so a migration alone would not keep them.
-`tests/common/test_guards.py` checks that every declared guard is present in the test database.
+`tests/people/test_disqualification_every_path.py` checks that every guard is installed and holds.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ REGISTRY: list[Guard] = []
 
 @dataclass(frozen=True)
 class Guard:
-    """Refuse `events` (one of "INSERT", "UPDATE", "UPDATE OF a, b") on `table` when `when` holds.
+    """Refuse `events` (one of "INSERT", "UPDATE", "UPDATE OF a, b", "DELETE") on `table` when `when`
+    holds.
 
     `when` is one SQL boolean expression over NEW (and OLD for updates) that SQLite and PostgreSQL
     both read the same way; `message` is what the refusal says (for developers: the domain functions
@@ -57,7 +58,9 @@ def _postgresql(guard: Guard) -> list[str]:
         (
             f"CREATE OR REPLACE FUNCTION {guard.name}() RETURNS trigger LANGUAGE plpgsql AS $guard$ "
             f"BEGIN IF {guard.when} THEN "
-            f"RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $guard$"
+            f"RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation'; END IF; "
+            # A BEFORE DELETE trigger that returned NEW (NULL) would skip the delete silently.
+            "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $guard$"
         ),
         f"DROP TRIGGER IF EXISTS {guard.name} ON {guard.table}",
         (

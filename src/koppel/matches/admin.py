@@ -47,3 +47,7 @@ class MatchAdmin(AuditedModelAdmin):
     def has_add_permission(self, request):
         # A match is proposed by a round or by hand, where every hard constraint is checked.
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A match ends through its closure (CLS-1), which moves the youth and mentors on.
+        return False

@@ -8,6 +8,10 @@ class MatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from koppel.common.guards import register
+        from koppel.matches.domain.closure import end_matches_of_disqualified_mentor
         from koppel.matches.guards import GUARDS
+        from koppel.people.domain.pipeline import AFTER_DISQUALIFICATION
 
         register(*GUARDS)
+        if end_matches_of_disqualified_mentor not in AFTER_DISQUALIFICATION:
+            AFTER_DISQUALIFICATION.append(end_matches_of_disqualified_mentor)

@@ -281,3 +281,5 @@ class DisqualificationReason(models.TextChoices):
 
     VOG_REFUSED = "vog_refused", _("The certificate of conduct (VOG) was refused")
     CHILD_OFFENCE = "child_offence", _("A disclosed offence involving children")
+    # Only for a disqualification recorded before Koppel kept its reason: never chosen.
+    NOT_RECORDED = "not_recorded", _("Disqualified before the reason was recorded")

@@ -1,11 +1,14 @@
 """SCR-3 in the database: disqualification is final.
 
 The check constraint on `Mentor` (status "disqualified" exactly when a reason is recorded) keeps the
-two fields that record a disqualification together; this trigger keeps them from changing once set,
-so no write, from any path, brings a disqualified mentor back.
+two fields that record a disqualification together; these triggers keep them from changing once set
+and keep the row from being deleted, so no write, from any path, brings a disqualified mentor back or
+lets them apply again as someone new.
 """
 
 from koppel.common.guards import Guard
+
+MESSAGE = "SCR-3: a disqualified mentor stays disqualified"
 
 MENTOR_DISQUALIFICATION_FINAL = Guard(
     name="koppel_mentor_disqualification_final",
@@ -15,7 +18,32 @@ MENTOR_DISQUALIFICATION_FINAL = Guard(
         "OLD.status = 'disqualified' AND (NEW.status <> 'disqualified' "
         "OR NEW.disqualification_reason <> OLD.disqualification_reason)"
     ),
-    message="SCR-3: a disqualified mentor stays disqualified",
+    message=MESSAGE,
 )
 
-GUARDS = [MENTOR_DISQUALIFICATION_FINAL]
+MENTOR_DISQUALIFICATION_KEPT = Guard(
+    name="koppel_mentor_disqualification_kept",
+    table="people_mentor",
+    events="DELETE",
+    when="OLD.status = 'disqualified'",
+    message=MESSAGE,
+)
+
+GUARDS = [MENTOR_DISQUALIFICATION_FINAL, MENTOR_DISQUALIFICATION_KEPT]
+
+
+def mentor_disqualified_sql(mentor_id: str) -> str:
+    """An SQL condition: the mentor `mentor_id` (a column expression) has any fact of a
+    disqualification: the status or reason, a refused VOG, a disclosed offence involving children.
+    The same facts as `people.domain.disqualification.disqualified_q`. Built from constants only.
+    """
+    return (
+        f"(EXISTS (SELECT 1 FROM people_mentor WHERE people_mentor.id = {mentor_id} "  # noqa: S608
+        "AND (people_mentor.status = 'disqualified' OR people_mentor.disqualification_reason <> '')) "
+        "OR EXISTS (SELECT 1 FROM people_conductcertificate "
+        f"WHERE people_conductcertificate.mentor_id = {mentor_id} "
+        "AND people_conductcertificate.outcome = 'refused') "
+        "OR EXISTS (SELECT 1 FROM people_selfdisclosure "
+        f"WHERE people_selfdisclosure.mentor_id = {mentor_id} "
+        "AND (people_selfdisclosure.child_sexual_offence OR people_selfdisclosure.child_offence)))"
+    )

@@ -83,16 +83,17 @@ def agreement(request, pk):
 @login_not_required
 def consent_by_link(request, token):
     """A party's personal link: the agreement and their consent form; a thank-you once given."""
+    details = domain.link_details(token)
+    # The page opens in the recipient's stored language, unless they switched it themselves.
+    if details.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(details.language)
+        request.LANGUAGE_CODE = translation.get_language()
     try:
         consent = domain.consent_from_token(token)
     except domain.LinkExpired as e:
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message}, status=410)
     except DomainError as e:
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message})
-    # The page opens in the recipient's stored language, unless they switched it themselves.
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        translation.activate(domain.link_language(token, consent))
-        request.LANGUAGE_CODE = translation.get_language()
     match = consent.agreement.match
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -107,6 +108,11 @@ def consent_by_link(request, token):
     consents = list(domain.consents_of(consent.agreement))
     context = _terms_context(match, consent.agreement, consents, youth_reads=consent.party == Party.YOUTH)
     context.update(
-        {"consent": consent, "person_first_name": domain.person_of(consent).first_name, "form": form}
+        {
+            "consent": consent,
+            "person_first_name": domain.person_of(consent).first_name,
+            "for_child": details.for_child,
+            "form": form,
+        }
     )
     return render(request, "portal/agreement/link.html", context)

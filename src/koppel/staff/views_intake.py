@@ -1,10 +1,10 @@
 """Youth intake (YTH-1..3, MAT-5) and the waiting list, for coordinators and administrators."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -123,7 +123,7 @@ def waiting_list_page(request):
                 page.object_list,
                 first_position=page.start_index() or 1,
                 matches_in_window=recent,
-                today=date.today(),
+                today=timezone.localdate(),
             ),
         )
     return render(request, "staff/intake/waiting_list.html", context)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from koppel.common.formatting import day, decimal_text
 from koppel.people.domain.queries import intake as q
@@ -64,8 +64,10 @@ def _programme_ids(user):
 
 
 def _waiting_days(youth) -> str:
-    days = (timezone.localdate() - youth.waiting_since).days if youth.waiting_since else "-"
-    return _("waiting %(days)s days") % {"days": days}
+    if youth.waiting_since is None:
+        return _("waiting")
+    days = (timezone.localdate() - youth.waiting_since).days
+    return ngettext("waiting %(days)s day", "waiting %(days)s days", days) % {"days": days}
 
 
 SECTIONS = [
@@ -107,7 +109,10 @@ SECTIONS = [
         gettext_lazy("Mentors short of training hours"),
         "TRN-1",
         q.mentors_short_of_training,
-        lambda m: _("%(hours)s hours missing") % {"hours": decimal_text(m.hours_missing)},
+        lambda m: (
+            ngettext("%(hours)s hour missing", "%(hours)s hours missing", 1 if m.hours_missing == 1 else 2)
+            % {"hours": decimal_text(m.hours_missing)}
+        ),
         url_name="staff:mentor_training",
     ),
     Spec(

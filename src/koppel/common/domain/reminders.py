@@ -480,7 +480,7 @@ def _mail_context(reminder: Reminder, obj) -> dict:
             "about_child": about_child,
             "personal": personal,
             "days": match.programme.settings.consent_link_days,
-            "link": consent_link(obj, language=reminder.language)
+            "link": consent_link(obj, language=reminder.language, for_child=about_child)
             if personal
             else site + reverse("portal:agreement", args=[match.pk]),
         }

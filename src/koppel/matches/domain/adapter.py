@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 import matchmaker.types as mm
 from koppel.matches.enums import OPEN_STATES, PairRuleKind
 from koppel.matches.models import MatchingSettings, PairRule, PostcodeArea
-from koppel.people.domain.disqualification import disqualified_mentor_ids, disqualified_q
+from koppel.people.domain.disqualification import disqualified_mentor_ids, not_clear_q, unsettled_mentor_ids
 from koppel.people.enums import SCHOOL_STAGE, Importance, MentorStatus, SchoolType, YouthStatus
 from koppel.people.models import Mentor, Youth
 from koppel.people.models.people import age_on
@@ -48,10 +48,11 @@ def waiting_youth(programme: Programme) -> QuerySet[Youth]:
 
 def available_mentors(programme: Programme) -> QuerySet[Mentor]:
     """Mentors ready to match or matched, with room for another youth (capacity > open matches) and
-    no fact of a disqualification (SCR-3, whatever the status says). Annotated with `open_matches`."""
+    no fact of a disqualification and no disclosed conviction that is not accepted (SCR-3, whatever the
+    status says). Annotated with `open_matches`."""
     return (
         Mentor.objects.filter(programme=programme, status__in=[MentorStatus.READY, MentorStatus.MATCHED])
-        .exclude(disqualified_q())
+        .exclude(not_clear_q())
         .annotate(
             open_matches=Count(
                 "match_mentors", filter=Q(match_mentors__match__state__in=OPEN_STATES), distinct=True
@@ -131,12 +132,14 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
         )
     rows = list(mentors.prefetch_related("interests"))
     disqualified = disqualified_mentor_ids(m.pk for m in rows)
+    unsettled = unsettled_mentor_ids(m.pk for m in rows)
     areas = postcode_locations(m.postcode for m in rows)
     hours = pre_match_hours_of([m.pk for m in rows if m.status == MentorStatus.READY])
     required = programme.settings.pre_match_training_hours
     out = []
     for m in rows:
-        ready = m.status in (MentorStatus.READY, MentorStatus.MATCHED)
+        # SCR-3: a disclosed conviction not (yet) accepted keeps the mentor from being matched.
+        ready = m.status in (MentorStatus.READY, MentorStatus.MATCHED) and m.pk not in unsettled
         # A matched mentor passed the TRN-1 gate before their first match.
         trained = m.status == MentorStatus.MATCHED or hours.get(m.pk, Decimal(0)) >= required
         out.append(

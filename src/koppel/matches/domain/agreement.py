@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
 from koppel.common.domain.mail import send_in_language
-from koppel.matches.domain.lifecycle import latest_agreement, lock_match, move_match
+from koppel.matches.domain.lifecycle import latest_agreement, lock_match, move_match, required_parties
 from koppel.matches.enums import ConsentVia, ContactAfterClosure, MatchState, Party
 from koppel.matches.models import Agreement, Consent, Match, MatchMentor
-from koppel.people.models import Guardian, Guardianship, Mentor, Youth
+from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.enums import Approach, Location
 
 # A match gets (a new version of) its agreement once introduced, and until it starts closing.
@@ -148,24 +148,6 @@ def _check_terms(match: Match, values: dict[str, Any]) -> None:
         )
 
 
-def _parties(match: Match) -> list[Consent]:
-    """One unsaved consent per party: the mentors, the guardians with parental authority, the youth."""
-    consents = [
-        Consent(party=Party.MENTOR, mentor_id=mentor_id)
-        for mentor_id in MatchMentor.objects.filter(match=match)
-        .order_by("id")
-        .values_list("mentor_id", flat=True)
-    ]
-    consents += [
-        Consent(party=Party.GUARDIAN, guardian_id=guardian_id)
-        for guardian_id in Guardianship.objects.filter(youth_id=match.youth_id, has_parental_authority=True)
-        .order_by("id")
-        .values_list("guardian_id", flat=True)
-    ]
-    consents.append(Consent(party=Party.YOUTH, youth_id=match.youth_id))
-    return consents
-
-
 @transaction.atomic
 def write_agreement(
     match: Match, *, by, values: dict[str, Any], expected_number: int | None = None
@@ -199,7 +181,7 @@ def write_agreement(
     if not MatchMentor.objects.filter(match=match).exists():
         raise DomainError(_("This match has no mentor."))
     agreement = Agreement.objects.create(match=match, number=number + 1, created_by=by, **values)
-    consents = _parties(match)
+    consents = required_parties(match)
     for consent in consents:
         consent.agreement = agreement
     Consent.objects.bulk_create(consents)
@@ -315,24 +297,39 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=LINK_SALT)
 
 
-def consent_link(consent: Consent, *, language: str = "") -> str:
+def consent_link(consent: Consent, *, language: str = "", for_child: bool = False) -> str:
     """The absolute URL of the consent's personal link: signed, valid for the programme's
-    `consent_link_days` from now. `language` is the recipient's, so the page opens in it."""
-    payload = {"c": consent.pk, "n": consent.agreement.number}
+    `consent_link_days` from now. `language` is the recipient's, so the page opens in it;
+    `for_child` says the link went to a parent for their child's own consent (the page says so)."""
+    payload: dict[str, int | str] = {"c": consent.pk, "n": consent.agreement.number}
     if language:
         payload["l"] = language
+    if for_child:
+        payload["p"] = 1
     token = _signer().sign_object(payload)
     return settings.SITE_URL + reverse("links:consent", args=[token])
 
 
-def link_language(token: str, consent: Consent) -> str:
-    """The language a personal link opens in: the recipient's, signed into the link, else the
-    stored language of the person whose consent it is (never the browser's)."""
+@dataclass(frozen=True)
+class LinkDetails:
+    language: str  # the language the page opens in ("" when the link cannot say)
+    for_child: bool  # sent to a parent, for their child's own consent
+
+
+def link_details(token: str) -> LinkDetails:
+    """What a personal link says of its recipient, also once it expired or was used (so the page that
+    says so is in their language too): the recipient's language, else that of the person whose consent
+    it is (never the browser's), and whether it went to a parent for their child. No validity check:
+    `consent_from_token` does that."""
     try:
-        language = _signer().unsign_object(token).get("l", "")
-    except (signing.BadSignature, AttributeError):
-        language = ""
-    return language or person_of(consent).preferred_language
+        payload = _signer().unsign_object(token)  # no max_age: an expired link still says this
+        language = payload.get("l", "")
+        if not language:
+            consent = Consent.objects.select_related("mentor", "guardian", "youth").get(pk=payload["c"])
+            language = person_of(consent).preferred_language
+    except (signing.BadSignature, AttributeError, KeyError, TypeError, ValueError, Consent.DoesNotExist):
+        return LinkDetails("", False)
+    return LinkDetails(language, bool(payload.get("p")))
 
 
 def consent_from_token(token: str) -> Consent:
@@ -454,7 +451,7 @@ def send_consent_mail(consent_id: int, *, recipient_kind: str, recipient_id: int
             "recipient": recipient,
             "youth": match.youth,
             "programme": match.programme,
-            "link": consent_link(consent, language=recipient.preferred_language),
+            "link": consent_link(consent, language=recipient.preferred_language, for_child=for_child),
             "days": match.programme.settings.consent_link_days,
         },
         log_ref=f"consent link {consent_id}",

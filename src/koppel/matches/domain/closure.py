@@ -25,7 +25,6 @@ from koppel.common.domain.versioning import save_versioned
 from koppel.matches.domain.lifecycle import latest_agreement, lock_match, move_match
 from koppel.matches.enums import (
     OPEN_STATES,
-    STARTED_STATES,
     ClosureKind,
     ClosureReason,
     ContactAfterClosure,
@@ -33,8 +32,9 @@ from koppel.matches.enums import (
     MatchState,
     Party,
 )
-from koppel.matches.models import Closure, ClosureConversation, Match, MatchMentor
-from koppel.people.domain.pipeline import pause_mentor, release_after_match
+from koppel.matches.models import Closure, ClosureConversation, Match
+from koppel.people.domain.disqualification import unsettled_mentor_ids
+from koppel.people.domain.pipeline import has_started_match, pause_mentor, release_after_match
 from koppel.people.domain.youth_status import move_youth, today
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
@@ -274,19 +274,21 @@ def record_closure_conversation(closure: Closure, *, by, values: dict) -> Closur
     return conversation
 
 
-def _other_started_matches(mentor: Mentor) -> bool:
-    return MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES).exists()
-
-
 def _free_mentors(match: Match, *, by) -> None:
     """Each mentor with status matched and no other started match becomes ready to match again
     (MATCHED -> READY, gate TRN-1). When TRN-1 hours are missing (the programme asks more than when
     they were matched), the only legal move that keeps them out of new rounds is a pause
     (MATCHED -> PAUSED), with the reason; the coordinator takes it from there."""
-    for mentor in Mentor.objects.filter(match_mentors__match=match).order_by("id"):
-        if mentor.status != MentorStatus.MATCHED or _other_started_matches(mentor):
+    mentors = list(Mentor.objects.filter(match_mentors__match=match).order_by("id"))
+    unsettled = unsettled_mentor_ids(m.pk for m in mentors)
+    for mentor in mentors:
+        if mentor.status != MentorStatus.MATCHED or has_started_match(mentor, besides=match):
             continue
-        if pre_match_hours_missing(mentor) > 0:
+        if mentor.pk in unsettled:
+            pause_mentor(
+                mentor, by=by, reason=_("The match ended; a disclosed conviction waits for review (SCR-3).")
+            )
+        elif pre_match_hours_missing(mentor) > 0:
             pause_mentor(mentor, by=by, reason=_("The match ended; TRN-1 training hours are missing."))
         else:
             release_after_match(mentor, by=by, reason=_("The match ended."))
@@ -412,3 +414,27 @@ def rematch_youth(match: Match, *, by) -> Youth:
         values={"waiting_since": today()},
         data={"match": match.pk},
     )
+
+
+@transaction.atomic
+def end_matches_of_disqualified_mentor(mentor: Mentor, *, by) -> None:
+    """SCR-3: a disqualified mentor's open matches end at once. One that has not started is cancelled
+    (the youth goes back on the waiting list); an active one starts its closure today with the reason
+    "a safety concern", so the coordinator holds the closure conversations (CLS-1). A closing match
+    closes as planned. The mentor has no portal access to any of them any more (`policy.roles_of`).
+
+    Runs inside `disqualify_mentor`'s transaction (registered in `AFTER_DISQUALIFICATION`).
+    Side effects: those of `cancel_match` and `start_closure`.
+    """
+    today = timezone.localdate()
+    for match in Match.objects.filter(match_mentors__mentor=mentor, state__in=OPEN_STATES).order_by("pk"):
+        if match.state in NOT_STARTED:
+            cancel_match(match, by=by, reason=ClosureReason.SAFETY, ended_by=EndedBy.PROGRAMME)
+        elif match.state == S.ACTIVE:
+            start_closure(
+                match,
+                by=by,
+                reason=ClosureReason.SAFETY,
+                ends_on=max(today, match.started_on or today),
+                ended_by=EndedBy.PROGRAMME,
+            )

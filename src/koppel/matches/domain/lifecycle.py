@@ -18,14 +18,17 @@ from django.utils.translation import gettext as _
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
-from koppel.matches.enums import STARTED_STATES, MatchState
-from koppel.matches.models import Agreement, Consent, Match, MatchEvent
-from koppel.people.domain.disqualification import disqualified_mentor_ids
+from koppel.matches.enums import STARTED_STATES, MatchState, Party
+from koppel.matches.models import Agreement, Consent, Match, MatchEvent, MatchMentor
+from koppel.people.domain.disqualification import refuse_unless_clear_to_match
 from koppel.people.domain.pipeline import mark_matched
 from koppel.people.enums import MentorStatus
-from koppel.people.models import Mentor
+from koppel.people.models import Guardian, Guardianship, Mentor
 
 S = MatchState
+
+# AGR-1: below this age a parent or guardian with parental authority consents too.
+ADULT_AGE = 18
 
 # state -> the states it may move to. Any state before "active" may close at once (the match did
 # not start); an active match closes through "closing" (CLS-1: a careful closure).
@@ -108,16 +111,60 @@ def last_consent_on(agreement: Agreement) -> date | None:
     return timezone.localdate(last) if last is not None else None
 
 
-def _check_mentors_can_start(match: Match) -> list[Mentor]:
-    """SCR-3 and the pipeline: every mentor is still available (ready or matched) and has no fact of
-    a disqualification. Returns the mentors, locked."""
-    mentors = list(Mentor.objects.select_for_update().filter(match_mentors__match=match).order_by("pk"))
-    disqualified = disqualified_mentor_ids(m.pk for m in mentors)
-    for mentor in mentors:
-        if mentor.pk in disqualified:
-            raise DomainError(
-                _("SCR-3: %(name)s is disqualified; this match cannot start.") % {"name": mentor.full_name}
+def required_parties(match: Match) -> list[Consent]:
+    """AGR-1: one unsaved consent per party whose consent the match needs now: its mentors, the
+    youth's guardians with parental authority, and the youth."""
+    consents = [
+        Consent(party=Party.MENTOR, mentor_id=mentor_id)
+        for mentor_id in MatchMentor.objects.filter(match=match)
+        .order_by("id")
+        .values_list("mentor_id", flat=True)
+    ]
+    consents += [
+        Consent(party=Party.GUARDIAN, guardian_id=guardian_id)
+        for guardian_id in Guardianship.objects.filter(youth_id=match.youth_id, has_parental_authority=True)
+        .order_by("id")
+        .values_list("guardian_id", flat=True)
+    ]
+    consents.append(Consent(party=Party.YOUTH, youth_id=match.youth_id))
+    return consents
+
+
+def _party_key(consent: Consent) -> tuple[str, int | None]:
+    return (consent.party, consent.mentor_id or consent.guardian_id or consent.youth_id)
+
+
+def _check_every_party_consented(match: Match, agreement: Agreement) -> None:
+    """AGR-1 as the match stands today, not as it stood when the agreement was written: a guardian
+    with parental authority added since has not been asked, and a minor needs one at all."""
+    required = required_parties(match)
+    if not any(c.party == Party.GUARDIAN for c in required) and (match.youth.age or 0) < ADULT_AGE:
+        raise DomainError(
+            _(
+                "AGR-1: %(name)s is a minor and no parent or guardian with parental authority is recorded; "
+                "their consent is needed before the match starts."
             )
+            % {"name": match.youth.full_name}
+        )
+    asked = {_party_key(c) for c in agreement.consents.all()}
+    not_asked = [c for c in required if _party_key(c) not in asked]
+    if not_asked:
+        names = Guardian.objects.filter(pk__in=[c.guardian_id for c in not_asked if c.guardian_id])
+        raise DomainError(
+            _(
+                "AGR-1: %(who)s became a party after this version of the agreement was written; write a "
+                "new version so that everyone consents to it."
+            )
+            % {"who": ", ".join(g.full_name for g in names) or _("someone")}
+        )
+
+
+def _check_mentors_can_start(match: Match) -> list[Mentor]:
+    """SCR-3 and the pipeline: every mentor is still available (ready or matched), has no fact of a
+    disqualification and no disclosed conviction that is not accepted. Returns the mentors, locked."""
+    mentors = list(Mentor.objects.select_for_update().filter(match_mentors__match=match).order_by("pk"))
+    refuse_unless_clear_to_match(mentors, doing=_("starting this match"))
+    for mentor in mentors:
         if mentor.status not in (MentorStatus.READY, MentorStatus.MATCHED):
             raise DomainError(
                 _("%(name)s cannot start a match now (status: %(status)s).")
@@ -146,6 +193,9 @@ def activate_match(match: Match, *, by, started_on: date) -> Match:
             _("AGR-1: the match can start only when everyone has consented. Still waiting for: %(who)s.")
             % {"who": ", ".join(_consent_name(c) for c in missing)}
         )
+    _check_every_party_consented(match, agreement)
+    if started_on > timezone.localdate():
+        raise DomainError(_("A match starts on the day it starts: record the start on that day, not before."))
     consented_on = last_consent_on(agreement)
     if consented_on is not None and started_on < consented_on:
         raise DomainError(

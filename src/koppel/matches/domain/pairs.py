@@ -138,8 +138,8 @@ def propose_pair(
     Re-checks everything itself: youth and mentors of this programme, the team size (REL-3), every
     hard constraint (a broken one refuses with its reason, including a coordinator's exclusion), and,
     through `rounds.create_proposed_match`, that the youth is waiting without an open match and each
-    mentor has room. Side effects: the match and its mentors, the youth's status "matched", a ready
-    mentor's status "matched", activity-log entries (the origin is logged, the note's text is not).
+    mentor has room. Side effects: the match and its mentors, the youth's status "matched" (a mentor's
+    follows once the match starts), activity-log entries (the origin is logged, the note's text is not).
     """
     mentors = list(mentors)
     if origin not in PAIR_ORIGINS:

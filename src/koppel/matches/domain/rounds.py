@@ -31,7 +31,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import adapter
 from koppel.matches.enums import OPEN_STATES, Decision, MatchOrigin, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchMentor, MatchRound, PairRule, RoundProposal, RoundUnmatched
-from koppel.people.domain.disqualification import disqualified_mentor_ids
+from koppel.people.domain.disqualification import refuse_unless_clear_to_match
 from koppel.people.domain.youth_status import move_youth
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Mentor, Youth
@@ -339,7 +339,7 @@ def accept_proposal(proposal: RoundProposal, *, by) -> Match:
 
     Refused when the round was re-run since, when the pair now breaks a hard constraint or was
     excluded, when the youth already has an open match, or a mentor has no room left. Side effects: the
-    mentor's status becomes "matched" (if it was "ready"), the youth's "matched", activity-log entries.
+    youth's status becomes "matched" (a mentor's follows once the match starts), activity-log entries.
     """
     from koppel.matches.domain.pairs import check_pair  # pairs builds on this module
 
@@ -410,13 +410,14 @@ def create_proposed_match(
     """A match in the proposed state, for a round's proposal or a pair by hand (MAT-6).
 
     Must run inside a transaction. Refused when the youth is not waiting or already has an open match,
-    a mentor has any fact of a disqualification (SCR-3, whatever their status says), or a mentor is
+    a mentor has any fact of a disqualification or a disclosed conviction not accepted (SCR-3,
+    whatever their status says), or a mentor is
     not available or has no room left.
     """
     youth = Youth.objects.select_for_update().get(pk=youth.pk)
     # Re-read the mentors under a lock: their status may have changed since the caller loaded them.
     mentors = list(Mentor.objects.select_for_update().filter(pk__in=[m.pk for m in mentors]).order_by("pk"))
-    disqualified = disqualified_mentor_ids(m.pk for m in mentors)
+    refuse_unless_clear_to_match(mentors, doing=_("a new match"))
     if youth.status != YouthStatus.WAITING:
         raise DomainError(
             _("%(name)s is not on the waiting list (status: %(status)s).")
@@ -425,10 +426,6 @@ def create_proposed_match(
     if Match.objects.filter(youth=youth, programme=programme, state__in=OPEN_STATES).exists():
         raise DomainError(_("%(name)s already has an open match.") % {"name": youth.full_name})
     for mentor in mentors:
-        if mentor.pk in disqualified:
-            raise DomainError(
-                _("SCR-3: %(name)s is disqualified and can never be matched.") % {"name": mentor.full_name}
-            )
         open_matches = MatchMentor.objects.filter(mentor=mentor, match__state__in=OPEN_STATES).count()
         if mentor.status not in (MentorStatus.READY, MentorStatus.MATCHED) or open_matches >= mentor.capacity:
             raise DomainError(_("%(name)s has no room for another youth.") % {"name": mentor.full_name})

@@ -62,14 +62,15 @@ class Consent(KoppelModel):
     """One party's consent to one version of the agreement: pending until `given_at` is set.
 
     One row per party that must consent: every mentor of the match, every guardian with parental
-    authority, and the youth (AGR-1). The typed name, date and time are the written consent.
+    authority, and the youth (AGR-1). The typed name, date and time are the written consent; deleting
+    a person does not delete it (PROTECT).
     """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="consents")
     party = models.CharField(_("party"), max_length=10, choices=Party.choices)
-    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    guardian = models.ForeignKey(Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     typed_name = models.CharField(_("name typed as signature"), max_length=200, blank=True)
     via = models.CharField(_("given"), max_length=10, choices=ConsentVia.choices, blank=True)

@@ -8,6 +8,7 @@ queues an e-mail in the applicant's own language once the transaction commits.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,9 +24,13 @@ from koppel.common.domain.mail import send_in_language
 from koppel.common.formatting import decimal_text
 from koppel.matches.enums import STARTED_STATES
 from koppel.matches.models import MatchMentor
-from koppel.people.domain.disqualification import is_disqualified
+from koppel.people.domain.disqualification import (
+    UNSETTLED_DISCLOSURES,
+    earlier_disqualifications,
+    is_disqualified,
+    refuse_unless_clear_to_match,
+)
 from koppel.people.enums import (
-    DisclosureDecision,
     DisqualificationReason,
     InterviewKind,
     MentorStatus,
@@ -70,6 +75,10 @@ MAIL_SUBJECTS: dict[str, object] = {
 def _status_label(status: str) -> str:
     return str(MentorStatus(status).label)
 
+
+# What else must happen, in the same transaction, when a mentor is disqualified: higher apps add a
+# function `react(mentor, *, by)` here (the matches app ends the mentor's open matches).
+AFTER_DISQUALIFICATION: list[Callable[..., None]] = []
 
 # The steps towards matching, refused on any fact of a disqualification, whatever the status says.
 TOWARDS_MATCHING = frozenset({S.INTERVIEW_PLANNED, S.IN_SCREENING, S.APPROVED, S.READY, S.MATCHED})
@@ -169,12 +178,6 @@ def vog_in_order(certificate, *, today: date | None = None) -> bool:
     )
 
 
-# Disclosure decisions that stand in the way of approval (SCR-3): not reviewed yet, or refused.
-UNSETTLED_DISCLOSURES = frozenset(
-    {DisclosureDecision.PENDING, DisclosureDecision.REJECTED, DisclosureDecision.DISQUALIFIED}
-)
-
-
 def approval_checklist(mentor: Mentor) -> list[ChecklistItem]:
     """What approval needs, each item with its rule and whether it is done."""
     programme_settings = mentor.programme.settings
@@ -223,6 +226,16 @@ def approval_checklist(mentor: Mentor) -> list[ChecklistItem]:
             ChecklistItem("SCR-3", _("Every disclosed conviction was reviewed and accepted."), False)
         )
     items.append(ChecklistItem("SCR-3", _("Not disqualified."), not is_disqualified(mentor)))
+    items.append(
+        ChecklistItem(
+            "SCR-3",
+            _(
+                "No disqualified mentor in the organisation with the same e-mail address, or the same "
+                "name and date of birth."
+            ),
+            not earlier_disqualifications(mentor).exists(),
+        )
+    )
     return items
 
 
@@ -301,6 +314,7 @@ def mark_ready_to_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
     """
     _lock(mentor)
     _check_allowed(mentor, S.READY)
+    refuse_unless_clear_to_match([mentor], doing=_("matching this mentor"))
     _refuse_if_hours_missing(mentor)
     return _move(mentor, S.READY, by=by, reason=reason)
 
@@ -314,12 +328,18 @@ def release_after_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
     _lock(mentor)
     if mentor.status != S.MATCHED:
         raise DomainError(_("Only a matched mentor can be released after a match."))
+    _check_allowed(mentor, S.READY)
+    refuse_unless_clear_to_match([mentor], doing=_("matching this mentor"))
     _refuse_if_hours_missing(mentor)
     return _move(mentor, S.READY, by=by, reason=reason, mail=False)
 
 
-def _has_started_match(mentor: Mentor) -> bool:
-    return MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES).exists()
+def has_started_match(mentor: Mentor, *, besides=None) -> bool:
+    """Whether the mentor is in a started (active or closing) match, other than `besides`."""
+    started = MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES)
+    if besides is not None:
+        started = started.exclude(match=besides)
+    return started.exists()
 
 
 @transaction.atomic
@@ -328,7 +348,7 @@ def mark_matched(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
     refused while the mentor has no started match. Side effects: event and activity log."""
     _lock(mentor)
     _check_allowed(mentor, S.MATCHED)
-    if not _has_started_match(mentor):
+    if not has_started_match(mentor):
         raise DomainError(_("A mentor is matched once one of their matches has started."))
     return _move(mentor, S.MATCHED, by=by, reason=reason)
 
@@ -349,10 +369,13 @@ def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
         raise DomainError(_("Only a paused mentor can resume."))
     paused = mentor.pipeline_events.filter(to_status=S.PAUSED).order_by("-at", "-id").first()
     to = paused.from_status if paused and paused.from_status in ALLOWED[S.PAUSED] else S.APPROVED
-    if to == S.MATCHED and not _has_started_match(mentor):
+    if to == S.MATCHED and not has_started_match(mentor):
         to = S.READY  # the match ended during the pause (or the pause came with its closure)
-    elif to == S.READY and _has_started_match(mentor):
+    elif to == S.READY and has_started_match(mentor):
         to = S.MATCHED  # a match started during the pause
+    _check_allowed(mentor, to)
+    if to in (S.READY, S.MATCHED):
+        refuse_unless_clear_to_match([mentor], doing=_("matching this mentor"))
     if to == S.READY:
         _refuse_if_hours_missing(mentor)
     return _move(mentor, to, by=by, reason=reason)
@@ -383,18 +406,22 @@ def disqualify_mentor(
     applicant too, so that they can never come back).
 
     Side effects: status and reason saved, event, activity log (field names only), a mail to the
-    applicant that does not state the reason.
+    applicant that does not state the reason; then, in the same transaction, each function in
+    `AFTER_DISQUALIFICATION` (the matches app ends the mentor's open matches there).
     """
     _lock(mentor)
     _check_allowed(mentor, S.DISQUALIFIED)
     mentor.disqualification_reason = DisqualificationReason(reason)
-    return _move(
+    event = _move(
         mentor,
         S.DISQUALIFIED,
         by=by,
         reason=notes or str(DisqualificationReason(reason).label),
         extra_fields=("disqualification_reason",),
     )
+    for react in AFTER_DISQUALIFICATION:
+        react(mentor, by=by)
+    return event
 
 
 # The transitions a coordinator starts from the screening page; plan_interview and disqualification

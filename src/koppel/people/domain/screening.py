@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
+from koppel.people.domain.disqualification import is_disqualified
 from koppel.people.domain.pipeline import disqualify_mentor
 from koppel.people.enums import (
     DisclosureDecision,
@@ -27,7 +28,7 @@ VOG_VALID_YEARS = 3
 
 
 def _refuse_if_disqualified(mentor: Mentor) -> None:
-    if mentor.status == MentorStatus.DISQUALIFIED:
+    if mentor.status == MentorStatus.DISQUALIFIED or is_disqualified(mentor):
         raise DomainError(_("SCR-3: this mentor is disqualified; screening is closed."))
 
 
@@ -152,8 +153,13 @@ def record_vog(mentor: Mentor, *, by, values: dict) -> ConductCertificate:
 
 @transaction.atomic
 def update_vog(certificate: ConductCertificate, *, by, values: dict, expected_version: int) -> list[str]:
-    """Change a VOG record; valid_until follows the issue date; refused disqualifies (SCR-3)."""
-    if certificate.outcome == VogOutcome.REFUSED:
+    """Change a VOG record; valid_until follows the issue date; refused disqualifies (SCR-3).
+
+    A refused certificate is the record behind a disqualification: it cannot be changed. The stored
+    row decides, not `certificate` (a bound form has already copied the new values onto it).
+    """
+    stored = ConductCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if stored.outcome == VogOutcome.REFUSED:
         raise DomainError(_("SCR-3: a refused certificate of conduct cannot be changed."))
     changed = save_versioned(certificate, _vog_dates(dict(values)), expected_version=expected_version)
     if changed:

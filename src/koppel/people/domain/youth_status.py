@@ -28,7 +28,8 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 
 def today():
-    """The day in the programme's time zone: the one notion of "today" for waiting lists."""
+    """The day in Koppel's time zone (TIME_ZONE, not the server clock's): the one "today" for
+    waiting lists."""
     return timezone.localdate()
 
 

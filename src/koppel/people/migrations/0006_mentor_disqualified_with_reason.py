@@ -2,13 +2,24 @@ from django.db import migrations, models
 
 
 def record_every_disqualification(apps, schema_editor):
-    """Before the constraint: a disqualified mentor without a reason gets the reason its facts give,
-    and a mentor with a reason but another status is disqualified (the facts win, SCR-3)."""
+    """Before the constraint: a disqualified mentor without a reason gets the reason its facts give
+    (never an offence nobody recorded), and a mentor with a reason but another status is disqualified
+    (the facts win, SCR-3)."""
     Mentor = apps.get_model("people", "Mentor")
     ConductCertificate = apps.get_model("people", "ConductCertificate")
+    SelfDisclosure = apps.get_model("people", "SelfDisclosure")
     refused = set(ConductCertificate.objects.filter(outcome="refused").values_list("mentor_id", flat=True))
+    offence = set(
+        SelfDisclosure.objects.filter(models.Q(child_offence=True) | models.Q(child_sexual_offence=True))
+        .values_list("mentor_id", flat=True)
+    )
     for mentor in Mentor.objects.filter(status="disqualified", disqualification_reason=""):
-        mentor.disqualification_reason = "vog_refused" if mentor.pk in refused else "child_offence"
+        if mentor.pk in offence:
+            mentor.disqualification_reason = "child_offence"
+        elif mentor.pk in refused:
+            mentor.disqualification_reason = "vog_refused"
+        else:
+            mentor.disqualification_reason = "not_recorded"
         mentor.save(update_fields=["disqualification_reason"])
     Mentor.objects.exclude(disqualification_reason="").exclude(status="disqualified").update(
         status="disqualified"

@@ -242,7 +242,7 @@ class ProgrammeSettings(KoppelModel):
         "support_guardians": ("SUP-1", _("yes, the same frequency")),
         "vog_required": ("SCR-2", _("decide per programme")),
         "references_required": ("SCR-2", _("decide per programme")),
-        "self_disclosure_required": ("SCR-3", _("disqualification for offences against children")),
+        "self_disclosure_required": ("SCR-3", None),
         "min_age_gap_years": ("MAT-3", _("2 years")),
         "preferred_age_gap_years": ("MAT-3", _("more than 10 years")),
         "holiday_expectations_required": ("REL-4", _("school-based programmes")),
@@ -254,6 +254,7 @@ class ProgrammeSettings(KoppelModel):
     # Settings the factsheet says nothing about: why Koppel chose the default (never announced as
     # the factsheet's).
     OWN_DEFAULTS = {
+        "self_disclosure_required": _("on, so that there is something for SCR-3's disqualification to check"),
         "meeting_alert_grace_days": _("2 days, for a meeting moved by a day or two"),
         "guardians_see_meeting_notes": _(
             "off, so that what the mentor writes stays between mentor and youth"

@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.enums import (
@@ -68,7 +69,7 @@ def waiting_list(programme_id: int) -> QuerySet[Youth]:
 
 def matches_started_recently(programme_id: int, *, today: date | None = None) -> int:
     """How many matches started in the programme in the last RATE_WINDOW_DAYS days (one query)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     return Match.objects.filter(
         programme_id=programme_id,
         started_on__gt=today - timedelta(days=RATE_WINDOW_DAYS),
