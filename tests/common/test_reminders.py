@@ -348,6 +348,8 @@ def test_a_consent_reminder_gives_a_parent_without_login_their_personal_link__AG
 def test_a_consent_reminder_about_a_childs_consent_carries_the_childs_link__AGR_1(cast, client):
     # The guardian has a login, but the portal asks them for their own consent only: the child's
     # consent needs the child's personal link.
+    cast.guardian_row.preferred_language = "en"
+    cast.guardian_row.save()
     consent = pending_consent(agreement_of(cast.match), youth=cast.youth_row)  # 13 years old
     r.propose_reminders(today=date.today())
     send_only(K.CONSENT_PENDING)

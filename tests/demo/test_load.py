@@ -344,3 +344,22 @@ def test_screening_records_are_deterministic(loaded):
     assert natural == ["Jeroen Vos", "Rosaly Isenia", "Sofiia Shevchenko", "Tygo Koster"]
     pending = SelfDisclosure.objects.get(decision=DisclosureDecision.PENDING).mentor
     assert (pending.full_name, pending.status) == ("Jeroen Vos", MentorStatus.IN_SCREENING)
+
+
+def test_the_demo_keeps_the_gates_it_shows__SCR_3__AGR_1(loaded):
+    from django.db.models import F
+
+    from koppel.matches.enums import STARTED_STATES
+    from koppel.matches.models import Consent, MatchMentor
+    from koppel.people.domain.disqualification import disqualified_mentor_ids
+
+    # "Matched" only with a match that runs; a disqualified mentor in no open match.
+    running = set(
+        MatchMentor.objects.filter(match__state__in=STARTED_STATES).values_list("mentor_id", flat=True)
+    )
+    matched = set(Mentor.objects.filter(status=MentorStatus.MATCHED).values_list("pk", flat=True))
+    assert matched and matched <= running
+    assert not disqualified_mentor_ids(running)
+    # A consent is asked for when its agreement is written, and given after that.
+    assert not Consent.objects.filter(given_at__lt=F("created_at")).exists()
+    assert not Consent.objects.exclude(created_at=F("agreement__created_at")).exists()

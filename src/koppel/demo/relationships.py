@@ -357,7 +357,13 @@ class Relationships:
         self.close(closed_planned, planned=True, finished=True)
         self.close(closed_early, planned=False, finished=True)
         self.concerns(community)
-        Consent.objects.bulk_create(self.consents)
+        consents = Consent.objects.bulk_create(self.consents)
+        # A consent is asked for when its agreement is written, not when the demo is loaded.
+        agreements = Agreement.objects.filter(pk__in={c.agreement_id for c in consents})
+        written = dict(agreements.values_list("pk", "created_at"))
+        for consent in consents:
+            consent.created_at = written[consent.agreement_id]
+        Consent.objects.bulk_update(consents, ["created_at"])
         MeetingLog.objects.bulk_create(self.meetings)
         SupportContact.objects.bulk_create(self.contacts)
         events = MatchEvent.objects.bulk_create(self.events)

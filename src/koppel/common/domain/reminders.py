@@ -422,17 +422,21 @@ def release_stuck_reminders(*, now: datetime | None = None) -> int:
 
     now = now or timezone.now()
     stuck = Reminder.objects.filter(status=S.SENDING, claimed_at__lt=now - STUCK_AFTER)
-    ids = set(stuck.values_list("pk", flat=True))
-    released = Reminder.objects.filter(pk__in=ids, status=S.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
-        status=S.PENDING,
-        claimed_by="",
-        claimed_at=None,
-        next_attempt_at=now,
-        last_error=gettext_noop("Worker stopped"),
-    )
+    released = set()
+    # One conditional UPDATE per reminder, so only the task rows of reminders this run released are
+    # marked failed (a slow worker that finished one meanwhile keeps its task row).
+    for pk, worker in stuck.values_list("pk", "claimed_by"):
+        if Reminder.objects.filter(pk=pk, status=S.SENDING, claimed_by=worker).update(
+            status=S.PENDING,
+            claimed_by="",
+            claimed_at=None,
+            next_attempt_at=now,
+            last_error=gettext_noop("Worker stopped"),
+        ):
+            released.add(pk)
     if released:
-        fail_task_rows(send_reminder, ids, now=now)
-    return released
+        fail_task_rows(send_reminder, released, now=now)
+    return len(released)
 
 
 def claim_reminder(reminder_id: int, *, worker: str, now: datetime | None = None) -> bool:
