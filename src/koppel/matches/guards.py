@@ -9,21 +9,15 @@ from koppel.common.guards import Guard
 from koppel.people.guards import mentor_disqualified_sql
 
 MESSAGE = "SCR-3: a disqualified mentor cannot be in a match"
+IS_DISQUALIFIED = mentor_disqualified_sql("NEW.mentor_id")
 
 # SQLite takes one event per trigger, so adding a match's mentor and changing the row are two guards.
-MATCH_MENTOR_NOT_DISQUALIFIED = Guard(
-    name="koppel_match_mentor_not_disqualified",
-    table="matches_matchmentor",
-    events="INSERT",
-    when=mentor_disqualified_sql("NEW.mentor_id"),
-    message=MESSAGE,
-)
-MATCH_MENTOR_NOT_CHANGED_TO_DISQUALIFIED = Guard(
-    name="koppel_match_mentor_not_changed_to_disqualified",
-    table="matches_matchmentor",
-    events="UPDATE OF mentor_id, match_id",
-    when=mentor_disqualified_sql("NEW.mentor_id"),
-    message=MESSAGE,
+MATCH_MENTOR_NOT_DISQUALIFIED, MATCH_MENTOR_NOT_CHANGED_TO_DISQUALIFIED = (
+    Guard(name=name, table="matches_matchmentor", events=events, when=IS_DISQUALIFIED, message=MESSAGE)
+    for name, events in (
+        ("koppel_match_mentor_not_disqualified", "INSERT"),
+        ("koppel_match_mentor_not_changed_to_disqualified", "UPDATE OF mentor_id, match_id"),
+    )
 )
 
 MATCH_START_WITHOUT_DISQUALIFIED = Guard(

@@ -41,6 +41,8 @@ from django.db.models.functions import Coalesce
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
+from koppel.common.domain.audit import log_action
+
 logger = logging.getLogger(__name__)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -127,7 +129,7 @@ class Released:
 
 
 def release_stale_jobs(
-    model: Any, *, task: Any, error: str, reset: dict[str, Any], now: datetime | None = None
+    model: Any, *, task: Any, error: str, reset: dict[str, Any], action: str, now: datetime | None = None
 ) -> Released:
     """Notice the jobs of `model` whose worker stopped (see the module's docstring).
 
@@ -137,7 +139,8 @@ def release_stale_jobs(
     without a task row ready for it is queued again. Each change is one conditional UPDATE on the
     values read, so a worker that writes meanwhile keeps its job, and two commands at once release a
     job once. Side effects: the stopped workers' task rows marked failed; the tasks queued after the
-    commit. Returns what changed, for the caller to log.
+    commit; an activity-log entry `action` on each job it changed, with the attempts and the outcome.
+    Returns what changed.
     """
     now = now or timezone.now()
     manager = model._default_manager
@@ -169,6 +172,10 @@ def release_stale_jobs(
             [pk for pk, _a in released.requeued],
             [pk for pk, _a in released.failed],
         )
+    changed_jobs = manager.only("pk").in_bulk(list(changed))
+    for outcome, rows in (("queued", released.requeued), ("failed", released.failed)):
+        for pk, attempts in rows:
+            log_action(changed_jobs[pk], action, by=None, data={"attempts": attempts, "outcome": outcome})
     for pk, _attempts in released.requeued:
         transaction.on_commit(partial(task.enqueue, pk))
     return released

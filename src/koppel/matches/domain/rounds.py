@@ -210,23 +210,14 @@ def release_stale_rounds(*, now: datetime | None = None) -> jobs.Released:
     "matches.round.worker_lost" on each round it changed; the stopped workers' task rows failed."""
     from koppel.matches.tasks import run_match_round
 
-    released = jobs.release_stale_jobs(
+    return jobs.release_stale_jobs(
         MatchRound,
         task=run_match_round,
         error=WORKER_LOST_ERROR,
         reset={"stage": "", "progress": 0},
+        action="matches.round.worker_lost",
         now=now,
     )
-    rounds = MatchRound.objects.in_bulk([pk for pk, _a in released.requeued + released.failed])
-    for outcome, changed in (("queued", released.requeued), ("failed", released.failed)):
-        for pk, attempts in changed:
-            log_action(
-                rounds[pk],
-                "matches.round.worker_lost",
-                by=None,
-                data={"attempts": attempts, "outcome": outcome},
-            )
-    return released
 
 
 def _run(match_round: MatchRound, beat: jobs.Heartbeat) -> None:

@@ -184,21 +184,14 @@ def release_stale_exports(*, now: datetime | None = None) -> jobs.Released:
     "reports.export.worker_lost" on each export it changed; the stopped workers' task rows failed."""
     from koppel.reports.tasks import run_export_job
 
-    released = jobs.release_stale_jobs(
-        ExportJob, task=run_export_job, error=WORKER_LOST_ERROR, reset={"progress": 0}, now=now
+    return jobs.release_stale_jobs(
+        ExportJob,
+        task=run_export_job,
+        error=WORKER_LOST_ERROR,
+        reset={"progress": 0},
+        action="reports.export.worker_lost",
+        now=now,
     )
-    exports_changed = ExportJob.objects.defer("content").in_bulk(
-        [pk for pk, _a in released.requeued + released.failed]
-    )
-    for outcome, changed in (("queued", released.requeued), ("failed", released.failed)):
-        for pk, attempts in changed:
-            log_action(
-                exports_changed[pk],
-                "reports.export.worker_lost",
-                by=None,
-                data={"attempts": attempts, "outcome": outcome},
-            )
-    return released
 
 
 CONTENT_TYPES = {
