@@ -556,3 +556,23 @@ def test_the_reminders_page_counts_the_last_30_days_by_kind_and_status(cast, cli
     assert reminder_counts([cast.other_programme.pk], since=now - timedelta(days=30)) == []
     page = client_for(cast.admin).get(reverse("staff:reminders"))
     assert page.context["counts"] == [row]
+
+
+def test_no_consent_reminder_once_the_match_no_longer_asks_for_consent__AGR_1(cast):
+    agreement = agreement_of(cast.match)
+    pending_consent(agreement, mentor=cast.mentor_row)
+    cast.match.state = "closing"
+    cast.match.save(update_fields=["state"])
+    r.propose_reminders(today=date.today())
+    assert not Reminder.objects.filter(kind=K.CONSENT_PENDING).exists()
+
+
+def test_a_consent_reminder_for_a_running_match_asks_for_the_new_version__AGR_1(cast):
+    cast.mentor_row.preferred_language = "en"
+    cast.mentor_row.save()
+    pending_consent(agreement_of(cast.match), mentor=cast.mentor_row)  # cast.match is active
+    r.propose_reminders(today=date.today())
+    send_only(K.CONSENT_PENDING)
+    (sent,) = [m for m in mail.outbox if m.to == [cast.mentor_row.email]]
+    assert "A new version of the mentoring agreement" in sent.body
+    assert "can start once everyone" not in sent.body

@@ -121,7 +121,11 @@ def test_people_are_plausible(loaded):
         low, high = (12, 16) if youth.programme.kind == ProgrammeKind.SCHOOL else (10, 17)
         assert low <= youth.age <= high
         assert youth.age >= 16 or not youth.email
-        assert (youth.status == YouthStatus.WAITING) == (youth.waiting_since is not None)
+        # Waiting since a day; a youth with only a proposal keeps it (as a cancelled proposal would).
+        if youth.status == YouthStatus.WAITING:
+            assert youth.waiting_since is not None
+        if youth.status in (YouthStatus.INTAKE, YouthStatus.WITHDRAWN):
+            assert youth.waiting_since is None
     for mentor in Mentor.objects.select_related("programme"):
         assert 17 <= mentor.age <= 67
         assert mentor.age >= 18 or mentor.programme.kind == ProgrammeKind.SCHOOL
@@ -363,3 +367,12 @@ def test_the_demo_keeps_the_gates_it_shows__SCR_3__AGR_1(loaded):
     # A consent is asked for when its agreement is written, and given after that.
     assert not Consent.objects.filter(given_at__lt=F("created_at")).exists()
     assert not Consent.objects.exclude(created_at=F("agreement__created_at")).exists()
+
+
+def test_youth_with_an_open_match_are_off_the_waiting_list(loaded):
+    from koppel.matches.enums import OPEN_STATES
+    from koppel.matches.models import Match
+
+    held = set(Match.objects.filter(state__in=OPEN_STATES).values_list("youth_id", flat=True))
+    assert held
+    assert set(Youth.objects.filter(pk__in=held).values_list("status", flat=True)) == {YouthStatus.MATCHED}

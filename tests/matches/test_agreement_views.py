@@ -307,3 +307,9 @@ def test_worklist_consent_section_runs_two_queries_whatever_its_length(
         section = _section(worklist_agreement.SECTIONS[0], cast.coordinator)
     assert section.count == matches
     assert len(section.items) == matches
+
+
+def test_a_young_youths_link_copied_from_the_staff_page_tells_the_parent__AGR_1(cast, client, introduced):
+    consent = _consent(written_agreement(introduced), "youth")  # the youth is 13
+    page = client.get(_path(domain.consent_link(consent)), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["for_child"]

@@ -21,7 +21,7 @@ from koppel.matches.domain.meetings import (
     remove_holiday,
     update_meeting,
 )
-from koppel.matches.models import HolidayPeriod, MeetingLog
+from koppel.matches.models import HolidayPeriod, Match, MeetingLog
 from tests.factories import MatchFactory, MentorFactory, ProgrammeFactory, UserFactory, YouthFactory
 from tests.meeting_factories import HolidayPeriodFactory, MeetingLogFactory, agree
 
@@ -433,3 +433,16 @@ def test_the_alert_runs_a_constant_number_of_queries__REL_1():
     many = _count_alert_queries(ids)
     assert (one[1], many[1]) == (2, 20)
     assert one[0] == many[0]
+
+
+def test_a_closing_match_past_its_last_day_expects_no_meeting__REL_1():
+    from koppel.matches.models import Closure
+
+    match = _match()
+    _meet(match, 20)
+    Match.objects.filter(pk=match.pk).update(state="closing")
+    Closure.objects.create(
+        match=match, kind="early", early=True, reason="safety", ended_by="programme", ends_on=TODAY
+    )
+    assert meeting_status(match, TODAY).state == "ended"
+    assert _alerted(match) == set()

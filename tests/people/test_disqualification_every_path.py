@@ -74,12 +74,16 @@ def test_the_admin_cannot_bring_a_disqualified_mentor_back__SCR_3(cast, client_f
     form = page.context["adminform"].form
     assert "status" not in form.fields  # shown read-only
     assert "disqualification_reason" not in form.fields
+    for frozen in ("first_name", "last_name", "date_of_birth", "email", "programme"):
+        assert frozen not in form.fields  # found again if they apply anew
     data = _admin_form_data(page)
-    data.update({"status": S.APPROVED, "disqualification_reason": "", "first_name": "Anders"})
+    data.update(
+        {"status": S.APPROVED, "disqualification_reason": "", "first_name": "Anders", "phone": "0612345678"}
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     mentor.refresh_from_db()
-    assert mentor.first_name == "Anders"  # the rest of the row may be corrected
+    assert (mentor.phone, mentor.first_name) == ("0612345678", cast.other_mentor_row.first_name)
     assert (mentor.status, mentor.disqualification_reason) == (S.DISQUALIFIED, "child_offence")
     # And a coordinator can then not mark them ready, nor match them.
     with pytest.raises(DomainError, match="SCR-3"):
@@ -349,3 +353,57 @@ def test_the_database_moves_no_disqualified_mentors_link_into_a_match__SCR_3(cas
     _disqualified(cast)
     with pytest.raises(IntegrityError), transaction.atomic():
         MatchMentor.objects.filter(match=old).update(match=cast.match)
+
+
+def test_what_identifies_a_disqualified_mentor_stays_as_recorded__SCR_3(cast):
+    from koppel.people.domain.people import update_person
+
+    mentor = _disqualified(cast)
+    with pytest.raises(DomainError, match="SCR-3: the name, date of birth"):
+        update_person(
+            mentor,
+            by=cast.coordinator,
+            values={"email": "nieuw@example.org"},
+            expected_version=mentor.version,
+        )
+    update_person(
+        mentor, by=cast.coordinator, values={"phone": "0687654321"}, expected_version=mentor.version
+    )
+    for values in ({"last_name": "Anders"}, {"email": "x@example.org"}, {"programme": cast.other_programme}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Mentor.objects.filter(pk=mentor.pk).update(**values)
+    content = (
+        "first_name,last_name,date_of_birth,email\n"
+        f"Anders,{mentor.last_name},{mentor.date_of_birth.isoformat()},{mentor.email}\n"
+    )
+    report = import_people(
+        "mentor", cast.programme, read_table(content.encode(), "m.csv"), by=cast.coordinator, dry_run=False
+    )
+    assert not report.ok
+    mentor.refresh_from_db()
+    assert mentor.first_name != "Anders"
+
+
+def test_a_disqualified_mentor_hears_nothing_more_about_a_youth__SCR_3(cast, client):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from koppel.common.domain.calendar import calendar_feed_token as feed_token
+    from koppel.common.domain.reminders import propose_reminders
+    from koppel.surveys.models import Assignment
+    from tests.survey_factories import AssignmentFactory
+
+    survey = AssignmentFactory(
+        match=cast.match, youth=cast.youth_row, respondent="mentor", mentor=cast.mentor_row
+    )
+    feed = reverse("feeds:calendar", args=[feed_token(cast.mentor_row)])
+    assert client.get(feed).status_code == 200
+    disqualify_mentor(cast.mentor_row, by=cast.coordinator, reason=DisqualificationReason.CHILD_OFFENCE)
+    survey.refresh_from_db()
+    assert survey.status == "cancelled"
+    assert client.get(feed).status_code == 404
+    mail.outbox.clear()
+    propose_reminders(today=date.today())
+    call_command("send_reminders", "--inline", "--no-propose", verbosity=0)
+    assert not [m for m in mail.outbox if cast.mentor_row.email in m.to]
+    assert Assignment.objects.filter(mentor=cast.mentor_row, status="open").count() == 0

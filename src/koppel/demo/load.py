@@ -1000,6 +1000,7 @@ def _load(today: date) -> None:
                 chosen = _pick_mentors(pool, draft, team)
                 if chosen:
                     planned.append(PlannedMatch(programme, draft, chosen, MatchState.PROPOSED))
+                    draft.obj.status = YouthStatus.MATCHED  # off the waiting list, waiting_since kept
                     for mentor in chosen:
                         mentor.obj.status = MentorStatus.READY
                     proposals_left -= 1

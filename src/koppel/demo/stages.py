@@ -689,7 +689,10 @@ class Stages:
             y.referral = rng.choices(list(weights), weights=list(weights.values()))[0]
             if y.referral in REFERRERS:
                 y.referrer_name, y.referrer_organisation = rng.choice(REFERRERS[y.referral])
-            if y.status == YouthStatus.WAITING:
+            # A youth with a proposal only (no start) waited like the others until it came.
+            if y.status == YouthStatus.WAITING or (
+                y.status == YouthStatus.MATCHED and id(y) not in self.match_start
+            ):
                 if important_left and y.cultural_match == Importance.NOT and rng.random() < 0.3:
                     y.cultural_match = Importance.IMPORTANT
                     y.cultural_background = y.cultural_background or draft.origin.backgrounds[0]

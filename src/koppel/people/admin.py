@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from koppel.common.admin import AuditedModelAdmin
+from koppel.people.domain.disqualification import FROZEN_WHEN_DISQUALIFIED
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Interest, Mentor, Youth
 
@@ -25,6 +26,12 @@ class MentorAdmin(AuditedModelAdmin):
     raw_id_fields = ["user", "coordinator"]
     # The pipeline (people/domain/pipeline.py) moves these; SCR-3 keeps a disqualification final.
     governed_fields = ("status", "disqualification_reason")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status == MentorStatus.DISQUALIFIED:
+            fields = (*fields, *FROZEN_WHEN_DISQUALIFIED)  # SCR-3: found again if they apply anew
+        return fields
 
     def has_delete_permission(self, request, obj=None):
         # SCR-3: deleting a disqualified mentor would let them apply again as someone new.

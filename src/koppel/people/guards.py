@@ -14,9 +14,14 @@ MENTOR_DISQUALIFICATION_FINAL = Guard(
     name="koppel_mentor_disqualification_final",
     table="people_mentor",
     events="UPDATE",
+    # The status and reason, and what identifies the person (so they are found again when they apply
+    # anew): name, date of birth, e-mail address and programme.
     when=(
         "OLD.status = 'disqualified' AND (NEW.status <> 'disqualified' "
-        "OR NEW.disqualification_reason <> OLD.disqualification_reason)"
+        "OR NEW.disqualification_reason <> OLD.disqualification_reason "
+        "OR NEW.first_name <> OLD.first_name OR NEW.last_name <> OLD.last_name "
+        "OR NEW.date_of_birth <> OLD.date_of_birth OR NEW.email <> OLD.email "
+        "OR NEW.programme_id <> OLD.programme_id)"
     ),
     message=MESSAGE,
 )

@@ -24,6 +24,8 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import Widget
 
+from koppel.common.domain.errors import DomainError
+from koppel.people.domain.disqualification import FROZEN_WHEN_DISQUALIFIED, refuse_identity_change
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     Gender,
@@ -439,6 +441,20 @@ class MentorResource(PersonResource):
     date_of_birth = _field("date_of_birth", DateOfBirthWidget(MentorForm.AGE_RANGE))
     motives = _field("motives", CodeListWidget(MentorMotive.values))
     occupation = _field("occupation", TextWidget())
+
+    def check_row(self, instance) -> None:
+        super().check_row(instance)
+        if instance.pk:
+            changed = [
+                name
+                for name in FROZEN_WHEN_DISQUALIFIED
+                if name in self._before
+                and _comparable(getattr(instance, name)) != _comparable(self._before[name])
+            ]
+            try:
+                refuse_identity_change(instance, changed)
+            except DomainError as e:
+                raise ValidationError({NON_FIELD_ERRORS: e.message}) from None
 
     class Meta(KoppelResource.Meta):
         model = Mentor

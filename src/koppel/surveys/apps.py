@@ -29,4 +29,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from koppel.people.domain.pipeline import AFTER_DISQUALIFICATION
+        from koppel.surveys.domain.delivery import cancel_surveys_of_disqualified_mentor
+
         post_migrate.connect(_install_shipped_instruments, sender=self)
+        if cancel_surveys_of_disqualified_mentor not in AFTER_DISQUALIFICATION:
+            AFTER_DISQUALIFICATION.append(cancel_surveys_of_disqualified_mentor)

@@ -22,6 +22,7 @@ from icalendar import Calendar, Event
 
 from koppel.common.domain.audit import log_action
 from koppel.common.models import ActivityLog
+from koppel.people.enums import MentorStatus
 from koppel.people.models import Mentor
 
 SALT = "koppel.calendar-feed"
@@ -50,7 +51,13 @@ def mentor_of_feed_token(token: str) -> Mentor | None:
         return None
     if not isinstance(mentor_id, int) or counter != _revocations(mentor_id):
         return None
-    return Mentor.objects.select_related("programme__settings").filter(pk=mentor_id).first()
+    # SCR-3: a disqualified mentor's feed stops at once.
+    return (
+        Mentor.objects.select_related("programme__settings")
+        .exclude(status=MentorStatus.DISQUALIFIED)
+        .filter(pk=mentor_id)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -37,11 +37,15 @@ from koppel.common.domain.jobs import fail_task_rows
 from koppel.common.domain.mail import send_in_language
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 from koppel.matches.domain.agreement import (  # younger youth: via the guardians
+    CONSENT_STATES,
     OWN_LINK_FROM_AGE,
     consent_link,
 )
 from koppel.matches.domain.meetings import matches_without_recent_meeting
 from koppel.matches.domain.support import overdue_contacts
+from koppel.matches.enums import STARTED_STATES
+from koppel.people.enums import MentorStatus
+from koppel.people.models import Mentor
 from koppel.people.models.people import age_on
 
 logger = logging.getLogger(__name__)
@@ -66,7 +70,7 @@ SUBJECTS: dict[str, object] = {
 }
 # What the mail of each kind shows about its subject (fetched with it).
 RELATED: dict[str, list[str]] = {
-    K.CONSENT_PENDING: ["agreement__match__youth", "agreement__match__programme__settings"],
+    K.CONSENT_PENDING: ["agreement__match__youth", "agreement__match__programme__settings", "mentor"],
     K.MEETING_NOT_LOGGED: ["youth"],
     K.SUPPORT_DUE: ["programme"],
     K.VOG_RENEWAL: ["mentor"],
@@ -86,7 +90,10 @@ class Recipient:
 
 
 def _recipient(person) -> Recipient | None:
-    """A mentor, youth or guardian as a recipient: their address and language (None without address)."""
+    """A mentor, youth or guardian as a recipient: their address and language (None without address,
+    and None for a disqualified mentor: SCR-3, nothing more about a youth goes to them)."""
+    if isinstance(person, Mentor) and person.status == MentorStatus.DISQUALIFIED:
+        return None
     user = person.user if person.user_id else None
     email = person.email or (user.email if user is not None else "")
     if not email:
@@ -128,7 +135,6 @@ def consent_reminders(programme_ids: list[int], *, today: date, now: datetime) -
     """AGR-1: each party whose consent to the match's latest agreement has been pending for more than
     three days, once a week. A youth under 16 is not written to: their guardians with parental
     authority are, about the youth's consent."""
-    from koppel.matches.enums import MatchState
     from koppel.matches.models import Agreement, Consent
     from koppel.people.models import Guardianship
 
@@ -139,7 +145,7 @@ def consent_reminders(programme_ids: list[int], *, today: date, now: datetime) -
             given_at__isnull=True,
             created_at__lte=now - CONSENT_PENDING_AFTER,
         )
-        .exclude(agreement__match__state=MatchState.CLOSED)
+        .filter(agreement__match__state__in=CONSENT_STATES)
         .filter(agreement_id=Subquery(latest.values("id")[:1]))
         .select_related(
             "agreement__match", "mentor__user", "guardian__user", "youth__user", "agreement__match__youth"
@@ -209,6 +215,7 @@ def meeting_reminders(programme_ids: list[int], *, today: date, now: datetime) -
                     programme_id=match.programme_id,
                     now=now,
                     since=match.counted_from.isoformat(),  # type: ignore[attr-defined]
+                    mentor=link.mentor_id,
                 )
             )
     return found
@@ -482,9 +489,10 @@ def _mail_context(reminder: Reminder, obj) -> dict:
         context |= {
             "youth_first_name": match.youth.first_name,
             "about_child": about_child,
+            "started": match.state in STARTED_STATES,
             "personal": personal,
             "days": match.programme.settings.consent_link_days,
-            "link": consent_link(obj, language=reminder.language, for_child=about_child)
+            "link": consent_link(obj, language=reminder.language)
             if personal
             else site + reverse("portal:agreement", args=[match.pk]),
         }
@@ -537,12 +545,26 @@ def _subject_object(reminder: Reminder):
 
 
 def _still_needed(reminder: Reminder, obj) -> bool:
-    """A survey reminder whose survey was sent in, cancelled or closed since it was proposed (a
-    retry can come a day later) is not sent."""
+    """Whether what a reminder asks for is still asked when it is sent (a retry can come a day
+    later): a survey that can still be answered; a consent still pending on a match that still asks
+    for it; a meeting on a match that runs; and never anything for a mentor disqualified since
+    (SCR-3)."""
     if reminder.kind == K.SURVEY_DUE:
         from koppel.surveys.domain.responses import is_answerable
 
         return is_answerable(obj)
+    if reminder.kind == K.CONSENT_PENDING:
+        return (
+            obj.given_at is None
+            and obj.agreement.match.state in CONSENT_STATES
+            and (obj.mentor is None or obj.mentor.status != MentorStatus.DISQUALIFIED)
+        )
+    if reminder.kind == K.MEETING_NOT_LOGGED:
+        mentor_id = reminder.context.get("mentor")
+        disqualified = Mentor.objects.filter(pk=mentor_id, status=MentorStatus.DISQUALIFIED).exists()
+        return obj.state in STARTED_STATES and not disqualified
+    if reminder.kind == K.TRAINING_HOURS:
+        return obj.status != MentorStatus.DISQUALIFIED
     return True
 
 

@@ -297,14 +297,22 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=LINK_SALT)
 
 
-def consent_link(consent: Consent, *, language: str = "", for_child: bool = False) -> str:
+def goes_to_parents(consent: Consent) -> bool:
+    """A youth under OWN_LINK_FROM_AGE gets no link of their own: it goes to their parents."""
+    if consent.party != Party.YOUTH:
+        return False
+    age = consent.youth.age if consent.youth else None
+    return age is None or age < OWN_LINK_FROM_AGE
+
+
+def consent_link(consent: Consent, *, language: str = "") -> str:
     """The absolute URL of the consent's personal link: signed, valid for the programme's
-    `consent_link_days` from now. `language` is the recipient's, so the page opens in it;
-    `for_child` says the link went to a parent for their child's own consent (the page says so)."""
+    `consent_link_days` from now. `language` is the recipient's, so the page opens in it; a link
+    that goes to a young youth's parents says so (the page tells them the consent is the child's)."""
     payload: dict[str, int | str] = {"c": consent.pk, "n": consent.agreement.number}
     if language:
         payload["l"] = language
-    if for_child:
+    if goes_to_parents(consent):
         payload["p"] = 1
     token = _signer().sign_object(payload)
     return settings.SITE_URL + reverse("links:consent", args=[token])
@@ -373,10 +381,8 @@ def _recipients(consent: Consent, guardians: list[Guardian]) -> list[tuple[Perso
     """(person to mail, whether they get it for their child). A youth under OWN_LINK_FROM_AGE gets no
     mail of their own: their link goes to their guardians with parental authority."""
     person = person_of(consent)
-    if consent.party == Party.YOUTH:
-        age = consent.youth.age if consent.youth else None
-        if age is None or age < OWN_LINK_FROM_AGE:
-            return [(g, True) for g in guardians if g.email]
+    if goes_to_parents(consent):
+        return [(g, True) for g in guardians if g.email]
     return [(person, False)] if person.email else []
 
 
@@ -451,7 +457,7 @@ def send_consent_mail(consent_id: int, *, recipient_kind: str, recipient_id: int
             "recipient": recipient,
             "youth": match.youth,
             "programme": match.programme,
-            "link": consent_link(consent, language=recipient.preferred_language, for_child=for_child),
+            "link": consent_link(consent, language=recipient.preferred_language),
             "days": match.programme.settings.consent_link_days,
         },
         log_ref=f"consent link {consent_id}",

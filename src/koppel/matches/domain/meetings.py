@@ -241,6 +241,8 @@ def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match
             Match.objects.filter(
                 programme_id__in=programme_ids, state__in=STARTED_STATES, paused_since__isnull=True
             )
+            # A closing match past its last day expects no more meetings.
+            .exclude(state=MatchState.CLOSING, closure__ends_on__lte=today)
         )
         .alias(due_by=PlusDays(F("counted_from"), F("interval_days") + F("grace_days")))
         .filter(due_by__lt=today)
@@ -269,7 +271,8 @@ class MeetingStatus:
     """Where a match stands with REL-1 today. `state` is one of not_started, paused, overdue (the
     rhythm was missed and the alert is on), late (the rhythm was missed; the alert follows after the
     days of grace), holiday (a school holiday today, or holidays keep the alert away), on_time and
-    ended (a closed match: no alert, and no count of days that would keep growing after the end)."""
+    ended (a closed match, or a closing one past its last day: no alert, and no count of days that
+    would keep growing after the end)."""
 
     state: str
     interval_days: int
@@ -294,11 +297,16 @@ def meeting_status(match: Match, today: date) -> MeetingStatus:
         "counted_from",
         "interval_days",
         "grace_days",
+        "closure__ends_on",
     )[0]
     interval, grace = facts["interval_days"], facts["grace_days"]
     since = facts["counted_from"]
     last = facts["last_meeting"]
-    if facts["state"] == MatchState.CLOSED:
+    if facts["state"] == MatchState.CLOSED or (
+        facts["state"] == MatchState.CLOSING
+        and facts["closure__ends_on"]
+        and facts["closure__ends_on"] <= today
+    ):
         return MeetingStatus("ended", interval, last, None, None, grace)
     if facts["state"] not in STARTED_STATES or since is None:
         return MeetingStatus("not_started", interval, last, None, None, grace)

@@ -26,6 +26,22 @@ UNSETTLED_DISCLOSURES = frozenset(
 )
 
 
+# What identifies a disqualified mentor stays as recorded, so they are found again when they apply
+# anew (`earlier_disqualifications`); the database holds the same (people/guards.py).
+FROZEN_WHEN_DISQUALIFIED = ("first_name", "last_name", "date_of_birth", "email", "programme")
+
+
+def refuse_identity_change(mentor: Mentor, changed: Iterable[str]) -> None:
+    """SCR-3: refuse a change of a disqualified mentor's name, date of birth, e-mail or programme."""
+    if mentor.status == MentorStatus.DISQUALIFIED and set(changed) & set(FROZEN_WHEN_DISQUALIFIED):
+        raise DomainError(
+            _(
+                "SCR-3: the name, date of birth, e-mail address and programme of a disqualified mentor "
+                "stay as recorded."
+            )
+        )
+
+
 def disqualified_q() -> Q:
     """A filter for mentors with any fact of a disqualification."""
     pk = OuterRef("pk")

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import changed_fields, save_versioned
+from koppel.people.domain.disqualification import refuse_identity_change
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.programmes.models import Organisation, Programme
 
@@ -66,6 +67,9 @@ def update_person(person: Mentor | Youth | Guardian, *, by, values: dict, expect
 
     Side effect: an activity-log entry naming the changed fields (never their values).
     """
+    if isinstance(person, Mentor):
+        stored = Mentor.objects.get(pk=person.pk)
+        refuse_identity_change(stored, changed_fields(stored, values))
     changed = save_versioned(person, values, expected_version=expected_version)
     if changed:
         log_action(person, _action(person, "changed"), by=by, fields=changed)

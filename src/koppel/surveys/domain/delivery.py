@@ -33,7 +33,7 @@ from koppel.common.domain.audit import log_actions_bulk
 from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Match, MatchMentor
-from koppel.people.enums import YouthStatus
+from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Guardianship, Youth
 from koppel.people.models.people import age_on
 from koppel.surveys.domain.responses import is_answerable
@@ -290,18 +290,30 @@ def expire_assignments(*, today: date) -> int:
 
 def cancel_outdated_assignments() -> int:
     """Open surveys that no longer apply are cancelled, so no reminder goes out for them: every open
-    survey about a youth withdrawn from the programme, and the relationship-quality surveys (OUT-4)
-    of a match that has ended (early or not, or cancelled before it started). Outcome surveys
+    survey about a youth withdrawn from the programme, the relationship-quality surveys (OUT-4) of a
+    match that has ended (early or not, or cancelled before it started), and every survey a
+    disqualified mentor would answer (SCR-3). Outcome surveys
     (OUT-1) keep their window: a youth's answers 12 months in still count after an early closure,
     and the closure and follow-up surveys (OUT-2) are planned for an ended match.
 
     Side effects: status "cancelled" and one activity-log entry "surveys.assignment.cancelled" per
     assignment (bulk). Returns the number cancelled.
     """
-    outdated = Q(youth__status=YouthStatus.WITHDRAWN) | Q(
-        moment=Moment.DURING, instrument__kind=InstrumentKind.RELATIONSHIP, match__state=MatchState.CLOSED
+    outdated = (
+        Q(youth__status=YouthStatus.WITHDRAWN)
+        | Q(
+            moment=Moment.DURING, instrument__kind=InstrumentKind.RELATIONSHIP, match__state=MatchState.CLOSED
+        )
+        | Q(mentor__status=MentorStatus.DISQUALIFIED)
     )
     return _close_open(outdated, AssignmentStatus.CANCELLED, "surveys.assignment.cancelled")
+
+
+def cancel_surveys_of_disqualified_mentor(mentor, *, by) -> None:
+    """SCR-3: a disqualified mentor answers no more surveys about a youth: their open surveys are
+    cancelled at once (registered in `AFTER_DISQUALIFICATION`; the periodic command's
+    `cancel_outdated_assignments` holds the same rule). Side effects: as `cancel_outdated_assignments`."""
+    _close_open(Q(mentor=mentor), AssignmentStatus.CANCELLED, "surveys.assignment.cancelled")
 
 
 def answerable(assignment: Assignment, *, today: date | None = None) -> bool:
