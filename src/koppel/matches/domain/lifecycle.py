@@ -21,14 +21,12 @@ from koppel.common.domain.versioning import save_versioned
 from koppel.matches.enums import STARTED_STATES, MatchState, Party
 from koppel.matches.models import Agreement, Consent, Match, MatchEvent, MatchMentor
 from koppel.people.domain.disqualification import refuse_unless_clear_to_match
+from koppel.people.domain.intake import ADULT_AGE  # below it, a parent consents too (AGR-1)
 from koppel.people.domain.pipeline import mark_matched
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Mentor
 
 S = MatchState
-
-# AGR-1: below this age a parent or guardian with parental authority consents too.
-ADULT_AGE = 18
 
 # state -> the states it may move to. Any state before "active" may close at once (the match did
 # not start); an active match closes through "closing" (CLS-1: a careful closure).
