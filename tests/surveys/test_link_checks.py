@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from koppel.common.models import AccessLog, ActivityLog, FailedAttempt
+from koppel.common.models import AccessLog, ActivityLog
 from koppel.common.models.reminders import Reminder
 from koppel.surveys.domain import delivery
 from koppel.surveys.enums import AssignmentStatus, Respondent
@@ -151,6 +151,8 @@ def test_a_parent_gives_their_childs_date_of_birth(cast, client):
 
 
 def test_five_wrong_dates_an_hour_lock_the_link(client):
+    from koppel.common.models import FailedAttempt
+
     survey = _youth_survey()
     path = _started_by_the_respondent(survey)
     for _attempt in range(5):
