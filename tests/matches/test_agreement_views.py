@@ -3,13 +3,13 @@ mentor, youth and guardian consent in the portal; anyone with a personal link co
 the worklist shows matches waiting for consent."""
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from koppel.matches.domain import agreement as domain
@@ -257,10 +257,64 @@ def test_an_expired_link_shows_a_friendly_page(cast, client, introduced, monkeyp
     assert consent.given_at is None
 
 
-def test_an_altered_link_shows_a_friendly_page(client, db):
+def test_an_altered_link_answers_404_with_a_friendly_page(client, cast, introduced):
     response = client.get(reverse("links:consent", args=["made-up"]), HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
+    assert response.status_code == 404
     assert "not valid" in response.text
+    url = _path(domain.consent_link(_consent(written_agreement(introduced), "mentor")))
+    assert client.get(url[:-3] + "xx/").status_code == 404
+    assert (
+        client.post(url[:-3] + "xx/", {"typed_name": cast.mentor_row.full_name, "agree": "on"}).status_code
+        == 404
+    )
+    # A link whose consent is gone (unknown) is not valid either.
+    unknown = domain._signer().sign_object({"c": 999999, "n": 1})
+    assert client.get(reverse("links:consent", args=[unknown])).status_code == 404
+
+
+def test_wrong_names_through_a_link_are_limited_then_locked_for_an_hour__AGR_1(cast, client, introduced):
+    cast.guardian_row.preferred_language = "en"
+    cast.guardian_row.save()
+    consent = _consent(written_agreement(introduced), "guardian")
+    url = _path(domain.consent_link(consent))
+    for _attempt in range(5):
+        wrong = client.post(url, {"typed_name": "Iemand Anders", "agree": "on"})
+        assert wrong.status_code == 200
+        assert "does not match" in wrong.text
+    # A sixth try is refused even with the right name: the link is locked for an hour.
+    locked = client.post(url, {"typed_name": cast.guardian_row.full_name, "agree": "on"})
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.text
+    assert 'name="typed_name"' not in locked.text
+    consent.refresh_from_db()
+    assert consent.given_at is None
+    # Another browser holding the same link is locked too (the count is the link's, in the database).
+    from django.test import Client
+
+    assert Client().post(url, {"typed_name": "Nog Iemand", "agree": "on"}).status_code == 429
+    # An hour later the party can consent.
+    from koppel.common.models import FailedAttempt
+
+    FailedAttempt.objects.update(at=timezone.now() - timedelta(hours=1, minutes=1))
+    thanks = client.post(url, {"typed_name": cast.guardian_row.full_name, "agree": "on"})
+    assert thanks.status_code == 200
+    consent.refresh_from_db()
+    assert consent.given_at is not None
+    assert not FailedAttempt.objects.filter(key=domain.attempts_key(consent)).exists()
+
+
+def test_the_locked_page_is_in_dutch_for_a_dutch_party(cast, client, introduced):
+    consent = _consent(written_agreement(introduced), "guardian")
+    url = _path(domain.consent_link(consent))
+    for _attempt in range(5):
+        client.post(url, {"typed_name": "Iemand Anders", "agree": "on"})
+    locked = client.post(url, {"typed_name": "Iemand Anders", "agree": "on"})
+    assert locked.status_code == 429
+    with translation.override("nl"):
+        assert (
+            gettext("Too many attempts. For your safety this page is locked for an hour. Try again later.")
+            in locked.text
+        )
 
 
 # --- Worklist -------------------------------------------------------------------------------------

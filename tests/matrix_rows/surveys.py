@@ -101,6 +101,7 @@ ROWS: dict[str, Row] = {
     ),
     "staff:programme_surveys": Row(url("staff:programme_surveys", "programme"), STAFF_OBJECT),
     "staff:youth_surveys": Row(url("staff:youth_surveys", "youth_row"), STAFF_OBJECT),
+    "staff:survey_link_reissue": Row(_survey("staff:survey_link_reissue"), STAFF_POST, method="post"),
     "portal:my_surveys": Row(url("portal:my_surveys"), PORTAL_PAGE),
     **_survey_rows(_youth_survey, OWN_SURVEY),
 }

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from koppel.common.domain.calendar import calendar_feed_token
 from koppel.common.models import ActivityLog
 from koppel.matches.models import Agreement
+from koppel.people.models import Mentor
 from tests.training_factories import PeerGroupFactory, RegistrationFactory, SessionFactory
 
 
@@ -125,3 +126,50 @@ def test_an_altered_token_is_404(cast, client):
 def test_only_mentors_have_a_calendar_page(cast, client_for):
     assert client_for(cast.youth).get(reverse("portal:calendar")).status_code == 403
     assert client_for(cast.guardian).get(reverse("portal:calendar")).status_code == 403
+
+
+def _feed_status(client, mentor_row, token) -> int:
+    return client.get(reverse("feeds:calendar", args=[token])).status_code
+
+
+def test_a_deactivated_login_stops_the_feed_at_once(cast, client):
+    token = calendar_feed_token(cast.mentor_row)
+    assert _feed_status(client, cast.mentor_row, token) == 200
+    cast.mentor.is_active = False
+    cast.mentor.save()
+    response = client.get(reverse("feeds:calendar", args=[token]))
+    assert response.status_code == 404
+    assert b"VEVENT" not in response.content
+    cast.mentor.is_active = True
+    cast.mentor.save()
+    assert _feed_status(client, cast.mentor_row, token) == 200
+
+
+def test_a_mentor_without_a_login_any_more_has_no_feed(cast, client):
+    token = calendar_feed_token(cast.mentor_row)
+    Mentor.objects.filter(pk=cast.mentor_row.pk).update(user=None)
+    assert _feed_status(client, cast.mentor_row, token) == 404
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "rejected"])
+def test_a_mentor_who_stopped_has_no_feed(cast, client, status):
+    """(A disqualified mentor: tests/people/test_disqualification_every_path.py.)"""
+    token = calendar_feed_token(cast.mentor_row)
+    # As a status change by any path would leave it (the feed asks the row, not the pipeline).
+    Mentor.objects.filter(pk=cast.mentor_row.pk).update(status=status)
+    assert _feed_status(client, cast.mentor_row, token) == 404
+
+
+@pytest.mark.parametrize("status", ["paused", "ready", "matched"])
+def test_a_mentor_who_mentors_or_pauses_keeps_the_feed(cast, client, status):
+    token = calendar_feed_token(cast.mentor_row)
+    Mentor.objects.filter(pk=cast.mentor_row.pk).update(status=status)
+    assert _feed_status(client, cast.mentor_row, token) == 200
+
+
+def test_a_refused_vog_stops_the_feed_whatever_the_status_says__SCR_3(cast, client):
+    from tests.screening_factories import ConductCertificateFactory
+
+    token = calendar_feed_token(cast.mentor_row)
+    ConductCertificateFactory(mentor=cast.mentor_row, outcome="refused")
+    assert _feed_status(client, cast.mentor_row, token) == 404

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from koppel.common.domain.attempts import TooManyAttempts
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import agreement as domain
 from koppel.matches.domain.lifecycle import latest_agreement
@@ -90,9 +91,12 @@ def consent_by_link(request, token):
         request.LANGUAGE_CODE = translation.get_language()
     try:
         consent = domain.consent_from_token(token)
+    except domain.LinkInvalid as e:
+        return render(request, "portal/agreement/link_invalid.html", {"message": e.message}, status=404)
     except domain.LinkExpired as e:
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message}, status=410)
     except DomainError as e:
+        # Used already, replaced by a newer version, or no longer asked: the page says which.
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message})
     match = consent.agreement.match
     form = ConsentForm(request.POST or None)
@@ -101,6 +105,8 @@ def consent_by_link(request, token):
             domain.give_consent(
                 consent, typed_name=form.cleaned_data["typed_name"], via=ConsentVia.LINK, by=request.user
             )
+        except TooManyAttempts as e:
+            return render(request, "portal/agreement/link_invalid.html", {"message": e.message}, status=429)
         except DomainError as e:
             form.add_error(None, e.message)
         else:

@@ -20,12 +20,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.attempts import TooManyAttempts
+from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
 from koppel.policy import get_visible_or_404, portal_assignments
 from koppel.portal.views import portal_required
 from koppel.surveys.domain import delivery, responses
-from koppel.surveys.enums import ANSWERABLE, AssignmentStatus
-from koppel.surveys.forms.delivery import AnswersForm, survey_language
+from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Respondent
+from koppel.surveys.forms.delivery import AnswersForm, SecondCheckForm, survey_language
 from koppel.surveys.models import Item
 
 SAVE_LATER = "save"
@@ -132,29 +134,79 @@ def _save_fragment(request, assignment) -> HttpResponse:
 
 # --- Through the personal link (no login) ---------------------------------------------------------
 
+# The surveys whose second check this session passed (or whose answers it saved itself), as
+# "<assignment id>:v<link version>": a re-issued link asks again.
+CHECKED = "koppel_surveys_checked"
+SECOND_CHECK = "second_check"
 
-def _from_link(request, token):
-    """The link's assignment, or the page saying why the link does not work. Shows the survey in the
-    respondent's language unless they switched the language themselves."""
+
+def _from_link(request, token, *, page: str):
+    """The link's assignment, or the page saying why the link does not work. Every use of a valid
+    link is in the access log (on the survey; the viewer is empty for a visitor without login).
+    Shows the survey in the respondent's language unless they switched the language themselves."""
     try:
         assignment = delivery.assignment_from_token(token)
     except delivery.LinkExpired as e:
         return None, render(request, "portal/surveys/link_invalid.html", {"message": e.message}, status=410)
     except DomainError as e:
         return None, render(request, "portal/surveys/link_invalid.html", {"message": e.message}, status=404)
+    log_access(assignment, by=request.user, page=page)
     if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and assignment.language:
         translation.activate(assignment.language)
         request.LANGUAGE_CODE = translation.get_language()
     return assignment, None
 
 
+def _checked_key(assignment) -> str:
+    return f"{assignment.pk}:v{assignment.link_version}"
+
+
+def _remember(request, assignment) -> None:
+    checked = request.session.get(CHECKED, [])
+    if _checked_key(assignment) not in checked:
+        request.session[CHECKED] = [*checked, _checked_key(assignment)]
+
+
+def _may_see_answers(request, assignment) -> bool:
+    """Answers saved earlier are shown (and can be changed or sent) only in a session that passed
+    the second check for this survey's current link, or that saved them itself. A survey without
+    saved answers shows nothing of anyone's: it needs no check."""
+    return _checked_key(assignment) in request.session.get(CHECKED, []) or not delivery.has_saved_answers(
+        assignment
+    )
+
+
+def _second_check(request, assignment):
+    """The check before saved answers are shown again: the date of birth (delivery.check_respondent),
+    at most a few wrong answers an hour."""
+    form = SecondCheckForm(
+        request.POST if request.POST.get(SECOND_CHECK) else None,
+        of_child=assignment.respondent == Respondent.GUARDIAN,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            passed = delivery.check_respondent(assignment, date_of_birth=form.cleaned_data["date_of_birth"])
+        except TooManyAttempts as e:
+            return render(request, "portal/surveys/link_invalid.html", {"message": e.message}, status=429)
+        if passed:
+            request.session.cycle_key()
+            _remember(request, assignment)
+            return redirect(request.path)
+        form.add_error(None, _("That date is not the one we know. Check it and try again."))
+    return render(request, "portal/surveys/link_check.html", {"assignment": assignment, "form": form})
+
+
 @login_not_required
 def survey_by_link(request, token):
-    assignment, refusal = _from_link(request, token)
+    assignment, refusal = _from_link(request, token, page="links:survey")
     if refusal is not None:
         return refusal
     if assignment.status == AssignmentStatus.SUBMITTED:
         return render(request, "portal/surveys/thanks.html", {"assignment": assignment})
+    if not _may_see_answers(request, assignment):
+        return _second_check(request, assignment)
+    if request.method == "POST":
+        _remember(request, assignment)  # the answers saved from now on are this session's own
     url = reverse("links:survey", args=[token])
     return _answer_page(
         request,
@@ -168,7 +220,7 @@ def survey_by_link(request, token):
 @login_not_required
 @require_POST
 def survey_save_by_link(request, token):
-    assignment, refusal = _from_link(request, token)
+    assignment, refusal = _from_link(request, token, page="links:survey_save")
     if refusal is not None:
         if request.headers.get("HX-Request") == "true":
             # HTMX shows only a 2xx answer: say in the "saved" spot why nothing was saved.
@@ -177,6 +229,13 @@ def survey_save_by_link(request, token):
             except DomainError as e:
                 return render(request, "portal/surveys/_saved.html", {"error": e.message})
         return refusal
+    if not _may_see_answers(request, assignment):
+        # Someone else saved answers meanwhile: nothing is changed before the second check.
+        if request.headers.get("HX-Request") == "true":
+            message = _("Nothing was saved. Reload the page to continue.")
+            return render(request, "portal/surveys/_saved.html", {"error": message})
+        return redirect("links:survey", token=token)
+    _remember(request, assignment)
     return _save_fragment(request, assignment)
 
 

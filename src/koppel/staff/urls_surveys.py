@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("programmes/<int:pk>/surveys/", views.programme_surveys, name="programme_surveys"),
     path("surveys/<int:pk>/", views.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/new-link/", views.survey_link_reissue, name="survey_link_reissue"),
     path("youth/<int:pk>/surveys/", views.youth_surveys, name="youth_surveys"),
 ]

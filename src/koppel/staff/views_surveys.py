@@ -22,7 +22,7 @@ from koppel.policy import (
 )
 from koppel.staff.views import _page, _query_without_page, _render_list, _save, staff_required
 from koppel.surveys.domain import schedules as domain
-from koppel.surveys.domain.delivery import survey_link
+from koppel.surveys.domain.delivery import reissue_survey_link, survey_link
 from koppel.surveys.enums import SENSITIVE_DOMAINS
 from koppel.surveys.forms.delivery import ScheduleForm, SurveyFilterForm
 from koppel.surveys.models import Answer, Item, Score
@@ -187,6 +187,27 @@ def survey_detail(request, pk):
             "link": survey_link(assignment) if assignment.status in ("open", "started") else "",
         },
     )
+
+
+@staff_required
+@require_POST
+def survey_link_reissue(request, pk):
+    """Replace the respondent's personal link: the old one stops at once (it was forwarded, or
+    someone else may hold it). The new link is on the survey's page and in the next reminder."""
+    assignment = get_visible_or_404(staff_assignments(request.user), pk)
+    try:
+        reissue_survey_link(assignment, by=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "The survey has a new personal link. The old link no longer works; "
+                "the next reminder holds the new one."
+            ),
+        )
+    return redirect("staff:survey_detail", pk=assignment.pk)
 
 
 @staff_required

@@ -15,13 +15,14 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from koppel.common.domain.audit import log_action
 from koppel.common.models import ActivityLog
+from koppel.people.domain.disqualification import disqualified_q
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Mentor
 
@@ -29,6 +30,15 @@ SALT = "koppel.calendar-feed"
 REVOKED = "calendar.feed.revoked"
 # How far back the feed shows sessions (a phone calendar keeps its own copy of older ones).
 PAST_DAYS = 90
+# A mentor in one of these has stopped (or never started): their feed serves nothing.
+STOPPED = (MentorStatus.WITHDRAWN, MentorStatus.REJECTED, MentorStatus.DISQUALIFIED)
+
+
+def feed_serves_q() -> Q:
+    """The one predicate of a mentor whose feed still serves, asked on every request: a login that
+    is active (not deactivated by staff), a mentor who has not stopped (withdrawn, rejected) and no
+    fact of a disqualification (SCR-3, `disqualified_q`, not the status alone)."""
+    return Q(user__isnull=False, user__is_active=True) & ~Q(status__in=STOPPED) & ~disqualified_q()
 
 
 def _revocations(mentor_id: int) -> int:
@@ -44,20 +54,17 @@ def calendar_feed_token(mentor: Mentor) -> str:
 
 
 def mentor_of_feed_token(token: str) -> Mentor | None:
-    """The mentor whose current feed URL holds `token`; None for a bad, altered or revoked token."""
+    """The mentor whose current feed URL holds `token`; None for a bad, altered or revoked token,
+    and for a mentor whose feed no longer serves (`feed_serves_q`)."""
     try:
         mentor_id, counter = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if not isinstance(mentor_id, int) or counter != _revocations(mentor_id):
         return None
-    # SCR-3: a disqualified mentor's feed stops at once.
-    return (
-        Mentor.objects.select_related("programme__settings")
-        .exclude(status=MentorStatus.DISQUALIFIED)
-        .filter(pk=mentor_id)
-        .first()
-    )
+    # Checked on every request: a deactivated login, a mentor who stopped and a disqualified mentor
+    # (SCR-3) get nothing more from the feed, at once.
+    return Mentor.objects.select_related("programme__settings").filter(feed_serves_q(), pk=mentor_id).first()
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from koppel.common.models.attempts import FailedAttempt
 from koppel.common.models.base import KoppelModel
 from koppel.common.models.jobs import ClaimedJob
 from koppel.common.models.logs import AccessLog, ActivityLog
@@ -7,6 +8,7 @@ __all__ = [
     "AccessLog",
     "ActivityLog",
     "ClaimedJob",
+    "FailedAttempt",
     "KoppelModel",
     "Reminder",
     "ReminderKind",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.common.domain import attempts
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
 from koppel.common.domain.mail import send_in_language
@@ -231,6 +232,24 @@ def _check_open(consent: Consent) -> None:
         raise DomainError(_("This match no longer asks for consent."))
 
 
+def _name_matches(consent: Consent, typed_name: str) -> bool:
+    return bool(typed_name.strip()) and normal_name(typed_name) == normal_name(person_of(consent).full_name)
+
+
+def _name_mismatch() -> DomainError:
+    return DomainError(
+        _(
+            "The name does not match. Type the full name (first name and last name) as the "
+            "programme knows it, as a signature."
+        )
+    )
+
+
+def attempts_key(consent: Consent) -> str:
+    """The key that counts wrong names typed for this consent (common/domain/attempts.py)."""
+    return f"consent:{consent.pk}"
+
+
 def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by) -> Consent:
     consent = (
         Consent.objects.select_for_update(of=("self",))
@@ -240,13 +259,8 @@ def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by) -> C
     _check_open(consent)
     if via not in ConsentVia.values:
         raise DomainError(_("Say how the consent was given."))
-    if not typed_name.strip() or normal_name(typed_name) != normal_name(person_of(consent).full_name):
-        raise DomainError(
-            _(
-                "The name does not match. Type the full name (first name and last name) as the "
-                "programme knows it, as a signature."
-            )
-        )
+    if not _name_matches(consent, typed_name):
+        raise _name_mismatch()
     consent.given_at = at
     consent.typed_name = " ".join(typed_name.split())[:200]
     consent.via = via
@@ -262,12 +276,31 @@ def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by) -> C
     return consent
 
 
-@transaction.atomic
 def give_consent(consent: Consent, *, typed_name: str, via: str, by=None) -> Consent:
     """The party consents to the agreement by typing their full name (AGR-1: written consent with
     date and time). Refused for an older version, a consent given already, or a name that does not
-    match. Side effects: an activity-log entry (without the typed name)."""
-    return _give(consent, typed_name=typed_name, via=via, at=timezone.now(), by=by)
+    match. The typed name is a check too (whoever holds the link must know the party's full name),
+    so wrong names are limited: after `attempts.LIMIT` in `attempts.WINDOW` every name is refused
+    (TooManyAttempts) until the hour has passed.
+
+    Side effects: an activity-log entry (without the typed name); a wrong name is counted
+    (`FailedAttempt`, kept although the consent is refused)."""
+    key = attempts_key(consent)
+    with transaction.atomic():
+        # The consent's row lock makes the count and the check one step (two requests queue).
+        locked = (
+            Consent.objects.select_for_update(of=("self",))
+            .select_related("agreement__match", "mentor", "guardian", "youth")
+            .get(pk=consent.pk)
+        )
+        _check_open(locked)
+        attempts.refuse_when_locked(key)
+        if _name_matches(locked, typed_name):
+            attempts.forget_failures(key)
+            return _give(locked, typed_name=typed_name, via=via, at=timezone.now(), by=by)
+        attempts.record_failure(key)
+    # Raised after the transaction, so the wrong name stays counted.
+    raise _name_mismatch()
 
 
 @transaction.atomic
@@ -287,6 +320,10 @@ def record_paper_consent(consent: Consent, *, by, typed_name: str, given_on: dat
 
 
 # --- Personal signed links ------------------------------------------------------------------------
+
+
+class LinkInvalid(DomainError):
+    """A forged, damaged or unknown personal link (the page answers 404, as for a survey link)."""
 
 
 class LinkExpired(DomainError):
@@ -343,7 +380,7 @@ def link_details(token: str) -> LinkDetails:
 def consent_from_token(token: str) -> Consent:
     """The consent a personal link is for; DomainError when the link was altered, has expired,
     belongs to an older version of the agreement, or was used already."""
-    invalid = DomainError(_("This link is not valid. Ask the coordinator for a new link."))
+    invalid = LinkInvalid(_("This link is not valid. Ask the coordinator for a new link."))
     try:
         payload = _signer().unsign_object(token)
         consent = (

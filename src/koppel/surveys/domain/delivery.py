@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.dates import add_months
-from koppel.common.domain.audit import log_actions_bulk
+from koppel.common.domain import attempts
+from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Match, MatchMentor
@@ -38,7 +39,7 @@ from koppel.people.models import Guardianship, Youth
 from koppel.people.models.people import age_on
 from koppel.surveys.domain.responses import is_answerable
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, InstrumentKind, Moment, Respondent
-from koppel.surveys.models import Assignment, SurveySchedule
+from koppel.surveys.models import Answer, Assignment, SurveySchedule
 
 LINK_SALT = "koppel.surveys.link"
 
@@ -338,25 +339,30 @@ def _signer() -> signing.Signer:
 
 
 def survey_token(assignment: Assignment) -> str:
-    return _signer().sign_object({"a": assignment.pk}, compress=True)
+    """The token of the assignment's current link: its id and, once re-issued, its link version."""
+    payload = {"a": assignment.pk}
+    if assignment.link_version:
+        payload["v"] = assignment.link_version
+    return _signer().sign_object(payload, compress=True)
 
 
 def survey_link(assignment: Assignment) -> str:
     """The respondent's personal link (absolute). It holds the assignment's id, signed; it works
-    while the survey is open (until `closes_on`), and shows a clear page after that."""
+    while the survey is open (until `closes_on`), and shows a clear page after that. The reminders
+    call it when they are sent, so they carry the current link after staff re-issued it."""
     return settings.SITE_URL + reverse("links:survey", args=[survey_token(assignment)])
 
 
 def assignment_from_token(token: str, *, today: date | None = None) -> Assignment:
-    """The assignment of a personal link. Raises LinkInvalid for a forged or unknown token and
-    LinkExpired once the window closed or the survey was cancelled. A submitted survey is returned
-    (the page thanks the respondent again)."""
+    """The assignment of a personal link. Raises LinkInvalid for a forged or unknown token, or one
+    that staff replaced by re-issuing the link, and LinkExpired once the window closed or the
+    survey was cancelled. A submitted survey is returned (the page thanks the respondent again)."""
     try:
         payload = _signer().unsign_object(token)
-        assignment = Assignment.objects.select_related("instrument", "programme", "youth").get(
-            pk=int(payload["a"])
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Assignment.DoesNotExist):
+        assignment = Assignment.objects.select_related(
+            "instrument", "programme", "youth", "mentor", "guardian"
+        ).get(pk=int(payload["a"]), link_version=int(payload.get("v", 0)))
+    except (signing.BadSignature, AttributeError, KeyError, TypeError, ValueError, Assignment.DoesNotExist):
         raise LinkInvalid(_("This link is not valid. Check that you copied the whole address.")) from None
     if assignment.status == AssignmentStatus.SUBMITTED:
         return assignment
@@ -367,3 +373,72 @@ def assignment_from_token(token: str, *, today: date | None = None) -> Assignmen
     ):
         raise LinkExpired(_("This questionnaire is closed. Thank you for your time all the same."))
     return assignment
+
+
+def reissue_survey_link(assignment: Assignment, *, by) -> Assignment:
+    """Staff replace a survey's personal link (it was forwarded, or someone else may hold it): the
+    old link answers "not valid" (404) at once, and the next reminder carries the new one. The
+    saved answers stay; whoever opens the new link still passes the second check to see them.
+
+    Refused for a survey that cannot be answered any more. Side effects: `link_version` + 1, the
+    wrong answers counted for the old link forgotten, `surveys.assignment.link_reissued` in the
+    activity log. Returns the assignment with its new version."""
+    with transaction.atomic():
+        locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if not is_answerable(locked):
+            raise DomainError(_("This survey is closed: its link opens no questionnaire any more."))
+        attempts.forget_failures(check_key(locked))
+        locked.link_version += 1
+        locked.version += 1
+        locked.save(update_fields=["link_version", "version", "updated_at"])
+        log_action(locked, "surveys.assignment.link_reissued", by=by, fields=["link_version"])
+    return locked
+
+
+# --- The second check before saved answers are shown again ----------------------------------------
+
+
+def has_saved_answers(assignment: Assignment) -> bool:
+    """Whether the link would show answers saved earlier (then it asks the second check first)."""
+    return assignment.status in ANSWERABLE and Answer.objects.filter(assignment=assignment).exists()
+
+
+def expected_birth_date(assignment: Assignment) -> date:
+    """The date of birth the second check asks for: the respondent's own (a youth, a mentor); a
+    parent's is not recorded, so a parent gives their child's, which the survey is about."""
+    if assignment.respondent == Respondent.MENTOR and assignment.mentor is not None:
+        return assignment.mentor.date_of_birth
+    return assignment.youth.date_of_birth
+
+
+def check_key(assignment: Assignment) -> str:
+    """The key that counts wrong answers to the check, per link (a re-issued link starts again)."""
+    return f"survey:{assignment.pk}:v{assignment.link_version}"
+
+
+def check_respondent(assignment: Assignment, *, date_of_birth: date) -> bool:
+    """The second check of a personal link: the respondent gives the date of birth
+    `expected_birth_date` names. True when it is right. At most `attempts.LIMIT` wrong answers per
+    link in `attempts.WINDOW`; after that every answer is refused with TooManyAttempts, also a
+    right one, until the hour has passed.
+
+    Side effects: a wrong answer is counted (`FailedAttempt`, never the date given); the limit
+    reached is written in the activity log (`surveys.assignment.link_locked`)."""
+    key = check_key(assignment)
+    with transaction.atomic():
+        # The survey's row lock makes the count and the check one step (two requests queue).
+        locked = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("youth", "mentor")
+            .get(pk=assignment.pk)
+        )
+        attempts.refuse_when_locked(key)
+        if date_of_birth == expected_birth_date(locked):
+            attempts.forget_failures(key)
+            return True
+        attempts.record_failure(key)
+        try:
+            attempts.refuse_when_locked(key)
+        except attempts.TooManyAttempts:
+            log_action(locked, "surveys.assignment.link_locked", by=None)
+    return False

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from koppel.surveys.models import Instrument, Item, SurveySchedule
 
@@ -114,3 +114,14 @@ class SurveyFilterForm(forms.Form):
         if data["respondent"]:
             queryset = queryset.filter(respondent=data["respondent"])
         return queryset
+
+
+class SecondCheckForm(ErrorClassMixin, forms.Form):
+    """Before a personal link shows answers saved earlier: the date of birth the check asks for."""
+
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, of_child: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if of_child:
+            self.fields["date_of_birth"].label = _("Your child's date of birth")

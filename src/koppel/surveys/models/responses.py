@@ -52,6 +52,8 @@ class Assignment(KoppelModel):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     key = models.CharField(_("key"), max_length=120, unique=True)
+    # Part of the signed personal link: staff re-issuing the link raise it, so every older link stops.
+    link_version = models.PositiveIntegerField(_("link version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("survey")
