@@ -104,7 +104,9 @@ def must_use_second_factor(user) -> bool:
         return True
     return (
         roles.is_mentor
-        and Mentor.objects.filter(id__in=roles.mentor_ids, programme__settings__mentor_mfa_required=True).exists()
+        and Mentor.objects.filter(
+            id__in=roles.mentor_ids, programme__settings__mentor_mfa_required=True
+        ).exists()
     )
 
 

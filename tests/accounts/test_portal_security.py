@@ -160,10 +160,14 @@ def test_a_password_reset_is_audited(cast):
     from urllib.parse import urlsplit
 
     Client().post(reverse("account_reset_password"), {"email": "mentor@example.org"})
-    link = urlsplit(re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(0)).path
+    link = urlsplit(
+        re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
+    ).path
     client = Client()
     form_url = client.get(link)["Location"]
-    response = client.post(form_url, {"password1": "een-nieuw-wachtwoord-42", "password2": "een-nieuw-wachtwoord-42"})
+    response = client.post(
+        form_url, {"password1": "een-nieuw-wachtwoord-42", "password2": "een-nieuw-wachtwoord-42"}
+    )
     assert response.status_code == 302
     entry = history_of(cast.mentor).get(action="accounts.password.reset")
     assert entry.fields == ["password"]

@@ -51,7 +51,9 @@ def fail_five_logins(client: Client, email: str) -> None:
 
 def test_trusting_proxy_headers_trusts_one_proxy_unless_told_otherwise():
     assert settings_with(TRUST_PROXY_HEADERS="1") == {"ALLAUTH_TRUSTED_PROXY_COUNT": 1}
-    assert settings_with(TRUST_PROXY_HEADERS="1", TRUSTED_PROXY_COUNT="2") == {"ALLAUTH_TRUSTED_PROXY_COUNT": 2}
+    assert settings_with(TRUST_PROXY_HEADERS="1", TRUSTED_PROXY_COUNT="2") == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 2
+    }
     assert settings_with() == {}
 
 
@@ -97,7 +99,9 @@ def test_a_client_cannot_pose_as_another_by_adding_to_the_header(behind_proxy):
     f.UserFactory(email="a@example.org")
     f.UserFactory(email="b@example.org")
     with override_settings(**behind_proxy):
-        fail_five_logins(Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.1, {CLIENT_A}"), "a@example.org")
+        fail_five_logins(
+            Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.1, {CLIENT_A}"), "a@example.org"
+        )
         spoofer = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.2, {CLIENT_A}")
         spoofer.post(reverse("account_login"), {"login": "b@example.org", "password": f.PASSWORD})
         assert "_auth_user_id" not in spoofer.session

@@ -101,11 +101,19 @@ def test_a_403_reaches_the_server_log_once(cast, client_for):
 def test_a_server_error_keeps_its_traceback(caplog):
     from koppel.common.logfilters import ShortClientErrors
 
-    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/x/",), (
-        ValueError,
-        ValueError("boom"),
-        None,
-    ))
+    record = logging.LogRecord(
+        "django.request",
+        logging.ERROR,
+        __file__,
+        1,
+        "Internal Server Error: %s",
+        ("/x/",),
+        (
+            ValueError,
+            ValueError("boom"),
+            None,
+        ),
+    )
     record.status_code = 500
     assert ShortClientErrors().filter(record) is True
     assert record.exc_info is not None and record.getMessage() == "Internal Server Error: /x/"
