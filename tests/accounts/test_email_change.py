@@ -106,3 +106,14 @@ def test_an_unverified_address_row_never_logs_in_or_resets(cast):
     mail.outbox.clear()
     Client().post(reverse("account_reset_password"), {"email": NEW})
     assert not any("/accounts/password/reset/key/" in m.body for m in mail.outbox)
+
+
+def test_an_address_replaced_by_staff_no_longer_logs_in(cast):
+    """Staff change a login address in the Django admin: the old address, still a verified row of
+    allauth's, opens the account no more."""
+    cast.guardian.email = NEW
+    cast.guardian.save()
+    old = Client()
+    old.post(reverse("account_login"), {"login": "guardian@example.org", "password": f.PASSWORD})
+    assert "_auth_user_id" not in old.session
+    assert "_auth_user_id" in logged_in_with_password(NEW).session

@@ -4,7 +4,6 @@ import logging
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.usersessions.models import UserSession
 from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -107,6 +106,8 @@ def test_passkeys_can_be_added_and_used_to_log_in(cast):
 
 
 def test_a_person_sees_their_sessions_and_ends_the_others(cast):
+    from allauth.usersessions.models import UserSession
+
     laptop = log_in("guardian@example.org", REMOTE_ADDR="192.0.2.10")
     phone = log_in("guardian@example.org", REMOTE_ADDR="192.0.2.20")
     page = laptop.get(reverse("usersessions_list"))

@@ -51,7 +51,9 @@ class StaffMFAMiddleware:
 
     def __call__(self, request):
         if not request.path.startswith(MFA_EXEMPT_PREFIXES) and needs_mfa_enrolment(request.user):
-            return redirect("mfa_activate_totp" if roles_of(request.user).is_staff_member else "mfa_index")
+            user = request.user
+            is_staff = user.is_staff or user.is_superuser or roles_of(user).is_staff_member
+            return redirect("mfa_activate_totp" if is_staff else "mfa_index")
         return self.get_response(request)
 
 
