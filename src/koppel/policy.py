@@ -94,6 +94,22 @@ def roles_of(user) -> Roles:
     return roles
 
 
+def must_use_second_factor(user) -> bool:
+    """Staff (administrators, coordinators, Django-admin users) always; a mentor when their programme
+    asks it of its mentors (`mentor_mfa_required`)."""
+    if user is None or not user.is_authenticated:
+        return False
+    roles = roles_of(user)
+    if user.is_staff or user.is_superuser or roles.is_staff_member:
+        return True
+    return (
+        roles.is_mentor
+        and Mentor.objects.filter(
+            id__in=roles.mentor_ids, programme__settings__mentor_mfa_required=True
+        ).exists()
+    )
+
+
 def forget_roles(user) -> None:
     if hasattr(user, "_koppel_roles"):
         del user._koppel_roles

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "koppel.common",
     "koppel.accounts",
     "koppel.programmes",
@@ -110,6 +111,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "koppel.common.middleware.SessionTimeoutMiddleware",
+    "koppel.common.middleware.PermissionsPolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "koppel.common.middleware.StaffMFAMiddleware",
 ]
@@ -171,14 +175,22 @@ else:
         }
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# The longest a login lasts, however active (SessionTimeoutMiddleware ends it after this).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# A login ends after this many seconds without a request (a shared or lost computer).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 30)
+if not 60 <= SESSION_IDLE_TIMEOUT <= SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT must be at least 60 and at most SESSION_COOKIE_AGE.")
+# Messages live in the session, never in a cookie: they can name a person ("Welcome, Sanne").
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Authentication (django-allauth: login by e-mail, reset by e-mail, throttling, TOTP MFA) ------
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's log-in by e-mail, restricted to the account's own or a verified address.
+    "koppel.accounts.backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -188,6 +200,13 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Changing the login address: the password again, then a link to the new address verifies it; only
+# then is it the login address (the old one is removed and told). Until then it opens nothing
+# (koppel.accounts.domain.logins). Mails about changes (password, address, MFA) go to the account.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {"reset_password": "koppel.accounts.forms.ResetPasswordForm"}
 ACCOUNT_ADAPTER = "koppel.accounts.adapters.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -198,7 +217,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_ADAPTER = "koppel.accounts.adapters.MFAAdapter"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn, through the fido2 package) next to authenticator apps: mentors meet minors,
+# and a programme can require a second factor of its mentors (ProgrammeSettings.mentor_mfa_required).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Passkeys need a secure origin; the development server on http://127.0.0.1 is one for browsers.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
 # TOTP secrets and the recovery-code seed are encrypted with this key (Fernet). Defaults to a key
 # derived from SECRET_KEY; set it separately so a leaked database alone does not reveal secrets.
@@ -216,7 +240,7 @@ if FIELD_ENCRYPTION_KEY:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "koppel.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -315,19 +339,46 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTP
 # Django's reminder about it (security.W021) is silenced until then.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Features the browser may offer pages; Koppel uses none but passkeys (WebAuthn) on its own pages.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-get": ["self"],
+    "publickey-credentials-create": ["self"],
+}
 if env_bool("TRUST_PROXY_HEADERS", False):
     # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+    # The client's address is the one the last TRUSTED_PROXY_COUNT proxies add to X-Forwarded-For;
+    # every throttle (log-in, password reset, the public application form) counts per that address.
+    # Without TRUST_PROXY_HEADERS the header is ignored: a client could write anything in it.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
+    if ALLAUTH_TRUSTED_PROXY_COUNT < 1:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be at least 1 with TRUST_PROXY_HEADERS.")
 
 # --- Logging: never personal data; names and screening results stay out of log lines --------------
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"short_client_errors": {"()": "koppel.common.logfilters.ShortClientErrors"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["short_client_errors"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (with DEBUG) would write every line a second time beside the
+        # root's: the "django" loggers hand their records to the root only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["short_client_errors"]},
+        "django.security.csrf": {"filters": ["short_client_errors"]},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- Koppel ---------------------------------------------------------------------------------------

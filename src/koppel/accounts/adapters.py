@@ -6,14 +6,31 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from koppel.accounts import crypto
+from koppel.accounts.domain import security_log
+
+
+def _typed_login(credentials) -> str:
+    return credentials.get("email") or credentials.get("username") or ""
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Accounts are made by coordinators and administrators, never by self-registration.
         return False
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            security_log.record_lockout(_typed_login(credentials))
+            raise
+
+    def authentication_failed(self, request, **credentials) -> None:
+        super().authentication_failed(request, **credentials)
+        security_log.record_failed_login(_typed_login(credentials))
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A staff member made to enrol in MFA right after logging in is not asked for the password

@@ -17,3 +17,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         user_logged_in.connect(_speak_the_users_language, dispatch_uid="koppel-login-language")
+        from koppel.accounts import receivers
+
+        receivers.connect()

@@ -1,13 +1,22 @@
+import time
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from koppel.policy import roles_of
+from koppel.policy import must_use_second_factor, roles_of
 
-# Pages a staff member without MFA may still reach: the account pages (to enrol, or log out),
+# Pages someone without the required MFA may still reach: the account pages (to enrol, or log out),
 # the language switch and static files.
 MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/")
+# A second factor: an authenticator app (TOTP) or a passkey/security key (WebAuthn). Recovery codes
+# alone are no second factor; they come with one.
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 class UserLanguageMiddleware:
@@ -25,21 +34,74 @@ class UserLanguageMiddleware:
 
 
 def needs_mfa_enrolment(user) -> bool:
-    """Staff (administrators, coordinators, Django-admin users) must have a TOTP authenticator."""
+    """Staff, and mentors of a programme that requires it, must have a second factor."""
     if settings.KOPPEL_DEMO or not user.is_authenticated:
         return False
-    if not (user.is_staff or user.is_superuser or roles_of(user).is_staff_member):
+    if not must_use_second_factor(user):
         return False
-    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
 
 
 class StaffMFAMiddleware:
-    """Outside the demo, a staff account without MFA is made to enrol before anything else."""
+    """Outside the demo, an account that must use MFA and has none is made to enrol before anything
+    else: staff straight to the authenticator app, a mentor to the choice of app or passkey."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not request.path.startswith(MFA_EXEMPT_PREFIXES) and needs_mfa_enrolment(request.user):
-            return redirect("mfa_activate_totp")
+            user = request.user
+            is_staff = user.is_staff or user.is_superuser or roles_of(user).is_staff_member
+            return redirect("mfa_activate_totp" if is_staff else "mfa_index")
         return self.get_response(request)
+
+
+LAST_SEEN_KEY = "koppel_last_seen"
+STARTED_KEY = "koppel_session_started"
+# Writing the session on every request would be a cache write per page; once a minute is enough
+# for a timeout counted in minutes.
+LAST_SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """A login ends after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE
+    seconds after it began however active it was; the next page asks to log in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            last_seen = session.get(LAST_SEEN_KEY)
+            started = session.get(STARTED_KEY)
+            if (last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT) or (
+                started is not None and now - started > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)
+                messages.info(request, _("You were logged out because you had not used Koppel for a while."))
+                return redirect_to_login(request.get_full_path())
+            if started is None:
+                session[STARTED_KEY] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
+                session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Send the Permissions-Policy header (settings.PERMISSIONS_POLICY): no camera, microphone,
+    location and the like for any page, passkeys only for Koppel's own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

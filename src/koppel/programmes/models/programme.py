@@ -178,6 +178,15 @@ class ProgrammeSettings(KoppelModel):
             "reviewed, before approval."
         ),
     )
+    mentor_mfa_required = models.BooleanField(
+        _("mentors must use a second factor"),
+        default=False,
+        help_text=_(
+            "Mentors meet minors: with this on, a mentor of this programme sets up an authenticator app "
+            "or a passkey before using the portal, so a stolen password alone does not open their "
+            "account."
+        ),
+    )
     references_required = models.PositiveSmallIntegerField(
         _("number of references required"),
         default=2,
@@ -250,6 +259,7 @@ class ProgrammeSettings(KoppelModel):
         "guardians_see_meeting_notes": ("REL-1", None),
         "follow_up_months": ("OUT-2", _("about 12 months")),
         "report_min_group": ("OUT-3", None),
+        "mentor_mfa_required": ("", None),
     }
     # Settings the factsheet says nothing about: why Koppel chose the default (never announced as
     # the factsheet's).
@@ -260,6 +270,10 @@ class ProgrammeSettings(KoppelModel):
             "off, so that what the mentor writes stays between mentor and youth"
         ),
         "report_min_group": _("5, so that no youth can be recognised in a report"),
+        "mentor_mfa_required": _(
+            "off, so that a volunteer can start without an authenticator app; switch it on once the "
+            "programme's mentors can set one up"
+        ),
     }
 
     class Meta:

@@ -1,0 +1,76 @@
+"""The activity log of what happens to a login: log-ins, failed log-ins, lock-outs, password resets
+and changes, address changes and second factors.
+
+Each entry hangs on the account (the user row), so `history_of(user)` is the account's security
+history. It holds ids, the kind of authenticator and nothing typed: never the address someone typed,
+the old or new address, a code or a password.
+
+A failed log-in or lock-out for an address that is no account's login address is written to no
+activity log: there is no account to hang it on, and what was typed may be somebody else's address
+(a typo) whom Koppel has no business recording. The server log gets one line without the address;
+the throttle counts these attempts all the same.
+"""
+
+import logging
+
+from koppel.accounts.domain.logins import users_by_login_address
+from koppel.common.domain.audit import log_action
+
+logger = logging.getLogger("koppel.accounts")
+
+
+def _account_of(typed_login: str):
+    users = users_by_login_address(typed_login or "")
+    return users[0] if len(users) == 1 else None
+
+
+def record_login(user) -> None:
+    log_action(user, "accounts.login", by=user)
+
+
+def record_logout(user) -> None:
+    log_action(user, "accounts.logout", by=user)
+
+
+def record_failed_login(typed_login: str) -> None:
+    """A wrong password (or an inactive account) for what was typed as the login."""
+    user = _account_of(typed_login)
+    if user is None:
+        logger.info("Failed log-in for an address that is no account's")
+        return
+    log_action(user, "accounts.login.failed", by=None)
+
+
+def record_lockout(typed_login: str) -> None:
+    """The throttle refused a log-in attempt (too many failures for this address or client)."""
+    user = _account_of(typed_login)
+    if user is None:
+        logger.info("Log-in refused by the throttle for an address that is no account's")
+        return
+    log_action(user, "accounts.login.locked", by=None)
+
+
+def record_password_reset(user) -> None:
+    log_action(user, "accounts.password.reset", by=None, fields=["password"])
+
+
+def record_password_change(user) -> None:
+    log_action(user, "accounts.password.changed", by=user, fields=["password"])
+
+
+def record_email_added(user) -> None:
+    """A new address waits for its verification (it is no login address yet)."""
+    log_action(user, "accounts.email.added", by=user)
+
+
+def record_email_change(user) -> None:
+    log_action(user, "accounts.email.changed", by=user, fields=["email"])
+
+
+def record_mfa_change(user, action: str, *, kind: str, by) -> None:
+    """`action`: added, removed or reset; `kind`: totp, webauthn or recovery_codes."""
+    log_action(user, f"accounts.mfa.{action}", by=by, data={"type": kind})
+
+
+def record_mfa_failure(user) -> None:
+    log_action(user, "accounts.mfa.failed", by=None)
