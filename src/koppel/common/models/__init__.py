@@ -1,6 +1,7 @@
 from koppel.common.models.base import KoppelModel
 from koppel.common.models.jobs import ClaimedJob
 from koppel.common.models.logs import AccessLog, ActivityLog
+from koppel.common.models.outbox import MailStatus, OutgoingMail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 
 __all__ = [
@@ -8,6 +9,8 @@ __all__ = [
     "ActivityLog",
     "ClaimedJob",
     "KoppelModel",
+    "MailStatus",
+    "OutgoingMail",
     "Reminder",
     "ReminderKind",
     "ReminderStatus",
