@@ -14,6 +14,7 @@ One periodic command (`koppel send_reminders`, run by a timer) does three things
    a template fails) goes back to "pending" with a back-off, and after `Reminder.MAX_ATTEMPTS`
    attempts to "failed", where administrators see it too.
 """
+
 import calendar
 import logging
 import os

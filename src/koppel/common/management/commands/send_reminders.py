@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--inline",
             action="store_true",
-            help="deliver all due mail in this process too, not only what the worker will not"
+            help="deliver all due mail in this process too, not only what the worker will not",
         )
         parser.add_argument("--no-propose", action="store_true", help="only send what is already due")
         parser.add_argument("--no-plan", action="store_true", help="do not plan or expire surveys")
@@ -50,7 +50,6 @@ class Command(BaseCommand):
         )
 
         worker = worker_id()
-        started = timezone.now()
         # First the jobs whose worker stopped: queued again, so a worker takes them up within minutes.
         rounds = release_stale_rounds()
         exports = release_stale_exports()
@@ -64,14 +63,16 @@ class Command(BaseCommand):
         removed_exports = delete_old_exports(now=timezone.now())
         released = release_stuck_reminders()
         released_mail = release_expired_mail_claims()
+        # Mail due by now has no task coming for it (a retry, a worker that stopped: released just
+        # now); the mail this run queues below has.
+        started = timezone.now()
         created = {} if no_propose else propose_reminders()
         statuses: dict[str, int] = {}
         # One reminder at a time: a run that dies holds at most one.
         while sum(statuses.values()) < limit and (reminder_id := claim_next_reminder(worker=worker)):
             status = send_claimed_reminder(reminder_id, worker=worker)
             statuses[status] = statuses.get(status, 0) + 1
-        # The mail queued just now has its task on the way; the mail due before this run started
-        # has none (a retry after its back-off, a task lost with its worker). --inline: all of it.
+        # --inline: the mail queued just now as well, for an install without a worker.
         delivered = deliver_due_mail(worker=worker, before=None if inline else started)
         purged = purge_old_mail()
         if options["verbosity"] >= 1:
