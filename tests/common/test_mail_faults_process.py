@@ -56,15 +56,15 @@ import django
 django.setup()
 from django.core.management import call_command
 from koppel.common.domain import reminders
-real_queue_mail = reminders.queue_mail
+real_mail_context = reminders._mail_context
 calls = []
-def queue_mail(*args, **kwargs):
+def mail_context(*args, **kwargs):
     calls.append(1)
     if len(calls) == 2:
         open(sys.argv[1], "w").close()
         time.sleep(3600)
-    return real_queue_mail(*args, **kwargs)
-reminders.queue_mail = queue_mail
+    return real_mail_context(*args, **kwargs)
+reminders._mail_context = mail_context
 call_command("send_reminders", "--inline", "--no-propose", "--no-plan")
 """
 
