@@ -1,7 +1,8 @@
 """The `koppel` command: manage.py plus `demo` and `serve`.
 
 koppel demo [--no-serve] [--reset] [--port 8000]   prepare the SQLite demo and serve it
-koppel serve [--bind 0.0.0.0:8000] [--workers N]  production server (gunicorn + whitenoise)
+koppel serve [--bind 0.0.0.0:8000] [--workers N] [--timeout S]
+                                                   production server (gunicorn + whitenoise)
 koppel worker                                      runs background tasks (match rounds, mail)
 koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
 """
@@ -116,6 +117,15 @@ def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="koppel serve", description="Run the production server.")
     parser.add_argument("--bind", default=os.environ.get("KOPPEL_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    # A request that takes longer than this is cut off and its worker restarted (gunicorn's worker
+    # timeout), so a hung request cannot keep a worker for good. Nothing in a request waits on the
+    # mail server (mail goes through the outbox); 30 seconds leaves room for the slowest page.
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=int(os.environ.get("KOPPEL_WORKER_TIMEOUT", "30")),
+        help="seconds before a request's worker is restarted (default 30)",
+    )
     args = parser.parse_args(argv)
     _django_setup()
     from django.conf import settings
@@ -134,6 +144,8 @@ def serve(argv: list[str]) -> int:
         args.bind,
         "--workers",
         str(args.workers),
+        "--timeout",
+        str(args.timeout),
         "--access-logfile",
         "-",
     ]

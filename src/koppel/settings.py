@@ -271,6 +271,9 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not _MANIFEST.exists
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Mail -----------------------------------------------------------------------------------------
+# Every mail goes through the outbox (common/domain/mail.py): requests only queue it, the worker
+# delivers it. EMAIL_TIMEOUT (seconds) bounds each step of talking to the mail server, so a server
+# that hangs costs the worker seconds, and the mail is retried later.
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Koppel <koppel@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -286,7 +289,7 @@ if _email_host:
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS", not env_bool("EMAIL_USE_SSL", False)),
                 "use_ssl": env_bool("EMAIL_USE_SSL", False),
-                "timeout": env_int("EMAIL_TIMEOUT", 20),
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
             },
         }
     }

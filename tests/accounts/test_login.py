@@ -49,9 +49,10 @@ def test_failed_logins_are_throttled(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_email(client):
+def test_password_reset_by_email(client, django_capture_on_commit_callbacks):
     f.UserFactory(email="someone@example.org")
-    response = client.post(reverse("account_reset_password"), {"email": "someone@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):  # through the outbox, after the commit
+        response = client.post(reverse("account_reset_password"), {"email": "someone@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "someone@example.org" in mail.outbox[0].to

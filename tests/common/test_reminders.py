@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from koppel.common.domain import reminders as r
-from koppel.common.models import ActivityLog
+from koppel.common.models import ActivityLog, OutgoingMail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 from koppel.matches.domain.support import Overdue
 from koppel.matches.models import Agreement, Consent, HolidayPeriod, MeetingLog
@@ -126,26 +126,34 @@ def test_of_two_workers_claiming_one_reminder_only_one_gets_it(cast):
     assert r.claim_reminder(reminder.pk, worker="worker-b") is False
     # The loser cannot send it either.
     assert r.send_claimed_reminder(reminder.pk, worker="worker-b") == S.SENDING
-    assert mail.outbox == []
+    assert not OutgoingMail.objects.exists()
     assert r.send_claimed_reminder(reminder.pk, worker="worker-a") == S.SENT
     reminder.refresh_from_db()
     assert (reminder.status, reminder.claimed_by, reminder.attempts) == (S.SENT, "worker-a", 1)
-    assert len(mail.outbox) == 1
+    assert OutgoingMail.objects.get().log_ref == f"reminder {reminder.pk}"  # the outbox delivers it
 
 
 def test_a_reminder_not_yet_due_is_not_claimed(cast):
     reminder = reminder_for(cast, next_attempt_at=timezone.now() + timedelta(minutes=1))
-    assert r.claim_due_reminders(worker="w") == []
+    assert r.claim_next_reminder(worker="w") is None
     assert r.claim_reminder(reminder.pk, worker="w") is False
 
 
-def test_a_reminder_stuck_in_sending_for_more_than_30_minutes_is_released(cast):
+def test_reminders_are_claimed_one_at_a_time(cast):
+    first, second = reminder_for(cast, key="a"), reminder_for(cast, key="b")
+    assert r.claim_next_reminder(worker="w") in (first.pk, second.pk)
+    assert Reminder.objects.filter(status=S.SENDING).count() == 1
+    assert r.claim_next_reminder(worker="w") in (first.pk, second.pk)
+    assert r.claim_next_reminder(worker="w") is None
+
+
+def test_a_reminder_stuck_in_sending_for_more_than_3_minutes_is_released(cast):
     now = timezone.now()
     stuck = reminder_for(
-        cast, key="a", status=S.SENDING, claimed_by="dead", claimed_at=now - timedelta(minutes=31)
+        cast, key="a", status=S.SENDING, claimed_by="dead", claimed_at=now - timedelta(minutes=4)
     )
     busy = reminder_for(
-        cast, key="b", status=S.SENDING, claimed_by="busy", claimed_at=now - timedelta(minutes=29)
+        cast, key="b", status=S.SENDING, claimed_by="busy", claimed_at=now - timedelta(minutes=2)
     )
     assert r.release_stuck_reminders(now=now) == 1
     stuck.refresh_from_db()
@@ -166,7 +174,7 @@ def test_a_released_reminders_task_row_left_running_by_its_worker_is_marked_fail
 
     now = timezone.now()
     stuck = reminder_for(
-        cast, key="a", status=S.SENDING, claimed_by="dead", claimed_at=now - timedelta(minutes=31)
+        cast, key="a", status=S.SENDING, claimed_by="dead", claimed_at=now - timedelta(minutes=4)
     )
     row = DBTaskResult.objects.create(
         task_path=send_reminder.module_path,
@@ -192,27 +200,32 @@ def test_backoff_doubles_from_ten_minutes_and_stops_at_a_day():
     assert r.backoff(9) == timedelta(days=1)
 
 
-def test_a_failing_mail_server_puts_the_reminder_back_with_backoff(cast, broken_mail):
+def test_a_failing_mail_server_leaves_the_reminder_sent_to_the_outbox_which_retries(cast, broken_mail):
     reminder = reminder_for(cast)
     before = timezone.now()
     call_command("send_reminders", "--inline", "--no-propose", verbosity=0)
     reminder.refresh_from_db()
-    assert reminder.status == S.PENDING
-    assert reminder.attempts == 1
-    assert reminder.claimed_by == ""
-    assert (
-        before + timedelta(minutes=10) <= reminder.next_attempt_at <= timezone.now() + timedelta(minutes=10)
-    )
-    assert reminder.last_error
-    assert "@" not in reminder.last_error
-    # Not due yet: the next run leaves it alone.
+    assert (reminder.status, reminder.attempts) == (S.SENT, 1)
+    (queued,) = OutgoingMail.objects.all()
+    assert (queued.status, queued.attempts, queued.log_ref) == ("queued", 1, f"reminder {reminder.pk}")
+    assert before + timedelta(minutes=10) <= queued.next_attempt_at <= timezone.now() + timedelta(minutes=10)
+    assert "@" not in queued.last_error
+    # Not due yet: the next run leaves it alone, and proposes nothing twice.
     call_command("send_reminders", "--inline", "--no-propose", verbosity=0)
-    reminder.refresh_from_db()
-    assert reminder.attempts == 1
+    queued.refresh_from_db()
+    assert queued.attempts == 1
+    assert OutgoingMail.objects.count() == 1
 
 
-def test_after_max_attempts_the_reminder_fails_and_shows_on_the_staff_page(cast, client_for, broken_mail):
+def test_a_reminder_that_cannot_be_rendered_is_retried_then_fails_and_shows_on_the_staff_page(
+    cast, client_for, monkeypatch
+):
     reminder = reminder_for(cast)
+
+    def broken_template(*args, **kwargs):
+        raise ValueError("template")
+
+    monkeypatch.setattr(r, "queue_mail", broken_template)
     for attempt in range(1, Reminder.MAX_ATTEMPTS + 1):
         Reminder.objects.filter(pk=reminder.pk).update(next_attempt_at=timezone.now())
         call_command("send_reminders", "--inline", "--no-propose", verbosity=0)
@@ -220,12 +233,12 @@ def test_after_max_attempts_the_reminder_fails_and_shows_on_the_staff_page(cast,
         assert reminder.attempts == attempt
         assert reminder.status == (S.FAILED if attempt == Reminder.MAX_ATTEMPTS else S.PENDING)
     # A failed reminder is not claimed again.
-    assert r.claim_due_reminders(worker="w", now=timezone.now() + timedelta(days=2)) == []
+    assert r.claim_next_reminder(worker="w", now=timezone.now() + timedelta(days=2)) is None
     with translation.override("en"):
         page = client_for(cast.admin).get(reverse("staff:reminders"), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert reverse("staff:reminder_retry", args=[reminder.pk]) in page.text
-    assert reminder.last_error in page.text
+    assert reminder.last_error == "ValueError"
 
 
 def test_retry_now_sets_a_failed_reminder_pending_and_due_and_it_is_sent(cast, client_for):

@@ -1,10 +1,13 @@
 """Role-matrix rows for reminders and the mentor's calendar feed (item 9)."""
 
+import uuid
+
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from koppel.common.domain.calendar import calendar_feed_token
+from koppel.common.models.outbox import OutgoingMail
 from koppel.common.models.reminders import Reminder
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, ROLES, Redirect, Row, expect, url
 
@@ -30,6 +33,22 @@ def _failed_reminder(cast) -> str:
     return reverse("staff:reminder_retry", args=[reminder.pk])
 
 
+def _failed_mail(cast) -> str:
+    mail = OutgoingMail.objects.create(
+        to="coordinator@example.org",
+        language="nl",
+        subject="Nieuwe zorg",
+        body="...",
+        log_ref="matrix",
+        programme_id=cast.programme.pk,
+        message_id=f"<matrix.{uuid.uuid4().hex}@example.org>",
+        next_attempt_at=timezone.now(),
+        status="failed",
+        attempts=6,
+    )
+    return reverse("staff:mail_retry", args=[mail.pk])
+
+
 def _feed(cast) -> str:
     return reverse("feeds:calendar", args=[calendar_feed_token(cast.mentor_row)])
 
@@ -38,6 +57,18 @@ ROWS: dict[str, Row] = {
     "staff:reminders": Row(url("staff:reminders"), ADMIN_ONLY),
     "staff:reminder_retry": Row(
         _failed_reminder,
+        expect(
+            anonymous=LOGIN,
+            admin=Redirect("staff:reminders"),
+            coordinator=403,
+            other_coordinator=403,
+            **NOT_STAFF,
+        ),
+        method="post",
+    ),
+    # A failing outbox mail of the programme: the administrators' to retry, like a reminder.
+    "staff:mail_retry": Row(
+        _failed_mail,
         expect(
             anonymous=LOGIN,
             admin=Redirect("staff:reminders"),

@@ -402,6 +402,10 @@ def test_a_disqualified_mentor_hears_nothing_more_about_a_youth__SCR_3(cast, cli
     survey.refresh_from_db()
     assert survey.status == "cancelled"
     assert client.get(feed).status_code == 404
+    call_command("send_reminders", "--inline", "--no-propose", "--no-plan", verbosity=0)
+    # The one mail they get is about their application, and names no youth.
+    (status_mail,) = mail.outbox
+    assert cast.youth_row.first_name not in status_mail.body
     mail.outbox.clear()
     propose_reminders(today=date.today())
     call_command("send_reminders", "--inline", "--no-propose", verbosity=0)

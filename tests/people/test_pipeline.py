@@ -232,12 +232,9 @@ def test_a_withdrawn_applicant_can_still_be_disqualified__SCR_3(coordinator):
 
 
 def test_a_failing_mail_server_does_not_undo_the_step(
-    coordinator, django_capture_on_commit_callbacks, monkeypatch
+    coordinator, django_capture_on_commit_callbacks, settings
 ):
-    def broken(*args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr("koppel.common.domain.mail.send_mail", broken)
+    settings.MAILERS = {"default": {"BACKEND": "tests.common.test_outbox.BrokenMailServer"}}
     mentor = applicant(email="sanne@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_mentor(mentor, by=coordinator)

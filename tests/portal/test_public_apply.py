@@ -217,12 +217,9 @@ def test_bad_input_re_renders_keeping_the_data(client, campaign):
 
 
 def test_a_failing_mail_server_still_thanks_the_applicant(
-    client, campaign, django_capture_on_commit_callbacks, monkeypatch
+    client, campaign, django_capture_on_commit_callbacks, settings
 ):
-    def broken(*args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr("koppel.common.domain.mail.send_mail", broken)
+    settings.MAILERS = {"default": {"BACKEND": "tests.common.test_outbox.BrokenMailServer"}}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(apply_url(campaign), application())
     assert response.status_code == 302

@@ -3,13 +3,17 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from koppel.accounts import crypto
 from koppel.accounts.domain import security_log
+from koppel.common.domain.mail import queue_rendered_mail
 
 
 def _typed_login(credentials) -> str:
@@ -31,6 +35,22 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request, **credentials) -> None:
         super().authentication_failed(request, **credentials)
         security_log.record_failed_login(_typed_login(credentials))
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails (password reset and the like) go through the outbox like every other
+        mail: rendered now, in the language of the request, and delivered by the worker."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        queue_rendered_mail(
+            email,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            subject=message.subject,
+            body=message.body,
+            log_ref=f"account mail {template_prefix.rsplit('/', 1)[-1]}",
+        )
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """A staff member made to enrol in MFA right after logging in is not asked for the password

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from koppel.common.domain.audit import log_action
-from koppel.common.models import AccessLog, ActivityLog
+from koppel.common.models import AccessLog, ActivityLog, OutgoingMail
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -103,3 +103,24 @@ class ActivityLogAdmin(ReadOnlyLogAdmin):
 class AccessLogAdmin(ReadOnlyLogAdmin):
     list_display = ["timestamp", "viewer", "page", "content_type", "object_id"]
     list_select_related = ["viewer", "content_type"]
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """The outbox, to read only: what went out or is failing. The body (it can hold a personal
+    link) is never shown; failing mail is retried from the staff page for reminders."""
+
+    list_display = ["created_at", "log_ref", "status", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["status"]
+    date_hierarchy = "created_at"
+    exclude = ["body"]
+    search_fields = ["log_ref", "message_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,4 +7,5 @@ from koppel.staff import views_reminders as views
 urlpatterns = [
     path("reminders/", views.reminder_list, name="reminders"),
     path("reminders/<int:pk>/retry/", views.reminder_retry, name="reminder_retry"),
+    path("reminders/mail/<int:pk>/retry/", views.mail_retry, name="mail_retry"),
 ]

@@ -1,15 +1,18 @@
-"""Reminders by e-mail: proposed, claimed and sent in the database.
+"""Reminders by e-mail: proposed, claimed and handed to the outbox in the database.
 
 One periodic command (`koppel send_reminders`, run by a timer) does three things:
 
-1. `release_stuck_reminders`: a reminder left in "sending" for more than `STUCK_AFTER` (its worker
-   died) goes back to "pending".
+1. `release_stuck_reminders`: a reminder left in "sending" for more than `STUCK_AFTER` (its run of
+   the command died) goes back to "pending".
 2. `propose_reminders`: creates the reminders that are due now. Each has a unique `key` (kind, object
    and period, e.g. "consent:12:g3:2026-W48"), so proposing twice creates nothing new.
-3. `claim_due_reminders` + `send_claimed_reminder`: each pending, due reminder is claimed with one
-   conditional UPDATE (only the worker whose UPDATE changed the row sends it), then sent in the
-   recipient's language. A failed send goes back to "pending" with a back-off, and after
-   `Reminder.MAX_ATTEMPTS` attempts to "failed", where administrators see it (`staff:reminders`).
+3. `claim_next_reminder` + `send_claimed_reminder`, one reminder at a time: a pending, due reminder
+   is claimed with one conditional UPDATE (only the run whose UPDATE changed the row goes on), then
+   rendered in the recipient's language into the outbox (koppel.common.domain.mail) and marked
+   "sent", in one transaction. The outbox owns delivery: retries with back-off, and the failures
+   administrators see (`staff:reminders`). A reminder that cannot be rendered (its subject is gone,
+   a template fails) goes back to "pending" with a back-off, and after `Reminder.MAX_ATTEMPTS`
+   attempts to "failed", where administrators see it too.
 """
 
 import calendar
@@ -34,7 +37,7 @@ from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows
-from koppel.common.domain.mail import send_in_language
+from koppel.common.domain.mail import queue_mail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 from koppel.matches.domain.agreement import (  # younger youth: via the guardians
     CONSENT_STATES,
@@ -55,8 +58,9 @@ S = ReminderStatus
 
 # A consent still pending after this long is reminded of, once per ISO week.
 CONSENT_PENDING_AFTER = timedelta(days=3)
-# A reminder in "sending" for longer than this lost its worker: it goes back to pending.
-STUCK_AFTER = timedelta(minutes=30)
+# A reminder in "sending" for longer than this lost its run: it goes back to pending. Handing one
+# reminder to the outbox takes well under a second; the claim is a lease of a few minutes.
+STUCK_AFTER = timedelta(minutes=3)
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_CAP = timedelta(days=1)
 
@@ -464,10 +468,15 @@ def due_reminder_ids(*, now: datetime | None = None, limit: int = 500) -> list[i
     )
 
 
-def claim_due_reminders(*, worker: str, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Claim every due reminder this worker can get; returns the ids it claimed."""
+def claim_next_reminder(*, worker: str, now: datetime | None = None) -> int | None:
+    """Claim the next due reminder for this run, or None when none is left. One at a time, so a run
+    that dies holds at most one reminder (released after STUCK_AFTER)."""
     now = now or timezone.now()
-    return [pk for pk in due_reminder_ids(now=now, limit=limit) if claim_reminder(pk, worker=worker, now=now)]
+    while ids := due_reminder_ids(now=now, limit=10):
+        for pk in ids:
+            if claim_reminder(pk, worker=worker, now=now):
+                return pk
+    return None
 
 
 def backoff(attempts: int) -> timedelta:
@@ -568,47 +577,61 @@ def _still_needed(reminder: Reminder, obj) -> bool:
     return True
 
 
-def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None = None) -> str:
-    """Send a reminder this worker claimed, in the recipient's language; returns its new status.
+class _ClaimLost(Exception):
+    pass
 
-    Side effects: one mail; the reminder becomes "sent", or on a failure "pending" again with a
-    back-off (or "failed" after Reminder.MAX_ATTEMPTS), with a short error that never holds the address;
-    a survey reminder whose survey can no longer be answered becomes "skipped" without a mail.
+
+def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None = None) -> str:
+    """Hand a reminder this worker claimed to the outbox, rendered in the recipient's language;
+    returns its new status.
+
+    Side effects, in one transaction: one outbox mail (koppel.common.domain.mail.queue_mail, which
+    delivers and retries it) and the reminder "sent"; or, when the mail cannot be made, the reminder
+    "pending" again with a back-off (or "failed" after Reminder.MAX_ATTEMPTS), with a short error that
+    never holds the address; a reminder no longer needed becomes "skipped" without a mail.
     A reminder not (or no longer) claimed by `worker` is left alone.
     """
     reminder = Reminder.objects.select_related("content_type").filter(pk=reminder_id).first()
     if reminder is None or reminder.status != S.SENDING or reminder.claimed_by != worker:
         return reminder.status if reminder else ""
+    now = now or timezone.now()
+    mine = Reminder.objects.filter(pk=reminder.pk, status=S.SENDING, claimed_by=worker)
     error = ""
     try:
-        obj = _subject_object(reminder)
-        if obj is None:
-            error = gettext_noop("Its subject no longer exists")
-        elif not _still_needed(reminder, obj):
-            Reminder.objects.filter(pk=reminder.pk, status=S.SENDING, claimed_by=worker).update(
-                status=S.SKIPPED, last_error=""
-            )
-            return S.SKIPPED
-        elif not send_in_language(
-            reminder.email,
-            language=reminder.language,
-            subject=SUBJECTS[reminder.kind],
-            template=TEMPLATES[reminder.kind],
-            context=_mail_context(reminder, obj),
-            log_ref=f"reminder {reminder.pk}",
-        ):
-            error = gettext_noop("The mail server did not accept the mail")
+        with transaction.atomic():
+            obj = _subject_object(reminder)
+            if obj is None:
+                error = gettext_noop("Its subject no longer exists")
+            elif not _still_needed(reminder, obj):
+                if not mine.update(status=S.SKIPPED, last_error=""):
+                    raise _ClaimLost
+                return S.SKIPPED
+            else:
+                queue_mail(
+                    reminder.email,
+                    language=reminder.language,
+                    subject=SUBJECTS[reminder.kind],
+                    template=TEMPLATES[reminder.kind],
+                    context=_mail_context(reminder, obj),
+                    log_ref=f"reminder {reminder.pk}",
+                    programme_id=reminder.context.get("programme_id"),
+                )
+                # The mail is kept only if the claim still holds (a run whose claim was released
+                # meanwhile must not queue a second mail).
+                if not mine.update(status=S.SENT, sent_at=now, last_error=""):
+                    raise _ClaimLost
+                return S.SENT
+    except _ClaimLost:
+        return Reminder.objects.filter(pk=reminder.pk).values_list("status", flat=True).first() or ""
     except Exception as e:  # a template or lookup failure must not lose the reminder either
         logger.exception("Reminder %s failed", reminder.pk)
         error = type(e).__name__
-    return _finish(reminder, worker=worker, error=error, now=now or timezone.now())
+    return _finish(reminder, worker=worker, error=error, now=now)
 
 
 def _finish(reminder: Reminder, *, worker: str, error: str, now: datetime) -> str:
+    """A reminder that could not be handed to the outbox: pending with a back-off, or failed."""
     mine = Reminder.objects.filter(pk=reminder.pk, status=S.SENDING, claimed_by=worker)
-    if not error:
-        mine.update(status=S.SENT, sent_at=now, last_error="")
-        return S.SENT
     if reminder.attempts >= Reminder.MAX_ATTEMPTS:
         mine.update(status=S.FAILED, last_error=error[:200])
         return S.FAILED

@@ -2,6 +2,7 @@ from koppel.common.models.attempts import FailedAttempt
 from koppel.common.models.base import KoppelModel
 from koppel.common.models.jobs import ClaimedJob
 from koppel.common.models.logs import AccessLog, ActivityLog
+from koppel.common.models.outbox import MailStatus, OutgoingMail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "ClaimedJob",
     "FailedAttempt",
     "KoppelModel",
+    "MailStatus",
+    "OutgoingMail",
     "Reminder",
     "ReminderKind",
     "ReminderStatus",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from koppel.common.domain import attempts
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
-from koppel.common.domain.mail import send_in_language
+from koppel.common.domain.mail import queue_mail
 from koppel.matches.domain.lifecycle import latest_agreement, lock_match, move_match, required_parties
 from koppel.matches.enums import ConsentVia, ContactAfterClosure, MatchState, Party
 from koppel.matches.models import Agreement, Consent, Match, MatchMentor
@@ -426,11 +425,10 @@ def _recipients(consent: Consent, guardians: list[Guardian]) -> list[tuple[Perso
 @transaction.atomic
 def send_consent_links(agreement: Agreement, *, by) -> LinksSent:
     """E-mail each pending party of the (latest) agreement their personal link, in their own
-    language, after commit. A youth under 16 gets no mail: their link goes to their parents.
+    language. A youth under 16 gets no mail: their link goes to their parents.
 
-    Side effects: mails after commit (a mail that went out sets the consent's link_sent_at; a failing
-    mail server loses nothing, since staff can copy each link from the agreement page); an
-    activity-log entry.
+    Side effects: mails queued in the outbox in this transaction (the worker delivers them and
+    retries a failing mail server; each sets its consent's link_sent_at); an activity-log entry.
     """
     latest = latest_agreement(agreement.match)
     if latest is None or latest.pk != agreement.pk:
@@ -453,14 +451,8 @@ def send_consent_links(agreement: Agreement, *, by) -> LinksSent:
         if recipients[0][1]:
             result.via_parents.append(consent)
         for person, for_child in recipients:
-            transaction.on_commit(
-                partial(
-                    send_consent_mail,
-                    consent.pk,
-                    recipient_kind=type(person).__name__,
-                    recipient_id=person.pk,
-                    for_child=for_child,
-                )
+            send_consent_mail(
+                consent.pk, recipient_kind=type(person).__name__, recipient_id=person.pk, for_child=for_child
             )
     log_action(
         agreement,
@@ -478,14 +470,14 @@ _RECIPIENT_MODELS: dict[str, type[Mentor] | type[Guardian] | type[Youth]] = {
 }
 
 
-def send_consent_mail(consent_id: int, *, recipient_kind: str, recipient_id: int, for_child: bool) -> bool:
-    """Mail one consent link (after commit). Sets link_sent_at when the mail went out."""
+def send_consent_mail(consent_id: int, *, recipient_kind: str, recipient_id: int, for_child: bool) -> None:
+    """Queue the mail with one consent link in the outbox and set the consent's link_sent_at."""
     consent = Consent.objects.select_related(
         "agreement__match__programme", "agreement__match__youth", "mentor", "guardian", "youth"
     ).get(pk=consent_id)
     recipient = _RECIPIENT_MODELS[recipient_kind].objects.get(pk=recipient_id)
     match = consent.agreement.match
-    sent = send_in_language(
+    queue_mail(
         recipient.email,
         language=recipient.preferred_language,
         subject=MAIL_SUBJECT_FOR_CHILD if for_child else MAIL_SUBJECT,
@@ -498,7 +490,6 @@ def send_consent_mail(consent_id: int, *, recipient_kind: str, recipient_id: int
             "days": match.programme.settings.consent_link_days,
         },
         log_ref=f"consent link {consent_id}",
+        programme_id=match.programme_id,
     )
-    if sent:
-        Consent.objects.filter(pk=consent_id).update(link_sent_at=timezone.now())
-    return sent
+    Consent.objects.filter(pk=consent_id).update(link_sent_at=timezone.now())

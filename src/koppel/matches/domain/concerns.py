@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.mail import send_in_language
+from koppel.common.domain.mail import queue_mail
 from koppel.matches.enums import ConcernStatus, Party
 from koppel.matches.models import Concern, Match
 from koppel.people.models import Mentor, Youth
@@ -122,8 +122,7 @@ def raise_concern(
         fields=["text", *(["match"] if match is not None else [])],
         data={"raised_as": raised_as, "match_id": match.pk if match is not None else None},
     )
-    concern_id = concern.pk
-    transaction.on_commit(lambda: send_concern_mails(concern_id))
+    send_concern_mails(concern.pk)
     return concern
 
 
@@ -141,10 +140,9 @@ def raise_portal_concern(user, *, text: str, match: Match | None = None, program
 
 
 def send_concern_mails(concern_id: int) -> int:
-    """Tell every coordinator of the concern's programme, in their language, that a concern waits.
-
-    Never the text, the match or a name: only the programme and a link. Returns how many went out.
-    """
+    """Tell every coordinator of the concern's programme, in their language, that a concern waits:
+    mails queued in the outbox in the caller's transaction, so none is lost when the mail server
+    fails. Never the text, the match or a name: only the programme and a link. Returns how many."""
     concern = Concern.objects.select_related("programme").get(pk=concern_id)
     link = settings.SITE_URL + reverse("staff:concern_detail", args=[concern.pk])
     sent = 0
@@ -152,14 +150,16 @@ def send_concern_mails(concern_id: int) -> int:
         user = coordinator.user
         if not user.is_active or not user.email:
             continue
-        sent += send_in_language(
+        queue_mail(
             user.email,
             language=user.language,
             subject=NEW_CONCERN_SUBJECT,
             template="staff/concerns/new_concern_mail.txt",
             context={"programme": concern.programme, "link": link, "coordinator": user},
             log_ref=f"new concern {concern.pk} to user {user.pk}",
+            programme_id=concern.programme_id,
         )
+        sent += 1
     return sent
 
 

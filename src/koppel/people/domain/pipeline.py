@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.mail import send_in_language
+from koppel.common.domain.mail import queue_mail
 from koppel.common.formatting import decimal_text
 from koppel.matches.enums import STARTED_STATES
 from koppel.matches.models import MatchMentor
@@ -136,24 +136,25 @@ def _move(
         data={"from": from_status, "to": to},
     )
     if mail and to in MAIL_SUBJECTS and mentor.email:
-        mentor_id = mentor.pk
-        transaction.on_commit(lambda: send_status_mail(mentor_id, to))
+        send_status_mail(mentor.pk, to)
     return event
 
 
 def send_status_mail(mentor_id: int, status: str) -> None:
-    """Tell the applicant about their new status, in their own language. Never states a reason."""
+    """Tell the applicant about their new status, in their own language (queued in the outbox, in the
+    caller's transaction). Never states a reason."""
     mentor = Mentor.objects.select_related("programme").get(pk=mentor_id)
     interview = (
         mentor.interviews.filter(planned_for__isnull=False, held_on=None).order_by("-planned_for").first()
     )
-    send_in_language(
+    queue_mail(
         mentor.email,
         language=mentor.preferred_language,
         subject=MAIL_SUBJECTS[status],
         template=f"people/mail/mentor_{status}.txt",
         context={"mentor": mentor, "programme": mentor.programme, "interview": interview},
         log_ref=f"status {status} for mentor {mentor_id}",
+        programme_id=mentor.programme_id,
     )
 
 

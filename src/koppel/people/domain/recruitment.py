@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.mail import send_in_language
+from koppel.common.domain.mail import queue_mail
 from koppel.common.domain.versioning import save_versioned
 from koppel.people.domain.people import create_guardian, create_person, create_youth, link_guardian
 from koppel.people.enums import MentorRoute, MentorStatus
@@ -132,8 +132,7 @@ def apply_as_mentor(campaign: Campaign, *, values: dict) -> tuple[Mentor, bool]:
             action="people.mentor.applied",
             data={"campaign_id": campaign.pk},
         )
-    mentor_id = mentor.pk
-    transaction.on_commit(lambda: send_application_mail(mentor_id, language=language))
+    send_application_mail(mentor.pk, language=language)
     return mentor, existing is not None
 
 
@@ -182,42 +181,45 @@ def propose_natural_mentor(youth: Youth, *, by, values: dict, relation: str, lan
         fields=["proposed_mentors"],
         data={"mentor_id": mentor.pk},
     )
-    mentor_id, youth_id = mentor.pk, youth.pk
-    transaction.on_commit(lambda: send_application_mail(mentor_id, language=language, natural=True))
-    transaction.on_commit(lambda: send_proposal_mail_to_coordinator(mentor_id, youth_id))
+    send_application_mail(mentor.pk, language=language, natural=True)
+    send_proposal_mail_to_coordinator(mentor.pk, youth.pk)
     return mentor
 
 
 def send_application_mail(mentor_id: int, *, language: str, natural: bool = False) -> None:
-    """Thank the applicant in their own language; a natural mentor also hears who proposed them
-    only as "someone who knows you" (no youth's name in an e-mail to a person not yet screened)."""
+    """Thank the applicant in their own language (queued in the outbox, in the caller's transaction);
+    a natural mentor also hears who proposed them only as "someone who knows you" (no youth's name in
+    an e-mail to a person not yet screened)."""
     mentor = Mentor.objects.select_related("programme").get(pk=mentor_id)
     if not mentor.email:
         return
-    send_in_language(
+    queue_mail(
         mentor.email,
         language=language,
         subject=APPLICATION_SUBJECT,
         template="people/mail/recruitment/application_received.txt",
         context={"mentor": mentor, "programme": mentor.programme, "natural": natural},
         log_ref=f"application received for mentor {mentor_id}",
+        programme_id=mentor.programme_id,
     )
 
 
 def send_proposal_mail_to_coordinator(mentor_id: int, youth_id: int) -> None:
-    """Tell the youth's coordinator, in the coordinator's language, that a natural mentor waits."""
+    """Tell the youth's coordinator, in the coordinator's language, that a natural mentor waits
+    (queued in the outbox, in the caller's transaction)."""
     youth = Youth.objects.select_related("coordinator").get(pk=youth_id)
     coordinator = youth.coordinator
     if coordinator is None or not coordinator.email:
         return
     link = settings.SITE_URL + reverse("staff:mentor_detail", args=[mentor_id])
-    send_in_language(
+    queue_mail(
         coordinator.email,
         language=coordinator.language,
         subject=PROPOSAL_SUBJECT,
         template="people/mail/recruitment/natural_mentor_proposed.txt",
         context={"youth": youth, "link": link, "coordinator": coordinator},
         log_ref=f"natural mentor {mentor_id} proposed for youth {youth_id}",
+        programme_id=youth.programme_id,
     )
 
 

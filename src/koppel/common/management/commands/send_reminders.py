@@ -5,15 +5,19 @@ attempts (common/domain/jobs.py),
 plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
 removes finished exports older than a week (reports/domain/jobs.py),
-releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
-due reminder in the database and hands it to a background task (`koppel worker` sends it), or sends
-it at once with --inline. See docs/architecture.md, "Background work".
+releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
+reminders due now (idempotently), claims the due reminders one at a time and renders each into the
+outbox, delivers the outbox mail that is due and has no task coming for it (a retry after its
+back-off, a worker that was down; with --inline all of it, for a small install without a worker),
+and removes old sent mail (common/domain/mail.py).
+See docs/architecture.md, "Background work".
 """
 
 from django.core.management.base import BaseCommand
 
+from koppel.common.domain.mail import deliver_due_mail, purge_old_mail, release_expired_mail_claims
 from koppel.common.domain.reminders import (
-    claim_due_reminders,
+    claim_next_reminder,
     propose_reminders,
     release_stuck_reminders,
     send_claimed_reminder,
@@ -22,18 +26,21 @@ from koppel.common.domain.reminders import (
 
 
 class Command(BaseCommand):
-    help = "Propose the reminders that are due, claim them and send them (or queue them for the worker)."
+    help = "Propose the reminders that are due, queue them in the outbox and deliver the mail that is due."
 
     def add_arguments(self, parser):
-        parser.add_argument("--inline", action="store_true", help="send in this process, not via the worker")
+        parser.add_argument(
+            "--inline",
+            action="store_true",
+            help="deliver all due mail in this process too, not only what the worker will not",
+        )
         parser.add_argument("--no-propose", action="store_true", help="only send what is already due")
         parser.add_argument("--no-plan", action="store_true", help="do not plan or expire surveys")
-        parser.add_argument("--limit", type=int, default=500, help="claim at most this many reminders")
+        parser.add_argument("--limit", type=int, default=500, help="handle at most this many reminders")
 
     def handle(self, *args, inline=False, no_propose=False, no_plan=False, limit=500, **options):
         from django.utils import timezone
 
-        from koppel.common.tasks import send_reminder
         from koppel.matches.domain.rounds import release_stale_rounds
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
@@ -55,15 +62,19 @@ class Command(BaseCommand):
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
         released = release_stuck_reminders()
+        released_mail = release_expired_mail_claims()
+        # Mail due by now has no task coming for it (a retry, a worker that stopped: released just
+        # now); the mail this run queues below has.
+        started = timezone.now()
         created = {} if no_propose else propose_reminders()
-        claimed = claim_due_reminders(worker=worker, limit=limit)
         statuses: dict[str, int] = {}
-        for reminder_id in claimed:
-            if inline:
-                status = send_claimed_reminder(reminder_id, worker=worker)
-                statuses[status] = statuses.get(status, 0) + 1
-            else:
-                send_reminder.enqueue(reminder_id, worker)
+        # One reminder at a time: a run that dies holds at most one.
+        while sum(statuses.values()) < limit and (reminder_id := claim_next_reminder(worker=worker)):
+            status = send_claimed_reminder(reminder_id, worker=worker)
+            statuses[status] = statuses.get(status, 0) + 1
+        # --inline: the mail queued just now as well, for an install without a worker.
+        delivered = deliver_due_mail(worker=worker, before=None if inline else started)
+        purged = purge_old_mail()
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"Worker stopped: match rounds queued again {len(rounds.requeued)}, given up "
@@ -75,8 +86,12 @@ class Command(BaseCommand):
                 f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
                 f"old exports removed {removed_exports}."
             )
-            self.stdout.write(f"Released {released}; proposed: {proposed}; claimed {len(claimed)}.")
-            if inline:
-                self.stdout.write(
-                    ", ".join(f"{s} {n}" for s, n in sorted(statuses.items())) or "Nothing sent."
-                )
+            self.stdout.write(
+                f"Released reminders {released}, mails {released_mail}; proposed: {proposed}; "
+                f"reminders: " + (", ".join(f"{s} {n}" for s, n in sorted(statuses.items())) or "none") + "."
+            )
+            self.stdout.write(
+                "Mail delivered: "
+                + (", ".join(f"{s} {n}" for s, n in sorted(delivered.items())) or "none")
+                + f"; old mail removed {purged}."
+            )
