@@ -333,3 +333,6 @@ LOGGING = {
 # --- Koppel ---------------------------------------------------------------------------------------
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# Activity- and access-log rows older than this many days are purged by `koppel send_reminders`
+# (common/domain/retention.py); the purge itself is logged.
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7 * 365)

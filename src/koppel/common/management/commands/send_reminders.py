@@ -5,6 +5,7 @@ attempts (common/domain/jobs.py),
 plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
 removes finished exports older than a week (reports/domain/jobs.py),
+purges audit-log rows past the retention period (common/domain/retention.py),
 releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
 due reminder in the database and hands it to a background task (`koppel worker` sends it), or sends
 it at once with --inline. See docs/architecture.md, "Background work".
@@ -33,6 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, inline=False, no_propose=False, no_plan=False, limit=500, **options):
         from django.utils import timezone
 
+        from koppel.common.domain.retention import purge_logs, retention_cutoff
         from koppel.common.tasks import send_reminder
         from koppel.matches.domain.rounds import release_stale_rounds
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
@@ -54,6 +56,7 @@ class Command(BaseCommand):
             planned = plan_assignments(today=today)
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
+        purged_logs = purge_logs(before=retention_cutoff())
         released = release_stuck_reminders()
         created = {} if no_propose else propose_reminders()
         claimed = claim_due_reminders(worker=worker, limit=limit)
@@ -75,6 +78,7 @@ class Command(BaseCommand):
                 f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
                 f"old exports removed {removed_exports}."
             )
+            self.stdout.write(f"Audit-log rows past retention purged {purged_logs}.")
             self.stdout.write(f"Released {released}; proposed: {proposed}; claimed {len(claimed)}.")
             if inline:
                 self.stdout.write(
