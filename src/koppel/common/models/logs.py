@@ -118,3 +118,6 @@ class LogPurge(models.Model):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"purge before {self.before:%Y-%m-%d}"
