@@ -136,6 +136,9 @@ def serve(argv: list[str]) -> int:
         str(args.workers),
         "--access-logfile",
         "-",
+        # Paths without query strings, link tokens masked (koppel/common/serverlogs.py).
+        "--logger-class",
+        "koppel.common.serverlogs.AccessLogger",
     ]
     run()
     return 0

@@ -322,12 +322,40 @@ if env_bool("TRUST_PROXY_HEADERS", False):
 
 # --- Logging: never personal data; names and screening results stay out of log lines --------------
 
+# Request paths in log lines lose their query string (search terms) and secret segments (link tokens,
+# reset keys): the development server's lines and "Not Found: /path" warnings through the filter
+# below, gunicorn's access log through koppel.common.serverlogs.AccessLogger (`koppel serve`).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_paths": {"()": "koppel.common.serverlogs.MaskPaths"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_paths"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Masked where the record is made, before any handler (Django's own of "django" too) sees it.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_paths"],
+        },
+        "django.request": {"filters": ["mask_paths"]},
+    },
 }
 
 # --- Koppel ---------------------------------------------------------------------------------------

@@ -84,3 +84,27 @@ def access_log_of(obj: models.Model):
     return AccessLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("viewer")
+
+
+def log_access_all(objs: Iterable[models.Model], *, by, page: str) -> list[AccessLog]:
+    """log_access for every person a page shows (a match's youth, mentors and guardians), in one
+    INSERT; the same person is written once."""
+    seen, rows = set(), []
+    label, viewer_id = actor_label(by), _actor_id(by)
+    for obj in objs:
+        if obj is None or obj.pk is None:
+            continue
+        content_type = ContentType.objects.get_for_model(obj)
+        if (content_type.pk, obj.pk) in seen:
+            continue
+        seen.add((content_type.pk, obj.pk))
+        rows.append(
+            AccessLog(
+                viewer_id=viewer_id,
+                viewer_label=label,
+                content_type=content_type,
+                object_id=obj.pk,
+                page=page,
+            )
+        )
+    return AccessLog.objects.bulk_create(rows) if rows else []
