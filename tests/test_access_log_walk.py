@@ -96,7 +96,8 @@ def test_a_page_that_shows_personal_data_logs_the_access(cast, client_for, url_n
         )
         for person, (values, first_name) in markers.items():
             if user is not None and person.user_id == user.pk:
-                continue  # their own page            shown = [value for value in values if value in text]
+                continue  # their own page
+            shown = [value for value in values if value in text]
             if about_one and first_name in text:
                 shown.append(first_name)
             if shown and (types[type(person)].pk, person.pk) not in logged:

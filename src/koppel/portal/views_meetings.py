@@ -50,7 +50,7 @@ def meeting_log(request, pk):
     match, mentor = _match_and_mentor(request, pk)
     if mentor is None:
         raise PermissionDenied  # youth and guardians see the meetings but do not log them
-        log_access_all(people_of_match(match), by=request.user, page="portal:meeting_log")
+    log_access_all(people_of_match(match), by=request.user, page="portal:meeting_log")
     agreement = latest_agreement(match)
     initial = {"held_on": timezone.localdate(), "duration": "60"}
     if agreement is not None:
@@ -82,7 +82,7 @@ def meeting_edit(request, pk):
     )
     if meeting.mentor_id not in roles_of(request.user).mentor_ids:
         raise PermissionDenied
-        log_access_all(people_of_match(meeting.match), by=request.user, page="portal:meeting_edit")
+    log_access_all(people_of_match(meeting.match), by=request.user, page="portal:meeting_edit")
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:

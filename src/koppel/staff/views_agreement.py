@@ -172,7 +172,7 @@ def match_agreement_pdf(request, pk):
     agreement = latest_agreement(match)
     if agreement is None:
         raise Http404
-        log_access_all(people_of_match(match), by=request.user, page="staff:match_agreement_pdf")
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_agreement_pdf")
     response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
     filename = f"agreement-{match.pk}-v{agreement.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -6,8 +6,8 @@ from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 
 
 def people_around(person) -> list:
-    """A person and the people their page names: a youth's guardians and mentors, a guardian's
-    children."""
+    """A person and the people their page names: a youth's guardians and mentors, a mentor's youth,
+    a guardian's children."""
     if isinstance(person, Youth):
         return [
             person,
@@ -16,6 +16,8 @@ def people_around(person) -> list:
         ]
     if isinstance(person, Guardian):
         return [person, *Youth.objects.filter(guardianships__guardian=person).only("pk")]
+    if isinstance(person, Mentor):
+        return [person, *Youth.objects.filter(matches__mentors=person).distinct().only("pk")]
     return [person]
 
 
