@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from koppel.common.domain.audit import access_log_of, history_of, log_access, log_action
 from koppel.common.domain.retention import purge_logs
-from koppel.common.guards import GUARDS, installed_guards
+from koppel.common.guards import GUARDS, drop_guards, install_guards, installed_guards
 from koppel.common.models import AccessLog, ActivityLog, LogPurge
 from koppel.common.models.logs import AppendOnlyError
 from tests import factories as f
@@ -26,18 +26,11 @@ def _sql(statement: str, *params) -> None:
 
 
 def _age(table: str, pk: int, days: int) -> None:
-    """Backdate one row (a test-only rewrite: the guard is lifted just for this statement)."""
+    """Backdate one row (a test-only rewrite: the guards are lifted just for this statement)."""
+    drop_guards(GUARDS)
     with connection.cursor() as cursor:
-        for guard in GUARDS:
-            if guard.table == table and guard.events.startswith('UPDATE OF "timestamp"'):
-                if connection.vendor == "sqlite":
-                    cursor.execute(f"DROP TRIGGER {guard.name}")
-                else:
-                    cursor.execute(f"DROP TRIGGER {guard.name} ON {table}")
         when = timezone.now() - timedelta(days=days)
         cursor.execute(f'UPDATE {table} SET "timestamp" = %s WHERE id = %s', [when, pk])  # noqa: S608
-    from koppel.common.guards import install_guards
-
     install_guards()
 
 

@@ -89,6 +89,18 @@ def install_guards(using: str = "default") -> int:
     return len(guards)
 
 
+def drop_guards(guards: list[Guard], using: str = "default") -> None:
+    """Remove `guards`' triggers until the next `install_guards` (the next migrate, or a flush, which
+    ends with one). For tests only: a flush of a SQLite test database deletes log rows."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for guard in guards:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {guard.name}")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {guard.name} ON {guard.table}")
+
+
 def installed_guards(using: str = "default") -> set[str]:
     """The names of the guards' triggers present in the database `using`."""
     connection = connections[using]
