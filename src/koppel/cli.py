@@ -148,6 +148,9 @@ def serve(argv: list[str]) -> int:
         str(args.timeout),
         "--access-logfile",
         "-",
+        # Paths without query strings, link tokens masked (koppel/common/serverlogs.py).
+        "--logger-class",
+        "koppel.common.serverlogs.AccessLogger",
     ]
     run()
     return 0

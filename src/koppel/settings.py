@@ -368,22 +368,52 @@ if env_bool("TRUST_PROXY_HEADERS", False):
 
 # --- Logging: never personal data; names and screening results stay out of log lines --------------
 
+# Request paths in log lines lose their query string (search terms) and secret segments (link tokens,
+# reset keys): the development server's lines and "Not Found: /path" warnings through the filter
+# below, gunicorn's access log through koppel.common.serverlogs.AccessLogger (`koppel serve`).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"short_client_errors": {"()": "koppel.common.logfilters.ShortClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["short_client_errors"]}},
+    "filters": {
+        "mask_paths": {"()": "koppel.common.serverlogs.MaskPaths"},
+        "short_client_errors": {"()": "koppel.common.logfilters.ShortClientErrors"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_paths", "short_client_errors"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_paths"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own console handler (with DEBUG) would write every line a second time beside the
         # root's: the "django" loggers hand their records to the root only.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        "django.request": {"filters": ["short_client_errors"]},
-        "django.security.csrf": {"filters": ["short_client_errors"]},
         "django.db.backends": {"level": "WARNING"},
+        # Masked where the record is made, before any handler sees it.
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["mask_paths"],
+        },
+        "django.request": {"filters": ["mask_paths", "short_client_errors"]},
+        "django.security.csrf": {"filters": ["mask_paths", "short_client_errors"]},
     },
 }
 
 # --- Koppel ---------------------------------------------------------------------------------------
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# Activity- and access-log rows older than this many days are purged by `koppel send_reminders`
+# (common/domain/retention.py); the purge itself is logged.
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7 * 365)

@@ -35,6 +35,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request, **credentials) -> None:
         super().authentication_failed(request, **credentials)
         security_log.record_failed_login(_typed_login(credentials))
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's mails (password reset and the like) go through the outbox like every other
         mail: rendered now, in the language of the request, and delivered by the worker."""

@@ -18,7 +18,9 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from koppel.common import checks  # noqa: F401  (registers the deploy checks)
-        from koppel.common.guards import install_after_migrate
+        from koppel.common.guards import GUARDS, install_after_migrate, register
+
+        register(*GUARDS)
 
         post_migrate.connect(_create_cache_table, sender=self)
         post_migrate.connect(install_after_migrate, sender=self)

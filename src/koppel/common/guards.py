@@ -89,6 +89,18 @@ def install_guards(using: str = "default") -> int:
     return len(guards)
 
 
+def drop_guards(guards: list[Guard], using: str = "default") -> None:
+    """Remove `guards`' triggers until the next `install_guards` (the next migrate, or a flush, which
+    ends with one). For tests only: a flush of a SQLite test database deletes log rows."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        for guard in guards:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {guard.name}")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {guard.name} ON {guard.table}")
+
+
 def installed_guards(using: str = "default") -> set[str]:
     """The names of the guards' triggers present in the database `using`."""
     connection = connections[using]
@@ -102,3 +114,62 @@ def installed_guards(using: str = "default") -> set[str]:
 
 def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
     install_guards(using)
+
+
+# --- The audit trail is append-only -----------------------------------------------------------------
+#
+# No log row is changed, and none is deleted except by the retention purge: it holds a permit (a row in
+# common_logpurge, inserted and removed again inside its own transaction, so no other connection sees
+# it) that lets rows older than the permit's date go. Deleting a user clears the user column of their
+# rows (on_delete=SET_NULL); that is the one change allowed, and the label written with each row keeps
+# who it was.
+
+LOG_MESSAGE = "the audit trail is append-only"
+
+
+def _log_guards(table: str, user_column: str, label_column: str, columns: str) -> list[Guard]:
+    return [
+        Guard(
+            name=f"koppel_{table}_unchanged",
+            table=table,
+            events=f"UPDATE OF {columns}, {label_column}",
+            when="1 = 1",
+            message=LOG_MESSAGE,
+        ),
+        Guard(
+            name=f"koppel_{table}_user_only_cleared",
+            table=table,
+            events=f"UPDATE OF {user_column}",
+            when=f"NEW.{user_column} IS NOT NULL",
+            message=LOG_MESSAGE,
+        ),
+        Guard(
+            name=f"koppel_{table}_labelled",
+            table=table,
+            events="INSERT",
+            when=f"NEW.{user_column} IS NOT NULL AND NEW.{label_column} = ''",
+            message="a log row records who it was",
+        ),
+        Guard(
+            name=f"koppel_{table}_kept",
+            table=table,
+            events="DELETE",
+            when=(
+                'NOT EXISTS (SELECT 1 FROM common_logpurge WHERE OLD."timestamp" < common_logpurge.before)'
+            ),
+            message=LOG_MESSAGE,
+        ),
+    ]
+
+
+GUARDS = [
+    *_log_guards(
+        "common_activitylog",
+        "actor_id",
+        "actor_label",
+        '"timestamp", action, content_type_id, object_id, fields, data',
+    ),
+    *_log_guards(
+        "common_accesslog", "viewer_id", "viewer_label", '"timestamp", content_type_id, object_id, page'
+    ),
+]

@@ -5,7 +5,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
-from koppel.common.domain.audit import log_access
+from koppel.common.domain.audit import log_access_all
+from koppel.matches.domain.access import people_around
 from koppel.matches.enums import KNOWN_TO_MENTOR, OPEN_STATES
 from koppel.matches.models import Match
 from koppel.people.models import Guardianship
@@ -79,7 +80,7 @@ def youth_detail(request, pk):
         viewer_role = "mentor"
     else:
         raise PermissionDenied
-    log_access(youth, by=request.user, page="portal:youth_detail")
+    log_access_all(people_around(youth), by=request.user, page="portal:youth_detail")
     # Only matches the youth knows about: a proposal stays with staff until the introduction.
     matches = Match.objects.filter(youth=youth, state__in=KNOWN_TO_MENTOR).prefetch_related("mentors")
     return render(

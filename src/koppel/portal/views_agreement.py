@@ -13,8 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.attempts import TooManyAttempts
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import agreement as domain
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.enums import ConsentVia, Party
 from koppel.matches.forms.agreement import ConsentForm
@@ -49,6 +51,7 @@ def _own(consent: Consent, r) -> bool:
 @portal_required
 def agreement(request, pk):
     match = get_visible_or_404(portal_matches(request.user).select_related("youth", "programme"), pk)
+    log_access_all(people_of_match(match), by=request.user, page="portal:agreement")
     r = roles_of(request.user)
     latest = latest_agreement(match)
     consents = list(domain.consents_of(latest)) if latest is not None else []
@@ -99,6 +102,7 @@ def consent_by_link(request, token):
         # Used already, replaced by a newer version, or no longer asked: the page says which.
         return render(request, "portal/agreement/link_invalid.html", {"message": e.message})
     match = consent.agreement.match
+    log_access_all(people_of_match(match), by=request.user, page="links:consent")
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,8 @@ A mentor sees the youth's first name; youth and parents see the mentors' first n
 
 from django.shortcuts import render
 
+from koppel.common.domain.audit import log_access_all
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.models import MatchMentor
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
@@ -13,6 +15,7 @@ from koppel.portal.views import portal_required
 @portal_required
 def match_detail(request, pk):
     match = get_visible_or_404(portal_matches(request.user).select_related("youth", "programme"), pk)
+    log_access_all(people_of_match(match), by=request.user, page="portal:match_detail")
     r = roles_of(request.user)
     mentors = [mm.mentor for mm in MatchMentor.objects.filter(match=match).select_related("mentor")]
     agreement = latest_agreement(match)

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.domain.meetings import EDIT_DAYS, confirm_meeting, log_meeting, update_meeting
 from koppel.matches.enums import STARTED_STATES
@@ -48,6 +50,7 @@ def meeting_log(request, pk):
     match, mentor = _match_and_mentor(request, pk)
     if mentor is None:
         raise PermissionDenied  # youth and guardians see the meetings but do not log them
+    log_access_all(people_of_match(match), by=request.user, page="portal:meeting_log")
     agreement = latest_agreement(match)
     initial = {"held_on": timezone.localdate(), "duration": "60"}
     if agreement is not None:
@@ -79,6 +82,7 @@ def meeting_edit(request, pk):
     )
     if meeting.mentor_id not in roles_of(request.user).mentor_ids:
         raise PermissionDenied
+    log_access_all(people_of_match(meeting.match), by=request.user, page="portal:meeting_edit")
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:

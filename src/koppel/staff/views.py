@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from koppel.common.domain.audit import access_log_of, history_of, log_access
+from koppel.common.domain.audit import access_log_of, history_of, log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.access import people_around
 from koppel.matches.domain.counts import ACTIVE_DEFINITION, PREPARING_DEFINITION, active_on, in_preparation
 from koppel.matches.domain.support import SCHEDULED as SUPPORT_SCHEDULED
 from koppel.matches.domain.support import schedule_status, with_schedule_data
@@ -266,6 +267,8 @@ def person_list(request, kind):
     )
     results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     page = _page(request, results)
+    if kind.name == "guardian":  # the list shows their phone numbers
+        log_access_all(page.object_list, by=request.user, page="staff:guardian_list")
     return _render_list(
         request,
         f"staff/{kind.name}_list.html",
@@ -290,7 +293,7 @@ def person_detail(request, kind, pk):
     elif kind.name == "mentor":
         queryset = queryset.select_related("programme", "coordinator").prefetch_related("interests")
     person = get_visible_or_404(queryset, pk)
-    log_access(person, by=request.user, page=f"staff:{kind.name}_detail")
+    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_detail")
     context = {"kind": kind, "person": person}
     if kind.name == "guardian":
         context["links"] = Guardianship.objects.filter(
@@ -321,6 +324,7 @@ def person_create(request, kind):
 def person_edit(request, kind, pk):
     kind = KINDS[kind]
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_edit")
     form = kind.form(request.POST or None, instance=person, user=request.user)
     if "programme" in form.fields:
         # A person moves between programmes through intake, not through the profile form.
@@ -357,6 +361,7 @@ def _person_form_page(request, kind, form, person):
 def person_history(request, kind, pk):
     kind = KINDS[kind]
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_history")
     return render(
         request,
         "staff/history.html",
@@ -375,6 +380,7 @@ def person_access_log(request, kind, pk):
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
     if not request.user.has_perm("people.view_access_log", person):
         raise PermissionDenied
+    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_access_log")
     return render(
         request,
         "staff/access_log.html",
@@ -392,6 +398,7 @@ def guardian_create(request, youth_pk):
     youth = get_visible_or_404(
         _staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk
     )
+    log_access_all(people_around(youth), by=request.user, page="staff:guardian_create")
     form = GuardianForm(request.POST or None)
     link_form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth, prefix="link")
     link_form.fields.pop("guardian")
@@ -418,6 +425,7 @@ def guardian_link(request, youth_pk):
     youth = get_visible_or_404(
         _staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk
     )
+    log_access_all(people_around(youth), by=request.user, page="staff:guardian_link")
     form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth)
     if request.method == "POST" and form.is_valid():
         try:

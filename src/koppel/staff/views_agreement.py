@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import agreement as domain
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.enums import Party
 from koppel.matches.forms.agreement import AgreementForm, PaperConsentForm
@@ -32,6 +34,7 @@ def _consents():
 @staff_required
 def match_agreement(request, pk):
     match = get_visible_or_404(_matches(request.user), pk)
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_agreement")
     agreements = list(
         Agreement.objects.filter(match=match)
         .select_related("created_by")
@@ -70,6 +73,7 @@ def match_agreement(request, pk):
 @staff_required
 def match_agreement_edit(request, pk):
     match = get_visible_or_404(_matches(request.user), pk)
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_agreement_edit")
     latest = latest_agreement(match)
     form = AgreementForm(
         request.POST or None,
@@ -140,6 +144,7 @@ def consent_record_paper(request, pk):
         pk,
     )
     match = consent.agreement.match
+    log_access_all(people_of_match(match), by=request.user, page="staff:consent_record_paper")
     form = PaperConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,6 +172,7 @@ def match_agreement_pdf(request, pk):
     agreement = latest_agreement(match)
     if agreement is None:
         raise Http404
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_agreement_pdf")
     response = HttpResponse(agreement_pdf(agreement), content_type="application/pdf")
     filename = f"agreement-{match.pk}-v{agreement.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import closure as domain
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.enums import ContactAfterClosure, MatchState
 from koppel.matches.forms.closure import CancelForm, ConversationForm, StartClosureForm
@@ -30,6 +32,7 @@ def _closure(match) -> Closure | None:
 
 def _page(request, match, *, start_form=None, conversation_form=None, cancel_form=None, status=200):
     closure = _closure(match)
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_closure")
     today = timezone.localdate()
     context = {
         "match": match,

@@ -6,8 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koppel.common.domain.audit import log_access
+from koppel.common.domain.audit import log_access, log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.concerns import (
     STATUS_ORDER,
     close_concern,
@@ -74,6 +75,8 @@ def _concern(request, pk):
 def _detail(request, concern, *, close_form=None, error=None, status=200):
     # Reading a concern is logged like reading a person's page: its text is sensitive.
     log_access(concern, by=request.user, page="staff:concern_detail")
+    if concern.match_id is not None:
+        log_access_all(people_of_match(concern.match), by=request.user, page="staff:concern_detail")
     return render(
         request,
         "staff/concerns/concern_detail.html",

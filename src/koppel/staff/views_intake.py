@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koppel.common.domain.audit import log_access
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.access import people_around
 from koppel.people.domain.intake import (
     add_to_waiting_list,
     intake_of,
@@ -64,7 +65,7 @@ def youth_intake(request, pk):
                     messages.info(request, _("Nothing was changed."))
                 return redirect("staff:youth_intake", pk=youth.pk)
     else:
-        log_access(youth, by=request.user, page="staff:youth_intake")
+        log_access_all(people_around(youth), by=request.user, page="staff:youth_intake")
     return render(
         request,
         "staff/intake/youth_intake.html",

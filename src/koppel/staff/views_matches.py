@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import lifecycle
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.enums import MatchState
 from koppel.matches.forms.lifecycle import ActivateForm, IntroduceForm, PauseForm
 from koppel.matches.models import MatchEvent, MatchMentor
@@ -51,6 +53,7 @@ def match_list(request):
 
 def _detail(request, match, **forms):
     events = MatchEvent.objects.filter(match=match).select_related("by").order_by("at", "id")
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_detail")
     today = timezone.localdate()
     context = {
         "match": match,

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.meetings import (
     add_holiday,
     meeting_rhythm,
@@ -25,6 +27,7 @@ from koppel.staff.views import _page, staff_required
 def match_meetings(request, pk):
     """The match's meetings, its REL-1 status and its rhythm and fun/learning mix (REL-5)."""
     match = get_visible_or_404(staff_matches(request.user).select_related("programme", "youth"), pk)
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_meetings")
     today = timezone.localdate()
     meetings = MeetingLog.objects.filter(match=match).select_related("mentor").order_by("-held_on", "-id")
     mentors = [mm.mentor for mm in MatchMentor.objects.filter(match=match).select_related("mentor")]

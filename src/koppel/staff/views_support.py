@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.support import follow_ups_due, log_contact, schedule_status
 from koppel.matches.enums import ContactWith, SupportTopic
 from koppel.matches.forms.support import SupportContactForm
@@ -39,6 +41,7 @@ def _match(request, pk):
 
 def _page(request, match, form=None, status=200):
     today = timezone.localdate()
+    log_access_all(people_of_match(match), by=request.user, page="staff:match_support")
     contacts = list(match.support_contacts.all())
     for c in contacts:
         c.topic_labels = [SupportTopic(t).label for t in c.topics if t in SupportTopic.values]

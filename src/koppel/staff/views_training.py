@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.people.enums import MentorStatus
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_mentors
@@ -142,6 +143,7 @@ def session_register(request, pk):
 def mentor_training(request, pk):
     """A mentor's hours ledger: entries, totals before and after matching, what is missing (TRN-1, TRN-2)."""
     mentor = get_visible_or_404(staff_mentors(request.user).select_related("programme__settings"), pk)
+    log_access_all([mentor], by=request.user, page="staff:mentor_training")
     entries = ledger_of(mentor)
     start = first_match_start(mentor)
     first, last = month_bounds(timezone.localdate())
@@ -163,6 +165,7 @@ def mentor_training(request, pk):
 @staff_required
 def mentor_training_hours_add(request, pk):
     mentor = get_visible_or_404(staff_mentors(request.user), pk)
+    log_access_all([mentor], by=request.user, page="staff:mentor_training_hours_add")
     form = ExternalHoursForm(request.POST or None)
     if (
         request.method == "POST"

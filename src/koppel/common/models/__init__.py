@@ -1,7 +1,7 @@
 from koppel.common.models.attempts import FailedAttempt
 from koppel.common.models.base import KoppelModel
 from koppel.common.models.jobs import ClaimedJob
-from koppel.common.models.logs import AccessLog, ActivityLog
+from koppel.common.models.logs import AccessLog, ActivityLog, LogPurge
 from koppel.common.models.outbox import MailStatus, OutgoingMail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 
@@ -11,6 +11,7 @@ __all__ = [
     "ClaimedJob",
     "FailedAttempt",
     "KoppelModel",
+    "LogPurge",
     "MailStatus",
     "OutgoingMail",
     "Reminder",

@@ -8,8 +8,25 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """No bulk update or delete of log rows from the application: the retention purge
+    (common/domain/retention.py) is the one way rows leave, and the database refuses any other
+    (common/guards.py). Deleting a user still clears the user column (`on_delete=SET_NULL`) through
+    Django's collector; the row keeps the label written with it."""
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only")
+
+
 class AppendOnlyModel(models.Model):
     """A log row is written once and never changed or deleted from the application."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -35,6 +52,8 @@ class ActivityLog(AppendOnlyModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who it was, written with the row and kept when the user is deleted: see `actor_label`.
+    actor_label = models.CharField(_("who (as recorded)"), max_length=200, blank=True, editable=False)
     action = models.CharField(_("action"), max_length=100)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -50,6 +69,11 @@ class ActivityLog(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.action} #{self.object_id}"
 
+    @property
+    def who(self) -> str:
+        """The actor, or the label recorded with the row once their account is gone."""
+        return str(self.actor) if self.actor_id is not None else self.actor_label
+
 
 class AccessLog(AppendOnlyModel):
     """Every view of a person's page: who viewed whom, when, on which page."""
@@ -62,6 +86,7 @@ class AccessLog(AppendOnlyModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    viewer_label = models.CharField(_("viewer (as recorded)"), max_length=200, blank=True, editable=False)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
     page = models.CharField(_("page"), max_length=100)
@@ -74,3 +99,25 @@ class AccessLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.page} #{self.object_id}"
+
+    @property
+    def who(self) -> str:
+        """The viewer, or the label recorded with the row once their account is gone."""
+        return str(self.viewer) if self.viewer_id is not None else self.viewer_label
+
+
+class LogPurge(models.Model):
+    """The permit the retention purge holds while it deletes log rows.
+
+    The database refuses to delete a log row unless a row here, inserted and removed again in the
+    purge's own transaction (so no other connection ever sees it), allows rows that old to go. Only
+    `koppel.common.domain.retention.purge_logs` writes here.
+    """
+
+    before = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"purge before {self.before:%Y-%m-%d}"

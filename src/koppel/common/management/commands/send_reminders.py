@@ -5,6 +5,7 @@ attempts (common/domain/jobs.py),
 plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
 removes finished exports older than a week (reports/domain/jobs.py),
+purges audit-log rows past the retention period (common/domain/retention.py),
 releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
 reminders due now (idempotently), claims the due reminders one at a time and renders each into the
 outbox, delivers the outbox mail that is due and has no task coming for it (a retry after its
@@ -41,6 +42,7 @@ class Command(BaseCommand):
     def handle(self, *args, inline=False, no_propose=False, no_plan=False, limit=500, **options):
         from django.utils import timezone
 
+        from koppel.common.domain.retention import purge_logs, retention_cutoff
         from koppel.matches.domain.rounds import release_stale_rounds
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
@@ -61,6 +63,7 @@ class Command(BaseCommand):
             planned = plan_assignments(today=today)
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
+        purged_logs = purge_logs(before=retention_cutoff())
         released = release_stuck_reminders()
         released_mail = release_expired_mail_claims()
         # Mail due by now has no task coming for it (a retry, a worker that stopped: released just
@@ -95,3 +98,4 @@ class Command(BaseCommand):
                 + (", ".join(f"{s} {n}" for s, n in sorted(delivered.items())) or "none")
                 + f"; old mail removed {purged}."
             )
+            self.stdout.write(f"Audit-log rows past retention purged {purged_logs}.")
