@@ -18,5 +18,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         user_logged_in.connect(_speak_the_users_language, dispatch_uid="koppel-login-language")
         from koppel.accounts import receivers
+        from koppel.common.middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="koppel-session-clock")
 
         receivers.connect()
