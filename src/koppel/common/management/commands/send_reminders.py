@@ -4,7 +4,8 @@ It queues again the match rounds and exports whose worker stopped, or gives them
 attempts (common/domain/jobs.py),
 plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
-removes finished exports older than a week (reports/domain/jobs.py),
+removes finished exports older than a week (reports/domain/jobs.py) and rate-limit counters of
+windows that ended (common/domain/ratelimit.py),
 releases reminders whose worker died, proposes the reminders due now (idempotently), claims each
 due reminder in the database and hands it to a background task (`koppel worker` sends it), or sends
 it at once with --inline. See docs/architecture.md, "Background work".
@@ -12,6 +13,7 @@ it at once with --inline. See docs/architecture.md, "Background work".
 
 from django.core.management.base import BaseCommand
 
+from koppel.common.domain.ratelimit import delete_old_rate_windows
 from koppel.common.domain.reminders import (
     claim_due_reminders,
     propose_reminders,
@@ -54,6 +56,7 @@ class Command(BaseCommand):
             planned = plan_assignments(today=today)
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
+        removed_windows = delete_old_rate_windows(now=timezone.now())
         released = release_stuck_reminders()
         created = {} if no_propose else propose_reminders()
         claimed = claim_due_reminders(worker=worker, limit=limit)
@@ -73,7 +76,7 @@ class Command(BaseCommand):
             proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
             self.stdout.write(
                 f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
-                f"old exports removed {removed_exports}."
+                f"old exports removed {removed_exports}, old rate-limit windows removed {removed_windows}."
             )
             self.stdout.write(f"Released {released}; proposed: {proposed}; claimed {len(claimed)}.")
             if inline:
