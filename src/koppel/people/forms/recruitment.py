@@ -362,3 +362,26 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
         if self.cleaned_data.get("guardian") is not None:
             return None
         return {model_name: self.cleaned_data[name] for name, model_name in self.GUARDIAN_FIELDS.items()}
+
+
+# --- A second application, reviewed by a coordinator ----------------------------------------------
+
+
+class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
+    """Which submitted values of a second application to copy into the mentor (none: set it aside).
+
+    Carries the mentor's version, so an edit of the mentor in between is not overwritten."""
+
+    fields_to_copy = forms.MultipleChoiceField(
+        label=_("Copy these submitted values into the mentor"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields_to_copy"].choices = [
+            (name, Mentor._meta.get_field(name).verbose_name) for name in application.values
+        ]
+        self.fields["expected_version"].initial = application.mentor.version
