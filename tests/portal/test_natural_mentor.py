@@ -132,3 +132,10 @@ def test_portal_home_links_to_the_proposal_for_youth_and_guardians(cast, client_
     assert link in client_for(cast.youth).get(reverse("portal:home")).text
     assert link in client_for(cast.guardian).get(reverse("portal:home")).text
     assert link not in client_for(cast.mentor).get(reverse("portal:home")).text
+
+
+def test_a_proposal_with_a_phone_number_that_is_not_one_is_refused(cast, client_for):
+    response = client_for(cast.youth).post(reverse("portal:propose_mentor"), proposal(cast, phone="bel me"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"]
+    assert not Mentor.objects.filter(email="karim@example.org").exists()

@@ -330,3 +330,26 @@ def test_a_failing_mail_server_still_thanks_the_applicant(
         response = client.post(apply_url(campaign), application())
     assert response.status_code == 302
     assert Mentor.objects.get().email == "sanne@example.org"
+
+
+def test_motivation_has_a_length_limit_and_the_form_keeps_the_data(client, campaign):
+    long = "x" * (MentorApplicationForm.MOTIVATION_MAX + 1)
+    response = client.post(apply_url(campaign), application(motivation=long), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Ensure this value has at most 2000 characters" in response.text
+    assert 'value="Sanne"' in response.text
+    assert not Mentor.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["call me maybe", "06-1234567<script>", "123", "+31 6 1234 5678 9012 3456"])
+def test_a_phone_number_that_is_not_one_is_refused_with_a_translated_error(client, campaign, phone):
+    response = client.post(apply_url(campaign), application(phone=phone), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    assert "Vul een telefoonnummer in" in response.text or "phone number of 6 to 15 digits" in response.text
+    assert not Mentor.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["06-12345678", "010 123 45 67", "+31 (0)10 1234567", "+32 470 12 34 56"])
+def test_phone_numbers_as_people_write_them_are_accepted(client, campaign, phone):
+    assert client.post(apply_url(campaign), application(phone=phone)).status_code == 302
+    assert Mentor.objects.get().phone == phone
