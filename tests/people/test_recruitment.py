@@ -279,3 +279,16 @@ def test_youth_registration_needs_a_guardian(cast, client_for):
         response.context["form"].errors
     )
     assert not Youth.objects.filter(first_name="Noah").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("guardian_phone", "bel mij"), ("phone", "06-1234<b>"), ("guardian_first_name", "x" * 101)],
+)
+def test_youth_registration_checks_phone_numbers_and_name_lengths(cast, client_for, field, value):
+    response = client_for(_english(cast.coordinator)).post(
+        reverse("staff:youth_register"), registration(cast, **{field: value})
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Youth.objects.filter(first_name="Noah").exists()

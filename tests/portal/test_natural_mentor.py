@@ -8,7 +8,7 @@ from django.utils import translation
 from koppel.common.domain import mail as koppel_mail
 from koppel.common.domain.audit import history_of
 from koppel.people.enums import MentorRoute, MentorStatus
-from koppel.people.models import Mentor
+from koppel.people.models import Mentor, RepeatApplication
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -85,17 +85,33 @@ def test_guardian_cannot_propose_for_someone_elses_child(cast, client_for):
     assert not Mentor.objects.filter(email="karim@example.org").exists()
 
 
-def test_proposing_an_existing_applicant_joins_them(cast, client_for):
-    existing = f.MentorFactory(
-        programme=cast.programme, email="karim@example.org", status="in_screening", phone=""
-    )
-    client_for(cast.youth).post(reverse("portal:propose_mentor"), proposal(cast, email="Karim@example.org"))
+@pytest.mark.parametrize("status", ["in_screening", "matched"])
+def test_proposing_a_known_mentor_changes_nothing_and_is_kept_for_the_coordinator(
+    cast, client_for, django_capture_on_commit_callbacks, status
+):
+    existing = f.MentorFactory(programme=cast.programme, email="karim@example.org", status=status, phone="")
+    before = {f.attname: getattr(existing, f.attname) for f in Mentor._meta.concrete_fields}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.youth).post(
+            reverse("portal:propose_mentor"), proposal(cast, email="Karim@example.org")
+        )
+    assert response.status_code == 302
     existing.refresh_from_db()
+    assert {f.attname: getattr(existing, f.attname) for f in Mentor._meta.concrete_fields} == before
+    assert existing.proposed_for is None
     assert Mentor.objects.filter(email__iexact="karim@example.org").count() == 1
-    assert existing.proposed_for == cast.youth_row
-    assert existing.phone == "06-11112222"
-    assert existing.status == "in_screening"
+    second = RepeatApplication.objects.get(mentor=existing)
+    assert second.route == MentorRoute.NATURAL
+    assert second.proposed_for == cast.youth_row
+    assert second.proposed_relation == "family"
+    assert second.proposed_by == cast.youth
+    assert second.values["phone"] == "06-11112222"
     assert history_of(existing).filter(action="people.mentor.proposed_again").exists()
+    # The known mentor gets the neutral notice, nothing the youth typed; the coordinator is told.
+    notice = next(m for m in mail.outbox if m.to == ["karim@example.org"])
+    assert "06-11112222" not in notice.body
+    assert "Karim" not in notice.body
+    assert any(m.to == ["coordinator@example.org"] for m in mail.outbox)
 
 
 def test_bad_proposal_re_renders_keeping_the_data(cast, client_for):
@@ -116,3 +132,10 @@ def test_portal_home_links_to_the_proposal_for_youth_and_guardians(cast, client_
     assert link in client_for(cast.youth).get(reverse("portal:home")).text
     assert link in client_for(cast.guardian).get(reverse("portal:home")).text
     assert link not in client_for(cast.mentor).get(reverse("portal:home")).text
+
+
+def test_a_proposal_with_a_phone_number_that_is_not_one_is_refused(cast, client_for):
+    response = client_for(cast.youth).post(reverse("portal:propose_mentor"), proposal(cast, phone="bel me"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"]
+    assert not Mentor.objects.filter(email="karim@example.org").exists()

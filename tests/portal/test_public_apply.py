@@ -1,9 +1,12 @@
-"""The public mentor application (REC-2): campaign link, honeypot, rate limit, joining, mail language."""
+"""The public mentor application (REC-2): campaign link, honeypot, rate limit, second applications,
+mail language."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -11,7 +14,8 @@ from koppel.common.domain import mail as koppel_mail
 from koppel.common.domain.audit import history_of
 from koppel.people.domain import recruitment
 from koppel.people.enums import MentorRoute, MentorStatus
-from koppel.people.models import Mentor
+from koppel.people.forms.recruitment import MentorApplicationForm
+from koppel.people.models import Mentor, RepeatApplication
 from koppel.portal.views_public import RATE_LIMIT
 from tests import factories as f
 from tests.recruitment_factories import CampaignFactory
@@ -78,23 +82,122 @@ def test_application_needs_no_login_and_defaults_to_the_browser_language(client,
     assert dutch.context["form"]["preferred_language"].value() == "nl"
 
 
-def test_second_application_with_same_email_joins_existing_applicant(client, campaign):
+def _stored(mentor) -> dict:
+    """Every stored field of the mentor, with its interests."""
+    mentor = Mentor.objects.get(pk=mentor.pk)
+    values = {f.attname: getattr(mentor, f.attname) for f in Mentor._meta.concrete_fields}
+    values["interests"] = sorted(mentor.interests.values_list("pk", flat=True))
+    return values
+
+
+def test_second_application_with_same_email_is_kept_apart_not_joined(client, campaign):
     client.post(apply_url(campaign), application(phone="", occupation=""))
+    mentor = Mentor.objects.get()
+    before = _stored(mentor)
     later = CampaignFactory(programme=campaign.programme, channel="school")
     response = client.post(
         apply_url(later),
         application(email="sanne@example.org", first_name="S.", phone="06-99999999", occupation="Docent"),
     )
     assert response.status_code == 302
-    mentor = Mentor.objects.get()
-    assert mentor.campaign == campaign  # the first campaign stays
-    assert mentor.channel == "employer"
-    assert mentor.first_name == "Sanne"  # filled fields are not overwritten
-    assert mentor.phone == "06-99999999"  # empty fields are filled
-    assert mentor.occupation == "Docent"
-    joined = history_of(mentor).get(action="people.mentor.applied_again")
-    assert joined.data == {"campaign_id": later.pk}
-    assert set(joined.fields) == {"occupation", "phone"}
+    assert response["Location"] == reverse("public:apply_thanks", args=[later.token])
+    assert Mentor.objects.get() == mentor
+    assert _stored(mentor) == before  # nothing filled in, nothing overwritten
+    second = RepeatApplication.objects.get()
+    assert second.mentor == mentor
+    assert second.campaign == later
+    assert second.channel == "school"
+    assert second.reviewed_at is None
+    # Only what differs is kept: the same postcode and date of birth are left out.
+    assert second.values == {"first_name": "S.", "phone": "06-99999999", "occupation": "Docent"}
+    again = history_of(mentor).get(action="people.mentor.applied_again")
+    assert again.data == {"campaign_id": later.pk, "application_id": second.pk}
+    assert set(again.fields) == {"first_name", "occupation", "phone"}
+
+
+@pytest.mark.parametrize("status", ["matched", "approved", "in_screening", "disqualified"])
+def test_an_anonymous_application_with_a_known_mentors_email_changes_nothing_on_the_mentor(
+    client, campaign, django_capture_on_commit_callbacks, status
+):
+    reason = "vog_refused" if status == "disqualified" else ""
+    mentor = f.MentorFactory(
+        programme=campaign.programme,
+        email="mentor@example.org",
+        status=status,
+        disqualification_reason=reason,
+        phone="",
+        postcode="",
+        occupation="",
+        motivation="",
+        preferred_language="en",
+    )
+    before = _stored(mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            apply_url(campaign),
+            application(
+                email="Mentor@Example.org",
+                phone="06-66666666",
+                postcode="9999 ZZ",
+                occupation="Inbreker",
+                motivation="Vreemde tekst",
+            ),
+        )
+    # The visitor sees the same thank-you page as a new applicant.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("public:apply_thanks", args=[campaign.token])
+    assert _stored(mentor) == before
+    assert Mentor.objects.count() == 1
+    second = RepeatApplication.objects.get(mentor=mentor)
+    assert second.values["phone"] == "06-66666666"
+    # The real mentor hears, in their own language, that an application came in with their address,
+    # and nothing the stranger typed.
+    assert len(mail.outbox) == 1
+    notice = mail.outbox[0]
+    assert notice.to == ["mentor@example.org"]
+    assert notice.subject == "We received an application with your e-mail address"
+    assert notice.subject != str(recruitment.APPLICATION_SUBJECT)
+    for typed in ("06-66666666", "9999", "Inbreker", "Vreemde tekst", "Sanne", "de Vries"):
+        assert typed not in notice.body
+    assert "Nothing in your details has been changed" in notice.body
+
+
+def test_the_form_tells_nobody_whether_an_address_is_known(client, campaign):
+    f.MentorFactory(programme=campaign.programme, email="known@example.org", status="matched")
+    known = client.post(apply_url(campaign), application(email="known@example.org"), follow=True)
+    new = client.post(apply_url(campaign), application(email="new@example.org"), follow=True)
+    assert known.redirect_chain == new.redirect_chain
+    token = re.compile(r'"X-CSRFToken": "[^"]+"|name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", known.text) == token.sub("", new.text)
+
+
+def test_concurrent_creation_falls_back_to_a_second_application(campaign, monkeypatch):
+    """The race the unique constraint settles: the look-up finds nobody, then the insert collides."""
+    winner = f.MentorFactory(programme=campaign.programme, email="race@example.org", status="applied")
+    real = recruitment._existing_applicant
+    calls = []
+
+    def late(programme, email):
+        calls.append(email)
+        return None if len(calls) == 1 else real(programme, email)
+
+    monkeypatch.setattr(recruitment, "_existing_applicant", late)
+    values = MentorApplicationForm(application(email="RACE@example.org"))
+    assert values.is_valid(), values.errors
+    mentor, second = recruitment.apply_as_mentor(campaign, values=values.domain_values())
+    assert mentor == winner
+    assert second is not None and second.mentor == winner
+    assert Mentor.objects.count() == 1
+
+
+def test_the_email_is_unique_per_programme_whatever_its_case(campaign):
+    f.MentorFactory(programme=campaign.programme, email="twice@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.MentorFactory(programme=campaign.programme, email="Twice@Example.org")
+    # Mentors without an address, and the same address elsewhere, are allowed.
+    f.MentorFactory(programme=campaign.programme, email="")
+    f.MentorFactory(programme=campaign.programme, email="")
+    f.MentorFactory(email="twice@example.org")
 
 
 def test_the_same_email_in_another_programme_is_another_applicant(client, campaign):
@@ -224,3 +327,26 @@ def test_a_failing_mail_server_still_thanks_the_applicant(
         response = client.post(apply_url(campaign), application())
     assert response.status_code == 302
     assert Mentor.objects.get().email == "sanne@example.org"
+
+
+def test_motivation_has_a_length_limit_and_the_form_keeps_the_data(client, campaign):
+    long = "x" * (MentorApplicationForm.MOTIVATION_MAX + 1)
+    response = client.post(apply_url(campaign), application(motivation=long), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Ensure this value has at most 2000 characters" in response.text
+    assert 'value="Sanne"' in response.text
+    assert not Mentor.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["call me maybe", "06-1234567<script>", "123", "+31 6 1234 5678 9012 3456"])
+def test_a_phone_number_that_is_not_one_is_refused_with_a_translated_error(client, campaign, phone):
+    response = client.post(apply_url(campaign), application(phone=phone), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    assert "Vul een telefoonnummer in" in response.text or "phone number of 6 to 15 digits" in response.text
+    assert not Mentor.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["06-12345678", "010 123 45 67", "+31 (0)10 1234567", "+32 470 12 34 56"])
+def test_phone_numbers_as_people_write_them_are_accepted(client, campaign, phone):
+    assert client.post(apply_url(campaign), application(phone=phone)).status_code == 302
+    assert Mentor.objects.get().phone == phone

@@ -1,15 +1,14 @@
 """Public pages without login: the mentor application form behind a campaign's link (REC-2).
 
-Protected against abuse by a honeypot field and a rate limit per IP address in the shared cache.
+Protected against abuse by a honeypot field and a rate limit per IP address, counted atomically in
+the database (koppel.common.domain.ratelimit) under a keyed hash of the address.
 """
-
-import hashlib
 
 from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 
+from koppel.common.domain.ratelimit import is_rate_limited, use_rate_limit
 from koppel.people.domain.queries.recruitment import open_campaigns
 from koppel.people.domain.recruitment import apply_as_mentor
 from koppel.people.forms.recruitment import MentorApplicationForm
@@ -18,25 +17,24 @@ from koppel.people.models import Campaign
 # At most this many applications per IP address per window (seconds).
 RATE_LIMIT = 5
 RATE_WINDOW = 60 * 60
+RATE_SCOPE = "apply"
 
 
-def _rate_key(request) -> str:
-    # The address is hashed so the cache holds no readable IP addresses.
-    ip = get_adapter().get_client_ip(request)
-    return "koppel:apply:" + hashlib.sha256(ip.encode()).hexdigest()[:32]
+def _client(request) -> str:
+    return get_adapter().get_client_ip(request) or ""
 
 
 def _over_limit(request) -> bool:
-    return cache.get(_rate_key(request), 0) >= RATE_LIMIT
+    return is_rate_limited(RATE_SCOPE, _client(request), limit=RATE_LIMIT, window=RATE_WINDOW)
 
 
-def _count_application(request) -> None:
-    key = _rate_key(request)
-    if not cache.add(key, 1, RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW)
+def _count_application(request) -> bool:
+    """Count one application from this address; False when the limit was reached meanwhile."""
+    return use_rate_limit(RATE_SCOPE, _client(request), limit=RATE_LIMIT, window=RATE_WINDOW)
+
+
+def _too_many(request, campaign):
+    return render(request, "public/too_many.html", {"campaign": campaign}, status=429)
 
 
 @login_not_required
@@ -47,13 +45,15 @@ def apply(request, token):
     form = MentorApplicationForm(request.POST or None)
     if request.method == "POST":
         if _over_limit(request):
-            return render(request, "public/too_many.html", {"campaign": campaign}, status=429)
+            return _too_many(request, campaign)
         if form.is_spam:
             # A bot filled the hidden field: it sees the thank-you page, nothing is stored.
-            _count_application(request)
+            if not _count_application(request):
+                return _too_many(request, campaign)
             return redirect("public:apply_thanks", token=token)
         if form.is_valid():
-            _count_application(request)
+            if not _count_application(request):
+                return _too_many(request, campaign)
             apply_as_mentor(campaign, values=form.domain_values())
             return redirect("public:apply_thanks", token=token)
     return render(request, "public/apply.html", {"campaign": campaign, "form": form})

@@ -9,5 +9,6 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("mentors/applications/<int:pk>/", views.repeat_application, name="repeat_application"),
     path("youth/register/", views.youth_register, name="youth_register"),
 ]

@@ -262,6 +262,11 @@ def _staff_queryset(kind: Kind, user):
 def person_list(request, kind):
     kind = KINDS[kind]
     queryset = _staff_queryset(kind, request.user).select_related(*kind.list_related)
+    if kind.name == "mentor":
+        # Flag the mentors with a second application still to review (kept apart, never merged).
+        queryset = queryset.annotate(
+            open_repeats=Count("repeat_applications", filter=Q(repeat_applications__reviewed_at=None))
+        )
     filterset = kind.filterset(
         request.GET or None, queryset=queryset, programmes=programmes_visible_to(request.user)
     )
@@ -299,6 +304,9 @@ def person_detail(request, kind, pk):
         context["links"] = Guardianship.objects.filter(
             guardian=person, youth__in=youth_visible_to(request.user)
         ).select_related("youth__programme")
+    if kind.name == "mentor":
+        # Applications with this mentor's address that a public form kept apart (never merged).
+        context["repeat_applications"] = person.repeat_applications.select_related("campaign")
     if kind.name in ("mentor", "youth"):
         context["matches"] = (
             Match.objects.filter(**({"mentors": person} if kind.name == "mentor" else {"youth": person}))

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_KEYS,
@@ -15,9 +16,16 @@ from koppel.people.domain.queries.recruitment import (
     campaigns_visible_to,
     with_funnel,
 )
-from koppel.people.domain.recruitment import create_campaign, register_youth, update_campaign
-from koppel.people.forms.recruitment import CampaignForm, YouthRegistrationForm
-from koppel.people.models import Mentor
+from koppel.people.domain.queries.screening import screening_mentors_visible_to
+from koppel.people.domain.recruitment import (
+    create_campaign,
+    merge_repeat_application,
+    register_youth,
+    update_campaign,
+)
+from koppel.people.enums import MentorMotive, SpokenLanguage, availability_label
+from koppel.people.forms.recruitment import CampaignForm, RepeatApplicationMergeForm, YouthRegistrationForm
+from koppel.people.models import Interest, Mentor, RepeatApplication
 from koppel.policy import get_visible_or_404, programmes_visible_to
 from koppel.staff.views import _page, _query_without_page, _render_list, _save, staff_required
 
@@ -117,3 +125,74 @@ def youth_register(request):
             messages.success(request, _("%(name)s was registered.") % {"name": youth.full_name})
             return redirect("staff:youth_detail", pk=youth.pk)
     return render(request, "staff/recruitment/youth_register.html", {"form": form, **form.GROUPS})
+
+
+@staff_required
+def repeat_application(request, pk):
+    """A second application with a known mentor's e-mail address, side by side with the mentor's
+    details: the coordinator copies the values they trust, or sets it aside."""
+    application = get_visible_or_404(
+        RepeatApplication.objects.filter(
+            mentor__in=screening_mentors_visible_to(request.user)
+        ).select_related("mentor__programme", "campaign", "proposed_for", "proposed_by", "reviewed_by"),
+        pk,
+    )
+    mentor = application.mentor
+    log_access(mentor, by=request.user, page="staff:repeat_application")
+    form = RepeatApplicationMergeForm(request.POST or None, application=application)
+    if request.method == "POST" and application.reviewed_at is None and form.is_valid():
+        chosen = form.cleaned_data["fields_to_copy"]
+        try:
+            merge_repeat_application(
+                application,
+                by=request.user,
+                fields=chosen,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            if chosen:
+                messages.success(request, _("The chosen values were copied into the mentor."))
+            else:
+                messages.success(request, _("The application was set aside without copying anything."))
+            return redirect("staff:mentor_detail", pk=mentor.pk)
+    rows = [
+        (
+            name,
+            Mentor._meta.get_field(name).verbose_name,
+            _display(name, _current(mentor, name)),
+            _display(name, value),
+        )
+        for name, value in application.values.items()
+    ]
+    return render(
+        request,
+        "staff/recruitment/repeat_application.html",
+        {"application": application, "mentor": mentor, "rows": rows, "form": form},
+    )
+
+
+def _current(mentor, name: str):
+    if name == "interests":
+        return list(mentor.interests.values_list("pk", flat=True))
+    return getattr(mentor, name)
+
+
+def _display(name: str, value) -> str:
+    """A stored or submitted value as a coordinator reads it: labels for codes, names for interests."""
+    if name == "interests":
+        return ", ".join(str(i) for i in Interest.objects.filter(pk__in=value or []))
+    if name == "availability":
+        return ", ".join(availability_label(slot) for slot in value or [])
+    field = Mentor._meta.get_field(name)
+    labels = dict(field.flatchoices or [])
+    if name == "languages":
+        labels = dict(SpokenLanguage.choices)
+    elif name == "motives":
+        labels = dict(MentorMotive.choices)
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if value in (None, ""):
+        return "-"
+    return str(labels.get(value, value))

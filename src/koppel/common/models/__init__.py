@@ -3,6 +3,7 @@ from koppel.common.models.base import KoppelModel
 from koppel.common.models.jobs import ClaimedJob
 from koppel.common.models.logs import AccessLog, ActivityLog, LogPurge
 from koppel.common.models.outbox import MailStatus, OutgoingMail
+from koppel.common.models.ratelimit import RateLimitWindow
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "LogPurge",
     "MailStatus",
     "OutgoingMail",
+    "RateLimitWindow",
     "Reminder",
     "ReminderKind",
     "ReminderStatus",

@@ -2,11 +2,13 @@
 and the registration of a youth by a parent or guardian or a referring professional."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.validators import validate_phone
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     GuardianRelation,
@@ -110,6 +112,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
     )
     website = forms.CharField(
         label=_("Leave this field empty"),
+        max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -138,10 +141,17 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
             "motivation": _("In your own words: what do you hope to bring to a young person?"),
         }
 
+    # The model keeps the motivation as unlimited text; a public form does not take unlimited text.
+    MOTIVATION_MAX = 2000
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["preferred_language"].initial = _site_language()
+        motivation = self.fields["motivation"]
+        motivation.max_length = self.MOTIVATION_MAX
+        motivation.validators.append(MaxLengthValidator(self.MOTIVATION_MAX))
+        motivation.widget.attrs["maxlength"] = str(self.MOTIVATION_MAX)
 
     @property
     def is_spam(self) -> bool:
@@ -176,7 +186,9 @@ class NaturalMentorForm(ErrorClassMixin, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone number"), max_length=30, required=False, validators=[validate_phone]
+    )
     relation = forms.ChoiceField(
         label=_("How do they know the youth?"), choices=NaturalMentorRelation.choices
     )
@@ -216,10 +228,21 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
         required=False,
         help_text=_("For instance of a brother or sister. Leave empty to register a new one below."),
     )
-    guardian_first_name = forms.CharField(label=_("First name of the parent or guardian"), required=False)
-    guardian_last_name = forms.CharField(label=_("Last name of the parent or guardian"), required=False)
-    guardian_email = forms.EmailField(label=_("E-mail address of the parent or guardian"), required=False)
-    guardian_phone = forms.CharField(label=_("Phone number of the parent or guardian"), required=False)
+    guardian_first_name = forms.CharField(
+        label=_("First name of the parent or guardian"), max_length=100, required=False
+    )
+    guardian_last_name = forms.CharField(
+        label=_("Last name of the parent or guardian"), max_length=150, required=False
+    )
+    guardian_email = forms.EmailField(
+        label=_("E-mail address of the parent or guardian"), max_length=254, required=False
+    )
+    guardian_phone = forms.CharField(
+        label=_("Phone number of the parent or guardian"),
+        max_length=30,
+        required=False,
+        validators=[validate_phone],
+    )
     guardian_language = forms.ChoiceField(
         label=_("Preferred language of the parent or guardian"), choices=UILanguage.choices
     )
@@ -339,3 +362,26 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
         if self.cleaned_data.get("guardian") is not None:
             return None
         return {model_name: self.cleaned_data[name] for name, model_name in self.GUARDIAN_FIELDS.items()}
+
+
+# --- A second application, reviewed by a coordinator ----------------------------------------------
+
+
+class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
+    """Which submitted values of a second application to copy into the mentor (none: set it aside).
+
+    Carries the mentor's version, so an edit of the mentor in between is not overwritten."""
+
+    fields_to_copy = forms.MultipleChoiceField(
+        label=_("Copy these submitted values into the mentor"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields_to_copy"].choices = [
+            (name, Mentor._meta.get_field(name).verbose_name) for name in application.values
+        ]
+        self.fields["expected_version"].initial = application.mentor.version

@@ -1,6 +1,6 @@
 from koppel.people.models.intake import Intake
 from koppel.people.models.people import Guardian, Guardianship, Interest, Mentor, Youth
-from koppel.people.models.recruitment import Campaign
+from koppel.people.models.recruitment import Campaign, RepeatApplication
 from koppel.people.models.screening import (
     ConductCertificate,
     Interview,
@@ -20,6 +20,7 @@ __all__ = [
     "Mentor",
     "PipelineEvent",
     "Reference",
+    "RepeatApplication",
     "SelfDisclosure",
     "Youth",
 ]

@@ -4,10 +4,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.models import KoppelModel
+from koppel.common.validators import validate_phone
 from koppel.people.enums import (
     Channel,
     DisqualificationReason,
@@ -79,7 +81,7 @@ class Person(KoppelModel):
     date_of_birth = models.DateField(_("date of birth"))
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, default=Gender.UNSPECIFIED)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True, validators=[validate_phone])
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=UILanguage.choices, default=UILanguage.NL
     )
@@ -211,7 +213,16 @@ class Mentor(Person):
                 condition=(models.Q(status=MentorStatus.DISQUALIFIED) & ~models.Q(disqualification_reason=""))
                 | (~models.Q(status=MentorStatus.DISQUALIFIED) & models.Q(disqualification_reason="")),
                 name="mentor_disqualified_with_reason",
-            )
+            ),
+            # One mentor per e-mail address in a programme, whatever its case: a second application
+            # with the same address is kept apart as a RepeatApplication, never a second mentor.
+            models.UniqueConstraint(
+                Lower("email"),
+                "programme",
+                condition=~models.Q(email=""),
+                name="unique_mentor_email_per_programme",
+                violation_error_message=_("A mentor with this e-mail address is already in this programme."),
+            ),
         ]
 
 
@@ -286,7 +297,7 @@ class Guardian(KoppelModel):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True, validators=[validate_phone])
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=UILanguage.choices, default=UILanguage.NL
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.models import KoppelModel
+from koppel.common.validators import validate_phone
 from koppel.people.enums import (
     DisclosureDecision,
     InterviewKind,
@@ -98,7 +99,7 @@ class Reference(KoppelModel):
     name = models.CharField(_("name"), max_length=150)
     relation = models.CharField(_("relation to the applicant"), max_length=150, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True, validators=[validate_phone])
     contacted_on = models.DateField(_("contacted on"), null=True, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=ReferenceOutcome.choices, default=ReferenceOutcome.PENDING

@@ -4,7 +4,8 @@ It queues again the match rounds and exports whose worker stopped, or gives them
 attempts (common/domain/jobs.py),
 plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
-removes finished exports older than a week (reports/domain/jobs.py),
+removes finished exports older than a week (reports/domain/jobs.py) and rate-limit counters of
+windows that ended (common/domain/ratelimit.py),
 purges audit-log rows past the retention period (common/domain/retention.py),
 releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
 reminders due now (idempotently), claims the due reminders one at a time and renders each into the
@@ -17,6 +18,7 @@ See docs/architecture.md, "Background work".
 from django.core.management.base import BaseCommand
 
 from koppel.common.domain.mail import deliver_due_mail, purge_old_mail, release_expired_mail_claims
+from koppel.common.domain.ratelimit import delete_old_rate_windows
 from koppel.common.domain.reminders import (
     claim_next_reminder,
     propose_reminders,
@@ -63,6 +65,7 @@ class Command(BaseCommand):
             planned = plan_assignments(today=today)
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
+        removed_windows = delete_old_rate_windows(now=timezone.now())
         purged_logs = purge_logs(before=retention_cutoff())
         released = release_stuck_reminders()
         released_mail = release_expired_mail_claims()
@@ -87,7 +90,7 @@ class Command(BaseCommand):
             proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
             self.stdout.write(
                 f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
-                f"old exports removed {removed_exports}."
+                f"old exports removed {removed_exports}, old rate-limit windows removed {removed_windows}."
             )
             self.stdout.write(
                 f"Released reminders {released}, mails {released_mail}; proposed: {proposed}; "
