@@ -401,7 +401,8 @@ def export_people(kind: str, programme: Programme, *, by, fmt: str) -> tuple[byt
     queryset = people_to_export(kind, programme, by).order_by("last_name", "first_name", "pk")
     dataset = RESOURCES[kind](programme=programme, user=by).export(queryset)
     log_action(programme, "people.exported", by=by, data={"kind": kind, "rows": len(dataset)})
-    content = dataset.export(fmt)
+    # Every CSV cell quoted: a program that splits cells at ";" (Dutch Excel) keeps each cell whole.
+    content = dataset.export(fmt, quoting=csv.QUOTE_ALL) if fmt == "csv" else dataset.export(fmt)
     if isinstance(content, str):
         # With a byte-order mark, Excel opens the UTF-8 file with its accents intact.
         content = ("\ufeff" + content).encode("utf-8")
