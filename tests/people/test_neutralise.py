@@ -19,7 +19,7 @@ FORMULAS = [
     "   @SUM(A1)",
     ";=1+1",
     "a;=1+1",
-    "Jansen, =HYPERLINK(\"http://evil.example\")",
+    'Jansen, =HYPERLINK("http://evil.example")',
     "\uff1d1+1",  # FULLWIDTH EQUALS SIGN
     "\uff0b1+1",  # FULLWIDTH PLUS SIGN
     "\uff0d1+1",  # FULLWIDTH HYPHEN-MINUS
@@ -28,7 +28,17 @@ FORMULAS = [
     " \uff1d1+1",
     "\u3000=1+1",  # IDEOGRAPHIC SPACE before "="
 ]
-PLAIN = ["Ann", "van den Berg", "06-12345678", "3072 AB", "nl,en", "1990-03-04", "a = b", "e-mail@example.org", ""]
+PLAIN = [
+    "Ann",
+    "van den Berg",
+    "06-12345678",
+    "3072 AB",
+    "nl,en",
+    "1990-03-04",
+    "a = b",
+    "e-mail@example.org",
+    "",
+]
 
 
 @pytest.mark.parametrize("text", FORMULAS)
