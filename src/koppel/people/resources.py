@@ -512,13 +512,19 @@ class GuardianResource(KoppelResource):
         import_order = fields
         export_order = fields
 
-    def __init__(self, *, programme, user=None, changeable_ids=None):
+    def __init__(self, *, programme, user=None, changeable=None):
         super().__init__(programme=programme, user=user)
         # Guardians belong to the organisation; staff may change only those they can see (or nobody's yet).
-        self.changeable_ids = changeable_ids
+        self.changeable = changeable  # a queryset of guardian pks, or None: all of the organisation
 
     def existing(self):
-        return Guardian.objects.filter(organisation_id=self.programme.organisation_id)
+        # Only the guardians the importer may change are matched: a row with the e-mail address or
+        # name of a guardian of another programme is a new guardian of this one, and the importer
+        # learns nothing about a person they cannot see.
+        guardians = Guardian.objects.filter(organisation_id=self.programme.organisation_id)
+        if self.changeable is not None:
+            guardians = guardians.filter(pk__in=self.changeable)
+        return guardians
 
     def keys_of_instance(self, obj) -> list[tuple]:
         keys: list[tuple] = [("name", obj.first_name.lower(), obj.last_name.lower(), _text(obj.phone))]
@@ -544,15 +550,6 @@ class GuardianResource(KoppelResource):
                 {
                     NON_FIELD_ERRORS: _(
                         "Enter an e-mail address or a phone number, so the programme can reach this person."
-                    )
-                }
-            )
-        if instance.pk and self.changeable_ids is not None and instance.pk not in self.changeable_ids:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: _(
-                        "This parent or guardian is registered with another programme of the organisation; "
-                        "ask an administrator to change their details."
                     )
                 }
             )

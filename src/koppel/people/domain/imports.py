@@ -284,12 +284,10 @@ def _resource(kind: str, programme: Programme, by) -> KoppelResource:
     if kind != "guardian":
         return RESOURCES[kind](programme=programme, user=by)
     # Staff may change the guardians they can see and those nobody has linked to a child yet.
-    changeable = set(
-        Guardian.objects.filter(organisation_id=programme.organisation_id)
-        .filter(Q(pk__in=guardians_visible_to(by).values("pk")) | Q(guardianships__isnull=True))
-        .values_list("pk", flat=True)
-    )
-    return GuardianResource(programme=programme, user=by, changeable_ids=changeable)
+    changeable = Guardian.objects.filter(
+        Q(pk__in=guardians_visible_to(by).values("pk")) | Q(guardianships__isnull=True)
+    ).values("pk")
+    return GuardianResource(programme=programme, user=by, changeable=changeable)
 
 
 def import_people(
