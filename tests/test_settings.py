@@ -169,6 +169,12 @@ def test_login_page_sends_a_strict_content_security_policy(client):
 # --- The SQLite file -------------------------------------------------------------------------------
 
 
+MIGRATE_WITH_UMASK_022 = (
+    "import os, sys; os.umask(0o022); from koppel.cli import main; "
+    "sys.argv = ['koppel', 'migrate', '-v0']; main()"
+)
+
+
 def test_migrate_on_a_fresh_path_makes_an_owner_only_sqlite_file_and_folder(tmp_path):
     data = tmp_path / "data"
     env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{data}/koppel.sqlite3", KOPPEL_DATA_DIR=str(data))
@@ -176,7 +182,7 @@ def test_migrate_on_a_fresh_path_makes_an_owner_only_sqlite_file_and_folder(tmp_
         [
             sys.executable,
             "-c",
-            "import os, sys; os.umask(0o022); from koppel.cli import main; sys.argv = ['koppel', 'migrate', '-v0']; main()",
+            MIGRATE_WITH_UMASK_022,
         ],
         env=env,
         capture_output=True,

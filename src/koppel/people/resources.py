@@ -51,8 +51,8 @@ RELATED_FIELDS = ("programme", "organisation", "user", "coordinator", "campaign"
 
 def is_formula(text: str) -> bool:
     """Whether a spreadsheet program could take `text`, or a part of it it may split off at a ";" or
-    ",", for a formula: a formula start after any leading spaces, with full-width forms (＝ ＋ － ＠)
-    and other compatibility forms folded to the ASCII sign (NFKC)."""
+    ",", for a formula: a formula start after any leading spaces, with full-width forms (U+FF1D,
+    U+FF0B, U+FF0D, U+FF20) and other compatibility forms folded to the ASCII sign (NFKC)."""
     if text.startswith(FORMULA_STARTS):
         return True
     for part in CELL_SEPARATORS.split(text):
