@@ -164,3 +164,47 @@ def test_login_page_sends_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "unsafe-eval" not in policy
+
+
+# --- The SQLite file -------------------------------------------------------------------------------
+
+
+MIGRATE_WITH_UMASK_022 = (
+    "import os, sys; os.umask(0o022); from koppel.cli import main; "
+    "sys.argv = ['koppel', 'migrate', '-v0']; main()"
+)
+
+
+def test_migrate_on_a_fresh_path_makes_an_owner_only_sqlite_file_and_folder(tmp_path):
+    data = tmp_path / "data"
+    env = production_env(tmp_path, DATABASE_URL=f"sqlite:///{data}/koppel.sqlite3", KOPPEL_DATA_DIR=str(data))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MIGRATE_WITH_UMASK_022,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (data / "koppel.sqlite3").stat().st_size > 0  # migrated
+    for path in (data / "koppel.sqlite3", data / "koppel.sqlite3-wal", data / "koppel.sqlite3-shm"):
+        if path.exists():
+            assert path.stat().st_mode & 0o077 == 0, (
+                f"{path.name} is readable by others: {oct(path.stat().st_mode)}"
+            )
+    assert data.stat().st_mode & 0o077 == 0
+
+
+def test_an_existing_sqlite_file_readable_by_others_is_made_owner_only(tmp_path):
+    path = tmp_path / "koppel.sqlite3"
+    path.write_bytes(b"")
+    path.chmod(0o644)
+    from koppel.settings import private_sqlite_file
+
+    private_sqlite_file(path)
+    assert path.stat().st_mode & 0o777 == 0o600

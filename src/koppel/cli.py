@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 
 def _django_setup() -> None:
@@ -42,6 +43,7 @@ def demo(argv: list[str]) -> int:
     from django.core.management import call_command
 
     from koppel.demo.load import DEMO_PASSWORD, demo_logins, load_demo
+    from koppel.settings import private_sqlite_file
 
     db_path = settings.DATABASES["default"]["NAME"]
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -50,6 +52,8 @@ def demo(argv: list[str]) -> int:
             if os.path.exists(f"{db_path}{suffix}"):
                 os.remove(f"{db_path}{suffix}")
         print(f"Removed {db_path}")
+        # The new file is owner-only like the first one (settings made that one on start-up).
+        private_sqlite_file(Path(db_path))
     call_command("migrate", interactive=False, verbosity=0)
     if load_demo():
         print("Loaded the demo programme.")

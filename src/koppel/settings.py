@@ -145,9 +145,27 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'koppel.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The SQLite file holds everyone's personal data: its folder and the file itself are made
+    readable by the owner only (0700 and 0600), whatever the umask. The file is created empty (an
+    empty file is an empty SQLite database); SQLite gives its -wal and -shm files the file's mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)  # mkdir's mode is reduced by the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists() and name.stat().st_uid == os.getuid() and name.stat().st_mode & 0o077:
+            name.chmod(0o600)
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    if DATABASES["default"]["NAME"] not in ("", ":memory:") and not str(
+        DATABASES["default"]["NAME"]
+    ).startswith("file:"):
+        private_sqlite_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the start of
     # a transaction, so two writers queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -189,11 +189,11 @@ def test_guardians_are_imported_into_the_programmes_organisation(cast):
 
 def test_staff_cannot_change_a_guardian_of_another_programme_by_import(cast):
     guardian = cast.guardian_row  # a parent of youth_row, in `programme`
-    header = "first_name,last_name,email,phone"
-    row = f"{guardian.first_name},{guardian.last_name},{guardian.email or 'g@example.org'},0699999999"
     if not guardian.email:
         guardian.email = "g@example.org"
         guardian.save()
+    header = "first_name,last_name,email,phone"
+    row = f"{guardian.first_name},{guardian.last_name},{guardian.email},0699999999"
     report = _import(
         cast,
         mentors_csv(row, header=header),
@@ -201,10 +201,33 @@ def test_staff_cannot_change_a_guardian_of_another_programme_by_import(cast):
         user=cast.other_coordinator,
         programme=cast.other_programme,
     )
-    assert not report.written
-    assert "registered with another programme" in report.errors[0].message
+    # The other programme's coordinator is told nothing about a guardian they cannot see: the row is
+    # a new guardian of their own programme's organisation, like any unknown e-mail address.
+    assert report.ok and (report.new, report.updated) == (1, 0)
+    assert not any("another programme" in e.message for e in report.errors)
     guardian.refresh_from_db()
     assert guardian.phone != "0699999999"
+    assert Guardian.objects.filter(email=guardian.email).count() == 2
+
+
+def test_a_guardian_of_another_programme_and_an_unknown_one_get_the_same_answer(cast):
+    guardian = cast.guardian_row
+    guardian.email = "known@example.org"
+    guardian.save()
+    header = "first_name,last_name,email,phone"
+
+    def preview(email):
+        report = _import(
+            cast,
+            mentors_csv(f"Els,Kok,{email},0699999999", header=header),
+            kind="guardian",
+            user=cast.other_coordinator,
+            programme=cast.other_programme,
+            dry_run=True,
+        )
+        return (report.ok, report.new, report.updated, report.unchanged, [e.message for e in report.errors])
+
+    assert preview("known@example.org") == preview("unknown@example.org")
 
 
 # --- Bad files ----------------------------------------------------------------------------------------

@@ -184,3 +184,20 @@ def test_instrument_detail_query_count_does_not_grow_with_items(cast, client_for
             client.get(reverse("staff:instrument_detail", args=[instrument.pk]))
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_deeply_nested_definition_is_a_problem_on_the_page_not_a_server_error(cast, client_for):
+    client = client_for(cast.admin)
+    response = client.post(
+        reverse("staff:instrument_load"), {"text": "x = " + "[" * 5000 + "]" * 5000, "check": "1"}
+    )
+    assert response.status_code == 200
+    assert response.context["problems"] is not None
+
+
+def test_a_pasted_definition_longer_than_a_file_may_be_is_refused(cast, client_for):
+    response = client_for(cast.admin).post(
+        reverse("staff:instrument_load"), {"text": "# " + "x" * 600_000, "check": "1"}
+    )
+    assert response.status_code == 200
+    assert "text" in response.context["form"].errors

@@ -315,3 +315,19 @@ def test_load_instrument_command(organisation, tmp_path, capsys):
         call_command("load_instrument", str(path), "--organisation", organisation.slug)
     with pytest.raises(CommandError, match="no organisation"):
         call_command("load_instrument", str(path), "--organisation", "nobody")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "x = " + "[" * 5000 + "]" * 5000,
+        "x = " + "{a = " * 3000 + "1" + "}" * 3000,
+        "a" + ".a" * 3000 + " = 1",
+        "x = " + "[" * 20 + "]" * 20,
+        "x = 1" + "0" * 5000,
+    ],
+    ids=["deep arrays", "deep inline tables", "deep dotted keys", "nesting past the limit", "huge number"],
+)
+def test_a_deeply_nested_definition_or_a_huge_number_is_refused_with_a_clear_message(hostile):
+    with pytest.raises(DomainError, match="nests tables or lists too deeply"):
+        check_definition(DEFINITION + "\n" + hostile + "\n" if hostile.startswith("x") else hostile)

@@ -18,9 +18,11 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from koppel.common import checks  # noqa: F401  (registers the deploy checks)
+        from koppel.common.forms import install_id_range_check
         from koppel.common.guards import GUARDS, install_after_migrate, register
 
         register(*GUARDS)
+        install_id_range_check()
 
         post_migrate.connect(_create_cache_table, sender=self)
         post_migrate.connect(install_after_migrate, sender=self)

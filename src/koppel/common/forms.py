@@ -1,5 +1,18 @@
 from django import forms
+from django.db import connections
 from django.utils.translation import gettext_lazy as _
+
+INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+}
 
 MISSING_VERSION = _(
     "This form came without the version of the record it was opened with, so saving it could "
@@ -83,3 +96,38 @@ REQUIRED_MSG = _("This field is required.")
 
 # Django 6.1's empty choice label; its own Dutch catalogue does not have it yet, so Koppel's does.
 BLANK_CHOICE_LABEL = _("- Select an option -")
+
+
+def _out_of_range(model_field, value, using: str) -> bool:
+    """True when `value` is a whole number that no row of an integer column can hold on `using`'s
+    database (SQLite raises OverflowError for it instead of finding nothing)."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False
+    low, high = connections[using].ops.integer_field_range(model_field.get_internal_type())
+    return (low is not None and number < low) or (high is not None and number > high)
+
+
+_check_values = forms.ModelMultipleChoiceField._check_values
+
+
+def _check_values_in_range(self, value):
+    """ModelMultipleChoiceField's check of the posted ids, with an id past the range of an integer
+    key refused as a choice that does not exist (the error any other unknown id gets) instead of
+    reaching the database; ModelChoiceField's single id is range-checked by Django itself."""
+    key = self.to_field_name or "pk"
+    model_field = self.queryset.model._meta.get_field(key) if key != "pk" else self.queryset.model._meta.pk
+    if model_field.get_internal_type() in INTEGER_TYPES and not isinstance(value, str):
+        for item in value:
+            if _out_of_range(model_field, item, self.queryset.db):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+    return _check_values(self, value)
+
+
+def install_id_range_check() -> None:
+    """Applied once at start-up (CommonConfig.ready), so that every form of the project, the admin's
+    included, refuses out-of-range ids the same way."""
+    forms.ModelMultipleChoiceField._check_values = _check_values_in_range

@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
+from koppel.common.redirects import safe_next_url
 from koppel.policy import roles_of
 
 
@@ -23,11 +23,7 @@ def home(request):
 def set_language(request):
     """Switch the interface language; a logged-in person's choice is remembered on their account."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
+    next_url = safe_next_url(request, request.POST.get("next"), "/")
     response = HttpResponseRedirect(next_url)
     if language in ("nl", "en") and check_for_language(language):
         from django.conf import settings

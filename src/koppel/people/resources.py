@@ -12,6 +12,8 @@ rows are written with bulk operations; the many-to-many interests and the activi
 after the last row by `koppel.people.domain.imports`.
 """
 
+import re
+import unicodedata
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
@@ -39,14 +41,32 @@ from koppel.people.models import Guardian, Interest, Mentor, Youth
 from koppel.people.models.people import age_on
 
 # A cell starting with one of these is a formula to a spreadsheet program (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A spreadsheet program may split an unquoted CSV cell at these (Dutch Excel splits at ";"), so a
+# formula after one of them starts a cell of its own.
+CELL_SEPARATORS = re.compile(r"[;,]")
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
 RELATED_FIELDS = ("programme", "organisation", "user", "coordinator", "campaign", "proposed_for", "interests")
 
 
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet program could take `text`, or a part of it it may split off at a ";" or
+    ",", for a formula: a formula start after any leading spaces, with full-width forms (U+FF1D,
+    U+FF0B, U+FF0D, U+FF20) and other compatibility forms folded to the ASCII sign (NFKC)."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    for part in CELL_SEPARATORS.split(text):
+        first = part.lstrip()[:1]
+        if first and unicodedata.normalize("NFKC", first).startswith(FORMULA_STARTS):
+            return True
+    return False
+
+
 def neutralise(value):
-    """Make a text cell inert in spreadsheet programs: a leading apostrophe before a formula start."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Make a text cell inert in spreadsheet programs: a leading apostrophe before a formula start.
+    The one rule of every export (people, reports); CSV exports also quote every cell, so a cell is
+    never split into one that starts with a formula."""
+    if isinstance(value, str) and is_formula(value):
         return "'" + value
     return value
 
@@ -58,8 +78,8 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
-        text = text[1:]
+    if len(text) > 1 and text[0] == "'" and is_formula(text[1:]):
+        text = text[1:].strip()
     return text
 
 
@@ -492,13 +512,19 @@ class GuardianResource(KoppelResource):
         import_order = fields
         export_order = fields
 
-    def __init__(self, *, programme, user=None, changeable_ids=None):
+    def __init__(self, *, programme, user=None, changeable=None):
         super().__init__(programme=programme, user=user)
         # Guardians belong to the organisation; staff may change only those they can see (or nobody's yet).
-        self.changeable_ids = changeable_ids
+        self.changeable = changeable  # a queryset of guardian pks, or None: all of the organisation
 
     def existing(self):
-        return Guardian.objects.filter(organisation_id=self.programme.organisation_id)
+        # Only the guardians the importer may change are matched: a row with the e-mail address or
+        # name of a guardian of another programme is a new guardian of this one, and the importer
+        # learns nothing about a person they cannot see.
+        guardians = Guardian.objects.filter(organisation_id=self.programme.organisation_id)
+        if self.changeable is not None:
+            guardians = guardians.filter(pk__in=self.changeable)
+        return guardians
 
     def keys_of_instance(self, obj) -> list[tuple]:
         keys: list[tuple] = [("name", obj.first_name.lower(), obj.last_name.lower(), _text(obj.phone))]
@@ -524,15 +550,6 @@ class GuardianResource(KoppelResource):
                 {
                     NON_FIELD_ERRORS: _(
                         "Enter an e-mail address or a phone number, so the programme can reach this person."
-                    )
-                }
-            )
-        if instance.pk and self.changeable_ids is not None and instance.pk not in self.changeable_ids:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: _(
-                        "This parent or guardian is registered with another programme of the organisation; "
-                        "ask an administrator to change their details."
                     )
                 }
             )

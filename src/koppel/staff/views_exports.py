@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from koppel.common.domain.audit import log_access, log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import is_stalled
+from koppel.common.redirects import safe_next_url
 from koppel.policy import (
     export_jobs_visible_to,
     get_visible_or_404,
@@ -95,9 +95,7 @@ def _go(request, url: str):
 
 
 def _back(request, url: str):
-    if not (url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())):
-        url = reverse("staff:export_list")
-    return _go(request, url)
+    return _go(request, safe_next_url(request, url, "staff:export_list"))
 
 
 @staff_required

@@ -11,11 +11,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.errors import DomainError
+from koppel.common.redirects import safe_next_url
 from koppel.policy import get_visible_or_404, instruments_visible_to, quality_alerts_visible_to, roles_of
 from koppel.programmes.models import Organisation
 from koppel.staff.forms.instruments import InstrumentLoadForm
@@ -138,9 +138,4 @@ def quality_alert_handle(request, pk):
         messages.error(request, e.message)
     else:
         messages.success(request, _("The alert is marked as handled."))
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("staff:worklist")
+    return redirect(safe_next_url(request, request.POST.get("next"), "staff:worklist"))

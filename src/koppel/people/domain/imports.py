@@ -7,8 +7,11 @@ staff member can see to CSV or XLSX, with spreadsheet formulas made inert, and l
 
 import csv
 import io
+import logging
 import zipfile
+import zlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import tablib
@@ -23,7 +26,15 @@ from koppel.people.resources import RESOURCES, GuardianResource, KoppelResource
 from koppel.policy import guardians_visible_to, mentors_visible_to, youth_visible_to
 from koppel.programmes.models import Programme
 
+logger = logging.getLogger(__name__)
+
 MAX_ROWS = 20_000
+# A workbook of MAX_ROWS rows unpacks to some tens of MB; more is a zip bomb, not a list of people.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+# The parts other than worksheets (shared strings, styles, ...) are read whole, so they are kept small.
+MAX_PART_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 1000
 PREVIEW_ROWS = 500
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -48,12 +59,15 @@ def read_table(content: bytes, filename: str = "") -> tablib.Dataset:
     """The uploaded file as a table: the first row gives the column names (trimmed, lower case).
 
     Trailing empty rows are dropped; empty rows in between stay, so row numbers match the file.
-    Raises DomainError when the file is neither a readable CSV nor an XLSX workbook.
+    The file is read row by row and reading stops at MAX_ROWS, so a huge file costs no more than a
+    file at the limit. Raises DomainError when the file is neither a readable CSV nor an XLSX
+    workbook, is unsafe (an XML entity declaration, a zip that unpacks to more than
+    MAX_UNPACKED_BYTES) or has more than MAX_ROWS rows.
     """
     if content.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(content)
+        rows = _limited(_xlsx_rows(content))
     else:
-        rows = _csv_rows(content)
+        rows = _limited(_csv_rows(content))
     while rows and not any(_filled(c) for c in rows[-1]):
         rows.pop()
     if not rows or not any(_filled(c) for c in rows[0]):
@@ -66,18 +80,35 @@ def read_table(content: bytes, filename: str = "") -> tablib.Dataset:
         if len(cells) > width and any(_filled(c) for c in cells[width:]):
             raise DomainError(_("Row %(row)s has more cells than there are column names.") % {"row": number})
         dataset.append((cells + [""] * width)[:width])
-    if len(dataset) > MAX_ROWS:
-        raise DomainError(
-            _("A file may hold at most %(n)s rows; split it into smaller files.") % {"n": MAX_ROWS}
-        )
     return dataset
+
+
+def _too_many_rows() -> DomainError:
+    return DomainError(
+        _("A file may hold at most %(n)s rows; split it into smaller files.") % {"n": MAX_ROWS}
+    )
+
+
+def _limited(rows: Iterator[list]) -> list[list]:
+    """The header and at most MAX_ROWS rows; a filled row past the limit stops the reading.
+
+    Empty rows past the limit are only counted: a sheet formatted far down but filled to within the
+    limit is read, and one that is filled past it is refused as soon as the reading gets there.
+    """
+    kept: list[list] = []
+    for row in rows:
+        if len(kept) <= MAX_ROWS:
+            kept.append(row)
+        elif any(_filled(c) for c in row):
+            raise _too_many_rows()
+    return kept
 
 
 def _filled(cell) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
-def _csv_rows(content: bytes) -> list[list]:
+def _csv_rows(content: bytes) -> Iterator[list]:
     if b"\x00" in content[:4096]:
         raise _unreadable()
     try:
@@ -87,22 +118,112 @@ def _csv_rows(content: bytes) -> list[list]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error:
         raise _unreadable() from None
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
-    import openpyxl
-
+def _check_zip(content: bytes) -> None:
+    """Refuse a workbook that would be unsafe to hand to the XLSX reader: one that unpacks to more
+    than MAX_UNPACKED_BYTES (a zip bomb) or whose XML declares a document type (entity expansion, an
+    external entity). A workbook saved by a spreadsheet program has neither."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
+                raise _too_large()
+            for member in members:
+                if member.file_size > MAX_PART_BYTES and not member.filename.startswith("xl/worksheets/"):
+                    raise _too_large()
+                # The reader stops at the size the archive declares, so the sum above bounds the work.
+                with archive.open(member) as data:
+                    tail = b""
+                    while chunk := data.read(1 << 20):
+                        window = tail + chunk
+                        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                            raise _unreadable()
+                        tail = chunk[-16:]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError):
         raise _unreadable() from None
+
+
+def _too_large() -> DomainError:
+    return DomainError(
+        _("The workbook unpacks to more than %(mb)s MB; split it into smaller files.")
+        % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+    )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list]:
+    """The first worksheet's rows, parsed as they are read.
+
+    openpyxl's own read-only worksheet parses the whole sheet before the first row when the sheet
+    does not declare its size, and stops silently at a declared size that is too small; so the sheet
+    is fed to openpyxl's row parser directly, which gives one row at a time.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    _check_zip(content)
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        reader = ExcelReader(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets = [
+                rel.target
+                for _sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
+            if not sheets:
+                raise _unreadable()
+            workbook = reader.wb
+            with reader.archive.open(sheets[0]) as source:
+                parser = WorkSheetParser(
+                    source,
+                    reader.shared_strings,
+                    data_only=True,
+                    epoch=workbook.epoch,
+                    date_formats=workbook._date_formats,
+                    timedelta_formats=workbook._timedelta_formats,
+                )
+                yield from _sheet_rows(parser.parse())
+        finally:
+            reader.archive.close()
+    except DomainError:
+        raise
+    except Exception as e:
+        # Any failure of the reader on an uploaded file (truncated or garbled XML, a missing part, an
+        # odd cell) means the file is unreadable; the name of the error helps, the content never goes
+        # to the log.
+        logger.info("unreadable workbook: %s", type(e).__name__)
+        raise _unreadable() from None
+
+
+def _sheet_rows(parsed) -> Iterator[list]:
+    """Rows as lists of values from openpyxl's (row number, cells) pairs; rows the file leaves out
+    come as empty rows, so row numbers stay those of the file."""
+    expected = 1
+    for number, cells in parsed:
+        values = {cell["column"]: cell["value"] for cell in cells if _filled(cell["value"])}
+        if number > MAX_ROWS + 1:
+            # Past the limit: no filling in of the rows in between, however far the number jumps.
+            if values:
+                raise _too_many_rows()
+            continue
+        if number < expected:
+            continue  # a row number the file repeats: openpyxl skips it too
+        for _missing in range(expected, number):
+            yield []
+        expected = number + 1
+        if values and max(values) > MAX_COLUMNS:
+            raise DomainError(
+                _("Row %(row)s has more cells than there are column names.") % {"row": number - 1}
+            )
+        yield [values.get(column) for column in range(1, max(values, default=0) + 1)]
 
 
 # --- Importing --------------------------------------------------------------------------------------
@@ -163,12 +284,10 @@ def _resource(kind: str, programme: Programme, by) -> KoppelResource:
     if kind != "guardian":
         return RESOURCES[kind](programme=programme, user=by)
     # Staff may change the guardians they can see and those nobody has linked to a child yet.
-    changeable = set(
-        Guardian.objects.filter(organisation_id=programme.organisation_id)
-        .filter(Q(pk__in=guardians_visible_to(by).values("pk")) | Q(guardianships__isnull=True))
-        .values_list("pk", flat=True)
-    )
-    return GuardianResource(programme=programme, user=by, changeable_ids=changeable)
+    changeable = Guardian.objects.filter(
+        Q(pk__in=guardians_visible_to(by).values("pk")) | Q(guardianships__isnull=True)
+    ).values("pk")
+    return GuardianResource(programme=programme, user=by, changeable=changeable)
 
 
 def import_people(
@@ -280,7 +399,8 @@ def export_people(kind: str, programme: Programme, *, by, fmt: str) -> tuple[byt
     queryset = people_to_export(kind, programme, by).order_by("last_name", "first_name", "pk")
     dataset = RESOURCES[kind](programme=programme, user=by).export(queryset)
     log_action(programme, "people.exported", by=by, data={"kind": kind, "rows": len(dataset)})
-    content = dataset.export(fmt)
+    # Every CSV cell quoted: a program that splits cells at ";" (Dutch Excel) keeps each cell whole.
+    content = dataset.export(fmt, quoting=csv.QUOTE_ALL) if fmt == "csv" else dataset.export(fmt)
     if isinstance(content, str):
         # With a byte-order mark, Excel opens the UTF-8 file with its accents intact.
         content = ("\ufeff" + content).encode("utf-8")

@@ -65,7 +65,7 @@ class CsvWriter:
 
     def __init__(self) -> None:
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
         self._blocks = 0
         self._min_group: int | None = None
 

@@ -18,6 +18,7 @@ class InstrumentLoadForm(forms.Form):
     text = forms.CharField(
         label=_("Definition"),
         required=False,
+        max_length=MAX_DEFINITION_BYTES,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false", "class": "code"}),
     )
 

@@ -346,12 +346,51 @@ def _check_alert_limits(
         )
 
 
+# No definition nests deeper than a few levels (items > options > label > language); a file that does
+# is refused before anything walks it.
+MAX_NESTING = 12
+
+
+def _too_deep() -> DomainError:
+    return DomainError(
+        _(
+            "The file nests tables or lists too deeply or holds a number that is too long; "
+            "a definition nests at most %(n)s levels."
+        )
+        % {"n": MAX_NESTING}
+    )
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and tables nest in `value`, counted without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def check_definition(text: str) -> dict[str, Any]:
     """The normalised definition of a TOML text, or DomainError listing every problem."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise DomainError(_("The file is not valid TOML: %(error)s") % {"error": e}) from None
+    except (RecursionError, ValueError):
+        # The parser's own limits: arrays or tables nested past Python's recursion limit, a number
+        # of thousands of digits.
+        raise _too_deep() from None
+    if _depth(raw) > MAX_NESTING:
+        raise _too_deep()
     errors = _Errors()
     _unknown(errors, "", raw, _TOP)
     key = raw.get("key")
