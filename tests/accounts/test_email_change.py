@@ -53,10 +53,11 @@ def test_the_reauthentication_asks_for_the_password(cast, client_for):
     assert 'name="password"' in page.text
 
 
-def test_a_new_address_is_not_a_login_before_it_is_verified(cast):
+def test_a_new_address_is_not_a_login_before_it_is_verified(cast, django_capture_on_commit_callbacks):
     client = logged_in_with_password("guardian@example.org")
     mail.outbox.clear()
-    add_address_giving_the_password(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_address_giving_the_password(client)
     assert EmailAddress.objects.get(email=NEW).verified is False
     cast.guardian.refresh_from_db()
     assert cast.guardian.email == "guardian@example.org"
@@ -65,7 +66,8 @@ def test_a_new_address_is_not_a_login_before_it_is_verified(cast):
 
     # Neither the password reset ...
     mail.outbox.clear()
-    Client().post(reverse("account_reset_password"), {"email": NEW})
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": NEW})
     assert not any("/accounts/password/reset/key/" in m.body for m in mail.outbox)
     # ... nor the log-in accepts it.
     stranger = Client()
@@ -73,13 +75,15 @@ def test_a_new_address_is_not_a_login_before_it_is_verified(cast):
     assert "_auth_user_id" not in stranger.session
 
 
-def test_verifying_makes_it_the_login_address_and_tells_the_old_one(cast):
+def test_verifying_makes_it_the_login_address_and_tells_the_old_one(cast, django_capture_on_commit_callbacks):
     client = logged_in_with_password("guardian@example.org")
     mail.outbox.clear()
-    add_address_giving_the_password(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_address_giving_the_password(client)
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     mail.outbox.clear()
-    client.post(urlsplit(link).path)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(link).path)
 
     cast.guardian.refresh_from_db()
     assert cast.guardian.email == NEW
@@ -97,14 +101,15 @@ def test_verifying_makes_it_the_login_address_and_tells_the_old_one(cast):
     assert "example.org" not in str(entry.data)
 
 
-def test_an_unverified_address_row_never_logs_in_or_resets(cast):
+def test_an_unverified_address_row_never_logs_in_or_resets(cast, django_capture_on_commit_callbacks):
     """Also an unverified row made some other way (the Django admin, an import) is no login."""
     EmailAddress.objects.create(user=cast.guardian, email=NEW, verified=False, primary=False)
     stranger = Client()
     stranger.post(reverse("account_login"), {"login": NEW, "password": f.PASSWORD})
     assert "_auth_user_id" not in stranger.session
     mail.outbox.clear()
-    Client().post(reverse("account_reset_password"), {"email": NEW})
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": NEW})
     assert not any("/accounts/password/reset/key/" in m.body for m in mail.outbox)
 
 

@@ -156,11 +156,12 @@ def test_a_lockout_is_audited(cast):
     assert history_of(cast.mentor).filter(action="accounts.login.locked").count() == 1
 
 
-def test_a_password_reset_is_audited(cast):
+def test_a_password_reset_is_audited(cast, django_capture_on_commit_callbacks):
     import re
     from urllib.parse import urlsplit
 
-    Client().post(reverse("account_reset_password"), {"email": "mentor@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": "mentor@example.org"})
     link = urlsplit(
         re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
     ).path

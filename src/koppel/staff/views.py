@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from koppel.people.domain.people import (
     update_person,
 )
 from koppel.people.forms import GuardianForm, LinkGuardianForm, MentorForm, YouthForm
-from koppel.people.models import Guardian, Guardianship, Mentor, Youth
+from koppel.people.models import Guardian, Guardianship, Mentor, RepeatApplication, Youth
 from koppel.policy import (
     get_visible_or_404,
     guardians_visible_to,
@@ -264,8 +264,9 @@ def person_list(request, kind):
     queryset = _staff_queryset(kind, request.user).select_related(*kind.list_related)
     if kind.name == "mentor":
         # Flag the mentors with a second application still to review (kept apart, never merged).
+        # (Exists, not Count: a grouped query would lose the list's order.)
         queryset = queryset.annotate(
-            open_repeats=Count("repeat_applications", filter=Q(repeat_applications__reviewed_at=None))
+            open_repeats=Exists(RepeatApplication.objects.filter(mentor=OuterRef("pk"), reviewed_at=None))
         )
     filterset = kind.filterset(
         request.GET or None, queryset=queryset, programmes=programmes_visible_to(request.user)
