@@ -82,3 +82,14 @@ def page_form_data(html: str) -> dict[str, str | list[str]]:
         if form["method"] == "post" and not form["action"]:
             return {k: v[0] if len(v) == 1 else v for k, v in form["data"].items()}
     raise AssertionError("the page has no form that posts back to itself")
+
+
+def page_post_forms(html: str) -> list[tuple[str, dict[str, str | list[str]]]]:
+    """(action, data) of every POST form of the page; the action is "" for one that posts back."""
+    parser = _Forms()
+    parser.feed(html)
+    return [
+        (form["action"] or "", {k: v[0] if len(v) == 1 else v for k, v in form["data"].items()})
+        for form in parser.forms
+        if form["method"] == "post"
+    ]
