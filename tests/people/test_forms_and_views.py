@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -285,3 +286,12 @@ def test_guardian_edit_post_role_matrix(cast, client_for, role, expected):
     else:
         assert response.status_code == expected
     assert changed == (expected == 302)
+
+
+def test_a_nul_character_in_the_neighbourhoods_is_a_form_error_not_a_database_error():
+    from koppel.people.forms.people import NeighbourhoodsField
+
+    field = NeighbourhoodsField(required=False)
+    with pytest.raises(ValidationError):
+        field.clean("Noord, a\x00b")
+    assert field.clean("Zuid,  Noord ") == ["Noord", "Zuid"]

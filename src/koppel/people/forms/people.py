@@ -2,6 +2,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
@@ -136,6 +137,10 @@ class NeighbourhoodsField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        # CharField's own check for NUL characters would see the list, not the text: check the text.
+        for validator in self.validators:
+            if isinstance(validator, ProhibitNullCharactersValidator):
+                validator(text)
         names = [" ".join(part.split()) for part in text.split(",")]
         return sorted({name for name in names if name}, key=str.casefold)
 
