@@ -75,6 +75,8 @@ SEGMENT_MODELS = {
     "surveys": "surveys.Assignment",
     "exports": "reports.ExportJob",
     "meetings": "matches.MeetingLog",
+    "applications": "people.RepeatApplication",
+    "mail": "common.OutgoingMail",
 }
 STR_VALUES = {"action": ["accept", "reject", "x"], "kind": ["lock", "exclude", "x"]}
 # Pages anyone may open: log-in and reset pages, the public application form, signed links.

@@ -5,19 +5,16 @@ Message-ID."""
 
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.processes import query, run, start
 from tests.smtp_server import HANG_AFTER_DATA, OK, smtp_server
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 
 # Three mails queued in one transaction; their deliver_mail tasks are rows (TASKS_BACKEND=database).
 QUEUE_MAILS = """
@@ -102,32 +99,6 @@ def _smtp_env(port: int, *, timeout: int = 60) -> dict:
     }
 
 
-def _run(args, env, *, timeout=300):
-    result = subprocess.run(
-        [sys.executable, *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def _start(args, env, log: Path):
-    with log.open("w") as out:
-        return subprocess.Popen(
-            [sys.executable, *args], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def _query(db: Path, sql: str, *params):
-    with sqlite3.connect(db, timeout=20) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
 def _wait_for(condition, *, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -148,13 +119,13 @@ def _stop(process):
 
 def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_its_message_id(tmp_path):
     db = tmp_path / "koppel.sqlite3"
-    _run(["-m", "koppel.cli", "migrate", "--noinput"], _env(tmp_path))
-    _run(["-c", QUEUE_MAILS], _env(tmp_path))
+    run(["-m", "koppel.cli", "migrate", "--noinput"], _env(tmp_path))
+    run(["-c", QUEUE_MAILS], _env(tmp_path))
 
     worker = None
     with smtp_server(HANG_AFTER_DATA) as hung, smtp_server(OK) as server:
         try:
-            worker = _start(
+            worker = start(
                 ["-m", "koppel.cli", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
                 _env(tmp_path, **_smtp_env(hung.port)),
                 tmp_path / "worker.log",
@@ -165,22 +136,22 @@ def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_i
             worker.wait(timeout=20)
         finally:
             _stop(worker)
-        statuses = _query(
+        statuses = query(
             db, "SELECT status, COUNT(*) FROM common_outgoingmail GROUP BY status ORDER BY status"
         )
         assert statuses == [("queued", 2), ("sending", 1)]  # one claim at a time: at most one held
 
-        report = _run(["-c", LEASES_RUN_OUT], _env(tmp_path, **_smtp_env(server.port, timeout=5)))
+        report = run(["-c", LEASES_RUN_OUT], _env(tmp_path, **_smtp_env(server.port, timeout=5)))
         assert "mails 1" in report
-        assert _query(db, "SELECT status, COUNT(*) FROM common_outgoingmail GROUP BY status") == [("sent", 3)]
+        assert query(db, "SELECT status, COUNT(*) FROM common_outgoingmail GROUP BY status") == [("sent", 3)]
         # Every mail went out, the one the killed worker held with the Message-ID it had then.
         (first,) = hung.messages
         assert first["Message-ID"] in [m["Message-ID"] for m in server.messages]
         assert sorted(m["To"] for m in server.messages) == [f"person{i}@example.org" for i in range(3)]
-        stored = {row[0] for row in _query(db, "SELECT message_id FROM common_outgoingmail")}
+        stored = {row[0] for row in query(db, "SELECT message_id FROM common_outgoingmail")}
         assert {m["Message-ID"] for m in server.messages} == stored
     # django_tasks_db's row of the killed worker's task no longer claims to be running.
-    tasks = _query(
+    tasks = query(
         db,
         "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult WHERE status != 'READY'",
     )
@@ -190,23 +161,23 @@ def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_i
 def test_a_periodic_command_killed_mid_run_holds_one_reminder_for_minutes_and_sends_each_once(tmp_path):
     db = tmp_path / "koppel.sqlite3"
     env = _env(tmp_path)
-    _run(["-m", "koppel.cli", "migrate", "--noinput"], env)
-    _run(["-c", QUEUE_REMINDERS], env)
+    run(["-m", "koppel.cli", "migrate", "--noinput"], env)
+    run(["-c", QUEUE_REMINDERS], env)
 
     started = tmp_path / "second-reminder"
-    command = _start(["-c", HANGING_COMMAND, str(started)], env, tmp_path / "command.log")
+    command = start(["-c", HANGING_COMMAND, str(started)], env, tmp_path / "command.log")
     try:
         _wait_for(started.exists, seconds=120, what="the command to reach its second reminder")
         command.send_signal(signal.SIGKILL)
         command.wait(timeout=20)
     finally:
         _stop(command)
-    statuses = _query(db, "SELECT status, COUNT(*) FROM common_reminder GROUP BY status ORDER BY status")
+    statuses = query(db, "SELECT status, COUNT(*) FROM common_reminder GROUP BY status ORDER BY status")
     assert statuses == [("pending", 1), ("sending", 1), ("sent", 1)]
-    assert _query(db, "SELECT COUNT(*) FROM common_outgoingmail") == [(1,)]
+    assert query(db, "SELECT COUNT(*) FROM common_outgoingmail") == [(1,)]
 
-    _run(["-c", LEASES_RUN_OUT], env)
-    assert _query(db, "SELECT status, COUNT(*) FROM common_reminder GROUP BY status") == [("sent", 3)]
+    run(["-c", LEASES_RUN_OUT], env)
+    assert query(db, "SELECT status, COUNT(*) FROM common_reminder GROUP BY status") == [("sent", 3)]
     # Each reminder became exactly one mail: none twice, none lost.
-    mails = _query(db, 'SELECT "to" FROM common_outgoingmail ORDER BY "to"')
+    mails = query(db, 'SELECT "to" FROM common_outgoingmail ORDER BY "to"')
     assert mails == [(f"mentor{i}@example.org",) for i in range(3)]

@@ -4,17 +4,16 @@ a SQLite file, a kill -9, a fresh worker, and the periodic command. The round mu
 
 import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.processes import query, run, start
+
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[2]
 
 # Creates a programme with two waiting youth and two trained mentors and starts a round (its task is
 # a row in the database: TASKS_BACKEND=database); prints the round's id.
@@ -70,34 +69,8 @@ def _env(tmp_path):
     }
 
 
-def _run(args, env, *, timeout=300):
-    result = subprocess.run(
-        [sys.executable, *args],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def _start(args, env, log: Path):
-    with log.open("w") as out:
-        return subprocess.Popen(
-            [sys.executable, *args], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def _query(db: Path, sql: str, *params):
-    with sqlite3.connect(db, timeout=20) as connection:
-        return connection.execute(sql, params).fetchall()
-
-
 def _round(db: Path, pk: int) -> tuple[str, str, int]:
-    return _query(db, "SELECT status, stage, attempts FROM matches_matchround WHERE id = ?", pk)[0]
+    return query(db, "SELECT status, stage, attempts FROM matches_matchround WHERE id = ?", pk)[0]
 
 
 def _wait_for(condition, *, seconds: float, what: str):
@@ -112,11 +85,11 @@ def _wait_for(condition, *, seconds: float, what: str):
 def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path):
     env = _env(tmp_path)
     db = tmp_path / "koppel.sqlite3"
-    _run(["-m", "koppel.cli", "migrate", "--noinput"], env)
-    round_id = int(_run(["-c", SETUP], env).strip().splitlines()[-1])
+    run(["-m", "koppel.cli", "migrate", "--noinput"], env)
+    round_id = int(run(["-c", SETUP], env).strip().splitlines()[-1])
 
     started = tmp_path / "engine-started"
-    doomed = _start(["-c", HANGING_WORKER, str(started)], env, tmp_path / "doomed.log")
+    doomed = start(["-c", HANGING_WORKER, str(started)], env, tmp_path / "doomed.log")
     fresh = None
     try:
         _wait_for(started.exists, seconds=120, what="the first worker to start the round")
@@ -124,10 +97,10 @@ def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=20)
         # django_tasks_db leaves the killed worker's task row running; nothing picks it up again.
-        tasks = _query(db, "SELECT status FROM django_tasks_database_dbtaskresult")
+        tasks = query(db, "SELECT status FROM django_tasks_database_dbtaskresult")
         assert tasks == [("RUNNING",)]
 
-        fresh = _start(
+        fresh = start(
             ["-m", "koppel.cli", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
             env,
             tmp_path / "fresh.log",
@@ -135,15 +108,15 @@ def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path)
         time.sleep(3)
         assert _round(db, round_id)[0] == "running"  # a fresh worker alone does not know
 
-        _run(["-c", MINUTES_PASS, str(round_id)], env)
-        report = _run(["-m", "koppel.cli", "send_reminders", "--no-propose"], env)
+        run(["-c", MINUTES_PASS, str(round_id)], env)
+        report = run(["-m", "koppel.cli", "send_reminders", "--no-propose"], env)
         assert "match rounds queued again 1" in report
 
         _wait_for(lambda: _round(db, round_id)[0] == "done", seconds=120, what="the fresh worker to finish")
         assert _round(db, round_id) == ("done", "done", 2)
-        proposals = _query(db, "SELECT COUNT(*) FROM matches_roundproposal WHERE round_id = ?", round_id)
+        proposals = query(db, "SELECT COUNT(*) FROM matches_roundproposal WHERE round_id = ?", round_id)
         assert proposals == [(2,)]
-        tasks = _query(
+        tasks = query(
             db,
             "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult "
             "ORDER BY enqueued_at",
