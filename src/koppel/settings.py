@@ -394,7 +394,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "mask_paths": {"()": "koppel.common.serverlogs.MaskPaths"},
-        "short_client_errors": {"()": "koppel.common.logfilters.ShortClientErrors"},
+        "short_client_errors": {"()": "koppel.common.serverlogs.ShortClientErrors"},
     },
     "formatters": {
         "django.server": {

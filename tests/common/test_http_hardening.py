@@ -98,7 +98,7 @@ def test_a_403_reaches_the_server_log_once(cast, client_for):
 
 
 def test_a_server_error_keeps_its_traceback(caplog):
-    from koppel.common.logfilters import ShortClientErrors
+    from koppel.common.serverlogs import ShortClientErrors
 
     record = logging.LogRecord(
         "django.request",

@@ -5,7 +5,8 @@ or personal data (a staff search term in the query string). `mask_path` is the o
 makes a path safe to log: it drops the query string and masks every token segment. It is used by
 gunicorn's access log (`AccessLogger`, set by `koppel serve`), and by the logging filter
 (`MaskPaths`) on Django's development server ("django.server") and request warnings
-("django.request": "Not Found: /path").
+("django.request": "Not Found: /path"). `ShortClientErrors` makes a refused or unknown request
+(4xx) one line without traceback and without the path.
 
 `TOKEN_SEGMENTS` lists every URL with a secret segment: Koppel's signed links and feeds, and
 allauth's password-reset and e-mail-confirmation keys. tests/common/test_serverlogs.py checks that
@@ -88,3 +89,25 @@ class AccessLogger(Logger):
                 atoms[key] = mask_url(value)
         atoms["{query_string}e"] = ""
         return atoms
+
+
+class ShortClientErrors(logging.Filter):
+    """A refused or unknown request (403, 404, ...) is routine, not a fault: one line with the method,
+    the status and the name of the page, without a traceback and without the path, whose personal
+    link tokens and ids are nobody's business in a log. Server errors (5xx) keep their traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status is None or not 400 <= status < 500:
+            return True
+        request = getattr(record, "request", None)
+        match = getattr(request, "resolver_match", None)
+        page = match.view_name if match is not None else "-"
+        method = getattr(request, "method", "-")
+        reason = "Forbidden" if status == 403 else "Client error"
+        record.msg = "%s (%s): %s %s"
+        record.args = (reason, status, method, page)
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return True
