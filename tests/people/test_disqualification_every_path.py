@@ -411,3 +411,19 @@ def test_a_disqualified_mentor_hears_nothing_more_about_a_youth__SCR_3(cast, cli
     call_command("send_reminders", "--inline", "--no-propose", verbosity=0)
     assert not [m for m in mail.outbox if cast.mentor_row.email in m.to]
     assert Assignment.objects.filter(mentor=cast.mentor_row, status="open").count() == 0
+
+
+def test_mail_to_the_mentor_still_in_the_outbox_is_dropped_at_the_disqualification__SCR_3(cast):
+    """A reminder or a link queued before (the mail server down) is not delivered after it."""
+    from koppel.common.domain.mail import queue_rendered_mail
+    from koppel.common.models import OutgoingMail
+
+    mentor = cast.mentor_row
+    queue_rendered_mail(mentor.email.upper(), language="nl", subject="s", body="b", log_ref="reminder 1")
+    other = queue_rendered_mail("someone-else@example.org", language="nl", subject="s", body="b", log_ref="x")
+    disqualify_mentor(mentor, by=cast.coordinator, reason=DisqualificationReason.VOG_REFUSED)
+    waiting = OutgoingMail.objects.filter(status="queued")
+    assert not waiting.filter(log_ref="reminder 1").exists()
+    assert waiting.filter(pk=other.pk).exists()
+    # The mail about the disqualification itself (which never states the reason) still goes.
+    assert waiting.filter(to__iexact=mentor.email).count() == 1

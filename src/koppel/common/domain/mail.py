@@ -109,6 +109,16 @@ def queue_rendered_mail(
     return mail
 
 
+def drop_queued_mail(to: str) -> int:
+    """Delete the mail to `to` still waiting in the outbox (a mail being sent right now goes out):
+    for a person who must hear nothing more that was written before, such as a disqualified mentor
+    (SCR-3). Returns how many were dropped."""
+    if not to:
+        return 0
+    dropped, _by_model = OutgoingMail.objects.filter(status=M.QUEUED, to__iexact=to).delete()
+    return dropped
+
+
 def backoff(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt: 5 minutes doubled each time, at most a day."""
     return min(BACKOFF_BASE * 2**attempts, BACKOFF_CAP)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.mail import queue_mail
+from koppel.common.domain.mail import drop_queued_mail, queue_mail
 from koppel.common.formatting import decimal_text
 from koppel.matches.enums import STARTED_STATES
 from koppel.matches.models import MatchMentor
@@ -406,12 +406,17 @@ def disqualify_mentor(
     """SCR-3: final disqualification with its reason, from any status (a withdrawn or rejected
     applicant too, so that they can never come back).
 
-    Side effects: status and reason saved, event, activity log (field names only), a mail to the
-    applicant that does not state the reason; then, in the same transaction, each function in
-    `AFTER_DISQUALIFICATION` (the matches app ends the mentor's open matches there).
+    Side effects: the mail to the mentor still waiting in the outbox dropped (a reminder, a link
+    written before; logged with its count); status and reason saved, event, activity log (field
+    names only), a mail to the applicant that does not state the reason; then, in the same
+    transaction, each function in `AFTER_DISQUALIFICATION` (the matches app ends the mentor's open
+    matches there).
     """
     _lock(mentor)
     _check_allowed(mentor, S.DISQUALIFIED)
+    dropped = drop_queued_mail(mentor.email)
+    if dropped:
+        log_action(mentor, "people.mentor.queued_mail_dropped", by=by, data={"count": dropped})
     mentor.disqualification_reason = DisqualificationReason(reason)
     event = _move(
         mentor,
