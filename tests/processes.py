@@ -4,6 +4,7 @@ killed mid-run): start them, wait for them, and read their SQLite database direc
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,3 +36,13 @@ def start(args, env, log: Path) -> subprocess.Popen:
 def query(db: Path, sql: str, *params) -> list:
     with sqlite3.connect(db, timeout=20) as connection:
         return connection.execute(sql, params).fetchall()
+
+
+def wait_for(condition, *, seconds: float, what: str) -> None:
+    """Poll `condition` until it holds; fail after `seconds` naming `what` was awaited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

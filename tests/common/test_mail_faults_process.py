@@ -6,11 +6,10 @@ Message-ID."""
 import os
 import signal
 import subprocess
-import time
 
 import pytest
 
-from tests.processes import query, run, start
+from tests.processes import query, run, start, wait_for
 from tests.smtp_server import HANG_AFTER_DATA, OK, smtp_server
 
 pytestmark = pytest.mark.slow
@@ -99,15 +98,6 @@ def _smtp_env(port: int, *, timeout: int = 60) -> dict:
     }
 
 
-def _wait_for(condition, *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _stop(process):
     if process is not None and process.poll() is None:
         process.terminate()
@@ -131,7 +121,7 @@ def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_i
                 tmp_path / "worker.log",
             )
             # The mail server took the first mail and never confirms it: the worker waits on it.
-            _wait_for(lambda: hung.messages, seconds=120, what="the worker to hand over a mail")
+            wait_for(lambda: hung.messages, seconds=120, what="the worker to hand over a mail")
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=20)
         finally:
@@ -167,7 +157,7 @@ def test_a_periodic_command_killed_mid_run_holds_one_reminder_for_minutes_and_se
     started = tmp_path / "second-reminder"
     command = start(["-c", HANGING_COMMAND, str(started)], env, tmp_path / "command.log")
     try:
-        _wait_for(started.exists, seconds=120, what="the command to reach its second reminder")
+        wait_for(started.exists, seconds=120, what="the command to reach its second reminder")
         command.send_signal(signal.SIGKILL)
         command.wait(timeout=20)
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import query, run, start
+from tests.processes import query, run, start, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -73,15 +73,6 @@ def _round(db: Path, pk: int) -> tuple[str, str, int]:
     return query(db, "SELECT status, stage, attempts FROM matches_matchround WHERE id = ?", pk)[0]
 
 
-def _wait_for(condition, *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path):
     env = _env(tmp_path)
     db = tmp_path / "koppel.sqlite3"
@@ -92,7 +83,7 @@ def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path)
     doomed = start(["-c", HANGING_WORKER, str(started)], env, tmp_path / "doomed.log")
     fresh = None
     try:
-        _wait_for(started.exists, seconds=120, what="the first worker to start the round")
+        wait_for(started.exists, seconds=120, what="the first worker to start the round")
         assert _round(db, round_id) == ("running", "encoding", 1)
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=20)
@@ -112,7 +103,7 @@ def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path)
         report = run(["-m", "koppel.cli", "send_reminders", "--no-propose"], env)
         assert "match rounds queued again 1" in report
 
-        _wait_for(lambda: _round(db, round_id)[0] == "done", seconds=120, what="the fresh worker to finish")
+        wait_for(lambda: _round(db, round_id)[0] == "done", seconds=120, what="the fresh worker to finish")
         assert _round(db, round_id) == ("done", "done", 2)
         proposals = query(db, "SELECT COUNT(*) FROM matches_roundproposal WHERE round_id = ?", round_id)
         assert proposals == [(2,)]
