@@ -9,6 +9,7 @@ already given stay tied to the wording they were given to.
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -366,6 +367,7 @@ def _depth(value: Any) -> int:
     deepest, stack = 0, [(value, 0)]
     while stack:
         node, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(node, dict):
             children = node.values()
         elif isinstance(node, list):
