@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "koppel.training",
     "koppel.surveys",
     "koppel.reports",
+    "koppel.privacy",
     "koppel.staff",
     "koppel.portal",
 ]
@@ -435,3 +436,6 @@ PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # Activity- and access-log rows older than this many days are purged by `koppel send_reminders`
 # (common/domain/retention.py); the purge itself is logged.
 LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7 * 365)
+# The key of the erasure ledger's hashes (default: derived from SECRET_KEY). Never change it once
+# people were erased: a restored backup finds them again by this key.
+ERASURE_LEDGER_KEY = env_str("ERASURE_LEDGER_KEY")

@@ -1,0 +1,3 @@
+from koppel.privacy.models.ledger import ErasureLedgerEntry
+
+__all__ = ["ErasureLedgerEntry"]
