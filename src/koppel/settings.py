@@ -243,18 +243,34 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 # Passkeys need a secure origin; the development server on http://127.0.0.1 is one for browsers.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
-# TOTP secrets and the recovery-code seed are encrypted with this key (Fernet). Defaults to a key
-# derived from SECRET_KEY; set it separately so a leaked database alone does not reveal secrets.
+# Encryption at rest (Fernet) of MFA secrets and of the most sensitive fields (screening notes,
+# self-disclosures, intake notes, concerns, answers on alcohol, drugs and delinquency); see
+# koppel/common/crypto.py and docs/privacy/crypto.md. FIELD_ENCRYPTION_KEYS lists keys, the first
+# encrypts and all decrypt (rotation: put a new key first, run `koppel rotate_encryption_key`, then
+# drop the old one). FIELD_ENCRYPTION_KEY is one key: the encrypting key when FIELD_ENCRYPTION_KEYS
+# is empty, an older key otherwise. "derived" (or neither setting) means a key derived from
+# SECRET_KEY; set keys of their own so a leaked database and SECRET_KEY alone do not reveal them.
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
-if FIELD_ENCRYPTION_KEY:
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+
+
+def _check_fernet_key(name: str, key: str) -> None:
     from cryptography.fernet import Fernet
 
+    if key == "derived":
+        return
     try:
-        Fernet(FIELD_ENCRYPTION_KEY.encode())
+        Fernet(key.encode())
     except ValueError:
         raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)"
+            f"{name} must hold Fernet keys (32 url-safe base64 bytes) or the word 'derived'"
         ) from None
+
+
+for _key in FIELD_ENCRYPTION_KEYS:
+    _check_fernet_key("FIELD_ENCRYPTION_KEYS", _key)
+if FIELD_ENCRYPTION_KEY:
+    _check_fernet_key("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEY)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.checks import Warning as CheckWarning
+
+from koppel.common.crypto import encrypts_with_derived_key
 
 
 @register(Tags.security, deploy=True)
@@ -16,14 +19,13 @@ def check_production_settings(app_configs, **kwargs):
         )
     if settings.KOPPEL_DEMO:
         errors.append(Error("KOPPEL_DEMO is on; it switches off MFA for staff.", id="koppel.E002"))
-    if not settings.FIELD_ENCRYPTION_KEY:
-        from django.core.checks import Warning as CheckWarning
-
+    if encrypts_with_derived_key():
         errors.append(
             CheckWarning(
-                "FIELD_ENCRYPTION_KEY is not set; MFA secrets are encrypted with a key derived "
-                "from SECRET_KEY.",
-                hint="Set FIELD_ENCRYPTION_KEY to a Fernet key kept apart from the database.",
+                "MFA secrets and encrypted fields are encrypted with a key derived from SECRET_KEY.",
+                hint="Set FIELD_ENCRYPTION_KEY (or FIELD_ENCRYPTION_KEYS, first key) to a Fernet key "
+                "kept apart from the database and from SECRET_KEY, then run "
+                "`koppel rotate_encryption_key`.",
                 id="koppel.W001",
             )
         )

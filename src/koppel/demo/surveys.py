@@ -25,7 +25,7 @@ from koppel.surveys.domain.responses import submit_assignment
 from koppel.surveys.domain.schedules import ensure_default_schedules
 from koppel.surveys.domain.scoring import score_subscale
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
-from koppel.surveys.models import Answer, Assignment, Item, Score, SurveySchedule
+from koppel.surveys.models import Answer, Assignment, Item, Score, SurveySchedule, answer_columns
 
 SEED = 6
 HISTORY = timedelta(days=3 * 365)
@@ -89,7 +89,7 @@ class DemoSurveys:
                 value = lowest + highest - value
             if self.rng.random() < 0.03:
                 continue  # now and then a question is skipped
-            found.append(Answer(assignment=assignment, item=item, value=value))
+            found.append(Answer(assignment=assignment, item=item, **answer_columns(item, value)))
         return found
 
     # --- the run --------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ class DemoSurveys:
     def _scores(self, assignment: Assignment, items: list[Item], answers: list[Answer]) -> list[Score]:
         """The scores submit_assignment would compute (same rules: scoring.score_subscale), in bulk:
         submitting two hundred demo surveys one by one would slow `koppel demo` down too much."""
-        given = {a.item_id: a.value for a in answers}
+        given = {a.item_id: a.given for a in answers}
         scales = assignment.instrument.scales
         by_subscale: dict[int, list[Item]] = {}
         for item in items:

@@ -25,7 +25,7 @@ from koppel.surveys.domain import schedules as domain
 from koppel.surveys.domain.delivery import reissue_survey_link, survey_link
 from koppel.surveys.enums import SENSITIVE_DOMAINS
 from koppel.surveys.forms.delivery import ScheduleForm, SurveyFilterForm
-from koppel.surveys.models import Answer, Item, Score
+from koppel.surveys.models import Answer, Item, Score, given_answers
 
 # --- Schedules ------------------------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ def survey_detail(request, pk):
     )
     log_access(assignment, by=request.user, page="staff:survey_detail")
     log_access(assignment.youth, by=request.user, page="staff:survey_detail")
-    answers = {a.item_id: a.value for a in Answer.objects.filter(assignment=assignment)}
+    answers = given_answers(Answer.objects.filter(assignment=assignment))
     items = (
         Item.objects.filter(instrument_id=assignment.instrument_id)
         .select_related("subscale")

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koppel.common.fields import EncryptedTextField
 from koppel.common.models import KoppelModel
 from koppel.matches.enums import (
     ActivityKind,
@@ -120,11 +121,11 @@ class Concern(KoppelModel):
     raised_as = models.CharField(
         _("raised by"), max_length=10, choices=[*Party.choices, ("staff", _("Staff"))]
     )
-    text = models.TextField(_("what is the concern"))
+    text = EncryptedTextField(_("what is the concern"))
     status = models.CharField(
         _("status"), max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

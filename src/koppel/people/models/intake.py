@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koppel.common.fields import EncryptedTextField
 from koppel.common.models import KoppelModel
 from koppel.people.models.people import Guardian, Interest, Youth
 
@@ -28,7 +29,7 @@ class Intake(KoppelModel):
     informed_volunteer = models.BooleanField(
         _("told that the mentor is a volunteer"), default=False, help_text="YTH-1"
     )
-    motivation = models.TextField(
+    motivation = EncryptedTextField(
         _("motivation"), blank=True, help_text=_("YTH-2: why the youth wants a mentor.")
     )
     committed = models.BooleanField(
@@ -37,7 +38,7 @@ class Intake(KoppelModel):
     wish_interests = models.ManyToManyField(
         Interest, verbose_name=_("interests the mentor should share"), blank=True, related_name="+"
     )
-    wish_kind_of_person = models.TextField(
+    wish_kind_of_person = EncryptedTextField(
         _("kind of person the youth wishes for"), blank=True, help_text="YTH-3"
     )
     wish_age_min = models.PositiveSmallIntegerField(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koppel.common.fields import EncryptedTextField
 from koppel.common.models import KoppelModel
 from koppel.common.validators import validate_phone
 from koppel.people.enums import (
@@ -28,7 +29,7 @@ class PipelineEvent(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=20, choices=MentorStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=MentorStatus.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("pipeline step")
@@ -67,8 +68,8 @@ class Interview(KoppelModel):
         default=False,
         help_text=_("SCR-1: the interview covers the mentor's responsibilities and obligations."),
     )
-    motivation = models.TextField(_("motivation"), blank=True)
-    attitude_ideas = models.TextField(_("attitude and ideas"), blank=True)
+    motivation = EncryptedTextField(_("motivation"), blank=True)
+    attitude_ideas = EncryptedTextField(_("attitude and ideas"), blank=True)
     qualities = models.JSONField(
         _("qualities"),
         default=dict,
@@ -104,7 +105,7 @@ class Reference(KoppelModel):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=ReferenceOutcome.choices, default=ReferenceOutcome.PENDING
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
 
     class Meta:
         verbose_name = _("reference")
@@ -173,7 +174,7 @@ class SelfDisclosure(KoppelModel):
     child_sexual_offence = models.BooleanField(_("ever sexually abused a child"), default=False)
     child_offence = models.BooleanField(_("ever convicted of a crime involving children"), default=False)
     other_conviction = models.BooleanField(_("any other conviction"), default=False)
-    other_details = models.TextField(_("details of other convictions"), blank=True)
+    other_details = EncryptedTextField(_("details of other convictions"), blank=True)
     decision = models.CharField(
         _("decision"), max_length=15, choices=DisclosureDecision.choices, default=DisclosureDecision.PENDING
     )
@@ -186,7 +187,7 @@ class SelfDisclosure(KoppelModel):
         related_name="+",
     )
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
-    review_notes = models.TextField(_("review notes"), blank=True)
+    review_notes = EncryptedTextField(_("review notes"), blank=True)
 
     class Meta:
         verbose_name = _("self-disclosure")

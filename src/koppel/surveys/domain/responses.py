@@ -15,7 +15,7 @@ from koppel.matches.models import Closure
 from koppel.surveys.domain.alerts import check_quality
 from koppel.surveys.domain.scoring import compute_scores
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Moment
-from koppel.surveys.models import Answer, Assignment, Item
+from koppel.surveys.models import Answer, Assignment, Item, answer_columns, given_answers
 
 
 def is_answerable(assignment: Assignment, *, today=None) -> bool:
@@ -57,11 +57,14 @@ def _mark_started(assignment: Assignment) -> None:
         assignment.save(update_fields=["status", "started_at", "version", "updated_at"])
 
 
-def _write(assignment: Assignment, item_id: int, value: int | None) -> None:
+def _write(assignment: Assignment, item: Item, value: int | None) -> None:
     if value is None:
-        Answer.objects.filter(assignment=assignment, item_id=item_id).delete()
+        Answer.objects.filter(assignment=assignment, item_id=item.pk).delete()
     else:
-        Answer.objects.update_or_create(assignment=assignment, item_id=item_id, defaults={"value": value})
+        # An answer to a sensitive item is stored encrypted (answer_columns).
+        Answer.objects.update_or_create(
+            assignment=assignment, item=item, defaults={"item": item, **answer_columns(item, value)}
+        )
 
 
 def save_answer(assignment: Assignment, *, item: Item, value: int | None, by=None) -> Assignment:
@@ -72,7 +75,7 @@ def save_answer(assignment: Assignment, *, item: Item, value: int | None, by=Non
     with transaction.atomic():
         locked = _locked(assignment)
         _check_value(locked, item, value)
-        _write(locked, item.pk, value)
+        _write(locked, item, value)
         if value is not None:
             _mark_started(locked)
     return locked
@@ -90,7 +93,7 @@ def save_answers(assignment: Assignment, *, values: dict[int, int | None], by=No
                 raise DomainError(_("This question is not part of this survey."))
             _check_value(locked, item, value)
         for item_id, value in values.items():
-            _write(locked, item_id, value)
+            _write(locked, items[item_id], value)
         if any(v is not None for v in values.values()):
             _mark_started(locked)
     return locked
@@ -98,7 +101,7 @@ def save_answers(assignment: Assignment, *, values: dict[int, int | None], by=No
 
 def answers_of(assignment: Assignment) -> dict[int, int]:
     """The answers so far (item id -> value), to resume an interrupted survey."""
-    return dict(Answer.objects.filter(assignment=assignment).values_list("item_id", "value"))
+    return given_answers(Answer.objects.filter(assignment=assignment))
 
 
 def submit_assignment(assignment: Assignment, *, by=None) -> Assignment:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from koppel.surveys.domain.baselines import pair_key, refresh_baselines
 from koppel.surveys.enums import ScoreMethod
-from koppel.surveys.models import Answer, Assignment, Score
+from koppel.surveys.models import Answer, Assignment, Score, given_answers
 
 
 def item_value(value: int, *, minimum: int, maximum: int, reverse: bool) -> int:
@@ -58,7 +58,7 @@ def compute_scores(assignment: Assignment) -> list[Score]:
     value is None, so reports can count who answered too little."""
     instrument = assignment.instrument
     subscales = list(instrument.subscales.prefetch_related("items").order_by("position", "id"))
-    answers = dict(Answer.objects.filter(assignment=assignment).values_list("item_id", "value"))
+    answers = given_answers(Answer.objects.filter(assignment=assignment))
     submitted_at = assignment.submitted_at or timezone.now()
     scores = []
     with transaction.atomic():

@@ -1,5 +1,12 @@
 from koppel.surveys.models.instruments import Instrument, Item, Subscale
-from koppel.surveys.models.responses import Answer, Assignment, QualityAlert, Score
+from koppel.surveys.models.responses import (
+    Answer,
+    Assignment,
+    QualityAlert,
+    Score,
+    answer_columns,
+    given_answers,
+)
 from koppel.surveys.models.schedules import SurveySchedule
 
 __all__ = [
@@ -11,4 +18,6 @@ __all__ = [
     "Score",
     "Subscale",
     "SurveySchedule",
+    "answer_columns",
+    "given_answers",
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koppel.common.fields import EncryptedTextField
 from koppel.common.models import KoppelModel
 from koppel.matches.models import Match
 from koppel.people.models import Guardian, Mentor, Youth
@@ -85,20 +86,63 @@ class Assignment(KoppelModel):
 
 
 class Answer(models.Model):
-    """One answer, saved as the respondent goes. No row: not answered."""
+    """One answer, saved as the respondent goes. No row: not answered.
+
+    An answer to a sensitive item (alcohol, drugs, delinquency: a special category of personal
+    data) is stored encrypted in `sealed_value`, `value` left empty; any other answer in `value`.
+    Read it as `given`, or many at once with `given_answers`. Scores are computed from these on
+    submission and stay plain, so the reports read scores, never the answers."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    value = models.SmallIntegerField(_("answer"))
+    value = models.SmallIntegerField(_("answer"), null=True, blank=True)
+    sealed_value = EncryptedTextField(_("answer (encrypted)"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), auto_now=True)
 
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        constraints = [models.UniqueConstraint(fields=["assignment", "item"], name="one_answer_per_item")]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "item"], name="one_answer_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(value__isnull=False, sealed_value="")
+                | (models.Q(value__isnull=True) & ~models.Q(sealed_value="")),
+                name="answer_stored_once",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.item_id}={self.value}"
+        return f"{self.item_id}"
+
+    def save(self, *args, **kwargs):
+        # Every path (domain, factories, shell) seals an answer to a sensitive item.
+        if self.value is not None:
+            columns = answer_columns(self.item, self.value)
+            self.value, self.sealed_value = columns["value"], columns["sealed_value"]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"value", "sealed_value"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "value", "sealed_value"}
+        super().save(*args, **kwargs)
+
+    @property
+    def given(self) -> int:
+        """The answer, decrypted when it is sealed."""
+        return self.value if self.value is not None else int(self.sealed_value)
+
+
+def answer_columns(item: Item, value: int) -> dict:
+    """The columns that store `value` as the answer to `item`: sealed when the item is sensitive."""
+    if item.sensitive:
+        return {"value": None, "sealed_value": str(value)}
+    return {"value": value, "sealed_value": ""}
+
+
+def given_answers(answers) -> dict[int, int]:
+    """Item id -> answer of a queryset of answers, sealed ones decrypted."""
+    return {
+        item_id: value if value is not None else int(sealed)
+        for item_id, value, sealed in answers.values_list("item_id", "value", "sealed_value")
+    }
 
 
 class Score(models.Model):
