@@ -7,9 +7,12 @@ forms and the Django admin see the text, the database only the token. An empty t
 
 The database cannot compare or sort what it cannot read, so only `isnull` and a comparison with
 the empty text are allowed as lookups; anything else raises FieldError instead of silently finding
-nothing. Search and reports use other fields.
+nothing. Search and reports use other fields. `EncryptedJSONField` does the same for a JSON value.
 """
 
+import json
+
+from django import forms
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
@@ -69,3 +72,29 @@ class EncryptedTextField(models.TextField):
 
     def get_transform(self, lookup_name):
         return None
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (a dict of ratings with remarks, say) kept as the token of its JSON text."""
+
+    description = "JSON encrypted at rest (a Fernet token)"
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        if text is None or text == "":
+            return None
+        return json.loads(text)
+
+    def to_python(self, value):
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False, sort_keys=True)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": forms.JSONField, **kwargs})

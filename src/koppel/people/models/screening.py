@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.fields import EncryptedTextField
+from koppel.common.fields import EncryptedJSONField, EncryptedTextField
 from koppel.common.models import KoppelModel
 from koppel.common.validators import validate_phone
 from koppel.people.enums import (
@@ -70,7 +70,7 @@ class Interview(KoppelModel):
     )
     motivation = EncryptedTextField(_("motivation"), blank=True)
     attitude_ideas = EncryptedTextField(_("attitude and ideas"), blank=True)
-    qualities = models.JSONField(
+    qualities = EncryptedJSONField(
         _("qualities"),
         default=dict,
         blank=True,
