@@ -29,6 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, batch_size: int, check: bool, **options):
+        self.verbosity = options["verbosity"]
+        self.batch_size = batch_size
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if check:
@@ -46,7 +48,8 @@ class Command(BaseCommand):
             raise CommandError(f"{undecryptable} values no key decrypts; they were left as they are.")
 
     def _report(self, progress: Progress) -> None:
-        if self.verbosity >= 2:
+        # Progress of a model with more than one batch; the summary line follows at the end.
+        if self.verbosity >= 1 and progress.total > self.batch_size:
             self.stdout.write(f"  {progress.label}: {progress.seen} of {progress.total} rows")
 
     def _check(self) -> None:
