@@ -1,13 +1,14 @@
 """Migration operations that encrypt the existing values of fields becoming EncryptedTextField.
 
 Place `encrypt_existing(...)` just before the AlterField that turns a TextField into an
-EncryptedTextField: it runs while the historical field is still a plain TextField, so it reads the
-text and writes the token; reversed, it runs after the field is plain again and writes the text
-back. Rows go in batches of BATCH_SIZE, pk order. A value that is already a token under one of the
-keys is left alone, so running forwards twice never encrypts twice.
+EncryptedTextField (a state-only change: the column stays text). It reads and writes the columns
+as stored (the text, the token), whatever class the field has in the migration's state; reversed,
+it writes the text back. Rows go in batches of BATCH_SIZE, pk order. A value that is already a
+token under one of the keys is left alone, so running forwards twice never encrypts twice.
 """
 
-from django.db import migrations
+from django.db import migrations, models
+from django.db.models.functions import Cast
 
 from koppel.common import crypto
 
@@ -28,7 +29,9 @@ def _rewrite(model, fields: list[str], using: str, change) -> None:
         rows = model._default_manager.using(using).order_by("pk")
         if last is not None:
             rows = rows.filter(pk__gt=last)
-        batch = list(rows.values_list("pk", *fields)[:BATCH_SIZE])
+        # The columns as stored and written back as given, whatever class the field has in this state.
+        raw = {f"_raw_{f}": Cast(f, output_field=models.TextField()) for f in fields}
+        batch = list(rows.annotate(**raw).values_list("pk", *raw)[:BATCH_SIZE])
         if not batch:
             return
         for pk, *values in batch:
@@ -38,7 +41,8 @@ def _rewrite(model, fields: list[str], using: str, change) -> None:
                 if changed != value:
                     new[field] = changed
             if new:
-                model._default_manager.using(using).filter(pk=pk).update(**new)
+                values = {f: models.Value(v, output_field=models.TextField()) for f, v in new.items()}
+                model._default_manager.using(using).filter(pk=pk).update(**values)
         last = batch[-1][0]
 
 

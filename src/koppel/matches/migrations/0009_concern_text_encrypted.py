@@ -14,14 +14,24 @@ class Migration(migrations.Migration):
 
     operations = [
         encrypt_existing('matches', 'Concern', ['text', 'outcome']),
-        migrations.AlterField(
-            model_name='concern',
-            name='outcome',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='outcome'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='concern',
+                    name='outcome',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='outcome'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='concern',
-            name='text',
-            field=koppel.common.fields.EncryptedTextField(verbose_name='what is the concern'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='concern',
+                    name='text',
+                    field=koppel.common.fields.EncryptedTextField(verbose_name='what is the concern'),
+                ),
+            ],
         ),
     ]

@@ -21,52 +21,96 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default='{}', verbose_name='qualities'),
         ),
         encrypt_existing('people', 'Interview', ['motivation', 'attitude_ideas', 'qualities']),
-        migrations.AlterField(
-            model_name='interview',
-            name='qualities',
-            field=koppel.common.fields.EncryptedJSONField(blank=True, default=dict, help_text='SCR-4: each quality rated 1-5, with an optional remark.', verbose_name='qualities'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='interview',
+                    name='qualities',
+                    field=koppel.common.fields.EncryptedJSONField(blank=True, default=dict, help_text='SCR-4: each quality rated 1-5, with an optional remark.', verbose_name='qualities'),
+                ),
+            ],
         ),
         encrypt_existing('people', 'PipelineEvent', ['reason']),
         encrypt_existing('people', 'Reference', ['notes']),
         encrypt_existing('people', 'SelfDisclosure', ['other_details', 'review_notes']),
-        migrations.AlterField(
-            model_name='intake',
-            name='motivation',
-            field=koppel.common.fields.EncryptedTextField(blank=True, help_text='YTH-2: why the youth wants a mentor.', verbose_name='motivation'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='intake',
+                    name='motivation',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, help_text='YTH-2: why the youth wants a mentor.', verbose_name='motivation'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='intake',
-            name='wish_kind_of_person',
-            field=koppel.common.fields.EncryptedTextField(blank=True, help_text='YTH-3', verbose_name='kind of person the youth wishes for'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='intake',
+                    name='wish_kind_of_person',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, help_text='YTH-3', verbose_name='kind of person the youth wishes for'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='interview',
-            name='attitude_ideas',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='attitude and ideas'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='interview',
+                    name='attitude_ideas',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='attitude and ideas'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='interview',
-            name='motivation',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='motivation'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='interview',
+                    name='motivation',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='motivation'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='pipelineevent',
-            name='reason',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='reason'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='pipelineevent',
+                    name='reason',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='reason'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='reference',
-            name='notes',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='notes'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='reference',
+                    name='notes',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='notes'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='selfdisclosure',
-            name='other_details',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='details of other convictions'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='selfdisclosure',
+                    name='other_details',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='details of other convictions'),
+                ),
+            ],
         ),
-        migrations.AlterField(
-            model_name='selfdisclosure',
-            name='review_notes',
-            field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='review notes'),
+        # The column stays text: only the field's class changes (no table rebuild on SQLite).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='selfdisclosure',
+                    name='review_notes',
+                    field=koppel.common.fields.EncryptedTextField(blank=True, verbose_name='review notes'),
+                ),
+            ],
         ),
     ]
