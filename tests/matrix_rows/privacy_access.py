@@ -17,6 +17,10 @@ OWN_REQUEST = expect(anonymous=LOGIN, **NO_PORTAL_ROLE, mentor=200, other_mentor
 
 
 def _request(cast, **kwargs) -> AccessRequest:
+    if not kwargs:  # one open request per person and requester: the same one each time
+        found = AccessRequest.objects.filter(mentor=cast.mentor_row, status="queued").first()
+        if found is not None:
+            return found
     return AccessRequest.objects.create(
         organisation=cast.programme.organisation,
         mentor=cast.mentor_row,

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
-from koppel.common.domain.audit import log_access
+from koppel.common.domain.audit import log_access, log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import is_stalled
 from koppel.people.models import Guardian, Youth
@@ -82,8 +82,9 @@ def access_request_new(request, kind, pk):
     """Produce an archive of everything Koppel holds about a mentor, youth or guardian."""
     kind = KINDS[kind]
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
-    log_access(person, by=request.user, page=f"staff:{kind.name}_access_request")
     form = AccessRequestForm(request.POST or None, person=person)
+    shown = [person, *(form.fields["on_behalf"].queryset if "on_behalf" in form.fields else [])]
+    log_access_all(shown, by=request.user, page=f"staff:{kind.name}_access_request")
     if request.method == "POST" and form.is_valid():
         try:
             access = request_access_archive(
