@@ -13,8 +13,8 @@ What the archive leaves out, and why:
   e-mail address, phone and postcode in a youth's archive (unless the guardian asked for it);
 - a match partner is named by first name only;
 - names of other people inside free text (concerns, notes, remarks): replaced by "[name removed]"
-  (`redact_third_parties`) for every person of the subject's programmes, their guardians, the
-  organisation's staff and the referees; the subject's own name stays;
+  (`redact_third_parties`) for every youth, mentor and guardian of the subject's organisation, its
+  staff and the referees; the subject's own name stays;
 - who raised a concern about the subject, unless it was the subject (protects the reporter);
 - answers to sensitive survey questions (and sensitive subscales) when a parent asks for a child's
   data: a youth's answers to those stay confidential from their parents, as in the portal;
@@ -215,29 +215,19 @@ class _Builder:
             rows.append(row)
         return Section(key, title, columns, rows, model=model, note=note)
 
-    def _programme_ids(self) -> list[int]:
-        if isinstance(self.subject, Guardian):
-            return list(
-                Guardianship.objects.filter(guardian_id=self.subject.pk).values_list(
-                    "youth__programme_id", flat=True
-                )
-            )
-        return [self.subject.programme_id]
-
     def _third_party_names(self) -> set[str]:
-        """The names to remove from free text: everyone of the subject's programmes (youth, mentors,
-        their guardians), the organisation's staff and the referees, except the subject."""
-        programmes = self._programme_ids()
+        """The names to remove from free text: everyone of the subject's organisation (youth, mentors,
+        guardians), its staff and the referees, except the subject."""
         org = self.access.organisation_id
         names: set[str] = set()
         for model in (Youth, Mentor):
-            for first, last in model.objects.filter(programme_id__in=programmes).values_list(
+            for first, last in model.objects.filter(programme__organisation_id=org).values_list(
                 "first_name", "last_name"
             ):
                 names |= name_tokens(first, last)
-        for first, last in Guardian.objects.filter(
-            Q(guardianships__youth__programme_id__in=programmes) | Q(organisation_id=org)
-        ).values_list("first_name", "last_name"):
+        for first, last in Guardian.objects.filter(organisation_id=org).values_list(
+            "first_name", "last_name"
+        ):
             names |= name_tokens(first, last)
         from koppel.accounts.models import User
 
