@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail as django_mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from koppel.common.domain import jobs
@@ -36,7 +37,7 @@ def test_a_portal_request_runs_after_the_commit_and_mails_the_requester_a_link_o
     assert access.expires_at - access.finished_at == timedelta(days=AccessRequest.KEEP_DAYS)
     assert OutgoingMail.objects.get(log_ref=f"privacy.access:{access.pk}").to == cast.mentor.email
     (sent,) = [m for m in django_mail.outbox if m.to == [cast.mentor.email]]
-    assert f"/portal/my-data/{access.pk}/" in sent.body
+    assert reverse("portal:access_request_detail", args=[access.pk]) in sent.body
     for personal in (cast.mentor_row.first_name, cast.mentor_row.last_name, cast.mentor_row.email):
         assert personal not in sent.subject and personal not in sent.body
     assert history_of(access).filter(action="privacy.access.completed").exists()
