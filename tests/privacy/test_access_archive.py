@@ -300,3 +300,14 @@ def test_a_section_carries_purpose_recipients_source_and_retention_from_the_data
         assert text in files["summary.html"]
     # A section whose model is not in the map says nothing about it.
     assert section(files, "references")["purpose"] == ""
+
+
+def test_the_summary_is_in_the_subjects_preferred_language(cast):
+    dutch = archive_of(cast.guardian_row, by=cast.admin)
+    assert "Geboortedatum" not in dutch["summary.html"]  # a guardian's profile has no date of birth
+    assert "Voornaam" in dutch["summary.html"] and "First name" not in dutch["summary.html"]
+    english(cast.mentor_row)
+    files = archive_of(cast.mentor_row, by=cast.admin)
+    assert "First name" in files["summary.html"] and "Date of birth" in files["summary.html"]
+    assert "Voornaam" not in files["summary.html"]
+    assert '<html lang="en">' in files["summary.html"]

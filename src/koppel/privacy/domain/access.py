@@ -35,6 +35,7 @@ from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_access, log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
+from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
 from koppel.privacy.models import AccessRequest, AccessStatus
@@ -125,7 +126,7 @@ def refusal(subject: Subject, *, by, on_behalf_of: Guardian | None = None) -> st
         return None
     own = subject.user_id is not None and subject.user_id == by.pk
     if own and on_behalf_of is None:
-        if isinstance(subject, Mentor) and subject.status == "disqualified":
+        if isinstance(subject, Mentor) and subject.status == MentorStatus.DISQUALIFIED:
             return _("Please ask the programme for your data.")
         if isinstance(subject, Youth):
             age = age_today(subject)
