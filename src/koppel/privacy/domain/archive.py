@@ -39,6 +39,7 @@ from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -944,7 +945,7 @@ def collect_sections(
 def _csv(section: Section) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([label for _key, label in section.columns])
+    writer.writerow([capfirst(label) for _key, label in section.columns])
     writer.writerows(section.table())
     return out.getvalue().encode("utf-8-sig")
 
