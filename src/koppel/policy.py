@@ -19,6 +19,7 @@ from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Mentor, Youth
+from koppel.privacy.models import AccessRequest
 from koppel.programmes.models import Administrator, Coordinator, Programme
 from koppel.reports.models import ExportJob
 from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
@@ -274,6 +275,20 @@ def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
     if not roles_of(user).is_staff_member:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(requested_by=user)
+
+
+def staff_access_requests(user) -> QuerySet[AccessRequest]:
+    """Subject access requests (GDPR art. 15) of the organisations the user administers: whoever
+    asked, on a staff page or in the portal. Coordinators see none."""
+    return AccessRequest.objects.filter(organisation_id__in=roles_of(user).admin_org_ids)
+
+
+def portal_access_requests(user) -> QuerySet[AccessRequest]:
+    """The access requests the user made in the portal: only the requester downloads them there."""
+    r = roles_of(user)
+    if not (r.is_mentor or r.is_youth or r.is_guardian):
+        return AccessRequest.objects.none()
+    return AccessRequest.objects.filter(requested_by=user, from_portal=True)
 
 
 def get_visible_or_404(queryset: QuerySet, pk):

@@ -4,7 +4,9 @@ It queues again the match rounds and exports whose worker stopped, or gives them
 attempts (common/domain/jobs.py),
 plans the surveys that fell due, closes those whose window ended and cancels those that no longer
 apply (surveys/domain/delivery.py),
-removes finished exports older than a week (reports/domain/jobs.py) and rate-limit counters of
+removes finished exports older than a week (reports/domain/jobs.py), queues again the subject
+access archives whose worker stopped and wipes those past their download period
+(privacy/domain/access.py), and removes rate-limit counters of
 windows that ended (common/domain/ratelimit.py),
 purges audit-log rows past the retention period (common/domain/retention.py),
 releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
@@ -46,6 +48,7 @@ class Command(BaseCommand):
 
         from koppel.common.domain.retention import purge_logs, retention_cutoff
         from koppel.matches.domain.rounds import release_stale_rounds
+        from koppel.privacy.domain.access import expire_access_archives, release_stale_access_requests
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
             cancel_outdated_assignments,
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         # First the jobs whose worker stopped: queued again, so a worker takes them up within minutes.
         rounds = release_stale_rounds()
         exports = release_stale_exports()
+        archives = release_stale_access_requests()
         planned = expired = cancelled = 0
         if not (no_plan or no_propose):
             today = timezone.localdate()
@@ -65,6 +69,8 @@ class Command(BaseCommand):
             planned = plan_assignments(today=today)
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
+        # Access archives can be downloaded for AccessRequest.KEEP_DAYS days after they are ready.
+        expired_archives = expire_access_archives(now=timezone.now())
         removed_windows = delete_old_rate_windows(now=timezone.now())
         purged_logs = purge_logs(before=retention_cutoff())
         released = release_stuck_reminders()
@@ -85,12 +91,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Worker stopped: match rounds queued again {len(rounds.requeued)}, given up "
                 f"{len(rounds.failed)}; exports queued again {len(exports.requeued)}, given up "
-                f"{len(exports.failed)}."
+                f"{len(exports.failed)}; access archives queued again {len(archives.requeued)}, given "
+                f"up {len(archives.failed)}."
             )
             proposed = ", ".join(f"{kind} {n}" for kind, n in sorted(created.items())) or "none"
             self.stdout.write(
                 f"Surveys planned {planned}, expired {expired}, cancelled {cancelled}; "
-                f"old exports removed {removed_exports}, old rate-limit windows removed {removed_windows}."
+                f"old exports removed {removed_exports}, access archives expired {expired_archives}, "
+                f"old rate-limit windows removed {removed_windows}."
             )
             self.stdout.write(
                 f"Released reminders {released}, mails {released_mail}; proposed: {proposed}; "
