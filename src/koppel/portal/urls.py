@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("koppel.portal.urls_support")),
     path("", include("koppel.portal.urls_calendar")),
     path("", include("koppel.portal.urls_surveys")),
+    path("", include("koppel.portal.urls_privacy")),
 ]
