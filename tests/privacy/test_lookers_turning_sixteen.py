@@ -100,7 +100,7 @@ def test_a_second_run_flags_nothing_twice():
 
 
 def test_only_parents_consents_before_the_birthday_on_the_latest_agreement_of_an_open_match():
-    youth, guardian, agreement, consent = _family()
+    _youth, guardian, agreement, _consent = _family()
     # A newer version, consented to by the parent after the birthday: the youth consented themselves.
     newer = AgreementFactory(match=agreement.match, number=2)
     ConsentFactory(
@@ -112,7 +112,7 @@ def test_only_parents_consents_before_the_birthday_on_the_latest_agreement_of_an
         typed_name="x",
     )
     assert flag_youth_turned_sixteen(today=SIXTEENTH + timedelta(days=2)).consents == 0
-    youth2, guardian2, agreement2, consent2 = _family()
+    youth2, guardian2, agreement2, _consent2 = _family()
     # The old agreement of a closed match asks nothing.
     closed = f.MatchFactory(
         youth=youth2, state="closed", mentors=[f.MentorFactory(programme=youth2.programme)]
@@ -200,7 +200,7 @@ def grown(client_for):
     """A youth who turned 16 today, with a login, and a parent's consent flagged for them."""
     today = timezone.localdate()
     login = f.UserFactory(language="en")
-    youth, guardian, agreement, consent = _family(born=latest_birth_date(today), user=login)
+    youth, _guardian, agreement, _consent = _family(born=latest_birth_date(today), user=login)
     flag_youth_turned_sixteen(today=today)
     return youth, login, agreement
 
@@ -230,7 +230,7 @@ def test_the_youth_confirms_the_agreement_themselves(grown, client_for):
 
 
 def test_nobody_else_confirms_for_the_youth(grown, client_for):
-    youth, login, agreement = grown
+    youth, _login, agreement = grown
     url = reverse("portal:own_consent", args=[agreement.pk])
     guardian = f.GuardianFactory(organisation=youth.programme.organisation, user=f.UserFactory())
     f.GuardianshipFactory(youth=youth, guardian=guardian)
