@@ -48,8 +48,9 @@ class AccountReadsForm(ErrorClassMixin, forms.Form):
             self.candidates = list(
                 self.accounts.filter(email__icontains=email).order_by("email")[: self.MAX_CANDIDATES]
             )
-            if len(self.candidates) == 1:
-                self.chosen = self.candidates[0]
+            exact = [account for account in self.candidates if account.email.lower() == email.lower()]
+            if len(self.candidates) == 1 or exact:
+                self.chosen = exact[0] if exact else self.candidates[0]
             elif not self.candidates:
                 self.add_error("email", _("No account of your organisation has this e-mail address."))
         return cleaned

@@ -2,6 +2,7 @@
 art. 33: the Dutch Data Protection Authority is told within 72 hours)."""
 
 import csv
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -36,7 +37,8 @@ def _admin_only(request) -> None:
 def _form(request) -> AccountReadsForm:
     """The form bound to the query string, the period filled with the last 72 hours when empty."""
     now = timezone.now()
-    end = timezone.localtime(now)
+    # The field has whole minutes: the default end is the next one, so it includes this minute.
+    end = timezone.localtime(now).replace(second=0, microsecond=0) + timedelta(minutes=1)
     data = request.GET.copy()
     data.setdefault("end", end.strftime(DATETIME_FORMAT))
     data.setdefault("start", (end - DEFAULT_WINDOW).strftime(DATETIME_FORMAT))
