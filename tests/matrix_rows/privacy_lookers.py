@@ -24,6 +24,10 @@ def _who_looked_youth(cast) -> str:
 
 
 def _own_consent(cast) -> str:
+    """A parent's consent flagged for the cast's youth (made once; the walks ask for the URL often)."""
+    flagged = OwnConfirmation.objects.filter(youth=cast.youth_row).select_related("consent").first()
+    if flagged is not None:
+        return reverse("portal:own_consent", args=[flagged.consent.agreement_id])
     agreement = AgreementFactory(match=cast.match)
     consent = ConsentFactory(
         agreement=agreement,
