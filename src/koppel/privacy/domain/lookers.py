@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import CharField, Count, F, IntegerField, Max, Min, QuerySet, Value
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from koppel.accounts.models import User
 from koppel.common.models import AccessLog, ActivityLog
@@ -231,7 +231,7 @@ FILE_KIND_NAMES: dict[str, object] = {
     "mentor": gettext_lazy("mentor"),
     "youth": gettext_lazy("youth"),
     "guardian": gettext_lazy("parent or guardian"),
-    "match": gettext_lazy("match"),
+    "match": pgettext_lazy("noun", "match"),
 }
 
 
