@@ -28,7 +28,8 @@ def _own_consent(cast) -> str:
     flagged = OwnConfirmation.objects.filter(youth=cast.youth_row).select_related("consent").first()
     if flagged is not None:
         return reverse("portal:own_consent", args=[flagged.consent.agreement_id])
-    agreement = AgreementFactory(match=cast.match)
+    # After any version another row made for the cast's match.
+    agreement = AgreementFactory(match=cast.match, number=cast.match.agreements.count() + 1)
     consent = ConsentFactory(
         agreement=agreement,
         party="guardian",
