@@ -291,6 +291,57 @@ def portal_access_requests(user) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(requested_by=user, from_portal=True)
 
 
+def accounts_visible_to(user):
+    """The logins an administrator may look up (which files did this account read): their
+    organisations' staff and the mentors, youth and guardians of their organisations. Nobody else
+    gets any."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    r = roles_of(user)
+    if not r.is_admin:
+        return User.objects.none()
+    orgs = r.admin_org_ids
+    ids = (
+        Q(administrator_roles__organisation_id__in=orgs)
+        | Q(coordinator_roles__programme__organisation_id__in=orgs)
+        | Q(mentor_profile__programme__organisation_id__in=orgs)
+        | Q(youth_profile__programme__organisation_id__in=orgs)
+        | Q(guardian_profile__organisation_id__in=orgs)
+    )
+    return User.objects.filter(pk__in=User.objects.filter(ids).values("pk"))
+
+
+def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
+    """The files whose "who looked" page the user may read in the portal: their own mentor file,
+    their own file as a youth of 16 or older, their own file as a guardian, and the file of a child
+    under 16 for whom they have parental authority (UAVG art. 5; privacy/domain/coming_of_age.py)."""
+    from koppel.privacy.domain.coming_of_age import latest_birth_date
+
+    r = roles_of(user)
+    if kind == "mentor":
+        return Mentor.objects.filter(id__in=r.mentor_ids)
+    if kind == "guardian":
+        return (
+            Guardian.objects.filter(id=r.guardian_id)
+            if r.guardian_id is not None
+            else Guardian.objects.none()
+        )
+    if kind != "youth":
+        raise Http404
+    born_by = latest_birth_date(today)
+    q = Q(id__in=r.youth_ids, date_of_birth__lte=born_by)
+    if r.guardian_id is not None:
+        q |= Q(
+            id__in=Youth.objects.filter(
+                guardianships__guardian_id=r.guardian_id,
+                guardianships__has_parental_authority=True,
+                date_of_birth__gt=born_by,
+            ).values("id")
+        )
+    return Youth.objects.filter(q)
+
+
 def get_visible_or_404(queryset: QuerySet, pk):
     """Fetch one object from an already permission-filtered queryset; 404 when it is not there."""
     try:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("koppel.portal.urls_calendar")),
     path("", include("koppel.portal.urls_surveys")),
     path("", include("koppel.portal.urls_privacy")),
+    path("", include("koppel.portal.urls_own_file")),
 ]

@@ -11,6 +11,7 @@ from koppel.matches.enums import KNOWN_TO_MENTOR, OPEN_STATES
 from koppel.matches.models import Match
 from koppel.people.models import Guardianship
 from koppel.policy import get_visible_or_404, matches_visible_to, portal_matches, roles_of, youth_visible_to
+from koppel.privacy.domain.coming_of_age import agreements_to_confirm
 
 
 def portal_required(view):
@@ -56,6 +57,8 @@ def home(request):
             ),
             "mentor": request.user.mentor_profile if r.is_mentor else None,
             "youth": request.user.youth_profile if r.is_youth else None,
+            # From 16 (UAVG art. 5): agreements a parent consented to, for the youth to confirm.
+            "to_confirm": agreements_to_confirm(r.youth_ids) if r.is_youth else [],
         },
     )
 

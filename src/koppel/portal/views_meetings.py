@@ -1,7 +1,8 @@
 """Portal pages for meetings (REL-1, REL-5): the mentor logs a meeting in under a minute, on a
 phone; mentor(s), youth and guardians see the match's meetings; the youth confirms them.
 
-Guardians see the mentor's notes only when the programme allows it (guardians_see_meeting_notes)."""
+Guardians see the mentor's notes only when the programme allows it (guardians_see_meeting_notes), and
+only while the youth is under 16."""
 
 from datetime import timedelta
 
@@ -24,6 +25,7 @@ from koppel.matches.models import MatchMentor, MeetingLog
 from koppel.people.models import Mentor, Youth
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
 from koppel.portal.views import portal_required
+from koppel.privacy.domain.coming_of_age import is_under_own_consent_age
 
 MEETINGS_PER_PAGE = 50
 
@@ -123,8 +125,13 @@ def match_meetings(request, pk):
             "page": page,
             "is_mentor": is_mentor,
             "is_youth": is_youth,
-            # The mentor's notes: for the mentors and the youth; for guardians only when allowed.
-            "show_notes": is_mentor or is_youth or match.programme.settings.guardians_see_meeting_notes,
+            # The mentor's notes: for the mentors and the youth; for guardians only when allowed, and
+            # only while the youth is under 16 (UAVG art. 5: from 16 the youth decides).
+            "show_notes": is_mentor
+            or is_youth
+            or (
+                match.programme.settings.guardians_see_meeting_notes and is_under_own_consent_age(match.youth)
+            ),
             "can_log": is_mentor and match.state in STARTED_STATES,
         },
     )

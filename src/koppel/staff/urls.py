@@ -63,4 +63,5 @@ urlpatterns = [
     path("", include("koppel.staff.urls_outcomes")),
     path("", include("koppel.staff.urls_exports")),
     path("", include("koppel.staff.urls_privacy_access")),
+    path("", include("koppel.staff.urls_account_reads")),
 ]

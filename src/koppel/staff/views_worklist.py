@@ -23,6 +23,7 @@ from koppel.staff import (
     worklist_closure,
     worklist_concerns,
     worklist_meetings,
+    worklist_privacy,
     worklist_support,
     worklist_surveys,
 )
@@ -134,6 +135,7 @@ ALL_SECTIONS = [
     *worklist_support.SECTIONS,
     *worklist_surveys.SECTIONS,
     *worklist_closure.SECTIONS,
+    *worklist_privacy.SECTIONS,
     *SECTIONS,
 ]
 

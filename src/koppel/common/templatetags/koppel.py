@@ -71,6 +71,9 @@ PAGE_LABELS = {
     "portal:meeting_log": _("Log a meeting (portal)"),
     "portal:meeting_edit": _("Edit a meeting (portal)"),
     "links:consent": _("Consent link"),
+    "portal:who_looked_file": _("Who looked at the file (portal)"),
+    "portal:own_consent": _("Own confirmation of the agreement (portal)"),
+    "staff:files_read": _("Files read by an account (staff)"),
 }
 
 

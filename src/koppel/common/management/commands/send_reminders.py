@@ -9,6 +9,8 @@ access archives whose worker stopped and wipes those past their download period
 (privacy/domain/access.py), and removes rate-limit counters of
 windows that ended (common/domain/ratelimit.py),
 purges audit-log rows past the retention period (common/domain/retention.py),
+flags the youth who turned 16 and gives them their own access (privacy/domain/coming_of_age.py;
+once per youth, so running it every few minutes does what a daily run would),
 releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
 reminders due now (idempotently), claims the due reminders one at a time and renders each into the
 outbox, delivers the outbox mail that is due and has no task coming for it (a retry after its
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         from koppel.common.domain.retention import purge_logs, retention_cutoff
         from koppel.matches.domain.rounds import release_stale_rounds
         from koppel.privacy.domain.access import expire_access_archives, release_stale_access_requests
+        from koppel.privacy.domain.coming_of_age import flag_youth_turned_sixteen
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
             cancel_outdated_assignments,
@@ -67,6 +70,8 @@ class Command(BaseCommand):
             expired = expire_assignments(today=today)
             cancelled = cancel_outdated_assignments()
             planned = plan_assignments(today=today)
+        # UAVG art. 5: before the reminders, so an invitation goes out with this run's mail.
+        turned = flag_youth_turned_sixteen(today=timezone.localdate())
         # Finished exports are kept for ExportJob.KEEP_DAYS days, then removed.
         removed_exports = delete_old_exports(now=timezone.now())
         # Access archives can be downloaded for AccessRequest.KEEP_DAYS days after they are ready.
@@ -110,3 +115,7 @@ class Command(BaseCommand):
                 + f"; old mail removed {purged}."
             )
             self.stdout.write(f"Audit-log rows past retention purged {purged_logs}.")
+            self.stdout.write(
+                f"Youth turned 16: {len(turned.youth)}, parents' consents to confirm {turned.consents}, "
+                f"invited {len(turned.invited)}, without own access {len(turned.needs_access)}."
+            )

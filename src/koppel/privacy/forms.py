@@ -1,0 +1,56 @@
+"""Forms of the privacy pages."""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koppel.common.forms import ErrorClassMixin
+
+# AVG art. 33: a personal data breach is reported within 72 hours; the page looks back that far.
+DEFAULT_WINDOW = timedelta(hours=72)
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AccountReadsForm(ErrorClassMixin, forms.Form):
+    """Bound to request.GET: an account (found by e-mail address, then chosen by id) and a period.
+    `accounts` is the selector's queryset of the logins the administrator may look up."""
+
+    email = forms.CharField(label=_("E-mail address of the account"), max_length=254, required=False)
+    account = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    start = forms.DateTimeField(label=_("From"), required=False, widget=DATETIME_WIDGET)
+    end = forms.DateTimeField(label=_("Until"), required=False, widget=DATETIME_WIDGET)
+
+    MAX_CANDIDATES = 20
+
+    def __init__(self, data=None, *, accounts, now: datetime, **kwargs):
+        super().__init__(data, **kwargs)
+        self.accounts = accounts
+        self.now = now
+        self.candidates: list = []
+        self.chosen = None
+
+    def clean(self):
+        cleaned = super().clean()
+        end = cleaned.get("end") or self.now
+        start = cleaned.get("start") or end - DEFAULT_WINDOW
+        if start >= end:
+            self.add_error("end", _("The end of the period must come after its start."))
+        cleaned["start"], cleaned["end"] = start, end
+        account_id = cleaned.get("account")
+        email = (cleaned.get("email") or "").strip()
+        if account_id is not None:
+            self.chosen = self.accounts.filter(pk=account_id).first()
+            if self.chosen is None and not email:
+                self.add_error("email", _("Choose an account of your organisation."))
+        if email and (self.chosen is None or email.lower() not in self.chosen.email.lower()):
+            self.chosen = None
+            self.candidates = list(
+                self.accounts.filter(email__icontains=email).order_by("email")[: self.MAX_CANDIDATES]
+            )
+            exact = [account for account in self.candidates if account.email.lower() == email.lower()]
+            if len(self.candidates) == 1 or exact:
+                self.chosen = exact[0] if exact else self.candidates[0]
+            elif not self.candidates:
+                self.add_error("email", _("No account of your organisation has this e-mail address."))
+        return cleaned
