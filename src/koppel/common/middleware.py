@@ -132,5 +132,7 @@ class MaintenanceMiddleware:
             response = HttpResponse(render_to_string("maintenance.html"), status=503)
             response["Retry-After"] = "300"
             response["Cache-Control"] = "no-store"
+            # Planned, not a server error: no error line in the log for every request meanwhile.
+            response._has_been_logged = True  # type: ignore[attr-defined]
             return response
         return self.get_response(request)
