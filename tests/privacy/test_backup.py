@@ -24,7 +24,7 @@ from django.urls import reverse
 from koppel.common.maintenance import flag_path, start_maintenance, under_maintenance
 from koppel.people.models import Mentor, Youth
 from koppel.privacy.domain import archive as archive_format
-from koppel.privacy.domain.backup import BackupError, create_backup, pg_tool
+from koppel.privacy.domain.backup import BackupError, create_backup, pg_tool, postgres_env
 from koppel.privacy.domain.ledger_file import (
     LedgerFileError,
     append_to_ledger_file,
@@ -365,7 +365,7 @@ def test_a_short_key_stops_the_start():
 
 
 @pytest.mark.django_db
-def test_the_maintenance_flag_closes_every_page_in_the_visitors_language(data_dir, cast):
+def test_the_maintenance_flag_closes_every_page_in_the_visitors_language(data_dir, cast, caplog):
     start_maintenance("restore")
     client = Client()
     client.force_login(cast.coordinator)
@@ -544,3 +544,25 @@ def test_postgresql_round_trip(data_dir, tmp_path, replay, settings, monkeypatch
         if connection.settings_dict["PASSWORD"]:
             assert connection.settings_dict["PASSWORD"] not in " ".join(command)
             assert env["PGPASSWORD"] == connection.settings_dict["PASSWORD"]
+
+
+def test_the_connection_settings_reach_the_tools_through_the_environment():
+    database = types.SimpleNamespace(
+        settings_dict={
+            "NAME": "koppel",
+            "USER": "koppel",
+            "PASSWORD": "s3cret-password",
+            "HOST": "db.internal",
+            "PORT": 5433,
+            "OPTIONS": {"sslmode": "verify-full", "options": "-c jit=off"},
+        }
+    )
+    env = postgres_env(database)
+    assert (env["PGDATABASE"], env["PGUSER"], env["PGHOST"], env["PGPORT"]) == (
+        "koppel",
+        "koppel",
+        "db.internal",
+        "5433",
+    )
+    assert env["PGPASSWORD"] == "s3cret-password"
+    assert (env["PGSSLMODE"], env["PGOPTIONS"]) == ("verify-full", "-c jit=off")
