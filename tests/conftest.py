@@ -50,6 +50,17 @@ def enrol_mfa(user: User) -> None:
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_data_dir(tmp_path_factory):
+    """KOPPEL_DATA_DIR of the tests is a folder of their own: a maintenance flag or an erasure-ledger
+    file left in ./var by a development restore neither closes the tests' site nor gets written to."""
+    from django.test import override_settings
+
+    data = tmp_path_factory.mktemp("data")
+    with override_settings(DATA_DIR=data, ERASURE_LEDGER_FILE=data / "erasure-ledger.jsonl"):
+        yield data
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 on every test user makes the suite take minutes; MD5 is fine for test passwords."""

@@ -62,7 +62,8 @@ def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
 
 def production_env(tmp_path, **overrides):
     """The smallest production environment: nothing inherited but PATH. Mail must go somewhere
-    (the console mailer is mail.E001) and MFA secrets need their own key (koppel.W001)."""
+    (the console mailer is mail.E001), MFA secrets need their own key (koppel.W001) and backups one
+    (koppel.W020)."""
     env = {
         "PATH": os.environ["PATH"],
         "DEBUG": "0",
@@ -72,6 +73,7 @@ def production_env(tmp_path, **overrides):
         "KOPPEL_DATA_DIR": str(tmp_path),
         "EMAIL_HOST": "smtp.example.org",
         "FIELD_ENCRYPTION_KEY": "x0o3wq0pQm3cJ1Kc1l9aBq1zXhQfNqkWc7n9sVq3YtE=",
+        "BACKUP_ENCRYPTION_KEY": secrets.token_urlsafe(32),
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -102,6 +104,12 @@ def test_check_deploy_fails_without_a_mail_server(tmp_path):
     result = check_deploy(production_env(tmp_path, EMAIL_HOST=None))
     assert result.returncode != 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     assert "mail.E001" in result.stderr
+
+
+def test_check_deploy_warns_without_a_backup_key(tmp_path):
+    result = check_deploy(production_env(tmp_path, BACKUP_ENCRYPTION_KEY=None))
+    assert result.returncode != 0, f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert "koppel.W020" in result.stderr
 
 
 def test_check_deploy_fails_with_the_development_secret_key(tmp_path):

@@ -4,6 +4,9 @@ koppel demo [--no-serve] [--reset] [--port 8000]   prepare the SQLite demo and s
 koppel serve [--bind 0.0.0.0:8000] [--workers N] [--timeout S]
                                                    production server (gunicorn + whitenoise)
 koppel worker                                      runs background tasks (match rounds, mail)
+koppel backup [--output DIR]                       encrypted, dated archive of the database
+koppel restore ARCHIVE [--yes] [--ledger FILE]     put a backup back, then erase again everyone
+                                                   erased since (docs/privacy/backup.md)
 koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
 """
 

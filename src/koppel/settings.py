@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "koppel.common.middleware.MaintenanceMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -455,3 +456,14 @@ LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7 * 365)
 # The key of the erasure ledger's hashes (default: derived from SECRET_KEY). Never change it once
 # people were erased: a restored backup finds them again by this key.
 ERASURE_LEDGER_KEY = env_str("ERASURE_LEDGER_KEY")
+# A copy of the erasure ledger outside the database, one JSON line per erasure, read by `koppel
+# restore`: a backup restored after the database itself was lost still forgets the people erased
+# after that backup. Keep it on storage that outlives the database (default: KOPPEL_DATA_DIR).
+ERASURE_LEDGER_FILE = Path(env_str("ERASURE_LEDGER_FILE", str(DATA_DIR / "erasure-ledger.jsonl")))
+# The passphrase `koppel backup` encrypts archives with and `koppel restore` opens them with (scrypt,
+# then AES-256-GCM). A long random string (a Fernet key will do); keep a copy away from the backups.
+# Without it `koppel backup` refuses in production; with DEBUG or the demo it derives one from
+# SECRET_KEY and warns.
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+if BACKUP_ENCRYPTION_KEY and len(BACKUP_ENCRYPTION_KEY) < 32:
+    raise ImproperlyConfigured("BACKUP_ENCRYPTION_KEY must be at least 32 characters (a long random string).")

@@ -29,4 +29,14 @@ def check_production_settings(app_configs, **kwargs):
                 id="koppel.W001",
             )
         )
+    if not settings.BACKUP_ENCRYPTION_KEY:
+        from django.core.checks import Warning as CheckWarning
+
+        errors.append(
+            CheckWarning(
+                "BACKUP_ENCRYPTION_KEY is not set; `koppel backup` refuses to make a backup.",
+                hint="Set BACKUP_ENCRYPTION_KEY to a long random passphrase kept apart from the backups.",
+                id="koppel.W020",
+            )
+        )
     return errors

@@ -5,10 +5,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from koppel.common.maintenance import under_maintenance
 from koppel.policy import must_use_second_factor, roles_of
 
 # Pages someone without the required MFA may still reach: the account pages (to enrol, or log out),
@@ -113,3 +116,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class MaintenanceMiddleware:
+    """While the maintenance flag is set (a restore is running, koppel.common.maintenance), answer
+    every request with 503 and a short page in the visitor's language: no log-in, no page, no form.
+    Static files are served before this (whitenoise). It sits before anything that reads the session
+    or the user, so a request touches no database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if under_maintenance():
+            response = HttpResponse(render_to_string("maintenance.html"), status=503)
+            response["Retry-After"] = "300"
+            response["Cache-Control"] = "no-store"
+            # Planned, not a server error: no error line in the log for every request meanwhile.
+            response._has_been_logged = True  # type: ignore[attr-defined]
+            return response
+        return self.get_response(request)

@@ -16,6 +16,7 @@ reminders due now (idempotently), claims the due reminders one at a time and ren
 outbox, delivers the outbox mail that is due and has no task coming for it (a retry after its
 back-off, a worker that was down; with --inline all of it, for a small install without a worker),
 and removes old sent mail (common/domain/mail.py).
+While a restore runs (the maintenance flag, common/maintenance.py) it does nothing.
 See docs/architecture.md, "Background work".
 """
 
@@ -30,6 +31,7 @@ from koppel.common.domain.reminders import (
     send_claimed_reminder,
     worker_id,
 )
+from koppel.common.maintenance import under_maintenance
 
 
 class Command(BaseCommand):
@@ -59,6 +61,10 @@ class Command(BaseCommand):
             plan_assignments,
         )
 
+        if under_maintenance():
+            # A restore is running: the database may still hold people it will erase again.
+            self.stdout.write("Maintenance (a restore is running): nothing done.")
+            return
         worker = worker_id()
         # First the jobs whose worker stopped: queued again, so a worker takes them up within minutes.
         rounds = release_stale_rounds()
