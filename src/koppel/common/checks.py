@@ -30,8 +30,6 @@ def check_production_settings(app_configs, **kwargs):
             )
         )
     if not settings.BACKUP_ENCRYPTION_KEY:
-        from django.core.checks import Warning as CheckWarning
-
         errors.append(
             CheckWarning(
                 "BACKUP_ENCRYPTION_KEY is not set; `koppel backup` refuses to make a backup.",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from koppel.privacy.domain.backup_archive import ArchiveError
 from koppel.privacy.domain.backup import BackupError, backup_passphrase, create_backup
+from koppel.privacy.domain.backup_archive import ArchiveError
 
 
 def file_size(size: int) -> str:

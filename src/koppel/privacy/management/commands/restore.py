@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from koppel.common.maintenance import flag_path, under_maintenance
-from koppel.privacy.domain.backup_archive import ArchiveError
 from koppel.privacy.domain.backup import BackupError, check_restorable, open_archive, restore_backup
+from koppel.privacy.domain.backup_archive import ArchiveError
 from koppel.privacy.domain.ledger_file import LedgerFileError, ledger_file_path
 
 FAILURES = (BackupError, ArchiveError, LedgerFileError, OSError)
