@@ -19,7 +19,7 @@ from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Mentor, Youth
-from koppel.programmes.models import Administrator, Coordinator, Programme
+from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
 from koppel.reports.models import ExportJob
 from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
 
@@ -274,6 +274,17 @@ def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
     if not roles_of(user).is_staff_member:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(requested_by=user)
+
+
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    """The organisations the user administers: the privacy officer's pages (the register of
+    processing) are theirs, not the coordinators'."""
+    return Organisation.objects.filter(pk__in=roles_of(user).admin_org_ids).order_by("name", "pk")
+
+
+def organisations_with_statements() -> QuerySet[Organisation]:
+    """Every organisation: its privacy and accessibility statements are public pages."""
+    return Organisation.objects.order_by("name", "pk")
 
 
 def get_visible_or_404(queryset: QuerySet, pk):

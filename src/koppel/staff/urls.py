@@ -62,4 +62,5 @@ urlpatterns = [
     path("", include("koppel.staff.urls_reports")),
     path("", include("koppel.staff.urls_outcomes")),
     path("", include("koppel.staff.urls_exports")),
+    path("", include("koppel.staff.urls_privacy")),
 ]
