@@ -49,6 +49,7 @@ def test_page_has_the_section_list_and_the_retention_section(admin_client):
     urls = [s["url"] for s in response.context["sections"]]
     assert reverse("staff:privacy_register_pdf") in urls
     html = _text(response)
+    assert reverse("staff:privacy_register_pdf") + "?language=nl" in html
     assert 'id="retention"' in html
     assert str(RetentionRule.VOG_FACTS.label) in html.split('id="retention"')[1]
 
@@ -119,9 +120,29 @@ def test_each_download_is_audited(cast, admin_client, name, fmt):
     entry = ActivityLog.objects.get(action="privacy.register.exported")
     assert entry.actor == cast.admin
     assert entry.object_id == cast.programme.organisation.pk
-    assert entry.data == {"format": fmt}
+    assert entry.data == {"format": fmt, "language": "en"}
 
 
 def test_viewing_the_page_writes_no_audit_row(admin_client):
     admin_client.get(reverse("staff:privacy"))
     assert not ActivityLog.objects.filter(action="privacy.register.exported").exists()
+
+
+def test_csv_in_another_language_than_the_readers(admin_client):
+    """An English-speaking administrator downloads the register in Dutch for the DPIA."""
+    response = admin_client.get(reverse("staff:privacy_register_csv"), {"language": "nl"})
+    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    header = next(reader)
+    technical = header.index("Veld (technische naam)") if "Veld (technische naam)" in header else 6
+    rows = {row[technical]: row for row in reader}
+    assert rows["people.Mentor.first_name"][5] == "voornaam"
+    assert ActivityLog.objects.get(action="privacy.register.exported").data == {
+        "format": "csv",
+        "language": "nl",
+    }
+
+
+def test_unknown_language_falls_back_to_the_readers(admin_client):
+    response = admin_client.get(reverse("staff:privacy_register_csv"), {"language": "xx"})
+    assert response.status_code == 200
+    assert ActivityLog.objects.get(action="privacy.register.exported").data["language"] == "en"

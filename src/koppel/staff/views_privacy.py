@@ -3,11 +3,12 @@ map, its downloads for a DPIA, and the list of the other privacy pages. Administ
 coordinators get 403, like the access-log pages. Same recipe as koppel.staff.views.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from koppel.policy import get_visible_or_404, organisations_administered_by, roles_of
@@ -98,6 +99,10 @@ def privacy_overview(request):
             "instruments": special_instruments(),
             "retention_rules": retention_rules,
             "not_personal": sorted(CHECKED_NOT_PERSONAL.items()),
+            "register_languages": [
+                (code, translation.get_language_info(code)["name_local"])
+                for code, _name in settings.LANGUAGES
+            ],
         },
     )
 
@@ -109,10 +114,15 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 def register_download(request, format):
     """The register as a CSV or PDF file. Side effect: "privacy.register.exported" in the activity log."""
     organisation, _organisations = _organisation(request)
-    register = register_of(organisation)
-    render_document = documents.register_csv if format == "csv" else documents.register_pdf
-    content = render_document(organisation, register)
-    record_register_export(organisation, by=request.user, format=format)
+    # In the reader's language, or the one asked for (a Dutch register for an English-speaking reader).
+    language = request.GET.get("language")
+    if language not in dict(settings.LANGUAGES):
+        language = translation.get_language()
+    with translation.override(language):
+        register = register_of(organisation)
+        render_document = documents.register_csv if format == "csv" else documents.register_pdf
+        content = render_document(organisation, register)
+    record_register_export(organisation, by=request.user, format=format, language=language)
     response = HttpResponse(content, content_type=CONTENT_TYPES[format])
     filename = f"register-{organisation.slug}-{timezone.localdate().isoformat()}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -232,10 +232,12 @@ def special_instruments() -> dict[str, tuple[str, ...]]:
 REGISTER_FORMATS = ("csv", "pdf")
 
 
-def record_register_export(organisation: Organisation, *, by, format: str) -> None:
+def record_register_export(organisation: Organisation, *, by, format: str, language: str) -> None:
     """Audit a download of the register (for the DPIA) as `privacy.register.exported` on the
-    organisation, with the format. Side effects: one activity-log row."""
+    organisation, with the format and language. Side effects: one activity-log row."""
     if format not in REGISTER_FORMATS:
         raise DomainError(_("The register can be downloaded as CSV or PDF only."))
     with transaction.atomic():
-        log_action(organisation, "privacy.register.exported", by=by, data={"format": format})
+        log_action(
+            organisation, "privacy.register.exported", by=by, data={"format": format, "language": language}
+        )
