@@ -67,14 +67,6 @@ class Processing:
     fields: tuple[RegisterField, ...]
 
     @property
-    def bases(self) -> list[LegalBasis]:
-        return sorted({f.basis for f in self.fields}, key=list(LegalBasis).index)
-
-    @property
-    def categories(self) -> list[Category]:
-        return sorted({f.category for f in self.fields}, key=list(Category).index)
-
-    @property
     def subject_labels(self) -> str:
         return ", ".join(str(s.label) for s in self.subjects)
 
@@ -143,7 +135,6 @@ class StatementPart:
 
     name: str
     what: str
-    category: Category
     purpose: str
     bases: list[LegalBasis]
     retention: str
@@ -179,7 +170,6 @@ def _part(processing: Processing, fields: list[RegisterField]) -> StatementPart:
     return StatementPart(
         name=processing.name,
         what=", ".join(dict.fromkeys(f.label for f in fields)),
-        category=fields[0].category,
         purpose=processing.purpose,
         bases=sorted({f.basis for f in fields}, key=list(LegalBasis).index),
         retention=processing.retention,
