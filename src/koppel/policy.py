@@ -287,6 +287,20 @@ def organisations_with_statements() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "pk")
 
 
+def own_organisations(user) -> QuerySet[Organisation]:
+    """The organisations the user belongs to in any role (staff, mentor, youth, parent)."""
+    r = roles_of(user)
+    programme_ids = {
+        *r.staff_programme_ids,
+        *Mentor.objects.filter(pk__in=r.mentor_ids).values_list("programme_id", flat=True),
+        *Youth.objects.filter(pk__in=r.youth_ids).values_list("programme_id", flat=True),
+    }
+    q = Q(pk__in=r.admin_org_ids) | Q(programmes__id__in=programme_ids)
+    if r.guardian_id is not None:
+        q |= Q(pk__in=Guardian.objects.filter(pk=r.guardian_id).values("organisation_id"))
+    return Organisation.objects.filter(q).distinct().order_by("name", "pk")
+
+
 def get_visible_or_404(queryset: QuerySet, pk):
     """Fetch one object from an already permission-filtered queryset; 404 when it is not there."""
     try:

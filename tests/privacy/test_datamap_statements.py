@@ -175,3 +175,12 @@ def test_organisation_settings_are_editable_in_the_admin(cast, client_for):
         "accessibility_limitations",
     ):
         assert f'name="{name}"' in html
+
+
+@pytest.mark.parametrize("who", ["coordinator", "mentor", "youth", "guardian"])
+def test_with_several_organisations_a_logged_in_person_sees_their_own(organisation, cast, client_for, who):
+    f.OrganisationFactory(name="Stichting Andere Koers", slug="andere-koers")
+    client = client_for(getattr(cast, who))
+    for name in ("statements:privacy", "statements:accessibility"):
+        response = client.get(reverse(name))
+        assert response.context["organisation"] == organisation

@@ -9,14 +9,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from koppel.policy import organisations_with_statements
+from koppel.policy import organisations_with_statements, own_organisations
 from koppel.privacy.domain.register import shared_parts, special_instruments, statement_groups
 from koppel.privacy.enums import LegalBasis
 from koppel.programmes.enums import AccessibilityStatus
 
 
 def _organisation_or_choice(request, slug, url_name):
-    """The organisation asked for (404 when unknown), the only one, or None with a page to choose."""
+    """The organisation asked for (404 when unknown), the only one, the one a logged-in person belongs
+    to, or None with a page to choose."""
     organisations = organisations_with_statements()
     if slug is not None:
         organisation = organisations.filter(slug=slug).first()
@@ -25,6 +26,10 @@ def _organisation_or_choice(request, slug, url_name):
         return organisation, None
     if len(organisations[:2]) == 1:
         return organisations.first(), None
+    if request.user.is_authenticated:
+        own = list(own_organisations(request.user)[:2])
+        if len(own) == 1:
+            return own[0], None
     return None, render(
         request, "portal/statements/choose.html", {"organisations": organisations, "url_name": url_name}
     )
