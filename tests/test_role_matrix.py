@@ -180,8 +180,13 @@ def test_every_page_sends_anonymous_to_login(cast, client_for):
         assert response.status_code == 302, url_name
         assert response["Location"].startswith(reverse("account_login")), (url_name, response["Location"])
     public = {name for name, row in MATRIX.items() if row.expected["anonymous"] != LOGIN}
-    # Pages opened through a personal signed link (consent, AGR-1) or by a calendar app (the feed).
+    # Pages opened through a personal signed link (consent, AGR-1) or by a calendar app (the feed),
+    # and the organisation's public privacy and accessibility statements.
     assert public == {
+        "statements:privacy",
+        "statements:privacy_organisation",
+        "statements:accessibility",
+        "statements:accessibility_organisation",
         "set_language",
         "public:apply",
         "public:apply_thanks",

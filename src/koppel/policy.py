@@ -20,7 +20,7 @@ from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.privacy.models import AccessRequest
-from koppel.programmes.models import Administrator, Coordinator, Programme
+from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
 from koppel.reports.models import ExportJob
 from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
 
@@ -340,6 +340,31 @@ def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
             ).values("id")
         )
     return Youth.objects.filter(q)
+
+
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    """The organisations the user administers: the privacy officer's pages (the register of
+    processing) are theirs, not the coordinators'."""
+    return Organisation.objects.filter(pk__in=roles_of(user).admin_org_ids).order_by("name", "pk")
+
+
+def organisations_with_statements() -> QuerySet[Organisation]:
+    """Every organisation: its privacy and accessibility statements are public pages."""
+    return Organisation.objects.order_by("name", "pk")
+
+
+def own_organisations(user) -> QuerySet[Organisation]:
+    """The organisations the user belongs to in any role (staff, mentor, youth, parent)."""
+    r = roles_of(user)
+    programme_ids = {
+        *r.staff_programme_ids,
+        *Mentor.objects.filter(pk__in=r.mentor_ids).values_list("programme_id", flat=True),
+        *Youth.objects.filter(pk__in=r.youth_ids).values_list("programme_id", flat=True),
+    }
+    q = Q(pk__in=r.admin_org_ids) | Q(programmes__id__in=programme_ids)
+    if r.guardian_id is not None:
+        q |= Q(pk__in=Guardian.objects.filter(pk=r.guardian_id).values("organisation_id"))
+    return Organisation.objects.filter(q).distinct().order_by("name", "pk")
 
 
 def get_visible_or_404(queryset: QuerySet, pk):

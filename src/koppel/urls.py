@@ -18,4 +18,5 @@ urlpatterns = [
     path("join/", include("koppel.portal.urls_public")),
     path("link/", include("koppel.portal.urls_links")),
     path("feed/", include("koppel.portal.urls_feeds")),
+    path("", include("koppel.portal.urls_statements")),
 ]

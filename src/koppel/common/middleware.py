@@ -15,8 +15,8 @@ from koppel.common.maintenance import under_maintenance
 from koppel.policy import must_use_second_factor, roles_of
 
 # Pages someone without the required MFA may still reach: the account pages (to enrol, or log out),
-# the language switch and static files.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/")
+# the language switch, static files and the public privacy and accessibility statements.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/", "/accessibility/")
 # A second factor: an authenticator app (TOTP) or a passkey/security key (WebAuthn). Recovery codes
 # alone are no second factor; they come with one.
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)

@@ -46,7 +46,7 @@ from koppel.people.enums import (
     YouthStatus,
 )
 from koppel.people.models import Guardian, Guardianship, Interest, Mentor, Youth
-from koppel.programmes.enums import Approach, Location, ProgrammeForm, ProgrammeKind
+from koppel.programmes.enums import AccessibilityStatus, Approach, Location, ProgrammeForm, ProgrammeKind
 from koppel.programmes.models import (
     Administrator,
     Coordinator,
@@ -878,7 +878,22 @@ def load_demo() -> bool:
 
 
 def _load(today: date) -> None:
-    organisation = Organisation.objects.create(name="Stichting Samen Verder", slug="samen-verder")
+    organisation = Organisation.objects.create(
+        name="Stichting Samen Verder",
+        slug="samen-verder",
+        # What the privacy statement and the accessibility statement say (made-up contacts).
+        privacy_email="privacy@demo.example.org",
+        privacy_officer="Ingrid Verbeek",
+        postal_address="Voorbeeldstraat 1, 3000 AA",
+        town="Rotterdam",
+        accessibility_email="toegankelijkheid@demo.example.org",
+        accessibility_evaluated_on=today - timedelta(days=120),
+        accessibility_status=AccessibilityStatus.B,
+        accessibility_limitations=(
+            "De grafieken in de rapportage zijn nog niet met een schermlezer getest; "
+            "de tabellen eronder geven dezelfde cijfers. Wij testen dit in het komende halfjaar."
+        ),
+    )
     community = Programme.objects.create(
         organisation=organisation,
         name="Maatjes Rotterdam-Zuid",

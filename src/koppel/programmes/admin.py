@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from koppel.common.admin import AuditedModelAdmin
 from koppel.programmes.domain.programmes import ensure_programme_settings
@@ -15,6 +16,21 @@ from koppel.programmes.models import (
 class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug"]}),
+        (_("Privacy statement"), {"fields": ["privacy_email", "privacy_officer", "postal_address", "town"]}),
+        (
+            _("Accessibility statement"),
+            {
+                "fields": [
+                    "accessibility_email",
+                    "accessibility_evaluated_on",
+                    "accessibility_status",
+                    "accessibility_limitations",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Programme)

@@ -32,3 +32,13 @@ class Approach(models.TextChoices):
     DEVELOPMENTAL = "developmental", _("Developmental (relationship first)")
     INSTRUMENTAL = "instrumental", _("Instrumental (goal first)")
     COMBINED = "combined", _("Combined")
+
+
+class AccessibilityStatus(models.TextChoices):
+    """The compliance status of the accessibility statement, as digitoegankelijk.nl names them."""
+
+    A = "A", _("A: fully compliant")
+    B = "B", _("B: partially compliant")
+    C = "C", _("C: first measures taken")
+    D = "D", _("D: no measures taken")
+    E = "E", _("E: not evaluated yet")

@@ -64,4 +64,5 @@ urlpatterns = [
     path("", include("koppel.staff.urls_exports")),
     path("", include("koppel.staff.urls_privacy_access")),
     path("", include("koppel.staff.urls_account_reads")),
+    path("", include("koppel.staff.urls_privacy")),
 ]

@@ -6,12 +6,59 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.models import KoppelModel
-from koppel.programmes.enums import Approach, Location, ProgrammeForm, ProgrammeKind
+from koppel.programmes.enums import AccessibilityStatus, Approach, Location, ProgrammeForm, ProgrammeKind
 
 
 class Organisation(KoppelModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), unique=True)
+    # What the privacy statement and the accessibility statement (/privacy/, /accessibility/) say.
+    privacy_email = models.EmailField(
+        _("privacy contact e-mail"),
+        blank=True,
+        help_text=_(
+            "Where people send questions and requests about their data (shown in the privacy statement)."
+        ),
+    )
+    privacy_officer = models.CharField(
+        _("data protection officer"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Name of the data protection officer (functionaris gegevensbescherming), if you have one."
+        ),
+    )
+    postal_address = models.CharField(
+        _("postal address"), max_length=200, blank=True, help_text=_("Street and number, and postcode.")
+    )
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    accessibility_email = models.EmailField(
+        _("accessibility contact e-mail"),
+        blank=True,
+        help_text=_(
+            "Where people report a part of the site they cannot use (shown in the accessibility statement)."
+        ),
+    )
+    accessibility_evaluated_on = models.DateField(
+        _("date of the accessibility evaluation"),
+        null=True,
+        blank=True,
+        help_text=_("When the site was last evaluated against WCAG 2.1 level AA."),
+    )
+    accessibility_status = models.CharField(
+        _("accessibility status"),
+        max_length=1,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.E,
+        help_text=_("The compliance status as digitoegankelijk.nl defines it (A to E)."),
+    )
+    accessibility_limitations = models.TextField(
+        _("known accessibility limitations"),
+        blank=True,
+        help_text=_(
+            "Parts that do not meet WCAG 2.1 AA yet, besides those Koppel itself lists, and when they will."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
