@@ -52,7 +52,7 @@ def privacy_statement(request, slug=None):
             "bases": [basis for basis in LegalBasis if basis in used],
             "instruments": special_instruments(),
             # Where a person asks for their data: the portal (after logging in).
-            "data_request_url": reverse("account_login"),
+            "data_request_url": reverse("account_login") + "?next=" + reverse("portal:my_data"),
         },
     )
 

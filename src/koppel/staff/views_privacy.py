@@ -56,6 +56,16 @@ def _sections(organisation, organisations) -> list[dict]:
             "description": _("How long each kind of data is kept."),
         },
         {
+            "title": _("Requests for data"),
+            "url": reverse("staff:access_request_list"),
+            "description": _("Archives of everything Koppel holds about a person (GDPR art. 15 and 20)."),
+        },
+        {
+            "title": _("Files read by an account"),
+            "url": reverse("staff:files_read"),
+            "description": _("Which files one login read or changed in a period, for a breach report."),
+        },
+        {
             "title": _("Register as a document (PDF)"),
             "url": reverse("staff:privacy_register_pdf") + query,
             "description": _("For the data protection impact assessment (DPIA)."),
