@@ -904,6 +904,10 @@ DATA_MAP: dict[str, ModelEntry] = {
                     "(self-reported delinquency) in the youth's outcomes questionnaire."
                 ),
             ),
+            "sealed_value": (
+                _S,
+                _("The same answers to sensitive questions (alcohol, drugs, delinquency), stored encrypted."),
+            ),
         },
         not_personal=("assignment", "item", "answered_at"),
     ),
@@ -1203,6 +1207,69 @@ DATA_MAP: dict[str, ModelEntry] = {
         basis=_LAW,
         fields={"subject_hash": (_I, _("Proof of the erasure, without the person's data."))},
         not_personal=("erased_at",),
+    ),
+    "privacy.AccessRequest": _entry(
+        subjects=[Subject.MENTOR, Subject.YOUTH, Subject.GUARDIAN],
+        purpose=_(
+            "A request for a copy of everything Koppel holds about a person (GDPR art. 15 and 20) "
+            "and the archive made for it, to answer the request and to account for it."
+        ),
+        recipients=_("The person who asked for it, and the administrators of the organisation."),
+        source=_("The person or a parent asked for it; the archive is made from their records."),
+        retention=_R.LOGS,
+        basis=_LAW,
+        fields={
+            "mentor": (_I, _WHICH_MENTOR),
+            "youth": (_I, _WHICH_YOUTH),
+            "guardian": (_I, _WHICH_GUARDIAN),
+            "requested_by": (_I, _("Who asked for the copy: only they download it in the portal.")),
+            "on_behalf": (_I, _("The parent with parental authority who asked for a child under 16.")),
+            "content": (
+                _T,
+                _("The archive itself, wiped when its download period ends."),
+            ),
+            "filename": (_I, _("The archive's file name, which may name the person.")),
+        },
+        not_personal=(
+            *_JOB_CLAIM,
+            "organisation",
+            "from_portal",
+            "language",
+            "status",
+            "progress",
+            "error",
+            "finished_at",
+            "downloaded_at",
+            "expires_at",
+        ),
+    ),
+    "privacy.ComingOfAge": _entry(
+        subjects=[Subject.YOUTH],
+        purpose=_(
+            "That a youth turned 16 and from then decides about their own data (UAVG art. 5), so it "
+            "is handled once."
+        ),
+        recipients=STAFF_RECIPIENTS,
+        source=_("Computed from the date of birth."),
+        retention=_R.PERSON_RECORD,
+        basis=_LAW,
+        fields={"youth": (_I, _WHICH_YOUTH), "turned_on": (_D, _("The day the youth turned 16."))},
+        not_personal=("flagged_at",),
+    ),
+    "privacy.OwnConfirmation": _entry(
+        subjects=[Subject.YOUTH],
+        purpose=_("A youth of 16 confirms the mentoring agreement their parent consented to (UAVG art. 5)."),
+        recipients=MATCH_RECIPIENTS,
+        source=_("The youth."),
+        retention=_R.MATCH_RECORDS,
+        basis=_OWN,
+        fields={
+            "youth": (_I, _WHICH_YOUTH),
+            "consent": (_I, _("The parent's consent the youth is asked to confirm.")),
+            "confirmed_by": (_I, _("The login that confirmed it.")),
+            "typed_name": (_I, _CONSENT),
+        },
+        not_personal=("flagged_at", "confirmed_at"),
     ),
 }
 
