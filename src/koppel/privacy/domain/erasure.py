@@ -253,10 +253,12 @@ def erasure_plan(person: Erasable) -> ErasurePlan:
                 "and the intake's motivation and wishes."
             )
         )
-        plan.deleted.append(_("The links to parents and guardians."))
+        plan.deleted.append(
+            _("The links to parents and guardians who stay (they no longer see this child in the portal).")
+        )
         plan.also_erased = guardians_erased_with(person)
     if isinstance(person, Guardian):
-        plan.deleted.append(_("The links to their children."))
+        plan.deleted.append(_("The links to their children (a child needs a parent who can consent)."))
         plan.removed.append(_("Notes of support contacts and closure conversations with them."))
     count = matches_of(person).count()
     if count:
@@ -404,7 +406,10 @@ def _erase_youth(youth: Youth, *, by) -> None:
     if intake is not None:
         Intake.objects.filter(pk=intake.pk).update(motivation="", wish_kind_of_person="", wish_location="")
         intake.wish_interests.clear()
-    Guardianship.objects.filter(youth=youth).delete()
+    # A parent who stays (another child) no longer sees this child; the link to a parent erased
+    # with the child stays, between two rows that name nobody, so the reports' guardian figures
+    # (SUP-1) do not change.
+    Guardianship.objects.filter(youth=youth).exclude(guardian__in=guardians_erased_with(youth)).delete()
     PairRule.objects.filter(youth=youth).update(note="")
     RoundProposal.objects.filter(youth=youth).update(details=[])
     _wipe_consents(Consent.objects.filter(youth=youth))
@@ -420,7 +425,8 @@ def _erase_youth(youth: Youth, *, by) -> None:
 
 
 def _erase_guardian(guardian: Guardian, *, by) -> None:
-    Guardianship.objects.filter(guardian=guardian).delete()
+    # A child who stays must not wait for the consent of a parent who can no longer give it (AGR-1).
+    Guardianship.objects.filter(guardian=guardian, youth__erased_at=None).delete()
     _wipe_consents(Consent.objects.filter(guardian=guardian))
     SupportContact.objects.filter(guardian=guardian).update(notes="", follow_up="")
     ClosureConversation.objects.filter(guardian=guardian).update(notes="", went_well="", could_be_better="")
