@@ -159,9 +159,7 @@ def test_erasing_a_mentor_and_a_youth_wipes_every_area(cast):
     assert set(Consent.objects.filter(agreement=agreement).values_list("typed_name", flat=True)) == {"—"}
 
 
-def test_a_parent_who_stays_loses_the_link_to_the_erased_child_and_a_child_who_stays_keeps_none_to_an_erased_parent(
-    cast,
-):
+def test_links_to_a_parent_or_child_who_stays_are_removed(cast):
     world = build_world(cast)
     sibling = f.YouthFactory(programme=cast.programme)
     f.GuardianshipFactory(guardian=world.guardian, youth=sibling)

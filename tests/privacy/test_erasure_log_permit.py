@@ -16,6 +16,12 @@ def _sql(statement: str, *params) -> None:
         cursor.execute(statement, params)
 
 
+def _with_permit(table: str, row_id: int, statement: str, *params) -> None:
+    with transaction.atomic():
+        LogRedaction.objects.create(log_table=table, row_id=row_id)
+        _sql(statement, *params)
+
+
 def _rows(cast):
     named = log_action(cast.youth_row, "people.youth.changed", by=cast.mentor, data={"who": "Zilverreiger"})
     other = log_action(cast.youth_row, "people.youth.changed", by=cast.coordinator)
@@ -64,19 +70,20 @@ def test_without_a_permit_the_label_and_details_cannot_change(cast, statement):
 )
 def test_a_permit_allows_nothing_else_and_no_other_row(cast, statement):
     named, _other, _access = _rows(cast)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        LogRedaction.objects.create(log_table="common_activitylog", row_id=named.pk)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [named.pk])
+    with pytest.raises(DatabaseError):
+        _with_permit("common_activitylog", named.pk, statement, named.pk)
     assert ActivityLog.objects.get(pk=named.pk).action == "people.youth.changed"
 
 
 def test_a_permit_for_the_access_log_does_not_open_the_activity_log(cast):
     named, _other, _access = _rows(cast)
-    with pytest.raises(DatabaseError), transaction.atomic():
-        LogRedaction.objects.create(log_table="common_accesslog", row_id=named.pk)
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE common_activitylog SET actor_label = '' WHERE id = %s", [named.pk])
+    with pytest.raises(DatabaseError):
+        _with_permit(
+            "common_accesslog",
+            named.pk,
+            "UPDATE common_activitylog SET actor_label = '' WHERE id = %s",
+            named.pk,
+        )
 
 
 def test_with_a_permit_the_named_row_label_can_change(cast):
