@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("koppel.staff.urls_closure")),
     path("", include("koppel.staff.urls_reminders")),
     path("", include("koppel.staff.urls_instruments")),
+    path("", include("koppel.staff.urls_privacy")),
     path("", include("koppel.staff.urls_surveys")),
     path("", include("koppel.staff.urls_reports")),
     path("", include("koppel.staff.urls_outcomes")),

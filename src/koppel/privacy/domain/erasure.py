@@ -306,8 +306,8 @@ def _identifying_values(person: Erasable) -> list[str]:
     """The texts that name the person, to find them in free text elsewhere (log details, mail)."""
     values = [person.first_name, person.last_name, f"{person.first_name} {person.last_name}"]
     values += [person.email, person.phone, person.postcode]
-    if person.user_id is not None:
-        user = person.user
+    user = person.user
+    if user is not None:
         values += [user.email, user.name]
     if isinstance(person, Mentor):
         for name, email, phone in Reference.objects.filter(mentor=person).values_list(
@@ -601,8 +601,8 @@ def erase_person(person: Erasable, *, by, reason: str) -> ErasureLedgerEntry:
     entry = _record(
         person, by=by, now=now, reason=_scrubbed_reason(reason, values), counts=counts, replay=False
     )
-    for guardian in companions:
-        guardian = _lock(guardian)
+    for companion in companions:
+        guardian = _lock(companion)
         guardian_values = _identifying_values(guardian)
         counts = _erase(guardian, by=by, now=now)
         _record(
