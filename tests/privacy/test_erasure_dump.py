@@ -5,8 +5,9 @@ mentor's name, date of birth and e-mail address."""
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
-from koppel.people.models import Mentor
+from koppel.people.models import Mentor, Youth
 from koppel.privacy.domain.erasure import erase_person
 from tests.privacy.erasure_world import ALL_SECRETS, MENTOR, MENTOR_BORN, TEXT, build_world
 
@@ -63,3 +64,51 @@ def test_a_disqualified_mentor_keeps_only_what_identifies_them(cast):
     assert MENTOR_BORN.isoformat() in dump
     assert _found(dump, [v for v in ALL_SECRETS if v not in kept]) == []
     assert TEXT not in dump
+
+
+# What the intake walkthrough (tests/test_intake_walkthrough.py) types into the real pages: a mentor's
+# public application, interview, references, VOG, self-disclosure, training; a youth's registration
+# with their mother, the intake, the waiting list. Each of these texts is typed only there.
+WALKED = [
+    "sanne@example.org",
+    "06-12345678",
+    "I want to give back.",
+    "Wants to help a young person find their way.",
+    "Open and patient.",
+    "Always on time.",
+    "Former manager",
+    "Warmly recommended.",
+    "fatima@example.org",
+    "Fatima",
+    "Bakker",  # the youth's and the mother's last name ("Noor" is in the factories' "Feijenoord")
+    "Wants someone to talk to outside the family.",
+    "Calm, likes football",
+    "Find a sports club and keep going to school.",
+]
+
+
+def test_nothing_typed_into_the_real_pages_is_left_after_erasure(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    from tests import test_intake_walkthrough as walk
+
+    cast.coordinator.language = "en"
+    cast.coordinator.save()
+    staff = client_for(cast.coordinator)
+    walk.test_mentor_walks_from_campaign_link_to_ready_to_match(
+        cast, staff, client_for, django_capture_on_commit_callbacks
+    )
+    walk.test_youth_walks_from_registration_to_the_waiting_list(cast, staff)
+    assert _found(dump_database(), WALKED) == WALKED
+    mentor = Mentor.objects.get(email="sanne@example.org")
+    youth = Youth.objects.get(first_name="Noor", last_name="Bakker")
+    # The administrator erases them through the erasure page, as they would in the browser.
+    admin = client_for(cast.admin)
+    for person, kind in ((mentor, "mentor"), (youth, "youth")):
+        response = admin.post(
+            reverse(f"staff:{kind}_erase", args=[person.pk]),
+            {"reason": "Asked by e-mail", "confirm_name": person.full_name},
+        )
+        assert response.status_code == 302, response.text
+    dump = dump_database()
+    assert _found(dump, WALKED) == []
