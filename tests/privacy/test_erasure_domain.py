@@ -293,3 +293,18 @@ def test_replay_erases_a_person_whose_match_is_open_in_the_restored_copy(cast):
     )
     assert replay_ledger() == 1
     assert Youth.objects.get(pk=cast.youth_row.pk).erased_at is not None
+
+
+def test_no_survey_is_planned_for_an_erased_person(cast):
+    from koppel.surveys.domain.delivery import plan_assignments
+    from koppel.surveys.enums import Moment
+    from koppel.surveys.models import Assignment
+    from tests.survey_factories import ScheduleFactory
+
+    instrument = small_instrument(respondents=["youth", "mentor", "guardian"], young_age=12)
+    ScheduleFactory(programme=cast.programme, moment=Moment.BASELINE, instrument=instrument)
+    erased = f.YouthFactory(programme=cast.programme, status="waiting", waiting_since=date(2025, 3, 3))
+    kept = f.YouthFactory(programme=cast.programme, status="waiting", waiting_since=date(2025, 3, 3))
+    erase_person(erased, by=cast.admin, reason="asked")
+    plan_assignments(today=date(2025, 3, 10))
+    assert set(Assignment.objects.values_list("youth", flat=True)) == {kept.pk}
