@@ -136,3 +136,20 @@ def test_the_django_admin_does_not_delete_a_person_who_was_in_a_match(cast, clie
     loose = f.MentorFactory(programme=cast.programme, status="applied")
     client.post(reverse("admin:people_mentor_delete", args=[loose.pk]), {"post": "yes"})
     assert not Mentor.objects.filter(pk=loose.pk).exists()
+
+
+def test_the_caseload_and_the_lists_leave_erased_people_out(cast, client_for):
+    mentor = f.MentorFactory(programme=cast.programme, status="applied", coordinator=cast.coordinator)
+    youth = f.YouthFactory(programme=cast.programme, status="waiting", coordinator=cast.coordinator)
+    client = client_for(cast.coordinator)
+    for person in (mentor, youth):
+        erase_person(person, by=cast.admin, reason="asked")
+    caseload = client.get(reverse("staff:caseload"))
+    assert (
+        f"Erased mentor #{mentor.pk}" not in caseload.text
+        and f"Erased youth #{youth.pk}" not in caseload.text
+    )
+    assert cast.mentor_row.full_name in caseload.text
+    youth_list = client.get(reverse("staff:youth_list"))
+    assert youth.pk not in [y.pk for y in youth_list.context["page"]]
+    assert cast.youth_row.pk in [y.pk for y in youth_list.context["page"]]

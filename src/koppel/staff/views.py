@@ -468,10 +468,15 @@ def caseload(request):
     """The people and matches a coordinator is responsible for."""
 
     user = request.user
-    mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")
+    # Erased people stay on the caseload for the reports' coordinator filter, not on this page.
+    mentors = (
+        _staff_queryset(KINDS["mentor"], user)
+        .filter(coordinator=user, erased_at=None)
+        .select_related("programme")
+    )
     youth = (
         _staff_queryset(KINDS["youth"], user)
-        .filter(coordinator=user)
+        .filter(coordinator=user, erased_at=None)
         .select_related("programme")
         .order_by(F("waiting_since").asc(nulls_last=True), "last_name")
     )
