@@ -153,3 +153,23 @@ def test_the_caseload_and_the_lists_leave_erased_people_out(cast, client_for):
     youth_list = client.get(reverse("staff:youth_list"))
     assert youth.pk not in [y.pk for y in youth_list.context["page"]]
     assert cast.youth_row.pk in [y.pk for y in youth_list.context["page"]]
+
+
+def _queries_of_the_list(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("staff:erasure_list")).status_code == 200
+    return len(queries)
+
+
+def test_the_list_of_erasures_takes_as_many_queries_for_one_row_as_for_many(cast, client_for):
+    client = client_for(cast.admin)
+    erase_person(f.MentorFactory(programme=cast.programme, status="applied"), by=cast.admin, reason="a")
+    one = _queries_of_the_list(client)
+    for _ in range(20):
+        erase_person(
+            f.MentorFactory(programme=cast.programme, status="applied"), by=cast.coordinator, reason="b"
+        )
+    assert _queries_of_the_list(client) == one
