@@ -185,7 +185,7 @@ def build_world(cast, *, mentor_status: str = "ready") -> World:
         "coordinator@example.org",
         language="nl",
         subject="Digest",
-        body=f"{MENTOR['first_name']} {TEXT}",
+        body=f"Your worklist: {MENTOR['first_name']} {MENTOR['last_name']} has a support contact due.",
         log_ref="t",
     )
     Reminder.objects.create(

@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.utils import translation
 
 from koppel.accounts.models import User
+from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog, OutgoingMail, Reminder
 from koppel.matches.enums import MatchState
@@ -183,6 +184,10 @@ def test_the_login_and_everything_hanging_on_it_goes(cast):
     assert not Authenticator.objects.filter(user_id=user.pk).exists()
     assert not OutgoingMail.objects.filter(to=MENTOR["email"]).exists()
     assert not OutgoingMail.objects.filter(body__contains=MENTOR["first_name"]).exists()
+    # The coordinator's notice still goes, without the name.
+    assert OutgoingMail.objects.get(to="coordinator@example.org").body == (
+        "Your worklist: … has a support contact due."
+    )
     assert not Reminder.objects.filter(email=MENTOR["email"]).exists()
     assert not ExportJob.objects.exists()
     # The trail says what they did, not who they were.
@@ -196,6 +201,19 @@ def test_a_staff_login_that_was_also_a_mentor_stays_a_staff_login(cast):
     erase_person(mentor, by=cast.admin, reason="asked")
     assert User.objects.filter(pk=cast.coordinator.pk).exists()
     assert Mentor.objects.get(pk=mentor.pk).user is None
+
+
+def test_text_elsewhere_loses_the_name_as_a_word_only(cast):
+    from koppel.common.domain.retention import redact_logs
+
+    mentor = f.MentorFactory(programme=cast.programme, status="applied", first_name="Ali", last_name="Kaya")
+    row = log_action(cast.programme, "x", by=None, data={"kind": "quality", "who": "Ali Kaya", "n": 3})
+    assert redact_logs(user_id=None, values=["Ali", "Kaya", "Ali Kaya"]) == 1
+    assert ActivityLog.objects.get(pk=row.pk).data == {"kind": "quality", "who": "", "n": 3}
+    erase_person(mentor, by=cast.admin, reason="Ali asked; quality of data")
+    assert (
+        erasure_records([cast.programme.organisation_id]).get().data["reason"] == "… asked; quality of data"
+    )
 
 
 def test_the_audit_row_and_ledger_name_nobody(cast):

@@ -6,6 +6,7 @@ retention period from the settings (LOG_RETENTION_DAYS).
 """
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -47,13 +48,19 @@ def purge_logs(*, before: datetime, by=None) -> int:
     return removed
 
 
+def names_any(text: str, needles: Iterable[str]) -> bool:
+    """Whether `text` holds one of `needles` as a whole word or phrase, whatever its case ("Ali" is
+    in "Ali Yilmaz" and "ali@example.org", not in "quality")."""
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.IGNORECASE) for n in needles)
+
+
 def _scrub(value, needles: list[str]):
-    """`value` (a log row's details) with every text that holds one of `needles` emptied."""
+    """`value` (a log row's details) with every text that names one of `needles` emptied."""
     if isinstance(value, dict):
         return {k: _scrub(v, needles) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrub(v, needles) for v in value]
-    if isinstance(value, str) and any(n in value.casefold() for n in needles):
+    if isinstance(value, str) and names_any(value, needles):
         return ""
     return value
 

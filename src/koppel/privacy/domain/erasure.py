@@ -15,6 +15,7 @@ person again in a restored backup. docs/privacy/erasure.md explains the choices.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.retention import redact_logs
+from koppel.common.domain.retention import names_any, redact_logs
 from koppel.common.models import ActivityLog, OutgoingMail, Reminder
 from koppel.matches.enums import OPEN_STATES, ConcernStatus
 from koppel.matches.models import (
@@ -451,22 +452,40 @@ def _text_matching(queryset: models.QuerySet, columns: list[str], values: list[s
     return queryset.filter(condition) if condition else queryset.none()
 
 
+def redact_text(text: str, values: list[str]) -> str:
+    """`text` with each whole-word occurrence of one of `values` replaced by "…"."""
+    for value in sorted(values, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "…", text, flags=re.IGNORECASE)
+    return text
+
+
 def _forget_mail_and_reminders(person: Erasable, values: list[str]) -> None:
+    """Mail and reminders to the person go; mail to someone else that names them (a coordinator's
+    notice) still goes, with their name and addresses cut out."""
     addresses = [v for v in {person.email, getattr(person.user, "email", "")} if v]
     to_them = Q()
     for address in addresses:
         to_them |= Q(to__iexact=address)
     if to_them:
         OutgoingMail.objects.filter(to_them).delete()
-    # Mail to others that names them (a coordinator's digest): subject or body.
-    _text_matching(OutgoingMail.objects.all(), ["subject", "body"], values).delete()
+    for mail in _text_matching(OutgoingMail.objects.all(), ["subject", "body"], values):
+        subject, body = redact_text(mail.subject, values), redact_text(mail.body, values)
+        if (subject, body) != (mail.subject, mail.body):
+            OutgoingMail.objects.filter(pk=mail.pk).update(subject=subject, body=body)
     reminders = Reminder.objects.filter(
         content_type=ContentType.objects.get_for_model(person), object_id=person.pk
     )
     for address in addresses:
         reminders |= Reminder.objects.filter(email__iexact=address)
     reminders.delete()
-    _text_matching(Reminder.objects.all(), ["context"], values).delete()
+    for reminder in _text_matching(Reminder.objects.all(), ["context"], values):
+        try:
+            context = json.loads(redact_text(json.dumps(reminder.context, ensure_ascii=False), values))
+        except ValueError:  # a name that was also JSON syntax: the reminder goes instead
+            Reminder.objects.filter(pk=reminder.pk).delete()
+            continue
+        if context != reminder.context:
+            Reminder.objects.filter(pk=reminder.pk).update(context=context)
 
 
 def _forget_login(person: Erasable) -> None:
@@ -491,7 +510,8 @@ def _forget_login(person: Erasable) -> None:
 def _forget_admin_history(values: list[str]) -> None:
     """The Django admin's own history names objects as they were shown then (their `str`)."""
     for entry in _text_matching(LogEntry.objects.all(), ["object_repr", "change_message"], values):
-        LogEntry.objects.filter(pk=entry.pk).update(object_repr=f"#{entry.object_id}", change_message="")
+        if names_any(entry.object_repr, values) or names_any(entry.change_message, values):
+            LogEntry.objects.filter(pk=entry.pk).update(object_repr=f"#{entry.object_id}", change_message="")
 
 
 def _forget_exports(organisation_id: int, before: datetime) -> int:
@@ -550,12 +570,7 @@ def _lock(person: Erasable) -> Erasable:
 
 
 def _scrubbed_reason(reason: str, values: list[str]) -> str:
-    text = reason.strip()
-    for value in values:
-        if value.casefold() in text.casefold():
-            start = text.casefold().index(value.casefold())
-            text = text[:start] + "…" + text[start + len(value) :]
-    return text[:500]
+    return redact_text(reason.strip(), values)[:500]
 
 
 def _record(
