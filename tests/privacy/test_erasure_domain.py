@@ -326,3 +326,28 @@ def test_no_survey_is_planned_for_an_erased_person(cast):
     erase_person(erased, by=cast.admin, reason="asked")
     plan_assignments(today=date(2025, 3, 10))
     assert set(Assignment.objects.values_list("youth", flat=True)) == {kept.pk}
+
+
+def test_each_new_ledger_row_goes_to_the_ledger_file_and_a_file_that_fails_refuses_the_erasure(
+    cast, monkeypatch
+):
+    import sys
+    import types
+
+    written = []
+    module = types.ModuleType("koppel.privacy.domain.ledger_file")
+    module.append_to_ledger_file = lambda entry: written.append(entry.subject_hash)
+    monkeypatch.setitem(sys.modules, "koppel.privacy.domain.ledger_file", module)
+    mentor = f.MentorFactory(programme=cast.programme, status="applied")
+    erase_person(mentor, by=cast.admin, reason="asked")
+    assert written == [subject_hash(mentor)]
+
+    def broken(entry):
+        raise OSError("disk full")
+
+    module.append_to_ledger_file = broken
+    other = f.MentorFactory(programme=cast.programme, status="applied", first_name="Blijft")
+    with pytest.raises(DomainError, match="ledger file cannot be written"):
+        erase_person(other, by=cast.admin, reason="asked")
+    assert Mentor.objects.get(pk=other.pk).first_name == "Blijft"
+    assert ErasureLedgerEntry.objects.count() == 1

@@ -14,6 +14,7 @@ person again in a restored backup. docs/privacy/erasure.md explains the choices.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -573,12 +574,30 @@ def _scrubbed_reason(reason: str, values: list[str]) -> str:
     return redact_text(reason.strip(), values)[:500]
 
 
+def _write_ledger_file(entry: ErasureLedgerEntry) -> None:
+    """Copy the ledger row to the ledger file outside the database (the backup part's
+    `privacy/domain/ledger_file.append_to_ledger_file`), before the transaction commits: a file that
+    cannot be written refuses the erasure rather than erase without the copy a restore needs. Looked
+    up by name so that this module works where that part is not installed; once both are merged a
+    plain import can replace the lookup."""
+    try:
+        ledger_file = importlib.import_module("koppel.privacy.domain.ledger_file")
+    except ModuleNotFoundError:
+        return
+    try:
+        ledger_file.append_to_ledger_file(entry)
+    except OSError as e:
+        raise DomainError(_("The erasure ledger file cannot be written, so nothing was erased.")) from e
+
+
 def _record(
     person: Erasable, *, by, now: datetime, reason: str, counts: dict, replay: bool
 ) -> ErasureLedgerEntry:
-    entry, _created = ErasureLedgerEntry.objects.get_or_create(
+    entry, created = ErasureLedgerEntry.objects.get_or_create(
         subject_hash=subject_hash(person), defaults={"erased_at": now}
     )
+    if created:
+        _write_ledger_file(entry)
     log_action(
         entry,
         "privacy.person.replayed" if replay else "privacy.person.erased",
