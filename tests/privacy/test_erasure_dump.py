@@ -87,6 +87,9 @@ WALKED = [
 ]
 
 
+IDENTITY = ["sanne@example.org", "06-12345678", "fatima@example.org", "Fatima", "Bakker"]
+
+
 def test_nothing_typed_into_the_real_pages_is_left_after_erasure(
     cast, client_for, django_capture_on_commit_callbacks
 ):
@@ -99,7 +102,8 @@ def test_nothing_typed_into_the_real_pages_is_left_after_erasure(
         cast, staff, client_for, django_capture_on_commit_callbacks
     )
     walk.test_youth_walks_from_registration_to_the_waiting_list(cast, staff)
-    assert _found(dump_database(), WALKED) == WALKED
+    # The dump sees them (the texts a field-encrypting database stores only as ciphertext aside).
+    assert set(IDENTITY) <= set(_found(dump_database(), WALKED))
     mentor = Mentor.objects.get(email="sanne@example.org")
     youth = Youth.objects.get(first_name="Noor", last_name="Bakker")
     # The administrator erases them through the erasure page, as they would in the browser.
