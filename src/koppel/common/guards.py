@@ -121,19 +121,35 @@ def install_after_migrate(sender, using: str = "default", **kwargs) -> None:
 # No log row is changed, and none is deleted except by the retention purge: it holds a permit (a row in
 # common_logpurge, inserted and removed again inside its own transaction, so no other connection sees
 # it) that lets rows older than the permit's date go. Deleting a user clears the user column of their
-# rows (on_delete=SET_NULL); that is the one change allowed, and the label written with each row keeps
-# who it was.
+# rows (on_delete=SET_NULL), and the label written with each row keeps who it was. The one other change
+# is an erasure's: under a permit naming the row (common_logredaction, same pattern), the label and the
+# details of a row that names the erased person may be rewritten; what was done, to what and when
+# never changes.
 
 LOG_MESSAGE = "the audit trail is append-only"
 
 
-def _log_guards(table: str, user_column: str, label_column: str, columns: str) -> list[Guard]:
+def _log_guards(
+    table: str, user_column: str, label_column: str, columns: str, redactable: str
+) -> list[Guard]:
     return [
         Guard(
             name=f"koppel_{table}_unchanged",
             table=table,
-            events=f"UPDATE OF {columns}, {label_column}",
+            events=f"UPDATE OF {columns}",
             when="1 = 1",
+            message=LOG_MESSAGE,
+        ),
+        # An erasure (GDPR art. 17) rewrites the label and the details of the rows that name the
+        # erased person, one row at a time under a permit that names the row (common_logredaction).
+        Guard(
+            name=f"koppel_{table}_redacted_with_permit",
+            table=table,
+            events=f"UPDATE OF {redactable}",
+            when=(
+                "NOT EXISTS (SELECT 1 FROM common_logredaction "  # noqa: S608 (constants only)
+                f"WHERE common_logredaction.log_table = '{table}' AND common_logredaction.row_id = OLD.id)"
+            ),
             message=LOG_MESSAGE,
         ),
         Guard(
@@ -167,9 +183,14 @@ GUARDS = [
         "common_activitylog",
         "actor_id",
         "actor_label",
-        '"timestamp", action, content_type_id, object_id, fields, data',
+        '"timestamp", action, content_type_id, object_id, fields',
+        "actor_label, data",
     ),
     *_log_guards(
-        "common_accesslog", "viewer_id", "viewer_label", '"timestamp", content_type_id, object_id, page'
+        "common_accesslog",
+        "viewer_id",
+        "viewer_label",
+        '"timestamp", content_type_id, object_id, page',
+        "viewer_label",
     ),
 ]

@@ -11,6 +11,32 @@ class InterestAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_nl", "name_en"]
 
 
+class ErasureAwareAdmin(AuditedModelAdmin):
+    """An erased person (GDPR art. 17, koppel.privacy.domain.erasure) is read-only here: nothing can
+    be typed back into the row. A person who was ever in a match, or was erased, is not deleted here
+    either: erasure is the one way their data goes (it keeps the reports, cleans the audit trail and
+    records the ledger that a restored backup replays)."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def _in_a_match(self, obj) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.erased_at is not None or self._in_a_match(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def deletable(self, queryset):
+        return queryset.filter(erased_at=None)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, self.deletable(queryset))
+
+
 class GuardianshipInline(admin.TabularInline):
     model = Guardianship
     extra = 0
@@ -18,7 +44,7 @@ class GuardianshipInline(admin.TabularInline):
 
 
 @admin.register(Mentor)
-class MentorAdmin(AuditedModelAdmin):
+class MentorAdmin(ErasureAwareAdmin):
     list_display = ["last_name", "first_name", "programme", "status"]
     list_filter = ["programme", "status"]
     search_fields = ["first_name", "last_name", "email"]
@@ -39,12 +65,17 @@ class MentorAdmin(AuditedModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset.exclude(status=MentorStatus.DISQUALIFIED))
+    def _in_a_match(self, obj) -> bool:
+        return obj.match_mentors.exists()
+
+    def deletable(self, queryset):
+        return (
+            super().deletable(queryset).exclude(status=MentorStatus.DISQUALIFIED).filter(match_mentors=None)
+        )
 
 
 @admin.register(Youth)
-class YouthAdmin(AuditedModelAdmin):
+class YouthAdmin(ErasureAwareAdmin):
     list_display = ["last_name", "first_name", "programme", "status"]
     list_filter = ["programme", "status"]
     search_fields = ["first_name", "last_name", "email"]
@@ -54,9 +85,15 @@ class YouthAdmin(AuditedModelAdmin):
     # The youth's status table (people/domain/youth_status.py) moves these.
     governed_fields = ("status", "waiting_since")
 
+    def _in_a_match(self, obj) -> bool:
+        return obj.matches.exists()
+
+    def deletable(self, queryset):
+        return super().deletable(queryset).filter(matches=None)
+
 
 @admin.register(Guardian)
-class GuardianAdmin(AuditedModelAdmin):
+class GuardianAdmin(ErasureAwareAdmin):
     list_display = ["last_name", "first_name", "organisation"]
     search_fields = ["first_name", "last_name", "email"]
     list_select_related = ["organisation"]

@@ -65,4 +65,5 @@ urlpatterns = [
     path("", include("koppel.staff.urls_privacy_access")),
     path("", include("koppel.staff.urls_account_reads")),
     path("", include("koppel.staff.urls_privacy")),
+    path("", include("koppel.staff.urls_erasure")),
 ]

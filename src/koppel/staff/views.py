@@ -261,7 +261,9 @@ def _staff_queryset(kind: Kind, user):
 @staff_required
 def person_list(request, kind):
     kind = KINDS[kind]
-    queryset = _staff_queryset(kind, request.user).select_related(*kind.list_related)
+    # Erased people (GDPR art. 17) are no one to work with: the lists leave them out, the reports
+    # still count them, and a match's page names them "Erased mentor #12".
+    queryset = _staff_queryset(kind, request.user).filter(erased_at=None).select_related(*kind.list_related)
     if kind.name == "mentor":
         # Flag the mentors with a second application still to review (kept apart, never merged).
         # (Exists, not Count: a grouped query would lose the list's order.)
@@ -299,6 +301,8 @@ def person_detail(request, kind, pk):
     elif kind.name == "mentor":
         queryset = queryset.select_related("programme", "coordinator").prefetch_related("interests")
     person = get_visible_or_404(queryset, pk)
+    if person.erased_at is not None:
+        return render(request, "staff/privacy/erased_person.html", {"kind": kind, "person": person})
     log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_detail")
     context = {"kind": kind, "person": person}
     if kind.name == "guardian":
@@ -333,6 +337,9 @@ def person_create(request, kind):
 def person_edit(request, kind, pk):
     kind = KINDS[kind]
     person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    if person.erased_at is not None:
+        messages.error(request, _("An erased person cannot be edited."))
+        return redirect(f"staff:{kind.name}_detail", pk=person.pk)
     log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_edit")
     form = kind.form(request.POST or None, instance=person, user=request.user)
     if "programme" in form.fields:
@@ -461,10 +468,15 @@ def caseload(request):
     """The people and matches a coordinator is responsible for."""
 
     user = request.user
-    mentors = _staff_queryset(KINDS["mentor"], user).filter(coordinator=user).select_related("programme")
+    # Erased people stay on the caseload for the reports' coordinator filter, not on this page.
+    mentors = (
+        _staff_queryset(KINDS["mentor"], user)
+        .filter(coordinator=user, erased_at=None)
+        .select_related("programme")
+    )
     youth = (
         _staff_queryset(KINDS["youth"], user)
-        .filter(coordinator=user)
+        .filter(coordinator=user, erased_at=None)
         .select_related("programme")
         .order_by(F("waiting_since").asc(nulls_last=True), "last_name")
     )

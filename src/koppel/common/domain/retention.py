@@ -5,14 +5,19 @@ row unless this module's purge holds a permit for it. `koppel send_reminders` ru
 retention period from the settings (LOG_RETENTION_DAYS).
 """
 
+import json
+import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from koppel.common.domain.audit import log_action
-from koppel.common.models import AccessLog, ActivityLog, LogPurge
+from koppel.common.models import AccessLog, ActivityLog, LogPurge, LogRedaction
 
 
 def retention_cutoff(*, now: datetime | None = None) -> datetime:
@@ -41,3 +46,65 @@ def purge_logs(*, before: datetime, by=None) -> int:
             data={"before": before.isoformat(), "activity_log": activity, "access_log": access},
         )
     return removed
+
+
+def names_any(text: str, needles: Iterable[str]) -> bool:
+    """Whether `text` holds one of `needles` as a whole word or phrase, whatever its case ("Ali" is
+    in "Ali Yilmaz" and "ali@example.org", not in "quality")."""
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.IGNORECASE) for n in needles)
+
+
+def _scrub(value, needles: list[str]):
+    """`value` (a log row's details) with every text that names one of `needles` emptied."""
+    if isinstance(value, dict):
+        return {k: _scrub(v, needles) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, needles) for v in value]
+    if isinstance(value, str) and names_any(value, needles):
+        return ""
+    return value
+
+
+def _permitted_update(model, table: str, rows: dict[int, dict]) -> int:
+    """Write `rows` (log row id -> new values) under a permit per row, removed again at once."""
+    if not rows:
+        return 0
+    permits = LogRedaction.objects.bulk_create(LogRedaction(log_table=table, row_id=pk) for pk in rows)
+    for pk, values in rows.items():
+        # The append-only queryset refuses update(); this is the one path that may, under the permit.
+        models.QuerySet.update(model.objects.filter(pk=pk), **values)
+    LogRedaction.objects.filter(pk__in=[p.pk for p in permits]).delete()
+    return len(rows)
+
+
+@transaction.atomic
+def redact_logs(*, user_id: int | None, values: Iterable[str] = ()) -> int:
+    """Make the audit trail stop naming one person: the label of every row that user `user_id`
+    wrote becomes "#<user id>", and any text in an activity row's details that holds one of `values`
+    (names, addresses) is emptied. Returns how many rows were rewritten.
+
+    For an erasure (GDPR art. 17) only. Holds the database's permit for exactly the rows it
+    rewrites, inside its own transaction; what was done, to which object and when stays as written.
+    """
+    needles = sorted({v.strip().casefold() for v in values if v and len(v.strip()) >= 3})
+    activity: dict[int, dict] = {}
+    access: dict[int, dict] = {}
+    if user_id is not None:
+        label, suffix = f"#{user_id}", f"(#{user_id})"
+        for pk in ActivityLog.objects.filter(actor_label__endswith=suffix).values_list("pk", flat=True):
+            activity[pk] = {"actor_label": label}
+        for pk in AccessLog.objects.filter(viewer_label__endswith=suffix).values_list("pk", flat=True):
+            access[pk] = {"viewer_label": label}
+    if needles:
+        text = ActivityLog.objects.annotate(text=Cast("data", TextField()))
+        named = models.Q()
+        for needle in needles:
+            # SQLite keeps JSON with non-ASCII letters escaped, PostgreSQL as they are.
+            named |= models.Q(text__icontains=needle) | models.Q(text__icontains=json.dumps(needle)[1:-1])
+        for pk, data in text.filter(named).values_list("pk", "data"):
+            scrubbed = _scrub(data, needles)
+            if scrubbed != data:
+                activity.setdefault(pk, {})["data"] = scrubbed
+    return _permitted_update(ActivityLog, "common_activitylog", activity) + _permitted_update(
+        AccessLog, "common_accesslog", access
+    )

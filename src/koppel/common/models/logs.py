@@ -121,3 +121,23 @@ class LogPurge(models.Model):
 
     def __str__(self) -> str:
         return f"purge before {self.before:%Y-%m-%d}"
+
+
+class LogRedaction(models.Model):
+    """The permit an erasure holds while it rewrites the label and details of named log rows.
+
+    The database refuses to change the recorded label ("who") or the details of a log row unless a
+    row here names that very log row, inserted and removed again in the erasure's own transaction (so
+    no other connection ever sees it). Nothing else of a log row can change, permit or not. Only
+    `koppel.common.domain.retention.redact_logs` writes here.
+    """
+
+    log_table = models.CharField(max_length=40)
+    row_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["log_table", "row_id"])]
+
+    def __str__(self) -> str:
+        return f"redact {self.log_table} #{self.row_id}"

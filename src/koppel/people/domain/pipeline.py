@@ -383,11 +383,12 @@ def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def withdraw_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
-    """The applicant or mentor stops. Side effects: event, activity log, mail."""
+def withdraw_mentor(mentor: Mentor, *, by, reason: str = "", mail: bool = True) -> PipelineEvent:
+    """The applicant or mentor stops. Side effects: event, activity log, mail (not when `mail` is
+    False: an erasure withdraws a mentor who must hear nothing more)."""
     _lock(mentor)
     _check_allowed(mentor, S.WITHDRAWN)
-    return _move(mentor, S.WITHDRAWN, by=by, reason=reason)
+    return _move(mentor, S.WITHDRAWN, by=by, reason=reason, mail=mail)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Mentors, youth and guardians. Minimal by design: no national ID number, no identity documents."""
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -106,6 +107,12 @@ class Person(KoppelModel):
     )
     values_beliefs = models.TextField(_("values and beliefs"), blank=True)
     availability = models.JSONField(_("weekly availability"), default=list, blank=True)
+    # Set once by koppel.privacy.domain.erasure.erase_person (GDPR art. 17), never by a form: the row
+    # stays for the reports, its personal data is gone and its name shows as a neutral label.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
+
+    # The neutral name of an erased person, in the reader's language: "Erased mentor #12".
+    ERASED_LABEL: Any = _("Erased person #%(number)s")
 
     class Meta:
         abstract = True
@@ -115,6 +122,8 @@ class Person(KoppelModel):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(self.ERASED_LABEL) % {"number": self.pk}
         return f"{self.first_name} {self.last_name}"
 
     @property
@@ -123,6 +132,8 @@ class Person(KoppelModel):
 
 
 class Mentor(Person):
+    ERASED_LABEL = _("Erased mentor #%(number)s")
+
     status = models.CharField(
         _("status"), max_length=20, choices=MentorStatus.choices, default=MentorStatus.APPLIED
     )
@@ -227,6 +238,8 @@ class Mentor(Person):
 
 
 class Youth(Person):
+    ERASED_LABEL = pgettext_lazy("one person", "Erased youth #%(number)s")
+
     status = models.CharField(
         _("status"), max_length=20, choices=YouthStatus.choices, default=YouthStatus.INTAKE
     )
@@ -303,6 +316,8 @@ class Guardian(KoppelModel):
     )
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    # Set once by koppel.privacy.domain.erasure.erase_person, as on Person.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("parent or guardian")
@@ -314,6 +329,8 @@ class Guardian(KoppelModel):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return _("Erased parent or guardian #%(number)s") % {"number": self.pk}
         return f"{self.first_name} {self.last_name}"
 
 

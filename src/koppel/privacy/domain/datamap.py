@@ -58,6 +58,7 @@ class ModelEntry:
 
 # Field names that are never personal on any model: the row's id, its version and its timestamps.
 GENERIC_NOT_PERSONAL = frozenset({"id", "created_at", "updated_at", "version"})
+# A person's `erased_at` (koppel.privacy.domain.erasure) says only that and when the row was emptied.
 
 # The fields a background job's claim adds (common.models.ClaimedJob): which worker, when it last
 # reported, how often it was taken up.
@@ -262,7 +263,7 @@ DATA_MAP: dict[str, ModelEntry] = {
             ),
             "capacity": (_I, _("How many youth the mentor takes on.")),
         },
-        not_personal=("programme", "status", "campaign", "applied_at"),
+        not_personal=("programme", "status", "campaign", "applied_at", "erased_at"),
     ),
     "people.Youth": _entry(
         subjects=[Subject.YOUTH],
@@ -293,7 +294,7 @@ DATA_MAP: dict[str, ModelEntry] = {
             "referrer_organisation": (_C, _("Who signed the youth up, to contact them about the intake.")),
             "guardians": (_I, _("Who the youth's parents and guardians are.")),
         },
-        not_personal=("programme", "status"),
+        not_personal=("programme", "status", "erased_at"),
     ),
     "people.Guardian": _entry(
         subjects=[Subject.GUARDIAN],
@@ -315,7 +316,7 @@ DATA_MAP: dict[str, ModelEntry] = {
             "languages": (_I, _LANGUAGE),
             "postcode": (_C, _("To know where the family lives, for the intake and matching.")),
         },
-        not_personal=("organisation",),
+        not_personal=("organisation", "erased_at"),
     ),
     "people.Guardianship": _entry(
         subjects=[Subject.YOUTH, Subject.GUARDIAN],

@@ -245,7 +245,13 @@ def plan_assignments(*, today: date, programme_ids: list[int] | None = None) -> 
     for schedule in schedules.select_related("instrument").order_by("id"):
         if schedule.respondent not in (schedule.instrument.respondents or []):
             continue  # the form refuses this; a schedule changed in the admin is skipped, not failed
-        planned = [a for due in due_for(schedule, today=today) for a in assignments_for(schedule, due)]
+        planned = [
+            a
+            for due in due_for(schedule, today=today)
+            if due.youth.erased_at is None  # GDPR art. 17: nobody asks an erased person anything
+            for a in assignments_for(schedule, due)
+            if not _erased_respondent(a)
+        ]
         if not planned:
             continue
         with transaction.atomic():
@@ -258,6 +264,11 @@ def plan_assignments(*, today: date, programme_ids: list[int] | None = None) -> 
             log_actions_bulk(saved, "surveys.assignment.planned", by=None, fields=["status"])
         created += len(new)
     return created
+
+
+def _erased_respondent(assignment: Assignment) -> bool:
+    person = assignment.mentor or assignment.guardian
+    return person is not None and person.erased_at is not None
 
 
 def _close_open(condition: Q, status: str, action: str) -> int:
