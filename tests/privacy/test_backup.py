@@ -78,9 +78,7 @@ class Replay:
 @pytest.fixture
 def replay(monkeypatch):
     recorder = Replay()
-    module = types.ModuleType("koppel.privacy.domain.erasure")
-    module.replay_ledger = recorder
-    monkeypatch.setitem(sys.modules, "koppel.privacy.domain.erasure", module)
+    monkeypatch.setattr("koppel.privacy.domain.erasure.replay_ledger", recorder)
     return recorder
 
 

@@ -13,7 +13,6 @@ ledger file outside the database (privacy/domain/ledger_file.py).
 
 from __future__ import annotations
 
-import importlib
 import importlib.metadata
 import os
 import re
@@ -38,6 +37,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from koppel.common.maintenance import end_maintenance, start_maintenance, under_maintenance
+from koppel.privacy.domain import erasure
 from koppel.privacy.domain.backup_archive import FORMAT, ArchiveReader, write_archive
 from koppel.privacy.domain.ledger_file import append_missing_to_ledger_file, read_ledger_file
 from koppel.privacy.models import ErasureLedgerEntry
@@ -321,10 +321,8 @@ def merge_into_ledger(entries: dict[str, datetime], *, using: str = DEFAULT_DB_A
 
 
 def _replay_ledger() -> int:
-    # The erasure itself lives in privacy/domain/erasure.py: replay_ledger(by=None) -> int erases
-    # everyone in the ledger who is still present and returns how many it erased.
-    erasure = importlib.import_module("koppel.privacy.domain.erasure")
-    return int(erasure.replay_ledger(by=None))
+    # Erases everyone in the ledger who is still present; returns how many it erased.
+    return erasure.replay_ledger(by=None)
 
 
 def restore_backup(

@@ -14,7 +14,6 @@ person again in a restored backup. docs/privacy/erasure.md explains the choices.
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -71,6 +70,7 @@ from koppel.people.models import (
     Youth,
 )
 from koppel.privacy.domain.ledger import subject_hash
+from koppel.privacy.domain.ledger_file import append_to_ledger_file
 from koppel.privacy.models import ErasureLedgerEntry
 from koppel.reports.models import ExportJob
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus
@@ -575,17 +575,11 @@ def _scrubbed_reason(reason: str, values: list[str]) -> str:
 
 
 def _write_ledger_file(entry: ErasureLedgerEntry) -> None:
-    """Copy the ledger row to the ledger file outside the database (the backup part's
-    `privacy/domain/ledger_file.append_to_ledger_file`), before the transaction commits: a file that
-    cannot be written refuses the erasure rather than erase without the copy a restore needs. Looked
-    up by name so that this module works where that part is not installed; once both are merged a
-    plain import can replace the lookup."""
+    """Copy the ledger row to the ledger file outside the database (privacy/domain/ledger_file.py),
+    before the transaction commits: a file that cannot be written refuses the erasure rather than
+    erase without the copy a restore onto a new machine needs."""
     try:
-        ledger_file = importlib.import_module("koppel.privacy.domain.ledger_file")
-    except ModuleNotFoundError:
-        return
-    try:
-        ledger_file.append_to_ledger_file(entry)
+        append_to_ledger_file(entry)
     except OSError as e:
         raise DomainError(_("The erasure ledger file cannot be written, so nothing was erased.")) from e
 
