@@ -1,3 +1,4 @@
 from koppel.privacy.models.ledger import ErasureLedgerEntry
+from koppel.privacy.models.retention import RetentionOverride, RetentionPreviewItem, RetentionRun
 
-__all__ = ["ErasureLedgerEntry"]
+__all__ = ["ErasureLedgerEntry", "RetentionOverride", "RetentionPreviewItem", "RetentionRun"]

@@ -6,7 +6,8 @@ plans the surveys that fell due, closes those whose window ended and cancels tho
 apply (surveys/domain/delivery.py),
 removes finished exports older than a week (reports/domain/jobs.py) and rate-limit counters of
 windows that ended (common/domain/ratelimit.py),
-purges audit-log rows past the retention period (common/domain/retention.py),
+purges audit-log rows past the retention period (common/domain/retention.py), previews and applies
+every organisation's retention schedule (privacy/domain/retention.py),
 releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
 reminders due now (idempotently), claims the due reminders one at a time and renders each into the
 outbox, delivers the outbox mail that is due and has no task coming for it (a retry after its
@@ -46,6 +47,8 @@ class Command(BaseCommand):
 
         from koppel.common.domain.retention import purge_logs, retention_cutoff
         from koppel.matches.domain.rounds import release_stale_rounds
+        from koppel.privacy.domain.retention import apply_retention, preview_retention
+        from koppel.programmes.models import Organisation
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
             cancel_outdated_assignments,
@@ -67,6 +70,13 @@ class Command(BaseCommand):
         removed_exports = delete_old_exports(now=timezone.now())
         removed_windows = delete_old_rate_windows(now=timezone.now())
         purged_logs = purge_logs(before=retention_cutoff())
+        # The retention schedule: what qualifies today joins the preview; what has been in it for the
+        # notice period (RETENTION_NOTICE_DAYS) and still qualifies is purged.
+        retained: dict[str, int] = {}
+        for organisation in Organisation.objects.order_by("pk"):
+            preview_retention(organisation, today=timezone.localdate())
+            for rule, n in apply_retention(organisation, today=timezone.localdate()).items():
+                retained[rule] = retained.get(rule, 0) + n
         released = release_stuck_reminders()
         released_mail = release_expired_mail_claims()
         # Mail due by now has no task coming for it (a retry, a worker that stopped: released just
@@ -102,3 +112,8 @@ class Command(BaseCommand):
                 + f"; old mail removed {purged}."
             )
             self.stdout.write(f"Audit-log rows past retention purged {purged_logs}.")
+            self.stdout.write(
+                "Retention applied: "
+                + (", ".join(f"{r} {n}" for r, n in sorted(retained.items())) or "none")
+                + "."
+            )
