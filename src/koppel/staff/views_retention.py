@@ -72,7 +72,6 @@ def _schedule_rows(organisation: Organisation) -> list[dict]:
                 "current": _period_text(
                     rule, retention.period_months(rule, organisation, overrides=overrides)
                 ),
-                "reason": override.reason if override else rule.reason,
                 "override": override,
             }
         )
