@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm
+from koppel.privacy.domain.retention import SCHEDULE, too_short
 from koppel.privacy.models import RetentionOverride
 
 
@@ -17,15 +18,10 @@ class RetentionOverrideForm(ErrorClassMixin, VersionedModelForm):
         }
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, minimum: int = 1, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.minimum = minimum
-        self.fields["months"].min_value = None
-
     def clean_months(self):
         months = self.cleaned_data["months"]
-        if months is not None and months < self.minimum:
-            raise forms.ValidationError(
-                _("The period must be at least %(months)s month(s).") % {"months": self.minimum}
-            )
+        rule = SCHEDULE.get(self.instance.rule)  # type: ignore[call-overload]
+        minimum = rule.minimum_months if rule is not None else 1
+        if months is not None and months < minimum:
+            raise forms.ValidationError(too_short(minimum))
         return months

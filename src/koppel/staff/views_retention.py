@@ -170,7 +170,7 @@ def retention_edit(request, rule):
     instance = current or RetentionOverride(
         organisation=organisation, rule=rule, months=entry.default_months or 1
     )
-    form = RetentionOverrideForm(request.POST or None, instance=instance, minimum=entry.minimum_months)
+    form = RetentionOverrideForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             changed = retention.set_retention_period(

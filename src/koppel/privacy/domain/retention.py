@@ -29,7 +29,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from koppel.accounts.models import User
 from koppel.common.dates import add_months
@@ -234,6 +234,15 @@ def due_on(item: RetentionPreviewItem) -> date:
 # --- Changing a period -----------------------------------------------------------------------------
 
 
+def too_short(minimum: int) -> str:
+    """The refusal of a period under a rule's minimum (zero included)."""
+    return ngettext(
+        "The period must be at least %(months)s month.",
+        "The period must be at least %(months)s months.",
+        minimum,
+    ) % {"months": minimum}
+
+
 @transaction.atomic
 def set_retention_period(
     organisation: Organisation, *, rule: str, by, values: dict, expected_version: int
@@ -251,9 +260,7 @@ def set_retention_period(
     months = values.get("months")
     reason = (values.get("reason") or "").strip()
     if months is None or months < entry.minimum_months:
-        raise DomainError(
-            _("The period must be at least %(months)s month(s).") % {"months": entry.minimum_months}
-        )
+        raise DomainError(too_short(entry.minimum_months))
     if not reason:
         raise DomainError(_("Say why the organisation keeps these data for a different period."))
     values = {"months": months, "reason": reason, "changed_by": by}
