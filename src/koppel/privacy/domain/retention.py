@@ -755,6 +755,27 @@ APPLY: dict[str, Callable[..., None]] = {
 }
 
 
+def _still_there(obj: models.Model) -> bool:
+    return type(obj)._default_manager.filter(pk=obj.pk).exists()
+
+
+ORDER: dict[type[models.Model] | None, int] = {Youth: 0, Mentor: 1, Guardian: 2}
+
+
+def _objects_of(items: list[RetentionPreviewItem]) -> dict[tuple[int, int], models.Model]:
+    """The items' objects by (content type id, object id): one query per kind of object."""
+    ids: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        ids[item.content_type_id].append(item.object_id)
+    found: dict[tuple[int, int], models.Model] = {}
+    for type_id, pks in ids.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is not None:
+            for pk, obj in model._default_manager.in_bulk(pks).items():
+                found[(type_id, pk)] = obj
+    return found
+
+
 @transaction.atomic
 def apply_retention(organisation: Organisation, *, today: date, by=None) -> dict[str, int]:
     """Apply the schedule to the preview items whose notice period has passed; returns the counts
@@ -771,19 +792,20 @@ def apply_retention(organisation: Organisation, *, today: date, by=None) -> dict
     refused = 0
     for code, found in items.items():
         due = [item for item in found if due_on(item) <= today]
-        if not due:
-            continue
-        model = due[0].content_type.model_class()
-        objects = model._default_manager.in_bulk([item.object_id for item in due])  # type: ignore[union-attr]
+        # A person's youth before their parents, whose erasure may wait on the children's.
+        due.sort(key=lambda item: (ORDER.get(item.content_type.model_class(), 9), item.pk))
+        objects = _objects_of(due)
         for item in due:
-            obj = objects.get(item.object_id)
+            obj = objects.get((item.content_type_id, item.object_id))
             try:
                 with transaction.atomic():
                     if RetentionPreviewItem.objects.filter(pk=item.pk).delete()[0] != 1:
                         continue  # another run took it
-                    if obj is not None:
-                        APPLY[code](obj, by=by)
+                    if obj is None or not _still_there(obj):
+                        continue  # gone meanwhile (an earlier rule of this run erased the person)
+                    APPLY[code](obj, by=by)
             except (DomainError, models.ProtectedError, models.RestrictedError):
+                # The savepoint puts the item back in the preview: the next run tries again.
                 refused += 1
                 continue
             counts[code] = counts.get(code, 0) + 1
