@@ -228,6 +228,8 @@ def test_a_period_of_zero_an_empty_reason_a_fixed_rule_or_a_stale_version_is_ref
         )
     set_period(org, RetentionRule.ACCOUNT, 10, "y", version=1, by=admin)
     assert RetentionOverride.objects.get().months == 10
+    assert set_period(org, RetentionRule.ACCOUNT, 10, "y", version=2, by=admin) == []
+    assert RetentionOverride.objects.get().version == 2
     assert not RetentionOverride.objects.filter(rule=RetentionRule.VOG_FACTS).exists()
 
 

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -35,7 +35,7 @@ from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import changed_fields, save_versioned
 from koppel.matches.enums import MatchState
 from koppel.matches.models import (
     Closure,
@@ -270,8 +270,14 @@ def set_retention_period(
     if current is None:
         if expected_version != 0:
             raise ConflictError()
-        current = RetentionOverride.objects.create(organisation=organisation, rule=rule, **values)
+        try:
+            with transaction.atomic():
+                current = RetentionOverride.objects.create(organisation=organisation, rule=rule, **values)
+        except IntegrityError:
+            raise ConflictError() from None  # someone else set it first
         changed = ["months", "reason"]
+    elif not changed_fields(current, {"months": months, "reason": reason}):
+        return []  # the same period and reason: no new version, no log row
     else:
         changed = [
             name
