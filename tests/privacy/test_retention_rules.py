@@ -158,6 +158,19 @@ def test_an_item_that_stops_qualifying_leaves_the_preview_and_is_kept(programme,
     assert items(org, RetentionRule.MATCH_RECORDS) == set()
 
 
+def test_a_clock_that_started_again_starts_a_new_notice_period(programme, org):
+    mentor = ended_mentor(programme, on=months_before(TODAY, 8), matched=True)
+    screened(mentor)
+    preview_retention(org, today=TODAY)
+    # Back and gone again before the next run: the latest step is the clock's start now.
+    step = PipelineEvent.objects.create(mentor=mentor, from_status="ready", to_status="withdrawn")
+    PipelineEvent.objects.filter(pk=step.pk).update(at=aware(months_before(TODAY, 7)))
+    assert apply_retention(org, today=TODAY + timedelta(days=NOTICE)) == {}
+    item = RetentionPreviewItem.objects.get(rule=RetentionRule.VOG_FACTS)
+    assert (item.since, item.first_previewed_on) == (months_before(TODAY, 7), TODAY + timedelta(days=NOTICE))
+    assert Interview.objects.get(mentor=mentor).motivation != ""
+
+
 def test_a_mentor_who_matched_again_keeps_the_notes_of_their_earlier_match(programme, org):
     mentor = f.MentorFactory(programme=programme)
     match = closed_match(f.YouthFactory(programme=programme), [mentor], ended_on=months_before(TODAY, 30))

@@ -649,7 +649,8 @@ def _refresh(organisation: Organisation, *, today: date) -> dict[str, list[Reten
         for item in RetentionPreviewItem.objects.filter(organisation=organisation)
     }
     keep: dict[str, list[RetentionPreviewItem]] = {code: [] for code in PREVIEWED}
-    new = []
+    new: list[RetentionPreviewItem] = []
+    restarted: list[RetentionPreviewItem] = []
     for code, candidates in found.items():
         for candidate in candidates:
             key = (code.value, types[candidate.model].pk, candidate.pk)
@@ -665,12 +666,16 @@ def _refresh(organisation: Organisation, *, today: date) -> dict[str, list[Reten
                     last_previewed_on=today,
                 )
                 new.append(item)
-            else:
-                item.since, item.last_previewed_on = candidate.since, today
+            elif item.since != candidate.since:
+                # The clock started again (the person came back and left again since the last
+                # preview): a new notice period too.
+                item.since, item.first_previewed_on = candidate.since, today
+                restarted.append(item)
             keep[code].append(item)
     if stored:
         RetentionPreviewItem.objects.filter(pk__in=[item.pk for item in stored.values()]).delete()
     RetentionPreviewItem.objects.bulk_create(new)
+    RetentionPreviewItem.objects.bulk_update(restarted, ["since", "first_previewed_on"])
     RetentionPreviewItem.objects.filter(organisation=organisation).update(last_previewed_on=today)
     return keep
 
