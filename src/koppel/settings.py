@@ -451,8 +451,12 @@ LOGGING = {
 
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # Activity- and access-log rows older than this many days are purged by `koppel send_reminders`
-# (common/domain/retention.py); the purge itself is logged.
-LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 7 * 365)
+# (common/domain/retention.py); the purge itself is logged. The retention schedule
+# (privacy/domain/retention.py, rule "logs") shows this one value: there is no second one.
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 5 * 365)
+# Days an item of the retention preview waits before `koppel send_reminders` purges it, so that an
+# administrator sees what goes and can lengthen a period first (privacy/domain/retention.py).
+RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # The key of the erasure ledger's hashes (default: derived from SECRET_KEY). Never change it once
 # people were erased: a restored backup finds them again by this key.
 ERASURE_LEDGER_KEY = env_str("ERASURE_LEDGER_KEY")

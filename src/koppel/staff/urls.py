@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("koppel.staff.urls_concerns")),
     path("", include("koppel.staff.urls_closure")),
     path("", include("koppel.staff.urls_reminders")),
+    path("", include("koppel.staff.urls_retention")),
     path("", include("koppel.staff.urls_instruments")),
     path("", include("koppel.staff.urls_surveys")),
     path("", include("koppel.staff.urls_reports")),

@@ -1272,6 +1272,26 @@ DATA_MAP: dict[str, ModelEntry] = {
         },
         not_personal=("flagged_at", "confirmed_at"),
     ),
+    "privacy.RetentionOverride": _entry(
+        subjects=[Subject.STAFF],
+        purpose=_("An organisation's own retention period for one kind of data, and why."),
+        recipients=LOG_RECIPIENTS,
+        source=_("The administrator who changed it."),
+        retention=_R.LOGS,
+        basis=_LAW,
+        fields={"changed_by": _staff(_R.LOGS)},
+        not_personal=("organisation", "rule", "months", "reason"),
+    ),
+    "privacy.RetentionRun": _entry(
+        subjects=[Subject.STAFF],
+        purpose=_("When the retention schedule was previewed or applied, with counts and never names."),
+        recipients=LOG_RECIPIENTS,
+        source=_("Written by Koppel."),
+        retention=_R.LOGS,
+        basis=_LAW,
+        fields={"by": _staff(_R.LOGS)},
+        not_personal=("organisation", "kind", "ran_at", "today", "counts"),
+    ),
 }
 
 

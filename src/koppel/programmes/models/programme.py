@@ -284,6 +284,15 @@ class ProgrammeSettings(KoppelModel):
             "OUT-3: a report hides any figure about fewer people than this, so no youth can be recognised."
         ),
     )
+    survey_reporting_months = models.PositiveSmallIntegerField(
+        _("survey answers kept whole for ... months"),
+        default=24,
+        validators=[MinValueValidator(6), MaxValueValidator(60)],
+        help_text=_(
+            "The reporting period: after it, a survey's answers are removed and only its scores stay, "
+            "for the reports (retention rule 'surveys')."
+        ),
+    )
 
     RULES = {
         "pre_match_training_hours": ("TRN-1", _("2 hours (6 recommended)")),
@@ -306,6 +315,7 @@ class ProgrammeSettings(KoppelModel):
         "guardians_see_meeting_notes": ("REL-1", None),
         "follow_up_months": ("OUT-2", _("about 12 months")),
         "report_min_group": ("OUT-3", None),
+        "survey_reporting_months": ("", None),
         "mentor_mfa_required": ("", None),
     }
     # Settings the factsheet says nothing about: why Koppel chose the default (never announced as
@@ -317,6 +327,10 @@ class ProgrammeSettings(KoppelModel):
             "off, so that what the mentor writes stays between mentor and youth"
         ),
         "report_min_group": _("5, so that no youth can be recognised in a report"),
+        "survey_reporting_months": _(
+            "24 months: two yearly reports, and the follow-up about a year after a match ends (OUT-2) "
+            "is scored long before that; the scores stay for later reports"
+        ),
         "mentor_mfa_required": _(
             "off, so that a volunteer can start without an authenticator app; switch it on once the "
             "programme's mentors can set one up"

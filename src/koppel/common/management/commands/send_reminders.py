@@ -8,7 +8,8 @@ removes finished exports older than a week (reports/domain/jobs.py), queues agai
 access archives whose worker stopped and wipes those past their download period
 (privacy/domain/access.py), and removes rate-limit counters of
 windows that ended (common/domain/ratelimit.py),
-purges audit-log rows past the retention period (common/domain/retention.py),
+purges audit-log rows past the retention period (common/domain/retention.py), previews and applies
+every organisation's retention schedule (privacy/domain/retention.py),
 flags the youth who turned 16 and gives them their own access (privacy/domain/coming_of_age.py;
 once per youth, so running it every few minutes does what a daily run would),
 releases reminders and mails whose run died (their lease of a few minutes ran out), proposes the
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         from koppel.matches.domain.rounds import release_stale_rounds
         from koppel.privacy.domain.access import expire_access_archives, release_stale_access_requests
         from koppel.privacy.domain.coming_of_age import flag_youth_turned_sixteen
+        from koppel.privacy.domain.retention import apply_retention, preview_retention
+        from koppel.programmes.models import Organisation
         from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
         from koppel.surveys.domain.delivery import (
             cancel_outdated_assignments,
@@ -84,6 +87,13 @@ class Command(BaseCommand):
         expired_archives = expire_access_archives(now=timezone.now())
         removed_windows = delete_old_rate_windows(now=timezone.now())
         purged_logs = purge_logs(before=retention_cutoff())
+        # The retention schedule: what qualifies today joins the preview; what has been in it for the
+        # notice period (RETENTION_NOTICE_DAYS) and still qualifies is purged.
+        retained: dict[str, int] = {}
+        for organisation in Organisation.objects.order_by("pk"):
+            preview_retention(organisation, today=timezone.localdate())
+            for rule, n in apply_retention(organisation, today=timezone.localdate()).items():
+                retained[rule] = retained.get(rule, 0) + n
         released = release_stuck_reminders()
         released_mail = release_expired_mail_claims()
         # Mail due by now has no task coming for it (a retry, a worker that stopped: released just
@@ -124,4 +134,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Youth turned 16: {len(turned.youth)}, parents' consents to confirm {turned.consents}, "
                 f"invited {len(turned.invited)}, without own access {len(turned.needs_access)}."
+            )
+            self.stdout.write(
+                "Retention applied: "
+                + (", ".join(f"{r} {n}" for r, n in sorted(retained.items())) or "none")
+                + "."
             )
