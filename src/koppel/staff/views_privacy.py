@@ -21,6 +21,7 @@ from koppel.privacy.domain.register import (
     register_of,
     special_instruments,
 )
+from koppel.privacy.domain.retention import retention_texts
 from koppel.privacy.enums import RetentionRule
 from koppel.staff.views import staff_required
 
@@ -52,8 +53,17 @@ def _sections(organisation, organisations) -> list[dict]:
         },
         {
             "title": _("Retention"),
-            "url": "#retention",
-            "description": _("How long each kind of data is kept."),
+            "url": reverse("staff:privacy_retention") + query,
+            "description": _(
+                "How long each kind of data is kept, the organisation's own periods, and what goes next."
+            ),
+        },
+        {
+            "title": _("Erasures"),
+            "url": reverse("staff:erasure_list"),
+            "description": _(
+                "Who was erased, when and why (never their name). Erase a person from their page."
+            ),
         },
         {
             "title": _("Requests for data"),
@@ -92,8 +102,9 @@ def _sections(organisation, organisations) -> list[dict]:
 def privacy_overview(request):
     organisation, organisations = _organisation(request)
     register = register_of(organisation)
+    texts = retention_texts(organisation)
     retention_rules = [
-        (rule, [p.name for p in register if any(f.retention_rule == rule for f in p.fields)])
+        (rule, texts[rule], [p.name for p in register if any(f.retention_rule == rule for f in p.fields)])
         for rule in RetentionRule
     ]
     return render(

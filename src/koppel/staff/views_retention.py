@@ -44,21 +44,6 @@ def _rule_or_404(code: str) -> retention.Rule:
     return entry
 
 
-def _months(n: int) -> str:
-    return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
-
-
-def _period_text(rule: retention.Rule, months: int | None) -> str:
-    if rule.set_by == retention.INSTALLATION:
-        days = retention.log_retention_days()
-        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
-    if rule.set_by == retention.PER_PROGRAMME:
-        return _("set per programme (default %(period)s)") % {"period": _months(rule.default_months or 0)}
-    if rule.set_by == retention.KEPT or months is None:
-        return _("kept")
-    return _months(months)
-
-
 def _schedule_rows(organisation: Organisation) -> list[dict]:
     overrides = retention.overrides_of(organisation)
     rows = []
@@ -68,8 +53,8 @@ def _schedule_rows(organisation: Organisation) -> list[dict]:
             {
                 "rule": rule,
                 "code": code.value,
-                "default": _period_text(rule, rule.default_months),
-                "current": _period_text(
+                "default": retention.period_text(rule, rule.default_months),
+                "current": retention.period_text(
                     rule, retention.period_months(rule, organisation, overrides=overrides)
                 ),
                 "override": override,
@@ -195,7 +180,7 @@ def retention_edit(request, rule):
             "organisation": organisation,
             "rule": entry,
             "form": form,
-            "default": _period_text(entry, entry.default_months),
+            "default": retention.period_text(entry, entry.default_months),
             "override": current,
         },
     )

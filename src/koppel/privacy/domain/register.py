@@ -24,6 +24,7 @@ from koppel.privacy.domain.datamap import (
     ModelEntry,
     Subject,
 )
+from koppel.privacy.domain.retention import retention_texts
 from koppel.privacy.enums import Category, LegalBasis, RetentionRule
 from koppel.programmes.models import Organisation
 
@@ -32,9 +33,9 @@ SENSITIVE_CATEGORIES = (Category.SPECIAL, Category.OFFENCE, Category.SAFEGUARDIN
 
 
 def retention_label(rule: RetentionRule, organisation: Organisation) -> str:
-    """What the register and the statement say about how long a rule keeps data: the rule's name
-    until the organisation's retention schedule gives its period (the one place to change that)."""
-    return str(rule.label)
+    """What the register and the statement say about how long a rule keeps data: the period in the
+    organisation's retention schedule and what starts its clock."""
+    return retention_texts(organisation)[rule]
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _verbose(label: str) -> tuple[str, Callable[[str], str]]:
     return str(model._meta.verbose_name_plural), field_label
 
 
-def _processing(label: str, entry: ModelEntry, organisation: Organisation) -> Processing:
+def _processing(label: str, entry: ModelEntry, texts: dict[RetentionRule, str]) -> Processing:
     name, field_label = _verbose(label)
     fields = tuple(
         RegisterField(
@@ -89,7 +90,7 @@ def _processing(label: str, entry: ModelEntry, organisation: Organisation) -> Pr
             category=fe.category,
             purpose=str(fe.purpose),
             basis=fe.basis,
-            retention=retention_label(fe.retention, organisation),
+            retention=texts[fe.retention],
             retention_rule=fe.retention,
         )
         for field_name, fe in entry.fields.items()
@@ -101,7 +102,7 @@ def _processing(label: str, entry: ModelEntry, organisation: Organisation) -> Pr
         subjects=entry.subjects,
         recipients=str(entry.recipients),
         source=str(entry.source),
-        retention=retention_label(entry.retention, organisation),
+        retention=texts[entry.retention],
         retention_rule=entry.retention,
         fields=fields,
     )
@@ -109,7 +110,8 @@ def _processing(label: str, entry: ModelEntry, organisation: Organisation) -> Pr
 
 def register_of(organisation: Organisation) -> list[Processing]:
     """Every processing of the data map, in the current language, in the map's order."""
-    return [_processing(label, entry, organisation) for label, entry in DATA_MAP.items()]
+    texts = retention_texts(organisation)
+    return [_processing(label, entry, texts) for label, entry in DATA_MAP.items()]
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from koppel.accounts.models import User
 from koppel.common.dates import add_months
@@ -229,6 +229,38 @@ def period_ended(since: date, months: int, *, today: date) -> bool:
 def due_on(item: RetentionPreviewItem) -> date:
     """The day a preview item is purged: the day it first appeared plus the notice period."""
     return item.first_previewed_on + timedelta(days=notice_days())
+
+
+def months_text(n: int) -> str:
+    return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
+
+
+def period_text(rule: Rule, months: int | None) -> str:
+    """A rule's period as the pages say it: "6 months", "1825 days", "kept"."""
+    if rule.set_by == INSTALLATION:
+        days = log_retention_days()
+        return ngettext("%(n)s day", "%(n)s days", days) % {"n": days}
+    if rule.set_by == PER_PROGRAMME:
+        return gettext("set per programme (default %(period)s)") % {
+            "period": months_text(rule.default_months or 0)
+        }
+    if rule.set_by == KEPT or months is None:
+        return gettext("kept")
+    return months_text(months)
+
+
+def retention_texts(organisation: Organisation) -> dict[RetentionRule, str]:
+    """Each rule's period for the organisation and what starts its clock, in the current language:
+    what the register of processing and the privacy statement say (one query)."""
+    overrides = overrides_of(organisation)
+    texts = {}
+    for code, rule in SCHEDULE.items():
+        period = period_text(rule, period_months(rule, organisation, overrides=overrides))
+        if rule.set_by == KEPT:
+            texts[code] = gettext("%(rule)s: %(period)s") % {"rule": rule.label, "period": period}
+        else:
+            texts[code] = gettext("%(period)s after %(clock)s") % {"period": period, "clock": rule.clock}
+    return texts
 
 
 # --- Changing a period -----------------------------------------------------------------------------
