@@ -71,7 +71,7 @@ def test_a_restored_backup_forgets_a_person_erased_after_it_was_made(data_dir, t
     mentor = seeded_mentor()
     archive = backup(tmp_path / "backups")
 
-    erase_person(mentor, by=admin)
+    erase_person(mentor, by=admin, reason="Verzoek van de mentor")
     assert distinctive_values_in(database_dump()) == []
 
     out = io.StringIO()
@@ -89,7 +89,7 @@ def test_a_backup_restored_after_the_database_was_lost_still_forgets(data_dir, t
     admin = f.AdministratorFactory().user
     mentor = seeded_mentor()
     archive = backup(tmp_path / "backups")
-    erase_person(mentor, by=admin)
+    erase_person(mentor, by=admin, reason="Verzoek van de mentor")
     # The database is lost: a fresh, empty one stands in its place (the append-only triggers are
     # lifted for the flush, which installs them again).
     drop_guards(list(REGISTRY))

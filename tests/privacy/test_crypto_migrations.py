@@ -36,6 +36,11 @@ def _migrate(targets) -> None:
     executor.migrate(targets)
 
 
+def _migrate_to_newest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture
 def rows(settings):
     settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
@@ -51,7 +56,7 @@ def rows(settings):
         "plain_answer": AnswerFactory(value=2),
     }
     yield data
-    _migrate(AFTER)  # whatever happened, the database ends on the newest state
+    _migrate_to_newest()  # whatever happened, the database ends on the newest state
 
 
 PLAIN = [

@@ -81,8 +81,10 @@ class EncryptedJSONField(EncryptedTextField):
 
     def from_db_value(self, value, expression, connection):
         text = super().from_db_value(value, expression, connection)
-        if text is None or text == "":
+        if text is None:
             return None
+        if text == "":
+            return self.get_default() if self.has_default() else None
         return json.loads(text)
 
     def to_python(self, value):
@@ -91,6 +93,10 @@ class EncryptedJSONField(EncryptedTextField):
     def get_prep_value(self, value):
         if value is None:
             return None
+        if value in ({}, []):
+            # Empty is stored as the empty text, like an empty encrypted text: "has it any content?"
+            # stays a question the database can answer (field="").
+            return ""
         return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
     def value_to_string(self, obj):

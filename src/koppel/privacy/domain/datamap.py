@@ -83,6 +83,10 @@ CHECKED_NOT_PERSONAL: dict[str, Promise | str] = {
     "surveys.SurveySchedule": _("When a programme asks which questionnaire."),
     "common.LogPurge": _("The permit that lets old logs be removed: a date."),
     "common.RateLimitWindow": _("Counts of requests per key and minute, kept for minutes."),
+    "common.LogRedaction": _("The permit that lets an erasure rewrite one log row: the row's id."),
+    "privacy.RetentionPreviewItem": _(
+        "What the retention schedule will remove: a kind of record and its number, never a name."
+    ),
 }
 
 

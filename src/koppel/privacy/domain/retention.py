@@ -36,6 +36,7 @@ from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
 from koppel.common.domain.versioning import changed_fields, save_versioned
+from koppel.common.fields import EncryptedTextField
 from koppel.matches.enums import MatchState
 from koppel.matches.models import (
     Closure,
@@ -426,7 +427,9 @@ def _has_text(model, link: str, names: Iterable[str], *, empty_json: Iterable[st
     for name in names:
         condition |= ~Q(**{name: ""})
     for name in empty_json:
-        condition |= ~Q(**{name: {}})
+        # An encrypted JSON field stores empty as the empty text (koppel.common.fields).
+        empty = "" if isinstance(model._meta.get_field(name), EncryptedTextField) else {}
+        condition |= ~Q(**{name: empty})
     return Exists(model.objects.filter(condition, **{link: OuterRef("pk")}))
 
 
