@@ -6,7 +6,7 @@ koppel serve [--bind 0.0.0.0:8000] [--workers N] [--timeout S]
 koppel worker                                      runs background tasks (match rounds, mail)
 koppel backup [--output DIR]                       encrypted, dated archive of the database
 koppel restore ARCHIVE [--yes] [--ledger FILE]     put a backup back, then erase again everyone
-                                                   erased since (docs/privacy/backup.md)
+                                                   erased since (docs/privacy.md)
 koppel <any manage.py command>                     e.g. koppel migrate, koppel createsuperuser
 """
 

@@ -246,7 +246,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = SITE_NAME
 # Encryption at rest (Fernet) of MFA secrets and of the most sensitive fields (screening notes,
 # self-disclosures, intake notes, concerns, answers on alcohol, drugs and delinquency); see
-# koppel/common/crypto.py and docs/privacy/crypto.md. FIELD_ENCRYPTION_KEYS lists keys, the first
+# koppel/common/crypto.py and docs/privacy.md. FIELD_ENCRYPTION_KEYS lists keys, the first
 # encrypts and all decrypt (rotation: put a new key first, run `koppel rotate_encryption_key`, then
 # drop the old one). FIELD_ENCRYPTION_KEY is one key: the encrypting key when FIELD_ENCRYPTION_KEYS
 # is empty, an older key otherwise. "derived" (or neither setting) means a key derived from

@@ -9,7 +9,7 @@ person applying again is found by `earlier_disqualifications`).
 
 `erasure_plan` says what will happen (and refuses when erasure is not possible yet); `erase_person`
 does it in one transaction and writes an ErasureLedgerEntry, so that `replay_ledger` forgets the
-person again in a restored backup. docs/privacy/erasure.md explains the choices.
+person again in a restored backup. docs/privacy.md explains the choices.
 """
 
 from __future__ import annotations

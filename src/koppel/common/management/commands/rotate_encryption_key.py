@@ -1,5 +1,5 @@
 """`koppel rotate_encryption_key`: re-encrypt everything encrypted at rest under the first key of
-FIELD_ENCRYPTION_KEYS (see common/domain/encryption.py and docs/privacy/crypto.md).
+FIELD_ENCRYPTION_KEYS (see common/domain/encryption.py and docs/privacy.md).
 
 Rotation: put the new key first in FIELD_ENCRYPTION_KEYS, keep the old one after it, restart, run
 this command (again after an interruption: it resumes), and drop the old key once `--check` finds

@@ -1,6 +1,6 @@
 """`koppel backup [--output DIR]`: an encrypted, dated archive of the whole database.
 
-Run it from a nightly timer; see docs/privacy/backup.md for scheduling and for keeping the key.
+Run it from a nightly timer; see docs/privacy.md for scheduling and for keeping the key.
 """
 
 from pathlib import Path
