@@ -64,7 +64,7 @@ def test_a_refused_request_re_renders_the_form_with_the_reason(cast, client_for)
         reverse("staff:youth_access_request", args=[cast.youth_row.pk]), {"on_behalf": cast.guardian_row.pk}
     )
     assert response.status_code == 200
-    assert "16 or older" in response.content.decode()
+    assert "16 of ouder" in response.content.decode()  # Dutch: the users' language
     assert not AccessRequest.objects.exists()
 
 
@@ -188,7 +188,7 @@ def test_a_youth_under_16_is_told_a_parent_can_ask(cast, client_for):
     set_birth(cast.youth_row, sixteenth_birthday_in(10))
     client = client_for(cast.youth)
     page = client.get(reverse("portal:my_data")).content.decode()
-    assert "your parent or guardian can ask for it for you" in page
+    assert "kan je ouder of verzorger ze voor je opvragen" in page
     assert f'value="youth:{cast.youth_row.pk}"' not in page
     response = client.post(reverse("portal:access_request_new"), {"subject": f"youth:{cast.youth_row.pk}"})
     assert response["Location"] == reverse("portal:my_data")
@@ -217,4 +217,4 @@ def test_a_guardian_asks_for_themself_and_for_their_child_under_16_only(cast, cl
     # The child turns 16: the page says why the parent can no longer ask.
     set_birth(cast.youth_row, sixteenth_birthday_in(0))
     page = client.get(reverse("portal:my_data")).content.decode()
-    assert "16 or older" in page and f'value="youth:{cast.youth_row.pk}"' not in page
+    assert "16 of ouder" in page and f'value="youth:{cast.youth_row.pk}"' not in page

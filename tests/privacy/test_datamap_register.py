@@ -102,7 +102,7 @@ def test_csv_has_one_row_per_classified_field(cast, admin_client):
     assert beliefs["Whose data"] == "Youth"
     vog = next(r for r in rows if r["Field (technical name)"] == "people.ConductCertificate.outcome")
     assert vog["Category"] == "Offence-related"
-    assert vog["Retention"] == str(RetentionRule.VOG_FACTS.label)
+    assert vog["Retention"] == "6 months after the end of the mentor's role (withdrawn or rejected)"
 
 
 def test_pdf_is_a_pdf_with_the_register(admin_client):

@@ -50,7 +50,7 @@ def test_privacy_statement_says_per_group_what_why_basis_and_retention(organisat
     assert str(LegalBasis.CONSENT_GUARDIAN.label) in youth
     assert "alcohol and drug use" in youth
     assert "Certificates of conduct (VOG)" in mentors
-    assert "Screening and certificate of conduct facts" in mentors
+    assert "6 months after the end of the mentor&#x27;s role" in mentors  # the VOG facts' period
     assert "ever sexually abused a child" in mentors.lower()
     assert "phone number" in parents
     # A parent's section does not list their child's profile or questionnaire as their sensitive data.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from koppel.accounts.models import User
 from koppel.common.models import ActivityLog
 from koppel.common.models.outbox import OutgoingMail
+from koppel.people.models import Youth
 from koppel.privacy.domain.coming_of_age import (
     birthday,
     flag_youth_turned_sixteen,
@@ -38,6 +39,8 @@ def _family(*, born=BORN, email="", user=None, programme=None):
     birthday; returns (youth, guardian, agreement, the parent's consent)."""
     programme = programme or f.ProgrammeFactory()
     youth = f.YouthFactory(programme=programme, date_of_birth=born, email=email, user=user, status="matched")
+    # Registered at 14: they turn 16 while in the programme.
+    Youth.objects.filter(pk=youth.pk).update(created_at=_aware(birthday(born, 14)))
     guardian = f.GuardianFactory(organisation=programme.organisation)
     f.GuardianshipFactory(youth=youth, guardian=guardian)
     mentor = f.MentorFactory(programme=programme)
@@ -58,6 +61,14 @@ def test_birthdays_and_the_cut_off_agree_with_age_on():
     assert birthday(date(2084, 2, 29), 16) == date(2100, 3, 1)
     assert latest_birth_date(date(2026, 6, 15)) == date(2010, 6, 15)
     assert latest_birth_date(date(2116, 2, 29)) == date(2100, 2, 28)
+
+
+def test_a_youth_registered_after_their_16th_birthday_is_not_flagged_nor_invited():
+    youth, *_ = _family(email="sanne@example.org")
+    Youth.objects.filter(pk=youth.pk).update(created_at=_aware(SIXTEENTH + timedelta(days=30)))
+    with_mail = flag_youth_turned_sixteen(today=SIXTEENTH + timedelta(days=60))
+    assert with_mail.youth == [] and with_mail.invited == []
+    assert not ComingOfAge.objects.exists() and not OwnConfirmation.objects.exists()
 
 
 def test_flagged_on_the_16th_birthday_and_not_the_day_before():

@@ -41,9 +41,14 @@ def test_an_applicant_never_matched_is_erased_six_months_after_the_rejection(pro
     assert apply_retention(org, today=TODAY + timedelta(days=NOTICE)) == {
         RetentionRule.APPLICANT_NOT_MATCHED: 1
     }
-    assert not Mentor.objects.filter(pk=rejected.pk).exists()
+    assert Mentor.objects.get(pk=rejected.pk).erased_at is not None
     assert ErasureLedgerEntry.objects.filter(subject_hash=subject_hash(rejected)).exists()
     assert Mentor.objects.filter(pk=recent.pk).exists()
+    # Erased, they qualify for no rule any more: the next preview does not list them.
+    preview_retention(org, today=TODAY + timedelta(days=NOTICE + 1))
+    assert not RetentionPreviewItem.objects.filter(
+        object_id=rejected.pk, content_type__model="mentor"
+    ).exists()
 
 
 def test_a_withdrawn_youth_never_matched_is_erased(programme):
@@ -51,7 +56,7 @@ def test_a_withdrawn_youth_never_matched_is_erased(programme):
     backdate_youth(youth, months_before(TODAY, 6))
     preview_retention(programme.organisation, today=TODAY)
     apply_retention(programme.organisation, today=TODAY + timedelta(days=NOTICE))
-    assert not Youth.objects.filter(pk=youth.pk).exists()
+    assert Youth.objects.get(pk=youth.pk).erased_at is not None
 
 
 def test_a_persons_file_is_erased_two_years_after_their_last_match_with_their_parents(programme):
@@ -67,9 +72,9 @@ def test_a_persons_file_is_erased_two_years_after_their_last_match_with_their_pa
     preview_retention(org, today=TODAY)
     assert RetentionPreviewItem.objects.filter(rule=RetentionRule.PERSON_RECORD).count() == 3
     apply_retention(org, today=TODAY + timedelta(days=NOTICE))
-    assert not Youth.objects.filter(pk=youth.pk).exists()
-    assert not Mentor.objects.filter(pk=mentor.pk).exists()
-    assert not Guardian.objects.filter(pk=guardian.pk).exists()
+    assert Youth.objects.get(pk=youth.pk).erased_at is not None
+    assert Mentor.objects.get(pk=mentor.pk).erased_at is not None
+    assert Guardian.objects.get(pk=guardian.pk).erased_at is not None
     assert ErasureLedgerEntry.objects.count() == 3
 
 
@@ -81,5 +86,5 @@ def test_a_person_who_came_back_is_not_erased(programme):
     preview_retention(org, today=TODAY)
     Youth.objects.filter(pk=youth.pk).update(status="waiting")
     apply_retention(org, today=TODAY + timedelta(days=NOTICE))
-    assert Youth.objects.filter(pk=youth.pk).exists()
+    assert Youth.objects.get(pk=youth.pk).erased_at is None
     assert not ErasureLedgerEntry.objects.exists()

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 
 from koppel.accounts.domain.accounts import create_account
 from koppel.demo.relationships import Relationships
@@ -45,7 +46,8 @@ from koppel.people.enums import (
     Weekday,
     YouthStatus,
 )
-from koppel.people.models import Guardian, Guardianship, Interest, Mentor, Youth
+from koppel.people.models import Guardian, Guardianship, Interest, Mentor, PipelineEvent, Youth
+from koppel.privacy.domain.retention import preview_retention
 from koppel.programmes.enums import AccessibilityStatus, Approach, Location, ProgrammeForm, ProgrammeKind
 from koppel.programmes.models import (
     Administrator,
@@ -874,7 +876,24 @@ def load_demo() -> bool:
         return False
     with transaction.atomic():
         _load(date.today())
+        _privacy_examples(date.today())
     return True
+
+
+def _privacy_examples(today: date) -> None:
+    """One applicant withdrew eight months ago, so the retention schedule has something to show, and
+    its preview is made once, so the retention page lists what will go (and when) from the start."""
+    organisation = Organisation.objects.get()
+    mentor = (
+        Mentor.objects.filter(programme__organisation=organisation, status=MentorStatus.WITHDRAWN)
+        .order_by("pk")
+        .first()
+    )
+    if mentor is not None:
+        shift = timedelta(days=200)
+        PipelineEvent.objects.filter(mentor=mentor).update(at=F("at") - shift)
+        Mentor.objects.filter(pk=mentor.pk).update(applied_at=F("applied_at") - shift)
+    preview_retention(organisation, today=today)
 
 
 def _load(today: date) -> None:
@@ -1034,7 +1053,8 @@ def _load(today: date) -> None:
         for match in planned
         if match.programme == community
         and match.state == MatchState.ACTIVE
-        and match.youth.age >= 12
+        # 12 to 15: old enough for a login, young enough that a parent asks for their data.
+        and 12 <= match.youth.age < 16
         and match.mentors[0].obj.preferred_language == UILanguage.NL
     )
     login_youth, login_mentor = login_match.youth, login_match.mentors[0]

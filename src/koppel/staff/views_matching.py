@@ -128,7 +128,7 @@ def round_detail(request, pk):
             m.pk: m.full_name
             for m in staff_mentors(request.user)
             .filter(pk__in=alternative_ids)
-            .only("first_name", "last_name")
+            .only("first_name", "last_name", "erased_at")
         }
         rules = {
             (r.youth_id, r.mentor_id): r

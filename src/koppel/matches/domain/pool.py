@@ -127,7 +127,10 @@ def pool_analysis(programme: Programme) -> PoolAnalysis:
         offers=lambda m, code: m.gender == code,
         labels=dict(Gender.choices),
     )
-    names = {y.pk: y for y in Youth.objects.filter(pk__in=stuck_ids).only("pk", "first_name", "last_name")}
+    names = {
+        y.pk: y
+        for y in Youth.objects.filter(pk__in=stuck_ids).only("pk", "first_name", "last_name", "erased_at")
+    }
     stuck = [
         StuckYouth(
             youth=names[y.id],

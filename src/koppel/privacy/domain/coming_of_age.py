@@ -87,7 +87,8 @@ class TurnedSixteen:
 
 
 def due_youth(today: date) -> QuerySet[Youth]:
-    """Youth who are 16 or older on `today`, still in a programme, and not seen by a run before."""
+    """Youth who are 16 or older on `today`, still in a programme, and not seen by a run before
+    (the run skips those who were 16 already when they were registered)."""
     return (
         Youth.objects.filter(date_of_birth__lte=latest_birth_date(today), coming_of_age__isnull=True)
         .exclude(status__in=ENDED_STATUSES)
@@ -120,7 +121,11 @@ def flag_youth_turned_sixteen(*, today: date | None = None, by=None) -> TurnedSi
     """
     today = today or timezone.localdate()
     result = TurnedSixteen()
-    for youth_id in list(due_youth(today).values_list("pk", flat=True)):
+    for youth_id, born, registered in list(due_youth(today).values_list("pk", "date_of_birth", "created_at")):
+        if timezone.localdate(registered) > birthday(born, OWN_CONSENT_AGE):
+            # Registered after their 16th birthday: they consented themself and their access was settled at
+            # intake; nothing turned while they were in Koppel.
+            continue
         try:
             _flag_one(youth_id, today=today, by=by, result=result)
         except IntegrityError:

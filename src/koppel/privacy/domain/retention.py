@@ -350,7 +350,9 @@ def _mentor_role_ended(organisation: Organisation, statuses) -> dict[int, date]:
         .values("at")[:1]
     )
     rows = (
-        Mentor.objects.filter(programme__organisation=organisation, status__in=statuses)
+        Mentor.objects.filter(
+            programme__organisation=organisation, status__in=statuses, erased_at__isnull=True
+        )
         .annotate(ended_at=models.Subquery(last_step))
         .values_list("pk", "ended_at", "updated_at")
     )
@@ -410,7 +412,9 @@ def _applicants(organisation: Organisation, months: int, today: date) -> list[Ca
         if pk not in started and pk not in disqualified and period_ended(since, months, today=today)
     ]
     youth = (
-        Youth.objects.filter(programme__organisation=organisation, status=YouthStatus.WITHDRAWN)
+        Youth.objects.filter(
+            programme__organisation=organisation, status=YouthStatus.WITHDRAWN, erased_at__isnull=True
+        )
         .exclude(Exists(Match.objects.filter(youth_id=OuterRef("pk"), started_on__isnull=False)))
         .values_list("pk", "updated_at")
     )
@@ -516,7 +520,9 @@ def _person_files(organisation: Organisation, months: int, today: date) -> list[
     found = []
     youth_going: dict[int, date] = {}
     for pk, updated_at in Youth.objects.filter(
-        programme__organisation=organisation, status__in=[YouthStatus.CLOSED, YouthStatus.WITHDRAWN]
+        programme__organisation=organisation,
+        status__in=[YouthStatus.CLOSED, YouthStatus.WITHDRAWN],
+        erased_at__isnull=True,
     ).values_list("pk", "updated_at"):
         end, is_open = youth_ends.get(pk, (None, False))
         if end is None or is_open:
@@ -541,7 +547,9 @@ def _person_files(organisation: Organisation, months: int, today: date) -> list[
     ):
         children[guardian_id].append(youth_id)
     for pk in (
-        Guardian.objects.filter(organisation=organisation, guardianships__isnull=False)
+        Guardian.objects.filter(
+            organisation=organisation, guardianships__isnull=False, erased_at__isnull=True
+        )
         .distinct()
         .values_list("pk", flat=True)
     ):
@@ -802,7 +810,11 @@ APPLY: dict[str, Callable[..., None]] = {
 
 
 def _still_there(obj: models.Model) -> bool:
-    return type(obj)._default_manager.filter(pk=obj.pk).exists()
+    """The row is there and, for a person, not erased (by an earlier rule of the same run, say)."""
+    rows = type(obj)._default_manager.filter(pk=obj.pk)
+    if any(f.name == "erased_at" for f in obj._meta.concrete_fields):
+        rows = rows.filter(erased_at__isnull=True)
+    return rows.exists()
 
 
 ORDER: dict[type[models.Model] | None, int] = {Youth: 0, Mentor: 1, Guardian: 2}
