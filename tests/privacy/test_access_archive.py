@@ -6,6 +6,7 @@ import json
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from koppel.common.domain.audit import log_access
 from koppel.common.domain.mail import queue_mail
@@ -295,7 +296,8 @@ def test_a_section_carries_purpose_recipients_source_and_retention_from_the_data
     assert profile["purpose"] == "To match mentors with youth"
     assert profile["recipients"] == "The programme's coordinators"
     assert profile["source"] == "The mentor's application"
-    assert profile["retention"] == str(RetentionRule.PERSON_RECORD.label)
+    with translation.override("en"):  # the mentor's language
+        assert profile["retention"] == str(RetentionRule.PERSON_RECORD.label)
     for text in ("To match mentors with youth", "The mentor&#x27;s application", "Why we keep this"):
         assert text in files["summary.html"]
     # A section whose model is not in the map says nothing about it.
