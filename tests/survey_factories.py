@@ -174,7 +174,7 @@ def submitted_score(
     mentor=None,
 ):
     """One submitted assignment of `subscale`'s instrument about `youth` with one score (the
-    outcomes report's tests: helper D). A guardian or mentor respondent needs `guardian=`/`mentor=`."""
+    outcomes report's tests). A guardian or mentor respondent needs `guardian=`/`mentor=`."""
     assignment = AssignmentFactory(
         youth=youth,
         programme=youth.programme,
