@@ -114,6 +114,7 @@ def test_an_interrupted_rotation_resumes_without_loss_or_double_encryption(
     monkeypatch.setattr(encryption, "_batch_done", lambda target, progress: None)
     output = _rotate("--batch-size", "2")
     assert "people.Reference.notes: 3 re-encrypted, 2 already on the current key" in output
+    assert "people.Reference.notes: 4 of 5 rows" in output  # progress of a model with several batches
     for token in _all_tokens(old_key_data):
         assert is_token_under(token, KEY_B)
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B]

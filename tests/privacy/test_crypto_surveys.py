@@ -144,3 +144,24 @@ def test_the_staff_survey_page_shows_the_decrypted_answer(keys, outcomes_youth, 
     (row,) = [r for r in page.context["rows"] if r["item"].pk == drugs.pk]
     assert row["value"] == 5
     assert row["label"] == "Meer dan 10 keer" or row["label"] == "More than 10 times"
+
+
+def test_the_demo_seals_its_sensitive_answers_and_scores_them_as_submitting_would(settings):
+    """The demo writes answers in bulk: on that path too a sensitive answer is sealed, and the
+    scores it writes are those compute_scores gives from the sealed answers."""
+    from koppel.demo.load import load_demo
+    from koppel.surveys.domain.scoring import compute_scores
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert load_demo() is True
+    sensitive = Answer.objects.filter(item__sensitive=True)
+    assert sensitive.exists()
+    assert not sensitive.filter(value__isnull=False).exists()
+    sample = sensitive.select_related("assignment").first()
+    assert raw_column(sample, "value") is None
+    assert raw_column(sample, "sealed_value").startswith("gAAAAA")  # a Fernet token
+
+    assignment = sample.assignment
+    stored = dict(Score.objects.filter(assignment=assignment).values_list("subscale__key", "value"))
+    recomputed = {s.subscale.key: s.value for s in compute_scores(assignment)}
+    assert recomputed == pytest.approx(stored)
