@@ -152,7 +152,8 @@ def _check_terms(match: Match, values: dict[str, Any]) -> None:
 def write_agreement(
     match: Match, *, by, values: dict[str, Any], expected_number: int | None = None
 ) -> Agreement:
-    """Write a new version of the match's agreement and ask every party for consent to it.
+    """Write a new version of the match's agreement and ask every party for consent to it. The terms
+    are checked first (AGR-1, REL-2: a duration of at least the programme's minimum).
 
     `expected_number` is the latest version the writer saw (0 for none): when someone wrote a newer
     version meanwhile, ConflictError. Side effects: the agreement and one pending Consent per party;
