@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Agreement
@@ -17,7 +18,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
     match = factory.SubFactory(MatchFactory)
     number = 1
-    start_date = factory.LazyAttribute(lambda o: o.match.started_on or date.today())
+    start_date = factory.LazyAttribute(lambda o: o.match.started_on or timezone.localdate())
     duration_months = 12
     meeting_interval_days = 7
     place = "free"
@@ -47,7 +48,7 @@ def active_match(*, programme=None, started_on: date, mentors: int = 1, guardian
 def proposed_match(programme):
     """A proposed match of a youth and a mentor of `programme` (both matched by the proposal)."""
     youth = YouthFactory(
-        programme=programme, status="matched", waiting_since=date.today() - timedelta(days=90)
+        programme=programme, status="matched", waiting_since=timezone.localdate() - timedelta(days=90)
     )
-    mentor = matched_mentor(programme, trained_before=date.today())
+    mentor = matched_mentor(programme, trained_before=timezone.localdate())
     return MatchFactory(youth=youth, state=MatchState.PROPOSED, mentors=[mentor])

@@ -1,10 +1,11 @@
 """The cast every view test uses: one of each role, in two programmes."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.utils import timezone
 
 from koppel.accounts.models import User
 from tests import factories as f
@@ -115,7 +116,7 @@ def cast(db) -> Cast:
     f.GuardianshipFactory(youth=other_youth_row)
     # Started long ago, so it counts in no "recent" figure unless a test says so.
     match = f.MatchFactory(
-        youth=youth_row, mentors=[mentor_row], started_on=date.today() - timedelta(days=400)
+        youth=youth_row, mentors=[mentor_row], started_on=timezone.localdate() - timedelta(days=400)
     )
     return Cast(
         programme=programme,

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from koppel.accounts.models import User
 from koppel.matches.enums import MatchState
@@ -107,7 +108,7 @@ class YouthFactory(PersonFactory):
     class Meta:
         model = Youth
 
-    date_of_birth = factory.LazyFunction(lambda: date(date.today().year - 13, 3, 1))
+    date_of_birth = factory.LazyFunction(lambda: date(timezone.localdate().year - 13, 3, 1))
     status = "waiting"
     goals = "Beter leren plannen"
     wishes = "Iemand die ook van voetbal houdt"
@@ -145,12 +146,12 @@ class MatchFactory(factory.django.DjangoModelFactory):
     # A started match has a start date; a closed one an end date (database constraints).
     started_on = factory.LazyAttribute(
         lambda o: (
-            date.today() - timedelta(days=60)
+            timezone.localdate() - timedelta(days=60)
             if o.state in (MatchState.ACTIVE, MatchState.CLOSING, MatchState.CLOSED)
             else None
         )
     )
-    ended_on = factory.LazyAttribute(lambda o: date.today() if o.state == MatchState.CLOSED else None)
+    ended_on = factory.LazyAttribute(lambda o: timezone.localdate() if o.state == MatchState.CLOSED else None)
 
     @factory.post_generation
     def mentors(self, create, extracted, **kwargs):

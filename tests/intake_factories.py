@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from koppel.people.models import ConductCertificate, Intake, Interview, Reference, SelfDisclosure
 from tests.factories import MentorFactory, YouthFactory
@@ -47,10 +48,10 @@ class ConductCertificateFactory(factory.django.DjangoModelFactory):
         model = ConductCertificate
 
     mentor = factory.SubFactory(MentorFactory)
-    requested_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    requested_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     outcome = "issued"
-    issued_on = factory.LazyFunction(lambda: date.today() - timedelta(days=20))
-    valid_until = factory.LazyFunction(lambda: date.today() + timedelta(days=3 * 365))
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=20))
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3 * 365))
 
 
 class SelfDisclosureFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,6 @@
 """factory_boy factories for match rounds (MAT-1..6)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -22,7 +22,7 @@ class TrainedMentorFactory(MentorFactory):
     def hours(self, create, extracted, **kwargs):
         if create:
             ExternalHours.objects.create(
-                mentor=self, date=date.today(), hours=extracted or Decimal("6"), kind="self_study"
+                mentor=self, date=timezone.localdate(), hours=extracted or Decimal("6"), kind="self_study"
             )
 
 
@@ -30,7 +30,7 @@ class WaitingYouthFactory(YouthFactory):
     """A youth on the waiting list (since 30 days)."""
 
     status = "waiting"
-    waiting_since = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    waiting_since = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
 class PostcodeAreaFactory(factory.django.DjangoModelFactory):

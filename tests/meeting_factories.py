@@ -1,8 +1,9 @@
 """Factories for meeting logs (REL-1, REL-5), holiday periods (REL-4) and a minimal agreement."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 
 from koppel.matches.models import Agreement, HolidayPeriod, MeetingLog
 from tests.factories import MatchFactory, ProgrammeFactory
@@ -14,7 +15,7 @@ class MeetingLogFactory(factory.django.DjangoModelFactory):
 
     match = factory.SubFactory(MatchFactory)
     mentor = factory.LazyAttribute(lambda o: o.match.mentors.first())
-    held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=1))
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
     duration_minutes = 60
     place = "free"
     activity = "fun"
@@ -28,8 +29,8 @@ class HolidayPeriodFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory, kind="school")
     name = "Herfstvakantie"
-    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=7))
-    ends_on = factory.LazyFunction(lambda: date.today() + timedelta(days=2))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=2))
 
 
 def agree(match, *, interval_days: int, number: int = 1) -> Agreement:
@@ -37,7 +38,7 @@ def agree(match, *, interval_days: int, number: int = 1) -> Agreement:
     return Agreement.objects.create(
         match=match,
         number=number,
-        start_date=match.started_on or date.today(),
+        start_date=match.started_on or timezone.localdate(),
         duration_months=12,
         meeting_interval_days=interval_days,
         place="free",

@@ -1,8 +1,9 @@
 """factory_boy factories for screening records (SCR-1..4)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
+from django.utils import timezone
 
 from koppel.people.enums import DisclosureDecision, ReferenceOutcome, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Reference, SelfDisclosure
@@ -16,7 +17,7 @@ class InterviewFactory(factory.django.DjangoModelFactory):
         model = Interview
 
     mentor = factory.SubFactory(MentorFactory, status="in_screening")
-    held_on = factory.LazyFunction(lambda: date.today() - timedelta(days=7))
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
     kind = "home_visit"
     responsibilities_explained = True
     motivation = "Wil iets terugdoen voor de wijk."
@@ -32,7 +33,7 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Referentie {n:04d}")
     relation = "Oud-collega"
     email = factory.Sequence(lambda n: f"reference{n}@example.org")
-    contacted_on = factory.LazyFunction(lambda: date.today() - timedelta(days=3))
+    contacted_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3))
     outcome = ReferenceOutcome.POSITIVE
 
 
@@ -43,13 +44,13 @@ class ConductCertificateFactory(factory.django.DjangoModelFactory):
         model = ConductCertificate
 
     mentor = factory.SubFactory(MentorFactory, status="in_screening")
-    requested_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    requested_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     outcome = VogOutcome.ISSUED
-    issued_on = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
     valid_until = factory.LazyAttribute(
         lambda o: o.issued_on.replace(year=o.issued_on.year + 3) if o.issued_on else None
     )
-    original_seen_on = factory.LazyFunction(lambda: date.today() - timedelta(days=5))
+    original_seen_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=5))
 
 
 class SelfDisclosureFactory(factory.django.DjangoModelFactory):
@@ -59,7 +60,7 @@ class SelfDisclosureFactory(factory.django.DjangoModelFactory):
         model = SelfDisclosure
 
     mentor = factory.SubFactory(MentorFactory, status="in_screening")
-    submitted_on = factory.LazyFunction(lambda: date.today() - timedelta(days=2))
+    submitted_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=2))
     other_conviction = True
     other_details = "Verkeersboete, 2015"
     decision = DisclosureDecision.PENDING

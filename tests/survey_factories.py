@@ -104,7 +104,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     respondent = Respondent.YOUTH
     moment = Moment.BASELINE
     due_on = factory.LazyFunction(date.today)
-    closes_on = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     status = AssignmentStatus.OPEN
     language = "nl"
     key = factory.Sequence(lambda n: f"test-assignment-{n}")

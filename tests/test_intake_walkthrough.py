@@ -8,7 +8,7 @@ Every step GETs the form page, takes the form the page rendered (with its initia
 submits them) and POSTs it with what the user fills in. No step touches the database directly.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -29,7 +29,7 @@ from koppel.training.models import Registration, Session
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 def _initial(form) -> dict:

@@ -12,13 +12,13 @@ directly: only the people are made with factories at the start.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.matches.domain import adapter
 from koppel.matches.domain import agreement as agreement_domain
@@ -42,7 +42,7 @@ from tests.training_factories import ExternalHoursFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 # The match starts today, the day everyone consented (AGR-1: never before the last consent), so
 # today is far before the agreed end (an early closure).
 STARTED = TODAY

@@ -23,6 +23,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.domain.audit import access_log_of
 from koppel.matches.domain.closure import add_months
@@ -36,7 +37,7 @@ from tests.test_match_lifecycle_walkthrough import submit
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 LINK = re.compile(r"https?://[^\s]+?(/link/survey/[^/\s]+/)")
 HX = {"HTTP_HX_REQUEST": "true"}
 NONE = "\N{EN DASH}"  # an empty cell in a report table

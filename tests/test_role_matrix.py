@@ -7,11 +7,11 @@ without a row here fails `test_every_named_page_has_a_matrix_row`.
 
 import importlib
 import pkgutil
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 import tests.matrix_rows
 from tests.matrix import (
@@ -210,7 +210,7 @@ def test_every_page_sends_anonymous_to_login(cast, client_for):
 )
 def test_mentor_sees_the_youth_only_while_the_match_is_known_to_them(cast, client_for, state, status):
     cast.match.state = state
-    cast.match.ended_on = date.today() if state == "closed" else None
+    cast.match.ended_on = timezone.localdate() if state == "closed" else None
     cast.match.save(update_fields=["state", "ended_on"])
     response = client_for(cast.mentor).get(reverse("portal:youth_detail", args=[cast.youth_row.pk]))
     assert response.status_code == status

@@ -43,7 +43,7 @@ def agreement_of(match, *, number=1, interval=7, start=None):
     return Agreement.objects.create(
         match=match,
         number=number,
-        start_date=start or match.started_on or date.today(),
+        start_date=start or match.started_on or timezone.localdate(),
         duration_months=12,
         meeting_interval_days=interval,
         place="free",
@@ -77,7 +77,7 @@ def reminder_for(cast, *, kind=K.MEETING_NOT_LOGGED, key="test:1", **values):
 
 
 def last_week_day(today=None):
-    today = today or date.today()
+    today = today or timezone.localdate()
     return today.replace(day=calendar.monthrange(today.year, today.month)[1] - 2)
 
 
@@ -341,7 +341,7 @@ def test_a_consent_reminder_gives_a_parent_without_login_their_personal_link__AG
     guardian = f.GuardianFactory(organisation=cast.programme.organisation, preferred_language="en")
     f.GuardianshipFactory(youth=cast.youth_row, guardian=guardian)
     consent = pending_consent(agreement_of(cast.match), guardian=guardian)
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     send_only(K.CONSENT_PENDING)
     (sent,) = [m for m in mail.outbox if m.to == [guardian.email]]
     assert sent.subject == _subject(K.CONSENT_PENDING, "en")
@@ -364,7 +364,7 @@ def test_a_consent_reminder_about_a_childs_consent_carries_the_childs_link__AGR_
     cast.guardian_row.preferred_language = "en"
     cast.guardian_row.save()
     consent = pending_consent(agreement_of(cast.match), youth=cast.youth_row)  # 13 years old
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     send_only(K.CONSENT_PENDING)
     (sent,) = [m for m in mail.outbox if m.to == [cast.guardian_row.email]]
     assert "let " + cast.youth_row.first_name + " type their own full name" in sent.body
@@ -391,7 +391,7 @@ def test_a_used_or_expired_link_says_so_in_the_recipients_language__AGR_1(cast, 
 
 def test_a_consent_reminder_sends_someone_with_a_login_to_the_portal__AGR_1(cast):
     pending_consent(agreement_of(cast.match), mentor=cast.mentor_row)
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     send_only(K.CONSENT_PENDING)
     (sent,) = [m for m in mail.outbox if m.to == [cast.mentor_row.email]]
     assert reverse("portal:agreement", args=[cast.match.pk]) in sent.body
@@ -399,7 +399,7 @@ def test_a_consent_reminder_sends_someone_with_a_login_to_the_portal__AGR_1(cast
 
 
 def test_consent_pending_reaches_a_youth_of_16_themselves_and_not_before_3_days__AGR_1(cast):
-    today = date.today()
+    today = timezone.localdate()
     cast.youth_row.date_of_birth = date(today.year - 17, 1, 1)
     cast.youth_row.save()
     agreement = agreement_of(cast.match)
@@ -415,7 +415,7 @@ def test_consent_of_an_older_agreement_version_is_not_reminded_of__AGR_1(cast):
     old = agreement_of(cast.match, number=1)
     pending_consent(old, mentor=cast.mentor_row)
     agreement_of(cast.match, number=2)
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     assert not Reminder.objects.filter(kind=K.CONSENT_PENDING).exists()
 
 
@@ -438,9 +438,9 @@ def test_meeting_not_logged_follows_the_agreed_interval_and_two_days_grace__REL_
 
 
 def test_a_paused_match_gets_no_meeting_reminder__REL_1(cast):
-    cast.match.paused_since = date.today()
+    cast.match.paused_since = timezone.localdate()
     cast.match.save()
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     assert not Reminder.objects.filter(kind=K.MEETING_NOT_LOGGED).exists()
 
 
@@ -489,7 +489,7 @@ def test_training_hours_are_reminded_of_in_the_last_week_of_the_month_only__TRN_
 
 
 def test_vog_renewal_goes_to_the_mentors_coordinator_or_else_all_coordinators__SCR_2(cast):
-    today = date.today()
+    today = timezone.localdate()
     soon = today - timedelta(days=3 * 365 - 30)
     ConductCertificateFactory(mentor=cast.mentor_row, issued_on=soon)  # mentor_row's coordinator: coordinator
     ConductCertificateFactory(mentor=cast.other_mentor_row, issued_on=soon)  # no coordinator of their own
@@ -529,21 +529,21 @@ def test_support_digest_counts_matches_per_coordinator__SUP_1(cast, monkeypatch)
 
 def test_support_digest_from_the_real_schedule__SUP_1(cast):
     # cast.match started 400 days ago and has had no support contact: contacts are overdue.
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     assert list(Reminder.objects.filter(kind=K.SUPPORT_DUE).values_list("email", "context__matches")) == [
         ("coordinator@example.org", 1)
     ]
 
 
 def test_no_survey_reminders_are_proposed_while_there_are_no_surveys(cast):
-    assert r.survey_reminders(today=date.today(), now=timezone.now()) == []
+    assert r.survey_reminders(today=timezone.localdate(), now=timezone.now()) == []
     assert K.SURVEY_DUE in r.SUBJECTS
 
 
 def test_a_closed_programme_gets_no_reminders(cast):
     cast.programme.is_active = False
     cast.programme.save()
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     assert not Reminder.objects.exists()
 
 
@@ -576,7 +576,7 @@ def test_no_consent_reminder_once_the_match_no_longer_asks_for_consent__AGR_1(ca
     pending_consent(agreement, mentor=cast.mentor_row)
     cast.match.state = "closing"
     cast.match.save(update_fields=["state"])
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     assert not Reminder.objects.filter(kind=K.CONSENT_PENDING).exists()
 
 
@@ -584,7 +584,7 @@ def test_a_consent_reminder_for_a_running_match_asks_for_the_new_version__AGR_1(
     cast.mentor_row.preferred_language = "en"
     cast.mentor_row.save()
     pending_consent(agreement_of(cast.match), mentor=cast.mentor_row)  # cast.match is active
-    r.propose_reminders(today=date.today())
+    r.propose_reminders(today=timezone.localdate())
     send_only(K.CONSENT_PENDING)
     (sent,) = [m for m in mail.outbox if m.to == [cast.mentor_row.email]]
     assert "A new version of the mentoring agreement" in sent.body

@@ -1,9 +1,10 @@
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 
 from koppel.accounts.models import User
 from koppel.demo.load import DEMO_PASSWORD, demo_logins, load_demo
@@ -209,7 +210,7 @@ def test_campaigns_and_routes_REC_1_REC_2(loaded):
         assert 2 <= programme.campaigns.count() <= 3
     for mentor in Mentor.objects.select_related("campaign"):
         assert mentor.applied_at is not None
-        assert mentor.applied_at.date() <= date.today()
+        assert mentor.applied_at.date() <= timezone.localdate()
         if mentor.route == MentorRoute.NATURAL:
             assert mentor.campaign is None
             assert mentor.proposed_for.programme_id == mentor.programme_id
@@ -222,7 +223,7 @@ def test_campaigns_and_routes_REC_1_REC_2(loaded):
 
 
 def test_screening_records_follow_the_status_SCR_1_SCR_2(loaded):
-    today = date.today()
+    today = timezone.localdate()
     for mentor in Mentor.objects.select_related("programme__settings"):
         interviews = list(mentor.interviews.all())
         if mentor.status == MentorStatus.APPLIED:
@@ -276,7 +277,7 @@ def test_approved_mentors_are_short_of_hours_TRN_1(loaded):
 
 def test_some_matched_mentors_are_below_the_monthly_hours_TRN_2(loaded):
     for programme in Programme.objects.all():
-        below = mentors_below_monthly_hours(programme, month=date.today())
+        below = mentors_below_monthly_hours(programme, month=timezone.localdate())
         matched = programme.mentor_set.filter(status=MentorStatus.MATCHED).count()
         assert 1 <= len(below) < matched
 
@@ -285,14 +286,14 @@ def test_vog_renewals_and_a_disclosure_to_review_SCR_2_SCR_3(loaded):
     programme_ids = list(Programme.objects.values_list("id", flat=True))
     renewals = list(vog_renewals_due(programme_ids, within_days=60))
     assert len(renewals) == 2
-    assert all(vog.valid_until > date.today() for vog in renewals)
+    assert all(vog.valid_until > timezone.localdate() for vog in renewals)
     (pending,) = disclosures_to_review(programme_ids)
     assert pending.other_conviction
     assert not pending.involves_children
 
 
 def test_training_sessions_and_peer_groups_TRN_3_TRN_4_TRN_5(loaded):
-    now = date.today()
+    now = timezone.localdate()
     for programme in Programme.objects.all():
         sessions = programme.training_sessions.all()
         mentor_sessions = sessions.filter(audience=Audience.MENTOR)
@@ -320,7 +321,7 @@ def test_waiting_youth_passed_the_intake_YTH_1_YTH_2(loaded):
         assert missing_for_waiting_list(youth, intake) == []
         assert youth.guardians.filter(pk=intake.consent_by_id).exists()
         assert intake.consent_on is not None
-        assert intake.held_on <= (youth.waiting_since or date.today())
+        assert intake.held_on <= (youth.waiting_since or timezone.localdate())
     in_intake = list(Youth.objects.filter(status=YouthStatus.INTAKE))
     incomplete = [y for y in in_intake if missing_for_waiting_list(y, Intake.objects.filter(youth=y).first())]
     assert 1 <= len(incomplete) < len(in_intake)

@@ -211,15 +211,17 @@ def test_paper_consent_is_recorded_on_the_day_it_was_signed(trio):
     consent = _consent(written_agreement(match), "guardian")
     with pytest.raises(DomainError, match="future"):
         domain.record_paper_consent(
-            consent, by=None, typed_name="Ilse de Vries", given_on=date.today() + timedelta(days=1)
+            consent, by=None, typed_name="Ilse de Vries", given_on=timezone.localdate() + timedelta(days=1)
         )
     with pytest.raises(DomainError, match="before this version"):
         domain.record_paper_consent(
-            consent, by=None, typed_name="Ilse de Vries", given_on=date.today() - timedelta(days=1)
+            consent, by=None, typed_name="Ilse de Vries", given_on=timezone.localdate() - timedelta(days=1)
         )
-    given = domain.record_paper_consent(consent, by=None, typed_name="Ilse de Vries", given_on=date.today())
+    given = domain.record_paper_consent(
+        consent, by=None, typed_name="Ilse de Vries", given_on=timezone.localdate()
+    )
     assert given.via == "paper"
-    assert timezone.localtime(given.given_at).date() == date.today()
+    assert timezone.localtime(given.given_at).date() == timezone.localdate()
 
 
 def test_match_starts_only_when_everyone_consented__AGR_1(trio):
@@ -228,9 +230,9 @@ def test_match_starts_only_when_everyone_consented__AGR_1(trio):
     domain.give_consent(_consent(agreement, "mentor"), typed_name="José Bakker", via="portal")
     domain.give_consent(_consent(agreement, "youth"), typed_name="Noa de Vries", via="link")
     with pytest.raises(DomainError, match="Ilse de Vries"):
-        activate_match(match, by=None, started_on=date.today())
+        activate_match(match, by=None, started_on=timezone.localdate())
     domain.give_consent(_consent(agreement, "guardian"), typed_name="Ilse de Vries", via="link")
-    assert activate_match(match, by=None, started_on=date.today()).state == "active"
+    assert activate_match(match, by=None, started_on=timezone.localdate()).state == "active"
 
 
 # --- Personal links -----------------------------------------------------------------------------
@@ -322,7 +324,7 @@ def test_links_go_to_each_party_in_their_language_and_a_young_youths_to_the_pare
 def test_a_youth_of_16_gets_their_own_link(trio, django_capture_on_commit_callbacks):
     match, *_ = trio
     youth = match.youth
-    youth.date_of_birth = date(date.today().year - 17, 1, 1)
+    youth.date_of_birth = date(timezone.localdate().year - 17, 1, 1)
     youth.save()
     agreement = written_agreement(match)
     with django_capture_on_commit_callbacks(execute=True):

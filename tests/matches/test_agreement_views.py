@@ -109,11 +109,11 @@ def test_coordinator_records_consent_on_paper(cast, client_for, introduced):
     cast.coordinator.save(update_fields=["language"])
     client = client_for(cast.coordinator)
     url = reverse("staff:consent_record_paper", args=[consent.pk])
-    wrong = client.post(url, {"typed_name": "Iemand Anders", "given_on": date.today().isoformat()})
+    wrong = client.post(url, {"typed_name": "Iemand Anders", "given_on": timezone.localdate().isoformat()})
     assert wrong.status_code == 200
     assert "name does not match" in wrong.text
     response = client.post(
-        url, {"typed_name": cast.guardian_row.full_name, "given_on": date.today().isoformat()}
+        url, {"typed_name": cast.guardian_row.full_name, "given_on": timezone.localdate().isoformat()}
     )
     assert response.status_code == 302
     consent.refresh_from_db()
@@ -124,7 +124,7 @@ def test_another_programmes_coordinator_cannot_record_consent(cast, client_for, 
     consent = _consent(written_agreement(introduced), "guardian")
     response = client_for(cast.other_coordinator).post(
         reverse("staff:consent_record_paper", args=[consent.pk]),
-        {"typed_name": cast.guardian_row.full_name, "given_on": date.today().isoformat()},
+        {"typed_name": cast.guardian_row.full_name, "given_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 404
     consent.refresh_from_db()
@@ -195,7 +195,7 @@ def test_youth_consents_and_reads_words_for_their_age(cast, client_for, introduc
     url = reverse("portal:agreement", args=[introduced.pk])
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert "You meet at least once every" not in page.text  # 13: the normal wording
-    cast.youth_row.date_of_birth = date(date.today().year - 10, 1, 1)
+    cast.youth_row.date_of_birth = date(timezone.localdate().year - 10, 1, 1)
     cast.youth_row.save()
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert "You meet at least once every 7 days." in page.text

@@ -5,6 +5,7 @@ youth rematched."""
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -19,7 +20,7 @@ from tests.factories import GuardianshipFactory, MatchFactory, UserFactory, Yout
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 START = date(2025, 1, 15)
 
 
@@ -362,7 +363,9 @@ def test_a_mentor_paused_at_closure_resumes_as_ready_not_matched():
     PipelineEvent.objects.create(
         mentor=mentor, by=by, from_status="matched", to_status="paused", reason="closure"
     )
-    ExternalHours.objects.create(mentor=mentor, date=date.today(), hours=Decimal("6"), kind="self_study")
+    ExternalHours.objects.create(
+        mentor=mentor, date=timezone.localdate(), hours=Decimal("6"), kind="self_study"
+    )
     resume_mentor(mentor, by=by)
     mentor.refresh_from_db()
     assert mentor.status == "ready"

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from koppel.matches.domain import adapter
@@ -21,7 +21,7 @@ from tests.closure_factories import AgreementFactory, active_match, proposed_mat
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 def _day(value) -> str:
@@ -32,7 +32,7 @@ def _day(value) -> str:
 def _worklist_day(value) -> str:
     """A day as the worklist writes it: its year only when that is not this year."""
     with translation.override("en"):
-        return date_format(value, "j F" if value.year == date.today().year else "j F Y")
+        return date_format(value, "j F" if value.year == timezone.localdate().year else "j F Y")
 
 
 @pytest.fixture

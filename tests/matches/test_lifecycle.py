@@ -1,6 +1,6 @@
 """The match's states: one domain function per transition, audited, with its timeline (AGR-1 gate)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -16,7 +16,7 @@ from tests.factories import GuardianshipFactory, MatchFactory, MentorFactory, Us
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

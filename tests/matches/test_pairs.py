@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -266,7 +266,7 @@ def test_the_check_shows_the_age_gap_in_years_and_a_next_school_level__MAT_3(pai
     """A 14-year-old mentor at MBO and a 13-year-old at VMBO: one year apart, which MAT-3 allows only
     because the mentor is a school level further; the check says both."""
     programme, youth, adult = pair
-    born = date(date.today().year - 13, 1, 1)
+    born = date(timezone.localdate().year - 13, 1, 1)
     youth.date_of_birth, youth.school_type = born, "vmbo"
     youth.save()
     young = TrainedMentorFactory(

@@ -1,12 +1,13 @@
 """Peer supervision in the mentor's portal (SUP-4): their groups, planned and past sessions, and
 whether they attended each past one."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.training_factories import PeerGroupFactory, PeerSessionFactory
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _session(group, days, topic, attendees=()):
-    session = PeerSessionFactory(group=group, date=date.today() + timedelta(days=days), topic=topic)
+    session = PeerSessionFactory(group=group, date=timezone.localdate() + timedelta(days=days), topic=topic)
     session.attendees.set(attendees)
     return session
 

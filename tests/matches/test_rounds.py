@@ -1,10 +1,10 @@
 """Match rounds (MAT-1..6): running the engine on the models, storing proposals and reasons, and the
 coordinator's decisions (accept, reject, lock, exclude, re-run)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -244,13 +244,15 @@ def team_pool():
     the best total alone would make two teams of 4."""
     programme = ProgrammeFactory(form="team", team_size_min=2, team_size_max=4)
     football = Interest.objects.get(slug="voetbal")
-    long_ago = date.today() - timedelta(days=365)
+    long_ago = timezone.localdate() - timedelta(days=365)
     youths = []
     for name in ("Amira", "Bram"):
         youth = WaitingYouthFactory(programme=programme, first_name=name, waiting_since=long_ago)
         youth.interests.add(football)
         youths.append(youth)
-    youths.append(WaitingYouthFactory(programme=programme, first_name="Chris", waiting_since=date.today()))
+    youths.append(
+        WaitingYouthFactory(programme=programme, first_name="Chris", waiting_since=timezone.localdate())
+    )
     for _ in range(8):
         TrainedMentorFactory(programme=programme).interests.add(football)
     return programme, youths

@@ -4,6 +4,7 @@ boundaries (the first months, one year), pauses, closure and counting contacts o
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -327,7 +328,7 @@ def test_overdue_contacts_runs_constant_queries__SUP_1(django_assert_num_queries
 
 def _values(**overrides):
     return {
-        "held_on": date.today(),
+        "held_on": timezone.localdate(),
         "with_whom": "mentor",
         "mentor": None,
         "guardian": None,
@@ -335,7 +336,7 @@ def _values(**overrides):
         "topics": ["attention", "safety"],
         "notes": "Vertrouwelijk: thuis is het onrustig.",
         "follow_up": "Bellen met school",
-        "follow_up_on": date.today() + timedelta(days=7),
+        "follow_up_on": timezone.localdate() + timedelta(days=7),
         **overrides,
     }
 
@@ -370,7 +371,9 @@ def test_log_contact_refuses_another_mentor__SUP_2(cast):
 
 def test_log_contact_refuses_future_and_pre_start_dates__SUP_2(cast):
     with pytest.raises(DomainError, match="once it has taken place"):
-        log_contact(cast.match, by=cast.coordinator, values=_values(held_on=date.today() + timedelta(days=1)))
+        log_contact(
+            cast.match, by=cast.coordinator, values=_values(held_on=timezone.localdate() + timedelta(days=1))
+        )
     with pytest.raises(DomainError, match="before the match started"):
         log_contact(
             cast.match,
@@ -379,7 +382,9 @@ def test_log_contact_refuses_future_and_pre_start_dates__SUP_2(cast):
         )
     with pytest.raises(DomainError, match="follow-up date is before"):
         log_contact(
-            cast.match, by=cast.coordinator, values=_values(follow_up_on=date.today() - timedelta(days=1))
+            cast.match,
+            by=cast.coordinator,
+            values=_values(follow_up_on=timezone.localdate() - timedelta(days=1)),
         )
     assert not cast.match.support_contacts.exists()
 
@@ -393,7 +398,7 @@ def test_log_contact_refuses_a_match_that_has_not_started__SUP_2(cast):
 
 
 def test_follow_ups_due_until_a_later_contact__SUP_1(cast):
-    today = date.today()
+    today = timezone.localdate()
     due = SupportContactFactory(
         match=cast.match, held_on=today - timedelta(days=10), follow_up="Bellen", follow_up_on=today
     )

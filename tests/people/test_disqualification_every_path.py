@@ -3,11 +3,11 @@ the domain functions or the database itself; and matching reads the facts of a d
 not only the status field."""
 
 import json
-from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.guards import REGISTRY, installed_guards
@@ -37,7 +37,7 @@ def _disqualified(cast):
     record_self_disclosure(
         mentor,
         by=cast.coordinator,
-        values={"submitted_on": date.today(), "child_offence": True},
+        values={"submitted_on": timezone.localdate(), "child_offence": True},
     )
     mentor.refresh_from_db()
     assert mentor.status == S.DISQUALIFIED
@@ -202,7 +202,7 @@ def ready_with_a_fact(cast):
     children: a row written around the domain functions (the status field alone would let them in)."""
     youth = WaitingYouthFactory(programme=cast.programme, first_name="Amira")
     mentor = TrainedMentorFactory(programme=cast.programme, first_name="Xena")
-    SelfDisclosure.objects.create(mentor=mentor, submitted_on=date.today(), child_offence=True)
+    SelfDisclosure.objects.create(mentor=mentor, submitted_on=timezone.localdate(), child_offence=True)
     return youth, mentor
 
 
@@ -212,7 +212,7 @@ def test_matching_reads_the_disqualification_facts__SCR_3(cast, ready_with_a_fac
     assert is_disqualified(mentor)
     assert mentor not in adapter.available_mentors(cast.programme)
     (profile,) = adapter.mentor_profiles(
-        Mentor.objects.filter(pk=mentor.pk), cast.programme, today=date.today()
+        Mentor.objects.filter(pk=mentor.pk), cast.programme, today=timezone.localdate()
     )
     assert profile.disqualified
     check = check_pair(cast.programme, youth, [mentor])
@@ -250,14 +250,16 @@ def test_a_round_never_proposes_a_mentor_with_a_disqualification_fact__SCR_3(
 def test_a_match_with_a_disqualification_fact_cannot_start__SCR_3(cast):
     match = consented_match(cast.programme)
     mentor = match.mentors.get()
-    SelfDisclosure.objects.create(mentor=mentor, submitted_on=date.today(), child_offence=True)
+    SelfDisclosure.objects.create(mentor=mentor, submitted_on=timezone.localdate(), child_offence=True)
     with pytest.raises(DomainError, match="SCR-3"):
-        activate_match(match, by=cast.coordinator, started_on=date.today())
+        activate_match(match, by=cast.coordinator, started_on=timezone.localdate())
     match.refresh_from_db()
     assert match.state == MatchState.AGREED
     # The database holds the same rule, from the facts, for a write around the domain function.
     with pytest.raises(IntegrityError), transaction.atomic():
-        type(match).objects.filter(pk=match.pk).update(state=MatchState.ACTIVE, started_on=date.today())
+        type(match).objects.filter(pk=match.pk).update(
+            state=MatchState.ACTIVE, started_on=timezone.localdate()
+        )
 
 
 def test_disqualifying_a_mentor_ends_their_open_matches_and_their_access__SCR_3(cast, client_for):
@@ -272,7 +274,7 @@ def test_disqualifying_a_mentor_ends_their_open_matches_and_their_access__SCR_3(
     assert (agreed.state, agreed.closure.reason) == (MatchState.CLOSED, "safety")
     assert agreed.youth.status == "waiting"
     assert (cast.match.state, cast.match.closure.reason) == (MatchState.CLOSING, "safety")
-    assert cast.match.closure.ends_on == date.today()
+    assert cast.match.closure.ends_on == timezone.localdate()
     # The mentor sees none of the youth's pages any more.
     assert client_for(cast.mentor).get(youth_page).status_code in (403, 404)
     match_page = reverse("portal:match_detail", args=[cast.match.pk])
@@ -307,7 +309,7 @@ def test_resuming_or_releasing_a_mentor_reads_the_facts__SCR_3(cast):
 
     paused = TrainedMentorFactory(programme=cast.programme)
     pause_mentor(paused, by=cast.coordinator, reason="Vakantie")
-    SelfDisclosure.objects.create(mentor=paused, submitted_on=date.today(), child_offence=True)
+    SelfDisclosure.objects.create(mentor=paused, submitted_on=timezone.localdate(), child_offence=True)
     with pytest.raises(DomainError, match="SCR-3"):
         resume_mentor(paused, by=cast.coordinator)
     matched = TrainedMentorFactory(programme=cast.programme, status=S.MATCHED)
@@ -322,7 +324,7 @@ def test_a_conviction_disclosed_after_approval_keeps_the_mentor_out_of_matching_
 
     mentor = TrainedMentorFactory(programme=cast.programme, status=S.APPROVED)
     disclosure = record_self_disclosure(
-        mentor, by=cast.coordinator, values={"submitted_on": date.today(), "other_conviction": True}
+        mentor, by=cast.coordinator, values={"submitted_on": timezone.localdate(), "other_conviction": True}
     )
     with pytest.raises(DomainError, match="SCR-3: a conviction"):
         mark_ready_to_match(mentor, by=cast.coordinator)
@@ -331,7 +333,7 @@ def test_a_conviction_disclosed_after_approval_keeps_the_mentor_out_of_matching_
         mark_ready_to_match(mentor, by=cast.coordinator)
     ready = TrainedMentorFactory(programme=cast.programme)
     record_self_disclosure(
-        ready, by=cast.coordinator, values={"submitted_on": date.today(), "other_conviction": True}
+        ready, by=cast.coordinator, values={"submitted_on": timezone.localdate(), "other_conviction": True}
     )
     youth = WaitingYouthFactory(programme=cast.programme)
     assert ready not in adapter.available_mentors(cast.programme)
@@ -410,7 +412,7 @@ def test_a_disqualified_mentor_hears_nothing_more_about_a_youth__SCR_3(cast, cli
     (status_mail,) = mail.outbox
     assert cast.youth_row.first_name not in status_mail.body
     mail.outbox.clear()
-    propose_reminders(today=date.today())
+    propose_reminders(today=timezone.localdate())
     call_command("send_reminders", "--inline", "--no-propose", verbosity=0)
     assert not [m for m in mail.outbox if cast.mentor_row.email in m.to]
     assert Assignment.objects.filter(mentor=cast.mentor_row, status="open").count() == 0

@@ -1,9 +1,7 @@
-from datetime import date
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from koppel.common.domain.audit import history_of
@@ -57,7 +55,7 @@ def test_bad_input_re_renders_with_translated_errors_and_keeps_what_was_typed(ca
     data = mentor_data(
         cast,
         postcode="30721AB",
-        date_of_birth=date.today().replace(year=date.today().year + 1).isoformat(),
+        date_of_birth=timezone.localdate().replace(year=timezone.localdate().year + 1).isoformat(),
     )
     response = client_for(cast.coordinator).post(reverse("staff:mentor_create"), data)
     assert response.status_code == 200

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -165,13 +165,13 @@ def test_the_same_person_twice_in_one_file_is_an_error(cast):
 
 def test_youth_get_the_youth_forms_age_range(cast):
     header = "first_name,last_name,date_of_birth,goals"
-    too_old = date.today().replace(year=date.today().year - 40).isoformat()
+    too_old = timezone.localdate().replace(year=timezone.localdate().year - 40).isoformat()
     report = _import(
         cast, mentors_csv(f"Sam,Bos,{too_old},school", header=header), kind="youth", dry_run=True
     )
     assert [(e.row, e.column) for e in report.errors] == [(1, "date_of_birth")]
     assert "between 6 and 25 years" in report.errors[0].message
-    fine = date.today().replace(year=date.today().year - 12).isoformat()
+    fine = timezone.localdate().replace(year=timezone.localdate().year - 12).isoformat()
     report = _import(cast, mentors_csv(f"Sam,Bos,{fine},school", header=header), kind="youth")
     assert Youth.objects.get(first_name="Sam").goals == "school"
 

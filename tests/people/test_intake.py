@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.domain.audit import history_of
 from koppel.common.domain.errors import ConflictError, DomainError
@@ -41,7 +42,7 @@ def test_complete_intake_joins_the_waiting_list_today_and_is_audited(cast):
     add_to_waiting_list(youth, by=cast.coordinator)
     youth.refresh_from_db()
     assert youth.status == "waiting"
-    assert youth.waiting_since == date.today()
+    assert youth.waiting_since == timezone.localdate()
     entry = history_of(youth).get(action="people.youth.added_to_waiting_list")
     assert entry.fields == ["status", "waiting_since"]
     assert entry.actor == cast.coordinator
@@ -72,7 +73,7 @@ def test_waiting_list_refused_without_guardian_consent(cast):
 
 
 def test_an_adult_youth_needs_no_guardian_consent(cast):
-    adult = _youth(cast, date_of_birth=date(date.today().year - 20, 1, 1))
+    adult = _youth(cast, date_of_birth=date(timezone.localdate().year - 20, 1, 1))
     IntakeFactory(youth=adult, guardian_consent=False)
     add_to_waiting_list(adult, by=cast.coordinator)
     adult.refresh_from_db()

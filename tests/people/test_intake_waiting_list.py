@@ -1,9 +1,10 @@
 """The waiting list per programme: longest-waiting first, position, days waiting and expected wait."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.people.domain.queries.intake import expected_wait_days
 from koppel.people.models import Youth
@@ -12,7 +13,7 @@ from tests.staff.test_query_counts import MANY, assert_constant_queries, content
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

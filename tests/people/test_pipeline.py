@@ -71,7 +71,7 @@ def set_programme(mentor, **values):
 
 def train(mentor, hours):
     ExternalHours.objects.create(
-        mentor=mentor, date=date.today(), hours=Decimal(hours), kind="external", description="Cursus"
+        mentor=mentor, date=timezone.localdate(), hours=Decimal(hours), kind="external", description="Cursus"
     )
 
 
@@ -296,7 +296,7 @@ def test_the_whole_path(coordinator, django_capture_on_commit_callbacks):
             mentor, by=coordinator, planned_for=timezone.now() + timedelta(days=3), kind="home_visit"
         )
         start_screening(mentor, by=coordinator)
-        interview.held_on = date.today()
+        interview.held_on = timezone.localdate()
         interview.responsibilities_explained = True
         interview.save()
         screened(mentor, interview=False)
@@ -468,7 +468,7 @@ def test_matched_only_follows_from_a_started_match(coordinator):
     proposed = f.MatchFactory(youth=youth, state="proposed", mentors=[mentor])
     with pytest.raises(DomainError, match="once one of their matches has started"):
         mark_matched(mentor, by=coordinator)
-    type(proposed).objects.filter(pk=proposed.pk).update(state="active", started_on=date.today())
+    type(proposed).objects.filter(pk=proposed.pk).update(state="active", started_on=timezone.localdate())
     mark_matched(mentor, by=coordinator)
     assert mentor.status == S.MATCHED
 

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from koppel.common.domain.audit import history_of
@@ -188,7 +189,7 @@ def registration(cast, **overrides):
         "programme": str(cast.programme.pk),
         "first_name": "Noah",
         "last_name": "Jansen",
-        "date_of_birth": date(date.today().year - 12, 5, 1).isoformat(),
+        "date_of_birth": date(timezone.localdate().year - 12, 5, 1).isoformat(),
         "gender": "male",
         "postcode": "3072 AB",
         "preferred_language": "nl",

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from koppel.common.domain.audit import history_of
 from koppel.common.domain.errors import DomainError
@@ -57,7 +58,7 @@ def test_interview_records_the_qualities__SCR_4(mentor, coordinator):
         mentor,
         by=coordinator,
         values={
-            "held_on": date.today(),
+            "held_on": timezone.localdate(),
             "kind": "home_visit",
             "responsibilities_explained": True,
             "motivation": "Wil jongeren helpen",
@@ -78,7 +79,9 @@ def test_interview_records_the_qualities__SCR_4(mentor, coordinator):
 )
 def test_interview_refuses_bad_ratings__SCR_4(mentor, coordinator, qualities):
     with pytest.raises(DomainError, match="SCR-4"):
-        record_interview(mentor, by=coordinator, values={"held_on": date.today(), "qualities": qualities})
+        record_interview(
+            mentor, by=coordinator, values={"held_on": timezone.localdate(), "qualities": qualities}
+        )
 
 
 # --- References -----------------------------------------------------------------------------------
@@ -122,13 +125,15 @@ def test_refused_vog_disqualifies_for_good__SCR_3(mentor, coordinator, django_ca
     InterviewFactory(mentor=mentor)
     ReferenceFactory.create_batch(2, mentor=mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        record_vog(mentor, by=coordinator, values={"requested_on": date.today(), "outcome": "refused"})
+        record_vog(
+            mentor, by=coordinator, values={"requested_on": timezone.localdate(), "outcome": "refused"}
+        )
     mentor.refresh_from_db()
     assert mentor.status == S.DISQUALIFIED
     assert mentor.disqualification_reason == DisqualificationReason.VOG_REFUSED
     # A valid VOG afterwards changes nothing: disqualification is final.
     with pytest.raises(DomainError, match="SCR-3"):
-        record_vog(mentor, by=coordinator, values={"requested_on": date.today(), "outcome": "issued"})
+        record_vog(mentor, by=coordinator, values={"requested_on": timezone.localdate(), "outcome": "issued"})
     with pytest.raises(DomainError, match="SCR-3"):
         approve_mentor(mentor, by=coordinator)
     [message] = mail.outbox  # the applicant is told, without the reason
@@ -136,7 +141,9 @@ def test_refused_vog_disqualifies_for_good__SCR_3(mentor, coordinator, django_ca
 
 
 def test_a_vog_changed_to_refused_disqualifies__SCR_3(mentor, coordinator):
-    vog = record_vog(mentor, by=coordinator, values={"requested_on": date.today(), "outcome": "requested"})
+    vog = record_vog(
+        mentor, by=coordinator, values={"requested_on": timezone.localdate(), "outcome": "requested"}
+    )
     assert mentor.status == S.IN_SCREENING
     update_vog(vog, by=coordinator, values={"outcome": "refused"}, expected_version=vog.version)
     mentor.refresh_from_db()
@@ -151,7 +158,7 @@ def test_a_vog_changed_to_refused_disqualifies__SCR_3(mentor, coordinator):
 @pytest.mark.parametrize("offence", ["child_sexual_offence", "child_offence"])
 def test_disclosed_child_offence_disqualifies__SCR_3(mentor, coordinator, offence):
     disclosure = record_self_disclosure(
-        mentor, by=coordinator, values={"submitted_on": date.today(), offence: True}
+        mentor, by=coordinator, values={"submitted_on": timezone.localdate(), offence: True}
     )
     mentor.refresh_from_db()
     assert mentor.status == S.DISQUALIFIED
@@ -166,7 +173,7 @@ def test_other_disclosure_goes_to_review__SCR_3(mentor, coordinator):
         mentor,
         by=coordinator,
         values={
-            "submitted_on": date.today(),
+            "submitted_on": timezone.localdate(),
             "other_conviction": True,
             "other_details": "Winkeldiefstal 2009",
         },
@@ -180,7 +187,7 @@ def test_other_disclosure_goes_to_review__SCR_3(mentor, coordinator):
     assert (disclosure.decision, disclosure.reviewed_by, disclosure.reviewed_on) == (
         DisclosureDecision.ACCEPTED_WITH_CONDITIONS,
         coordinator,
-        date.today(),
+        timezone.localdate(),
     )
     assert list(disclosures_to_review([mentor.programme_id])) == []
     entry = history_of(disclosure).first()
@@ -195,7 +202,7 @@ def test_review_with_conditions_needs_the_conditions__SCR_3(mentor, coordinator)
 
 
 def test_nothing_disclosed_needs_no_review(mentor, coordinator):
-    disclosure = record_self_disclosure(mentor, by=coordinator, values={"submitted_on": date.today()})
+    disclosure = record_self_disclosure(mentor, by=coordinator, values={"submitted_on": timezone.localdate()})
     assert disclosure.decision == DisclosureDecision.NO_CONCERN
     assert mentor.status == S.IN_SCREENING
 
@@ -204,7 +211,7 @@ def test_nothing_disclosed_needs_no_review(mentor, coordinator):
 
 
 def test_vog_renewals_due_within_the_window(coordinator):
-    today = date.today()
+    today = timezone.localdate()
     pool = f.MentorFactory(status=S.MATCHED)
     soon = ConductCertificateFactory(
         mentor=pool, issued_on=today.replace(year=today.year - 3) + timedelta(days=30)

@@ -2,12 +2,11 @@
 language; its Dutch or English name typed in a form, or stored by an older version, becomes the code."""
 
 import importlib
-from datetime import date
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.people.domain.screening import record_vog
 from koppel.people.enums import MentorStatus
@@ -31,7 +30,7 @@ def _client(cast, client_for, language):
 def test_the_default_profile_is_stored_as_a_code_not_in_the_creators_language__SCR_2(applicant):
     # A VOG recorded on a Dutch page stored "Werken met minderjarigen", which English pages showed.
     with translation.override("nl"):
-        certificate = ConductCertificate.objects.create(mentor=applicant, requested_on=date.today())
+        certificate = ConductCertificate.objects.create(mentor=applicant, requested_on=timezone.localdate())
     certificate.refresh_from_db()
     assert certificate.screening_profile == "minors"
     with translation.override("en"):
@@ -40,7 +39,7 @@ def test_the_default_profile_is_stored_as_a_code_not_in_the_creators_language__S
 
 def test_the_screening_page_names_the_profile_in_the_readers_language__SCR_2(cast, client_for, applicant):
     with translation.override("nl"):
-        ConductCertificate.objects.create(mentor=applicant, requested_on=date.today())
+        ConductCertificate.objects.create(mentor=applicant, requested_on=timezone.localdate())
     text = _client(cast, client_for, "en").get(reverse("staff:mentor_screening", args=[applicant.pk])).text
     assert "Working with minors" in text
     assert "Werken met minderjarigen" not in text
@@ -54,7 +53,11 @@ def test_the_profiles_name_in_either_language_is_stored_as_its_code__SCR_2(
 ):
     response = _client(cast, client_for, "en").post(
         reverse("staff:vog_create", args=[applicant.pk]),
-        {"requested_on": date.today().isoformat(), "screening_profile": typed, "outcome": "requested"},
+        {
+            "requested_on": timezone.localdate().isoformat(),
+            "screening_profile": typed,
+            "outcome": "requested",
+        },
     )
     assert response.status_code == 302
     assert ConductCertificate.objects.get().screening_profile == "minors"
@@ -65,7 +68,7 @@ def test_another_profile_is_stored_as_typed__SCR_2(cast, coordinator_user, appli
         applicant,
         by=coordinator_user,
         values={
-            "requested_on": date.today(),
+            "requested_on": timezone.localdate(),
             "screening_profile": "Zorg voor ouderen",
             "outcome": "requested",
         },
@@ -88,7 +91,7 @@ def test_the_migration_turns_stored_defaults_in_either_language_into_the_code__S
         "Zorg voor ouderen": "Zorg voor ouderen",
     }
     rows = {
-        text: ConductCertificate.objects.create(mentor=applicant, requested_on=date.today()).pk
+        text: ConductCertificate.objects.create(mentor=applicant, requested_on=timezone.localdate()).pk
         for text in stored
     }
     for text, pk in rows.items():

@@ -1,11 +1,12 @@
 """Screening pages: the pipeline form with the gate's refusal, the records' forms, bad input that
 re-renders, the access log on every view, and constant queries on the screening page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.domain.audit import access_log_of
 from koppel.people.enums import DisclosureDecision, DisqualificationReason, MentorStatus
@@ -154,7 +155,7 @@ def test_planning_an_interview_needs_a_moment(staff, applicant):
     assert "Enter when the interview is planned." in response.text
     assert "Belafspraak" in response.text
     assert 'aria-invalid="true"' in response.text
-    planned = (date.today() + timedelta(days=3)).isoformat() + "T19:30"
+    planned = (timezone.localdate() + timedelta(days=3)).isoformat() + "T19:30"
     response = staff.post(url, {"to": "interview_planned", "planned_for": planned, "kind": "online"})
     assert response.status_code == 302
     applicant.refresh_from_db()
@@ -185,7 +186,7 @@ def test_recording_an_interview_with_qualities__SCR_4(staff, cast, applicant):
     response = staff.post(
         reverse("staff:interview_create", args=[applicant.pk]),
         {
-            "held_on": date.today().isoformat(),
+            "held_on": timezone.localdate().isoformat(),
             "kind": "home_visit",
             "interviewer": str(cast.coordinator.pk),
             "responsibilities_explained": "on",
@@ -208,7 +209,7 @@ def test_interview_bad_input_re_renders_and_keeps_what_was_typed(staff, applican
     response = staff.post(
         reverse("staff:interview_create", args=[applicant.pk]),
         {
-            "held_on": (date.today() + timedelta(days=2)).isoformat(),
+            "held_on": (timezone.localdate() + timedelta(days=2)).isoformat(),
             "kind": "home_visit",
             "motivation": "Wil iets terugdoen",
             "remark_creative": "Veel ideeen",
@@ -278,7 +279,7 @@ def test_vog_bad_input_re_renders(staff, applicant):
     response = staff.post(
         reverse("staff:vog_create", args=[applicant.pk]),
         {
-            "requested_on": date.today().isoformat(),
+            "requested_on": timezone.localdate().isoformat(),
             "screening_profile": "Werken met minderjarigen",
             "outcome": "issued",
         },
@@ -298,7 +299,11 @@ def test_vog_form_has_no_file_upload__SCR_2(staff, applicant):
 def test_refused_vog_through_the_page_disqualifies__SCR_3(staff, applicant):
     response = staff.post(
         reverse("staff:vog_create", args=[applicant.pk]),
-        {"requested_on": date.today().isoformat(), "screening_profile": "Minors", "outcome": "refused"},
+        {
+            "requested_on": timezone.localdate().isoformat(),
+            "screening_profile": "Minors",
+            "outcome": "refused",
+        },
         follow=True,
     )
     assert "disqualified this mentor" in response.text
@@ -309,7 +314,11 @@ def test_refused_vog_through_the_page_disqualifies__SCR_3(staff, applicant):
 def test_the_refused_vog_behind_a_disqualification_cannot_be_rewritten__SCR_3(staff, cast, applicant):
     staff.post(
         reverse("staff:vog_create", args=[applicant.pk]),
-        {"requested_on": date.today().isoformat(), "screening_profile": "Minors", "outcome": "refused"},
+        {
+            "requested_on": timezone.localdate().isoformat(),
+            "screening_profile": "Minors",
+            "outcome": "refused",
+        },
     )
     certificate = ConductCertificate.objects.get(mentor=applicant)
     url = reverse("staff:vog_edit", args=[certificate.pk])
@@ -319,9 +328,9 @@ def test_the_refused_vog_behind_a_disqualification_cannot_be_rewritten__SCR_3(st
     data.update(
         {
             "outcome": "issued",
-            "issued_on": date.today().isoformat(),
+            "issued_on": timezone.localdate().isoformat(),
             "original_seen_by": cast.coordinator.pk,
-            "original_seen_on": date.today().isoformat(),
+            "original_seen_on": timezone.localdate().isoformat(),
         }
     )
     response = staff.post(url, data)
@@ -334,7 +343,7 @@ def test_the_refused_vog_behind_a_disqualification_cannot_be_rewritten__SCR_3(st
 def test_disclosed_child_offence_through_the_page_disqualifies__SCR_3(staff, applicant):
     response = staff.post(
         reverse("staff:disclosure_create", args=[applicant.pk]),
-        {"submitted_on": date.today().isoformat(), "child_offence": "on"},
+        {"submitted_on": timezone.localdate().isoformat(), "child_offence": "on"},
         follow=True,
     )
     assert "disqualified this mentor" in response.text
@@ -344,12 +353,16 @@ def test_disclosed_child_offence_through_the_page_disqualifies__SCR_3(staff, app
 
 def test_other_disclosure_needs_details_and_goes_to_review__SCR_3(staff, cast, applicant):
     url = reverse("staff:disclosure_create", args=[applicant.pk])
-    response = staff.post(url, {"submitted_on": date.today().isoformat(), "other_conviction": "on"})
+    response = staff.post(url, {"submitted_on": timezone.localdate().isoformat(), "other_conviction": "on"})
     assert response.status_code == 200
     assert "Describe the other conviction" in response.text
     staff.post(
         url,
-        {"submitted_on": date.today().isoformat(), "other_conviction": "on", "other_details": "Boete 2012"},
+        {
+            "submitted_on": timezone.localdate().isoformat(),
+            "other_conviction": "on",
+            "other_details": "Boete 2012",
+        },
     )
     disclosure = SelfDisclosure.objects.get(mentor=applicant)
     assert disclosure.decision == DisclosureDecision.PENDING

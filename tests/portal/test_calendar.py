@@ -46,9 +46,9 @@ def test_feed_holds_registered_sessions_peer_sessions_and_the_meeting_rhythm(cas
     SessionFactory(programme=cast.programme, title="Niet ingeschreven")
     group = PeerGroupFactory(programme=cast.programme, name="Intervisie Zuid")
     group.members.add(cast.mentor_row)
-    peer = group.sessions.create(date=date.today() + timedelta(days=5), topic="Afscheid")
+    peer = group.sessions.create(date=timezone.localdate() + timedelta(days=5), topic="Afscheid")
     other_group = PeerGroupFactory(programme=cast.programme, name="Andere groep")
-    other_group.sessions.create(date=date.today() + timedelta(days=5))
+    other_group.sessions.create(date=timezone.localdate() + timedelta(days=5))
     start = date(2026, 1, 5)
     agreement_of(cast.match, interval=14, start=start)
 
@@ -95,7 +95,7 @@ def test_rhythm_without_agreement_uses_the_programme_interval_from_the_start(cas
 
 
 def test_a_paused_match_and_another_mentors_match_are_not_in_the_feed(cast, client):
-    cast.match.paused_since = date.today()
+    cast.match.paused_since = timezone.localdate()
     cast.match.save()
     assert events(feed_of(client, cast.mentor_row)) == {}
     assert events(feed_of(client, cast.other_mentor_row)) == {}

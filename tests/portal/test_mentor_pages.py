@@ -1,10 +1,11 @@
 """The mentor's own portal pages: training hours (TRN-1, TRN-2) and support contacts (SUP-1)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.matches.enums import ContactWith
 from koppel.matches.models import SupportContact
@@ -15,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 def test_training_page_shows_own_hours_and_this_month__TRN_2(cast, client_for):
     ExternalHours.objects.create(
-        mentor=cast.mentor_row, date=date.today(), hours=Decimal("1.5"), kind="self_study"
+        mentor=cast.mentor_row, date=timezone.localdate(), hours=Decimal("1.5"), kind="self_study"
     )
     ExternalHours.objects.create(
-        mentor=cast.other_mentor_row, date=date.today(), hours=Decimal("4"), kind="self_study"
+        mentor=cast.other_mentor_row, date=timezone.localdate(), hours=Decimal("4"), kind="self_study"
     )
     response = client_for(cast.mentor).get(reverse("portal:training"))
     assert response.context["month_total"] == Decimal("1.5")
@@ -28,7 +29,7 @@ def test_training_page_shows_own_hours_and_this_month__TRN_2(cast, client_for):
 def test_support_page_lists_own_contacts_without_the_coordinators_notes__SUP_1(cast, client_for):
     SupportContact.objects.create(
         match=cast.match,
-        held_on=date.today() - timedelta(days=3),
+        held_on=timezone.localdate() - timedelta(days=3),
         with_whom=ContactWith.MENTOR,
         mentor=cast.mentor_row,
         channel="phone",

@@ -2,13 +2,13 @@
 mail language."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.common.domain import mail as koppel_mail
 from koppel.common.domain.audit import history_of
@@ -292,14 +292,14 @@ def test_closed_or_unknown_campaign_is_a_friendly_404(client, campaign):
 
 
 def test_campaign_outside_its_dates_is_closed(client, campaign):
-    campaign.ends_on = date.today() - timedelta(days=1)
+    campaign.ends_on = timezone.localdate() - timedelta(days=1)
     campaign.save()
     assert client.get(apply_url(campaign)).status_code == 404
     campaign.ends_on = None
-    campaign.starts_on = date.today() + timedelta(days=1)
+    campaign.starts_on = timezone.localdate() + timedelta(days=1)
     campaign.save()
     assert client.get(apply_url(campaign)).status_code == 404
-    campaign.starts_on = date.today()
+    campaign.starts_on = timezone.localdate()
     campaign.save()
     assert client.get(apply_url(campaign)).status_code == 200
 

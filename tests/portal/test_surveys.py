@@ -1,10 +1,11 @@
 """My surveys in the portal: only the user's own, open ones first; never another respondent's."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.surveys.enums import AssignmentStatus, Respondent
 from koppel.surveys.models import Answer
@@ -24,9 +25,11 @@ def _mentor_survey(cast, **kwargs):
 
 
 def test_my_surveys_lists_open_ones_first(cast, client_for):
-    sent = _youth_survey(cast, status=AssignmentStatus.SUBMITTED, due_on=date.today() - timedelta(days=5))
-    later = _youth_survey(cast, due_on=date.today())
-    sooner = _youth_survey(cast, due_on=date.today() - timedelta(days=2))
+    sent = _youth_survey(
+        cast, status=AssignmentStatus.SUBMITTED, due_on=timezone.localdate() - timedelta(days=5)
+    )
+    later = _youth_survey(cast, due_on=timezone.localdate())
+    sooner = _youth_survey(cast, due_on=timezone.localdate() - timedelta(days=2))
     page = client_for(cast.youth).get(reverse("portal:my_surveys"))
     assert page.status_code == 200
     ids = [a.pk for a in page.context["surveys"]]
@@ -122,7 +125,7 @@ def test_my_surveys_query_count(cast, client_for, respondent):
             instrument=small_instrument(respondents=[respondent], name_nl=name, name_en=name),
             respondent=respondent,
             status=AssignmentStatus.SUBMITTED if i % 2 else AssignmentStatus.OPEN,
-            due_on=date.today() - timedelta(days=i),
+            due_on=timezone.localdate() - timedelta(days=i),
             **person,
         )
 

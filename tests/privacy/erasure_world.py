@@ -50,7 +50,7 @@ GUARDIAN = {
 }
 REFEREE = {"name": "Roodborstje Referent", "email": "roodborst.1177@example.org", "phone": "+31 6 1177 0045"}
 MENTOR_BORN = date(1991, 3, 14)
-YOUTH_BORN = date(date.today().year - 15, 11, 23)
+YOUTH_BORN = date(timezone.localdate().year - 15, 11, 23)
 
 
 def secrets_of(people: dict) -> list[str]:
@@ -113,8 +113,8 @@ def build_world(cast, *, mentor_status: str = "ready") -> World:
         youth=youth,
         mentors=[mentor],
         state=MatchState.CLOSED,
-        started_on=date.today() - timedelta(days=400),
-        ended_on=date.today() - timedelta(days=10),
+        started_on=timezone.localdate() - timedelta(days=400),
+        ended_on=timezone.localdate() - timedelta(days=10),
         origin_note=text[:300],
         introduction_note=text,
     )
@@ -162,7 +162,7 @@ def build_world(cast, *, mentor_status: str = "ready") -> World:
         ClosureConversation.objects.create(
             closure=closure,
             party=party,
-            held_on=date.today(),
+            held_on=timezone.localdate(),
             notes=text,
             went_well=text,
             could_be_better=text,

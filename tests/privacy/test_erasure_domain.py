@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
@@ -273,11 +273,11 @@ def test_the_reports_count_the_erased_people_as_before(cast):
             subscale,
             moment=moment,
             value=value,
-            submitted_on=date.today() - timedelta(days=300 if moment == "baseline" else 20),
+            submitted_on=timezone.localdate() - timedelta(days=300 if moment == "baseline" else 20),
             match=world.match,
         )
     Mentor.objects.filter(pk=world.mentor.pk).update(status="withdrawn")  # the pool is about now
-    today = date.today()
+    today = timezone.localdate()
     before = _figures(cast.programme, today)
     erase_person(world.mentor, by=cast.admin, reason="asked")
     erase_person(world.youth, by=cast.admin, reason="asked")

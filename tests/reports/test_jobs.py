@@ -28,7 +28,7 @@ from koppel.reports.models import ExportJob
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from tests.survey_factories import AssignmentFactory, ScoreFactory
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 class FakeReport:

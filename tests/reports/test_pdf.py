@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -146,11 +146,11 @@ def test_change_bars_leave_out_hidden_domains():
 def test_pdf_of_the_real_reports(cast):
     report_filter = build_filter(
         Programme.objects.filter(pk=cast.programme.pk),
-        start=date.today() - timedelta(days=365),
-        end=date.today(),
+        start=timezone.localdate() - timedelta(days=365),
+        end=timezone.localdate(),
     )
-    dashboard = build_dashboard(report_filter, today=date.today())
-    outcomes = build_outcomes(report_filter, today=date.today())
+    dashboard = build_dashboard(report_filter, today=timezone.localdate())
+    outcomes = build_outcomes(report_filter, today=timezone.localdate())
     pdf = programme_pdf(dashboard, outcomes, language="en")
     assert pdf.startswith(b"%PDF")
     text = _texts(pdf)
@@ -423,7 +423,7 @@ def _close(match, *, ended_on: date) -> None:
 
 
 def test_real_programme_pdf_in_dutch_with_compliance_charts__REL_1(cast):
-    today = date.today()
+    today = timezone.localdate()
     start = today - timedelta(days=365)
     # Six matches active the whole period (the cast's and five more); two end four months before
     # today, so the last months have too few matches for a share: gaps in the chart.

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.reports.domain.tables import SUPPRESSED
 from tests.closure_factories import active_match
@@ -23,8 +24,8 @@ def _english(user):
 
 def test_coordinator_sees_the_figures_of_their_programme(cast, client_for):
     coordinator = _english(cast.coordinator)
-    YouthFactory(programme=cast.programme, waiting_since=date.today() - timedelta(days=30))
-    YouthFactory(programme=cast.other_programme, waiting_since=date.today() - timedelta(days=30))
+    YouthFactory(programme=cast.programme, waiting_since=timezone.localdate() - timedelta(days=30))
+    YouthFactory(programme=cast.other_programme, waiting_since=timezone.localdate() - timedelta(days=30))
     response = client_for(coordinator).get(reverse("staff:dashboard"))
     assert response.status_code == 200
     report = response.context["report"]
@@ -68,7 +69,7 @@ def test_a_period_ending_before_it_starts_is_refused(cast, client_for):
 
 
 def test_every_chart_has_its_numbers_as_a_table(cast, client_for):
-    start = date.today().replace(day=1) - timedelta(days=200)
+    start = timezone.localdate().replace(day=1) - timedelta(days=200)
     for _ in range(3):
         match = active_match(programme=cast.programme, started_on=start)
         MeetingLogFactory(match=match, held_on=start + timedelta(days=40))
@@ -108,7 +109,7 @@ def test_page_queries_do_not_grow_with_the_data(cast, client_for):
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
-    start = date.today() - timedelta(days=300)
+    start = timezone.localdate() - timedelta(days=300)
     for _ in range(15):
         match = active_match(programme=cast.programme, started_on=start)
         MeetingLogFactory(match=match, held_on=start + timedelta(days=100))
@@ -122,7 +123,7 @@ def test_the_surveys_are_on_the_dashboard__OUT_1_OUT_4(cast, client_for):
     from koppel.surveys.models import QualityAlert
     from tests.survey_factories import small_instrument, submitted_score
 
-    today = date.today()
+    today = timezone.localdate()
     trust = small_instrument(name_en="Our match", domain="trust").subscales.get()
     school = small_instrument(name_en="How I am doing", domain="school").subscales.get()
     submitted_score(cast.youth_row, school, moment="baseline", value=3.0, submitted_on=today)

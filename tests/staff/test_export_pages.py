@@ -1,11 +1,12 @@
 """The export pages: request from a report page's buttons, follow progress, download, my exports."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.models import ActivityLog
 from koppel.reports.domain import jobs
@@ -245,7 +246,7 @@ def test_buttons_with_htmx_use_the_filter_forms_current_fields_and_hx_redirect(c
 
 
 def test_the_buttons_flow_from_a_report_page_to_a_pdf(cast, coordinator, django_capture_on_commit_callbacks):
-    today = date.today()
+    today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(
             coordinator,

@@ -1,12 +1,13 @@
 """The outcomes report page (staff:outcomes): filters, charts with their tables, suppression, and a
 coordinator seeing only their own programmes."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Match
@@ -27,7 +28,7 @@ def school(db):
 
 def pairs(programme, subscale, count, *, baseline=2.0, later=3.0):
     """`count` youth with a closed match and a baseline and closure score (closure a week ago)."""
-    today = date.today()
+    today = timezone.localdate()
     for _ in range(count):
         youth = f.YouthFactory(programme=programme)
         match = f.MatchFactory(
@@ -86,7 +87,8 @@ def test_the_survival_curve_needs_at_least_the_minimum_of_matches(cast, client_f
 
     for _ in range(5):
         f.MatchFactory(
-            youth=f.YouthFactory(programme=cast.programme), started_on=date.today() - timedelta(days=100)
+            youth=f.YouthFactory(programme=cast.programme),
+            started_on=timezone.localdate() - timedelta(days=100),
         )
     response = client.get(URL)
     assert response.context["survival_chart"] is not None
@@ -95,9 +97,9 @@ def test_the_survival_curve_needs_at_least_the_minimum_of_matches(cast, client_f
 
 def test_no_curve_before_any_match_has_run_a_whole_month(cast, client_for):
     # Enough matches for the curve, but all started today: nothing to draw yet, and no error.
-    Match.objects.filter(programme=cast.programme).update(started_on=date.today())
+    Match.objects.filter(programme=cast.programme).update(started_on=timezone.localdate())
     for _ in range(5):
-        f.MatchFactory(youth=f.YouthFactory(programme=cast.programme), started_on=date.today())
+        f.MatchFactory(youth=f.YouthFactory(programme=cast.programme), started_on=timezone.localdate())
 
     response = client_for(english(cast.coordinator)).get(URL)
 

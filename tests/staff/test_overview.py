@@ -1,7 +1,7 @@
 """The programme overview's match counts: one definition, shared with the dashboard, named on the page
 (matches/domain/counts.py)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def _matches(programme) -> None:
     """Three active (two active, one closing), four in preparation (proposed, introduced, agreed, and
     one agreed to start next week), one closed yesterday."""
-    today = date.today()
+    today = timezone.localdate()
 
     def match(state, **values):
         return MatchFactory(youth=YouthFactory(programme=programme), state=state, **values)

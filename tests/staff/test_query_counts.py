@@ -6,12 +6,13 @@ relation the view did not select or prefetch shows up here as one extra query pe
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from tests import factories as f
@@ -252,7 +253,7 @@ def test_youth_surveys_query_count(programme, coordinator, client_for):
             mentor=mentor if respondent == Respondent.MENTOR else None,
             guardian=guardian if respondent == Respondent.GUARDIAN else None,
             status=AssignmentStatus.SUBMITTED,
-            due_on=date.today() - timedelta(days=i),
+            due_on=timezone.localdate() - timedelta(days=i),
         )
         AnswerFactory(assignment=survey)
         ScoreFactory(assignment=survey)
@@ -328,14 +329,17 @@ def _worklist_rows(key, programme, i):
     elif key == "training":
         ExternalHours.objects.create(
             mentor=mentor("approved"),
-            date=date.today(),
+            date=timezone.localdate(),
             hours=Decimal("0.5"),
             kind="external",
             description="x",
         )
     elif key == "waiting":
         f.YouthFactory(
-            programme=programme, status="waiting", waiting_since=date.today(), first_name=f"Rij{i:02d}"
+            programme=programme,
+            status="waiting",
+            waiting_since=timezone.localdate(),
+            first_name=f"Rij{i:02d}",
         )
 
 

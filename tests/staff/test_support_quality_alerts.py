@@ -1,9 +1,8 @@
 """The match's support page shows open OUT-4 requests for an extra contact and lets staff mark one handled."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.surveys.enums import AlertReason, AssignmentStatus, Respondent
 from koppel.surveys.models import QualityAlert
@@ -50,8 +49,8 @@ def test_support_page_hides_alert_once_a_contact_was_logged__OUT_4(client, cast)
     page = reverse("staff:match_support", args=[cast.match.pk])
     handle = reverse("staff:quality_alert_handle", args=[alert.pk])
     # A contact with the mentor or a parent does not answer the youth's low score; one with the youth does.
-    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="mentor")
-    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="guardian")
+    SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="mentor")
+    SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="guardian")
     assert handle in client.get(page).content.decode()
-    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="youth")
+    SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="youth")
     assert handle not in client.get(page).content.decode()

@@ -2,12 +2,13 @@
 surveys (OUT-1, OUT-2, OUT-4): access-logged, sensitive answers marked, constant queries."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.models import AccessLog, ActivityLog
 from koppel.surveys.enums import AssignmentStatus, OutcomeDomain
@@ -174,7 +175,7 @@ def test_survey_list_runs_constant_queries(cast, coordinator):
             match=cast.match,
             respondent="mentor" if n % 2 else "youth",
             mentor=cast.mentor_row if n % 2 else None,
-            due_on=date.today() - timedelta(days=n),
+            due_on=timezone.localdate() - timedelta(days=n),
         )
         AnswerFactory(assignment=survey)
     assert _count(coordinator, url) == one

@@ -1,6 +1,6 @@
 """The coordinator's worklist: each section lists its own programme's items and no one else's."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,7 +21,7 @@ from tests.training_factories import AttendedRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,11 @@
 """Scores that act (OUT-4): low or sharply dropping relationship quality asks for an extra support
 contact on the coordinator's worklist, until a contact is logged or the alert is marked handled."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -117,19 +118,21 @@ def test_check_quality_is_idempotent__OUT_4(cast, instrument):
 
 def test_alert_closes_with_a_contact_with_the_respondent_logged_after_it__OUT_4(cast, instrument):
     # A mentor contact held earlier today and logged before the survey came in does not count.
-    earlier = SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="mentor")
+    earlier = SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="mentor")
     answered(mentor_survey(cast.match, instrument), 1, 1, 5)
     ids = [cast.programme.pk]
     alert = QualityAlert.objects.get()
     assert earlier.created_at < alert.created_at
     assert open_alerts(ids).count() == 1
     # Logged after the alert but held the day before; with a parent, or with the youth: still open.
-    SupportContactFactory(match=cast.match, held_on=date.today() - timedelta(days=1), with_whom="mentor")
-    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="guardian")
-    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="youth")
+    SupportContactFactory(
+        match=cast.match, held_on=timezone.localdate() - timedelta(days=1), with_whom="mentor"
+    )
+    SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="guardian")
+    SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="youth")
     assert open_alerts(ids).count() == 1
     # With the mentor who answered, today, logged now: answered.
-    SupportContactFactory(match=cast.match, held_on=date.today(), with_whom="mentor")
+    SupportContactFactory(match=cast.match, held_on=timezone.localdate(), with_whom="mentor")
     assert open_alerts(ids).count() == 0
 
 
@@ -208,7 +211,7 @@ def test_worklist_section_query_count_is_constant__OUT_4(cast, client_for):
 
     def add_more():
         for _ in range(MANY - 1):
-            match = started_match(date.today() - timedelta(days=100), programme=cast.programme)
+            match = started_match(timezone.localdate() - timedelta(days=100), programme=cast.programme)
             answered(mentor_survey(match, instrument), 1, 1, 5)
 
     def shows_rows(response, n):

@@ -346,7 +346,7 @@ def test_a_youth_without_an_address_is_announced_to_the_guardians_without_the_li
     from koppel.accounts.models import User
 
     User.objects.filter(pk=cast.youth.pk).update(email="")
-    cast.youth_row.date_of_birth = date.today().replace(year=date.today().year - 13)
+    cast.youth_row.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 13)
     cast.youth_row.email = ""
     cast.youth_row.save()
     survey = AssignmentFactory(youth=cast.youth_row, instrument=small_instrument(respondents=["youth"]))
@@ -363,7 +363,7 @@ def test_a_youth_without_an_address_is_announced_to_the_guardians_without_the_li
 
 
 def test_a_young_youth_with_an_address_gets_their_own_link_and_the_guardians_nothing(cast):
-    cast.youth_row.date_of_birth = date.today().replace(year=date.today().year - 13)
+    cast.youth_row.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 13)
     cast.youth_row.save()
     AssignmentFactory(youth=cast.youth_row, instrument=small_instrument(respondents=["youth"]))
     r.propose_reminders(today=timezone.localdate())
@@ -375,7 +375,7 @@ def test_a_young_youth_with_an_address_gets_their_own_link_and_the_guardians_not
 
 
 def test_a_youth_of_16_gets_their_own_invitation(cast):
-    cast.youth_row.date_of_birth = date(date.today().year - 17, 1, 1)
+    cast.youth_row.date_of_birth = date(timezone.localdate().year - 17, 1, 1)
     cast.youth_row.save()
     AssignmentFactory(youth=cast.youth_row, instrument=small_instrument(respondents=["youth"]))
     r.propose_reminders(today=timezone.localdate())
@@ -384,8 +384,8 @@ def test_a_youth_of_16_gets_their_own_invitation(cast):
 
 def test_the_command_plans_expires_and_cancels_surveys(cast):
     schedule = _schedule(cast.programme, moment=Moment.BASELINE)
-    newcomer = YouthFactory(programme=cast.programme, waiting_since=date.today())
-    late = AssignmentFactory(closes_on=date.today() - timedelta(days=1))
+    newcomer = YouthFactory(programme=cast.programme, waiting_since=timezone.localdate())
+    late = AssignmentFactory(closes_on=timezone.localdate() - timedelta(days=1))
     gone = AssignmentFactory(youth=YouthFactory(status="withdrawn"))
     call_command("send_reminders", "--inline", verbosity=0)
     assert Assignment.objects.filter(schedule=schedule, youth=newcomer).count() == 1
@@ -407,9 +407,9 @@ def test_closure_follow_up_done_leaves_the_worklist__OUT_2(cast):
         reason="completed",
         ends_on=date(2025, 1, 1),
         contact_after="none",
-        follow_up_due=date.today() - timedelta(days=1),
+        follow_up_due=timezone.localdate() - timedelta(days=1),
     )
     assert list(follow_ups_due(cast.coordinator)) == [match]
-    closure.follow_up_done_on = date.today()
+    closure.follow_up_done_on = timezone.localdate()
     closure.save()
     assert list(follow_ups_due(cast.coordinator)) == []

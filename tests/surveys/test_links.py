@@ -1,7 +1,7 @@
 """Answering a survey through a personal signed link, without an account, on a phone."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,6 +10,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from koppel.surveys.domain.delivery import LINK_SALT, assignment_from_token, survey_link
 from koppel.surveys.enums import AssignmentStatus
@@ -187,7 +188,9 @@ def test_send_submits_scores_and_thanks(client):
 
 def test_expired_link_shows_a_clear_page(client):
     assignment = _assignment(
-        language="en", due_on=date.today() - timedelta(days=40), closes_on=date.today() - timedelta(days=1)
+        language="en",
+        due_on=timezone.localdate() - timedelta(days=40),
+        closes_on=timezone.localdate() - timedelta(days=1),
     )
     response = client.get(_path(assignment), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 410
@@ -308,7 +311,9 @@ def test_phone_page_shows_each_question_as_one_column_of_options(client):
 
 def test_saving_through_an_expired_link_with_htmx_says_why(client):
     assignment = _assignment(
-        language="en", due_on=date.today() - timedelta(days=40), closes_on=date.today() - timedelta(days=1)
+        language="en",
+        due_on=timezone.localdate() - timedelta(days=40),
+        closes_on=timezone.localdate() - timedelta(days=1),
     )
     token = _path(assignment).rstrip("/").rsplit("/", 1)[-1]
     response = client.post(

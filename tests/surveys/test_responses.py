@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
@@ -66,7 +67,9 @@ def test_item_of_another_instrument_is_refused(assignment):
 )
 def test_not_answerable(status, closes_in, message):
     assignment = AssignmentFactory(
-        instrument=small_instrument(), status=status, closes_on=date.today() + timedelta(days=closes_in)
+        instrument=small_instrument(),
+        status=status,
+        closes_on=timezone.localdate() + timedelta(days=closes_in),
     )
     item = assignment.instrument.items.first()
     with pytest.raises(DomainError, match=message):
@@ -111,7 +114,7 @@ def test_follow_up_submission_sets_the_closure_follow_up__OUT_2():
         match=match,
         kind="planned",
         reason="duration_reached",
-        ends_on=date.today() - timedelta(days=365),
+        ends_on=timezone.localdate() - timedelta(days=365),
         contact_after="none",
     )
     assignment = AssignmentFactory(
@@ -119,7 +122,7 @@ def test_follow_up_submission_sets_the_closure_follow_up__OUT_2():
     )
     submit_assignment(assignment)
     closure.refresh_from_db()
-    assert closure.follow_up_done_on == date.today()
+    assert closure.follow_up_done_on == timezone.localdate()
     # A second follow-up survey does not move the date.
     Closure.objects.filter(pk=closure.pk).update(follow_up_done_on=date(2025, 1, 1))
     submit_assignment(

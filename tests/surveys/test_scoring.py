@@ -1,8 +1,7 @@
 """Scoring with hand-computed values: reverse-scored items, missing answers, too few answers, sums."""
 
-from datetime import date
-
 import pytest
+from django.utils import timezone
 
 from koppel.surveys.domain.scoring import compute_scores, item_value, score_subscale
 from koppel.surveys.enums import AssignmentStatus, ScoreMethod
@@ -81,7 +80,7 @@ def test_compute_scores_creates_a_score_with_the_assignment_facts():
     assert score.youth_id == assignment.youth_id
     assert (score.respondent, score.moment, score.months) == ("youth", "during", 6)
     assert score.domain == "trust"
-    assert score.submitted_on == date.today()
+    assert score.submitted_on == timezone.localdate()
     # Computing again refreshes the same row.
     AnswerFactory(assignment=assignment, item=items["q2"], value=5)
     [again] = compute_scores(assignment)

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -124,7 +124,7 @@ def test_external_hours_count_in_the_ledger__TRN_1(cast):
         mentor,
         by=cast.coordinator,
         values={
-            "date": date.today(),
+            "date": timezone.localdate(),
             "hours": Decimal("1.5"),
             "kind": "external",
             "description": "EHBO",
@@ -141,7 +141,7 @@ def test_external_hours_refused_in_the_future(cast):
             cast.mentor_row,
             by=cast.coordinator,
             values={
-                "date": date.today() + timedelta(days=1),
+                "date": timezone.localdate() + timedelta(days=1),
                 "hours": Decimal("1"),
                 "kind": "self_study",
                 "description": "x",
@@ -166,7 +166,7 @@ def test_peer_group_members_come_from_the_programme__SUP_4(cast):
 def test_peer_session_attendance_only_for_members__SUP_4(cast):
     group = PeerGroupFactory(programme=cast.programme)
     group.members.set([cast.mentor_row])
-    values = {"date": date.today(), "duration_hours": Decimal("1.5"), "topic": "Grenzen"}
+    values = {"date": timezone.localdate(), "duration_hours": Decimal("1.5"), "topic": "Grenzen"}
     with pytest.raises(DomainError, match="SUP-4"):
         record_peer_session_attendance(
             group, by=cast.coordinator, values=values, attendees=[cast.other_mentor_row]

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -162,7 +162,13 @@ def test_attendance_form_bad_input_rerenders(cast, staff):
 def test_add_external_hours(cast, staff):
     url = reverse("staff:mentor_training_hours_add", args=[cast.mentor_row.pk])
     response = staff.post(
-        url, {"date": date.today().isoformat(), "hours": "1.5", "kind": "self_study", "description": "Boek"}
+        url,
+        {
+            "date": timezone.localdate().isoformat(),
+            "hours": "1.5",
+            "kind": "self_study",
+            "description": "Boek",
+        },
     )
     assert response.status_code == 302
     entry = ExternalHours.objects.get()
@@ -175,7 +181,7 @@ def test_add_external_hours(cast, staff):
 
 def test_add_external_hours_bad_input_rerenders(cast, staff):
     url = reverse("staff:mentor_training_hours_add", args=[cast.mentor_row.pk])
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = staff.post(
         url, {"date": tomorrow, "hours": "1", "kind": "external", "description": "Cursus X"}
     )
@@ -212,7 +218,7 @@ def test_peer_group_create_and_record_session__SUP_4(cast, staff):
     response = staff.post(
         url,
         {
-            "date": date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "duration_hours": "1.5",
             "topic": "Grenzen",
             "attendees": [cast.mentor_row.pk],

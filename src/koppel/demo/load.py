@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from koppel.accounts.domain.accounts import create_account
 from koppel.demo.relationships import Relationships
@@ -875,8 +876,8 @@ def load_demo() -> bool:
     if Organisation.objects.exists() or Programme.objects.exists():
         return False
     with transaction.atomic():
-        _load(date.today())
-        _privacy_examples(date.today())
+        _load(timezone.localdate())
+        _privacy_examples(timezone.localdate())
     return True
 
 

@@ -42,6 +42,7 @@ from itertools import pairwise
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koppel.common.dates import add_months
@@ -299,7 +300,7 @@ def log_contact(match: Match, *, by, values: dict) -> SupportContact:
     if match.started_on is None or match.state not in [*STARTED_STATES, MatchState.CLOSED]:
         raise DomainError(_("Support contacts are logged once the match has started."))
     held_on = values["held_on"]
-    if held_on > date.today():
+    if held_on > timezone.localdate():
         raise DomainError(_("Log a support contact once it has taken place."))
     if held_on < match.started_on:
         raise DomainError(_("This date is before the match started."))

@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
@@ -34,7 +35,7 @@ def clean_postcode(value: str) -> str:
 
 def check_age(born: date, low: int, high: int) -> date:
     """The date of birth, if the age it gives lies between `low` and `high` years."""
-    age = age_on(born, date.today())
+    age = age_on(born, timezone.localdate())
     if age is None or not low <= age <= high:
         raise forms.ValidationError(
             _("The age from this date of birth must be between %(low)s and %(high)s years."),

@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +129,7 @@ class Person(KoppelModel):
 
     @property
     def age(self) -> int | None:
-        return age_on(self.date_of_birth, date.today())
+        return age_on(self.date_of_birth, timezone.localdate())
 
 
 class Mentor(Person):

@@ -4,7 +4,6 @@ Every function runs in one transaction, writes the activity log (ids and field n
 raises DomainError with a translated message naming the rule when it refuses.
 """
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -127,7 +126,7 @@ def record_attendance(session: Session, *, by, attendance: dict[int, bool | None
 def record_external_hours(mentor: Mentor, *, by, values: dict) -> ExternalHours:
     """Record a mentor's training outside the programme (a course elsewhere or self-study); the hours
     count in the ledger (TRN-1, TRN-2). Side effect: an activity-log entry on the mentor."""
-    if values["date"] > date.today():
+    if values["date"] > timezone.localdate():
         raise DomainError(_("Training hours can only be recorded for a day that has passed."))
     entry = ExternalHours.objects.create(mentor=mentor, recorded_by=by, **values)
     log_action(
@@ -165,7 +164,7 @@ def create_peer_group(programme: Programme, *, by, values: dict) -> PeerGroup:
 def record_peer_session_attendance(group: PeerGroup, *, by, values: dict, attendees) -> PeerSession:
     """Record one meeting of a peer-supervision group and who attended it (SUP-4).
     Only the group's members can attend. Side effect: an activity-log entry on the group."""
-    if values["date"] > date.today():
+    if values["date"] > timezone.localdate():
         raise DomainError(_("A peer-supervision session can be recorded once it has taken place (SUP-4)."))
     attendees = list(attendees)
     member_ids = set(group.members.values_list("pk", flat=True))
