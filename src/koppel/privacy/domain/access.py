@@ -38,6 +38,7 @@ from koppel.common.domain.mail import queue_mail
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
+from koppel.privacy.domain.coming_of_age import OWN_CONSENT_AGE
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
 from koppel.programmes.models import Administrator
@@ -47,7 +48,6 @@ logger = logging.getLogger(__name__)
 Subject = Mentor | Youth | Guardian
 
 # UAVG art. 5: below this age a parent with parental authority exercises the child's rights.
-OWN_RIGHTS_AGE = 16
 
 # Stored in English and translated where shown: the worker has no user language. Never personal data.
 FAILED_ERROR = gettext_noop(
@@ -105,7 +105,7 @@ def _guardian_refusal(youth: Youth, guardian: Guardian) -> str | None:
     if not link.has_parental_authority:
         return _("Only a parent or guardian with parental authority can ask for a child's data.")
     age = age_today(youth)
-    if age is not None and age >= OWN_RIGHTS_AGE:
+    if age is not None and age >= OWN_CONSENT_AGE:
         return _(
             "%(name)s is 16 or older and asks for their own data; a parent or guardian can no longer "
             "ask for it for them."
@@ -130,7 +130,7 @@ def refusal(subject: Subject, *, by, on_behalf_of: Guardian | None = None) -> st
             return _("Please ask the programme for your data.")
         if isinstance(subject, Youth):
             age = age_today(subject)
-            if age is not None and age < OWN_RIGHTS_AGE:
+            if age is not None and age < OWN_CONSENT_AGE:
                 return _(
                     "From the age of 16 you can ask for your data yourself. Until then, your parent "
                     "or guardian can ask for it for you."
