@@ -185,13 +185,14 @@ def fast_insert(model, rows: Iterable[dict], batch: int = 5_000) -> int:
     million rows: bulk_create spends most of its time compiling SQL, one value at a time. Fields
     a row leaves out get their default; values go through the field's own database conversion."""
     from django.db import connection
+    from django.utils import timezone
 
     count, chunk, fields, sql = 0, [], None, ""
     with connection.cursor() as cursor:
         for row in rows:
             if fields is None:
                 fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-                now = _at(date.today())
+                now = _at(timezone.localdate())
                 defaults = {f.attname: f.get_default() for f in fields}
                 columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
                 marks = ", ".join(["%s"] * len(fields))
