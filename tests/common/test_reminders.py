@@ -18,8 +18,10 @@ from django.utils import timezone, translation
 from koppel.common.domain import reminders as r
 from koppel.common.models import ActivityLog, OutgoingMail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
+from koppel.matches.domain import reminders as matches_reminders
 from koppel.matches.domain.support import Overdue
 from koppel.matches.models import Agreement, Consent, HolidayPeriod, MeetingLog
+from koppel.surveys.domain.reminders import survey_reminders
 from tests import factories as f
 from tests.screening_factories import ConductCertificateFactory
 
@@ -297,7 +299,7 @@ def test_staff_page_runs_the_same_number_of_queries_for_1_and_20_reminders(cast,
 
 def _subject(kind, language):
     with translation.override(language):
-        return str(r.SUBJECTS[kind])
+        return str(r.KINDS[kind].subject)
 
 
 def test_consent_pending_reaches_mentor_and_for_a_young_youth_the_guardian__AGR_1(cast):
@@ -518,7 +520,7 @@ def test_support_digest_counts_matches_per_coordinator__SUP_1(cast, monkeypatch)
         seen.append(list(programme_ids))
         return due if cast.programme.pk in programme_ids else []
 
-    monkeypatch.setattr(r, "overdue_contacts", overdue_contacts)
+    monkeypatch.setattr(matches_reminders, "overdue_contacts", overdue_contacts)
     r.propose_reminders(today=date(2026, 3, 4))
     reminder = Reminder.objects.get(kind=K.SUPPORT_DUE)
     assert (reminder.email, reminder.context["matches"]) == ("coordinator@example.org", 1)
@@ -536,8 +538,8 @@ def test_support_digest_from_the_real_schedule__SUP_1(cast):
 
 
 def test_no_survey_reminders_are_proposed_while_there_are_no_surveys(cast):
-    assert r.survey_reminders(today=timezone.localdate(), now=timezone.now()) == []
-    assert K.SURVEY_DUE in r.SUBJECTS
+    assert survey_reminders(today=timezone.localdate(), now=timezone.now()) == []
+    assert K.SURVEY_DUE in r.KINDS
 
 
 def test_a_closed_programme_gets_no_reminders(cast):

@@ -29,9 +29,13 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        # Imported here: apps.py is loaded before the models are ready.
+        from koppel.common.domain.reminders import register_reminder_kinds
         from koppel.people.domain.pipeline import AFTER_DISQUALIFICATION
         from koppel.surveys.domain.delivery import cancel_surveys_of_disqualified_mentor
+        from koppel.surveys.domain.reminders import REMINDERS
 
+        register_reminder_kinds(*REMINDERS)
         post_migrate.connect(_install_shipped_instruments, sender=self)
         if cancel_surveys_of_disqualified_mentor not in AFTER_DISQUALIFICATION:
             AFTER_DISQUALIFICATION.append(cancel_surveys_of_disqualified_mentor)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "koppel.training"
     verbose_name = _("Training")
+
+    def ready(self) -> None:
+        # Imported here: apps.py is loaded before the models are ready.
+        from koppel.common.domain.reminders import register_reminder_kinds
+        from koppel.training.domain.reminders import REMINDERS
+
+        register_reminder_kinds(*REMINDERS)

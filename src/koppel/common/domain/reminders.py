@@ -13,74 +13,103 @@ One periodic command (`koppel send_reminders`, run by a timer) does three things
    administrators see (`staff:reminders`). A reminder that cannot be rendered (its subject is gone,
    a template fails) goes back to "pending" with a back-off, and after `Reminder.MAX_ATTEMPTS`
    attempts to "failed", where administrators see it too.
+
+Each kind of reminder is a `ReminderSpec` contributed by the app that owns its subject (how to find
+the reminders due now, the mail's subject, what its template shows, whether it is still needed when
+sent), registered in that app's `AppConfig.ready` with `register_reminder_kinds`: consent, meeting
+and support in koppel.matches.domain.reminders, training hours in koppel.training.domain.reminders,
+VOG renewals in koppel.people.domain.reminders, surveys in koppel.surveys.domain.reminders. This
+module only proposes, claims and sends; it knows no kind.
 """
 
-import calendar
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows
 from koppel.common.domain.mail import queue_mail
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
-from koppel.matches.domain.agreement import (  # younger youth: via the guardians
-    CONSENT_STATES,
-    OWN_LINK_FROM_AGE,
-    consent_link,
-)
-from koppel.matches.domain.meetings import matches_without_recent_meeting
-from koppel.matches.domain.support import overdue_contacts
-from koppel.matches.enums import STARTED_STATES
-from koppel.people.enums import MentorStatus
-from koppel.people.models import Mentor
-from koppel.people.models.people import age_on
 
 logger = logging.getLogger(__name__)
 
 K = ReminderKind
 S = ReminderStatus
 
-# A consent still pending after this long is reminded of, once per ISO week.
-CONSENT_PENDING_AFTER = timedelta(days=3)
 # A reminder in "sending" for longer than this lost its run: it goes back to pending. Handing one
 # reminder to the outbox takes well under a second; the claim is a lease of a few minutes.
 STUCK_AFTER = timedelta(minutes=3)
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_CAP = timedelta(days=1)
 
-SUBJECTS: dict[str, object] = {
-    K.CONSENT_PENDING: _("Your consent to the mentoring agreement is still needed"),
-    K.MEETING_NOT_LOGGED: _("No meeting logged for a while"),
-    K.SUPPORT_DUE: _("Support contacts are due"),
-    K.TRAINING_HOURS: _("Your training hours this month"),
-    K.VOG_RENEWAL: _("A certificate of conduct (VOG) needs renewing"),
-    K.SURVEY_DUE: _("A questionnaire is waiting for you"),
-}
-# What the mail of each kind shows about its subject (fetched with it).
-RELATED: dict[str, list[str]] = {
-    K.CONSENT_PENDING: ["agreement__match__youth", "agreement__match__programme__settings", "mentor"],
-    K.MEETING_NOT_LOGGED: ["youth"],
-    K.SUPPORT_DUE: ["programme"],
-    K.VOG_RENEWAL: ["mentor"],
-    K.SURVEY_DUE: ["youth", "instrument"],
-}
-TEMPLATES = {kind: f"mail/reminder_{kind}.txt" for kind in K.values}
+
+# --- The kinds: each app contributes its own ------------------------------------------------------
+
+
+class Finder(Protocol):
+    """The reminders of one kind that are due now (unsaved), in the programmes that run."""
+
+    def __call__(self, *, today: date, now: datetime) -> list[Reminder]: ...
+
+
+def _always(reminder: Reminder, obj: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """One kind of reminder, filled in by the app that owns what it reminds of.
+
+    `find` proposes (unsaved reminders with unique keys), `context` is what the mail template
+    `mail/reminder_<kind>.txt` shows about the subject object (fetched with `related`), and
+    `still_needed` says whether a reminder still asks for something when it is sent (a retry can
+    come a day later); a reminder no longer needed is skipped without a mail.
+    """
+
+    kind: str
+    subject: str | Promise
+    find: Finder
+    context: Callable[[Reminder, Any], dict[str, object]]
+    related: tuple[str, ...] = ()
+    still_needed: Callable[[Reminder, Any], bool] = _always
+
+    @property
+    def template(self) -> str:
+        return f"mail/reminder_{self.kind}.txt"
+
+
+# Filled by each app's AppConfig.ready (register_reminder_kinds); read in ReminderKind's order.
+KINDS: dict[str, ReminderSpec] = {}
+
+
+def register_reminder_kinds(*specs: ReminderSpec) -> None:
+    """Make these kinds known to the periodic command (idempotent: a kind registered again replaces
+    itself). A kind is a `ReminderKind` value: the column's choices hold every kind."""
+    for spec in specs:
+        if spec.kind not in K.values:
+            raise ValueError(f"Unknown reminder kind {spec.kind!r}: add it to ReminderKind first.")
+        KINDS[spec.kind] = spec
+
+
+def registered_kinds() -> list[ReminderSpec]:
+    """The registered kinds in ReminderKind's order (the order reminders are proposed in)."""
+    return [KINDS[kind] for kind in K.values if kind in KINDS]
 
 
 # --- Proposing ------------------------------------------------------------------------------------
@@ -93,33 +122,15 @@ class Recipient:
     user_id: int | None
 
 
-def _recipient(person) -> Recipient | None:
-    """A mentor, youth or guardian as a recipient: their address and language (None without address,
-    and None for a disqualified mentor: SCR-3, nothing more about a youth goes to them)."""
-    if isinstance(person, Mentor) and person.status == MentorStatus.DISQUALIFIED:
-        return None
-    user = person.user if person.user_id else None
-    email = person.email or (user.email if user is not None else "")
-    if not email:
-        return None
-    language = person.preferred_language or (user.language if user is not None else "")
-    return Recipient(email=email, language=language or settings.LANGUAGE_CODE, user_id=person.user_id)
-
-
-def _user_recipient(user) -> Recipient | None:
-    if user is None or not user.email or not user.is_active:
-        return None
-    return Recipient(email=user.email, language=user.language or settings.LANGUAGE_CODE, user_id=user.pk)
-
-
 def iso_week(day: date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
-def _reminder(
-    kind: str, key: str, to: Recipient, obj: models.Model, *, programme_id: int, now: datetime, **context
+def new_reminder(
+    kind: str, key: str, to: Recipient, obj: models.Model, *, programme_id: int, now: datetime, **context: Any
 ) -> Reminder:
+    """An unsaved reminder of `kind` about `obj` to `to`, due now."""
     return Reminder(
         kind=kind,
         key=key,
@@ -135,277 +146,12 @@ def _reminder(
     )
 
 
-def consent_reminders(programme_ids: list[int], *, today: date, now: datetime) -> list[Reminder]:
-    """AGR-1: each party whose consent to the match's latest agreement has been pending for more than
-    three days, once a week. A youth under 16 is not written to: their guardians with parental
-    authority are, about the youth's consent."""
-    from koppel.matches.models import Agreement, Consent
-    from koppel.people.models import Guardianship
-
-    latest = Agreement.objects.filter(match_id=OuterRef("agreement__match_id")).order_by("-number")
-    consents: list[Consent] = list(
-        Consent.objects.filter(
-            agreement__match__programme_id__in=programme_ids,
-            given_at__isnull=True,
-            created_at__lte=now - CONSENT_PENDING_AFTER,
-        )
-        .filter(agreement__match__state__in=CONSENT_STATES)
-        .filter(agreement_id=Subquery(latest.values("id")[:1]))
-        .select_related(
-            "agreement__match", "mentor__user", "guardian__user", "youth__user", "agreement__match__youth"
-        )
-    )
-    young: set[int] = {
-        c.youth.pk
-        for c in consents
-        if c.youth is not None and (age_on(c.youth.date_of_birth, today) or 0) < OWN_LINK_FROM_AGE
-    }
-    guardians_of: dict[int, list] = {}
-    for link in Guardianship.objects.filter(youth_id__in=young, has_parental_authority=True).select_related(
-        "guardian__user"
-    ):
-        guardians_of.setdefault(link.youth_id, []).append(link.guardian)
-    week = iso_week(today)
-    found = []
-    for consent in consents:
-        programme_id = consent.agreement.match.programme_id
-        if consent.youth is not None and consent.youth.pk in young:
-            for guardian in guardians_of.get(consent.youth.pk, []):
-                to = _recipient(guardian)
-                if to is not None:
-                    key = f"consent:{consent.pk}:g{guardian.pk}:{week}"
-                    found.append(
-                        _reminder(
-                            K.CONSENT_PENDING,
-                            key,
-                            to,
-                            consent,
-                            programme_id=programme_id,
-                            now=now,
-                            via="guardian",
-                        )
-                    )
-            continue
-        person = consent.mentor or consent.guardian or consent.youth
-        to = _recipient(person)
-        if to is not None:
-            key = f"consent:{consent.pk}:{week}"
-            found.append(_reminder(K.CONSENT_PENDING, key, to, consent, programme_id=programme_id, now=now))
-    return found
-
-
-def meeting_reminders(programme_ids: list[int], *, today: date, now: datetime) -> list[Reminder]:
-    """REL-1: the mentors of a match with no meeting logged for longer than agreed (the REL-1 alert,
-    holidays of school-based programmes excepted: REL-4), once a week."""
-    week = iso_week(today)
-    late = (
-        matches_without_recent_meeting(programme_ids, today)
-        .select_related("youth")
-        .prefetch_related("match_mentors__mentor__user")
-    )
-    found = []
-    for match in late:
-        for link in match.match_mentors.all():
-            to = _recipient(link.mentor)
-            if to is None:
-                continue
-            key = f"meeting:{match.pk}:m{link.mentor_id}:{week}"
-            found.append(
-                _reminder(
-                    K.MEETING_NOT_LOGGED,
-                    key,
-                    to,
-                    match,
-                    programme_id=match.programme_id,
-                    now=now,
-                    since=match.counted_from.isoformat(),  # type: ignore[attr-defined]
-                    mentor=link.mentor_id,
-                )
-            )
-    return found
-
-
-def support_reminders(programmes: Iterable, *, today: date, now: datetime) -> list[Reminder]:
-    """SUP-1: a weekly digest per coordinator with the number of matches with a support contact due."""
-    from koppel.programmes.models import Coordinator
-
-    week = iso_week(today)
-    found = []
-    for programme in programmes:
-        due = overdue_contacts([programme.pk], today)
-        n_matches = len({row.match.pk for row in due})
-        if not n_matches:
-            continue
-        for coordinator in Coordinator.objects.filter(programme=programme).select_related("user"):
-            to = _user_recipient(coordinator.user)
-            if to is not None:
-                key = f"support:{coordinator.pk}:{week}"
-                found.append(
-                    _reminder(
-                        K.SUPPORT_DUE,
-                        key,
-                        to,
-                        coordinator,
-                        programme_id=programme.pk,
-                        now=now,
-                        matches=n_matches,
-                    )
-                )
-    return found
-
-
-def in_last_week_of_month(day: date) -> bool:
-    return day.day > calendar.monthrange(day.year, day.month)[1] - 7
-
-
-def training_reminders(programmes: Iterable, *, today: date, now: datetime) -> list[Reminder]:
-    """TRN-2: in the last week of the month, each matched mentor still short of the month's hours."""
-    from koppel.training.domain.ledger import mentors_below_monthly_hours
-
-    if not in_last_week_of_month(today):
-        return []
-    month = today.strftime("%Y-%m")
-    found = []
-    for programme in programmes:
-        for shortfall in mentors_below_monthly_hours(programme, month=today):
-            mentor = shortfall.mentor
-            to = _recipient(mentor)
-            if to is None:
-                continue
-            found.append(
-                _reminder(
-                    K.TRAINING_HOURS,
-                    f"training:{mentor.pk}:{month}",
-                    to,
-                    mentor,
-                    programme_id=programme.pk,
-                    now=now,
-                    month=month,
-                    hours=str(shortfall.hours),
-                    missing=str(shortfall.missing),
-                )
-            )
-    return found
-
-
-def vog_reminders(programme_ids: list[int], *, today: date, now: datetime) -> list[Reminder]:
-    """SCR-2: a VOG of a mentor in the pool that expires within 60 days, to the mentor's coordinator
-    (else every coordinator of the programme), once a month."""
-    from koppel.people.domain.queries.screening import vog_renewals_due
-    from koppel.programmes.models import Coordinator
-
-    certificates = list(vog_renewals_due(programme_ids, today=today).select_related("mentor__coordinator"))
-    coordinators: dict[int, list] = {}
-    for row in Coordinator.objects.filter(
-        programme_id__in={c.mentor.programme_id for c in certificates}
-    ).select_related("user"):
-        coordinators.setdefault(row.programme_id, []).append(row.user)
-    month = today.strftime("%Y-%m")
-    found = []
-    for certificate in certificates:
-        mentor = certificate.mentor
-        users = [mentor.coordinator] if mentor.coordinator_id else coordinators.get(mentor.programme_id, [])
-        for user in users:
-            to = _user_recipient(user)
-            if user is not None and to is not None:
-                key = f"vog:{certificate.pk}:u{user.pk}:{month}"
-                found.append(
-                    _reminder(K.VOG_RENEWAL, key, to, certificate, programme_id=mentor.programme_id, now=now)
-                )
-    return found
-
-
-def survey_reminders(programme_ids: list[int] | None = None, *, today: date, now: datetime) -> list[Reminder]:
-    """Surveys (OUT-1, OUT-2, OUT-4): an invitation in the week a survey opens and a reminder each
-    following week while it is open, to the respondent with their personal link. For a youth without
-    an e-mail address of their own, the guardians with parental authority get a notice without the
-    link (never the youth's answers)."""
-    from koppel.people.models import Guardianship
-    from koppel.surveys.enums import ANSWERABLE, Respondent
-    from koppel.surveys.models import Assignment
-
-    if programme_ids is None:
-        from koppel.programmes.models import Programme
-
-        programme_ids = list(Programme.objects.filter(is_active=True).values_list("id", flat=True))
-    assignments = list(
-        Assignment.objects.filter(
-            programme_id__in=programme_ids,
-            status__in=ANSWERABLE,
-            due_on__lte=today,
-            closes_on__gte=today,
-        )
-        .select_related("youth__user", "mentor__user", "guardian__user")
-        .prefetch_related(
-            Prefetch(
-                "youth__guardianships",
-                queryset=Guardianship.objects.filter(has_parental_authority=True).select_related(
-                    "guardian__user"
-                ),
-                to_attr="authority",
-            )
-        )
-    )
-    week = iso_week(today)
-    found = []
-    for assignment in assignments:
-        context = {"invitation": iso_week(timezone.localdate(assignment.created_at)) == week}
-        youth = assignment.youth
-        person = assignment.mentor or assignment.guardian or youth
-        to = _recipient(person)
-        if to is not None:
-            found.append(
-                _reminder(
-                    K.SURVEY_DUE,
-                    f"survey:{assignment.pk}:{week}",
-                    to,
-                    assignment,
-                    programme_id=assignment.programme_id,
-                    now=now,
-                    **context,
-                )
-            )
-        elif assignment.respondent == Respondent.YOUTH:
-            # A youth without an e-mail address of their own: the guardians with parental authority
-            # hear that a questionnaire is waiting, WITHOUT the link. The youth's answers (substance
-            # use, delinquency, the relationship with the parents) are the youth's own: a parent never
-            # holds the link that shows them. The youth answers in the portal, or the coordinator hands
-            # over the personal link.
-            for link in youth.authority:  # type: ignore[attr-defined]
-                to = _recipient(link.guardian)
-                if to is not None:
-                    found.append(
-                        _reminder(
-                            K.SURVEY_DUE,
-                            f"survey:{assignment.pk}:g{link.guardian_id}:{week}",
-                            to,
-                            assignment,
-                            programme_id=assignment.programme_id,
-                            now=now,
-                            via="guardian",
-                            **context,
-                        )
-                    )
-    return found
-
-
 def propose_reminders(*, today: date | None = None, now: datetime | None = None) -> dict[str, int]:
     """Create every reminder that is due now and does not exist yet (idempotent: `Reminder.key` is
     unique, so a second run the same day creates nothing). Returns the number created per kind."""
-    from koppel.programmes.models import Programme
-
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    programmes = list(Programme.objects.filter(is_active=True).select_related("settings"))
-    programme_ids = [p.pk for p in programmes]
-    proposed = [
-        *consent_reminders(programme_ids, today=today, now=now),
-        *meeting_reminders(programme_ids, today=today, now=now),
-        *support_reminders(programmes, today=today, now=now),
-        *training_reminders(programmes, today=today, now=now),
-        *vog_reminders(programme_ids, today=today, now=now),
-        *survey_reminders(programme_ids, today=today, now=now),
-    ]
+    proposed = [reminder for spec in registered_kinds() for reminder in spec.find(today=today, now=now)]
     keys = [r.key for r in proposed]
     existing = set(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
     new = [r for r in proposed if r.key not in existing]
@@ -429,6 +175,7 @@ def release_stuck_reminders(*, now: datetime | None = None) -> int:
 
     Side effect: the stopped worker's `send_reminder` task rows, which django_tasks_db would leave
     "running" for good, are marked failed (koppel.common.domain.jobs.fail_task_rows)."""
+    # A cycle: the task module imports this one for send_claimed_reminder.
     from koppel.common.tasks import send_reminder
 
     now = now or timezone.now()
@@ -484,97 +231,30 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * 2**attempts, BACKOFF_CAP)
 
 
-def _mail_context(reminder: Reminder, obj) -> dict:
+def _mail_context(reminder: Reminder, obj: Any) -> dict[str, object]:
     """What the mail template shows: first names and counts, links into Koppel; never notes."""
-    site = settings.SITE_URL
-    context = {"reminder": reminder, "data": reminder.context}
-    if reminder.kind == K.CONSENT_PENDING:
-        match = obj.agreement.match
-        about_child = reminder.context.get("via") == "guardian"
-        # AGR-1: a parent giving their child's consent, or anyone without a login, gets their
-        # personal signed link (made now, so it is valid for the programme's days from this mail;
-        # never stored); a person with a login consents in the portal.
-        personal = about_child or not _has_login(reminder.recipient_id)
-        context |= {
-            "youth_first_name": match.youth.first_name,
-            "about_child": about_child,
-            "started": match.state in STARTED_STATES,
-            "personal": personal,
-            "days": match.programme.settings.consent_link_days,
-            "link": consent_link(obj, language=reminder.language)
-            if personal
-            else site + reverse("portal:agreement", args=[match.pk]),
-        }
-    elif reminder.kind == K.MEETING_NOT_LOGGED:
-        context |= {
-            "youth_first_name": obj.youth.first_name,
-            "since": date.fromisoformat(reminder.context["since"]),
-            "link": site + reverse("portal:meeting_log", args=[obj.pk]),
-        }
-    elif reminder.kind == K.SUPPORT_DUE:
-        context |= {"programme": obj.programme, "link": site + reverse("staff:worklist")}
-    elif reminder.kind == K.TRAINING_HOURS:
-        context |= {"mentor": obj, "link": site + reverse("portal:home")}
-    elif reminder.kind == K.VOG_RENEWAL:
-        context |= {
-            "mentor": obj.mentor,
-            "certificate": obj,
-            "link": site + reverse("staff:mentor_detail", args=[obj.mentor_id]),
-        }
-    elif reminder.kind == K.SURVEY_DUE:
-        from koppel.surveys.domain.delivery import survey_link
-
-        context |= {
-            "youth_first_name": obj.youth.first_name,
-            "about_child": reminder.context.get("via") == "guardian",
-            "invitation": bool(reminder.context.get("invitation")),
-            "instrument": obj.instrument,
-            "closes_on": obj.closes_on,
-            # The personal link goes to the respondent only, never to a parent (see survey_reminders).
-            "link": "" if reminder.context.get("via") == "guardian" else survey_link(obj),
-        }
-    else:
-        context |= {"link": site + reverse("portal:home")}
-    return context
+    context: dict[str, object] = {"reminder": reminder, "data": reminder.context}
+    spec = KINDS.get(reminder.kind)
+    if spec is None:
+        return context | {"link": settings.SITE_URL + reverse("portal:home")}
+    return context | spec.context(reminder, obj)
 
 
-def _has_login(user_id: int | None) -> bool:
-    return user_id is not None and User.objects.filter(pk=user_id, is_active=True).exists()
-
-
-def _subject_object(reminder: Reminder):
+def _subject_object(reminder: Reminder) -> Any:
     model = reminder.content_type.model_class()
     if model is None:  # the model itself is gone
         return None
     queryset = model._default_manager.filter(pk=reminder.object_id)
-    related = RELATED.get(reminder.kind, [])
-    if related:
-        queryset = queryset.select_related(*related)
+    spec = KINDS.get(reminder.kind)
+    if spec is not None and spec.related:
+        queryset = queryset.select_related(*spec.related)
     return queryset.first()
 
 
-def _still_needed(reminder: Reminder, obj) -> bool:
-    """Whether what a reminder asks for is still asked when it is sent (a retry can come a day
-    later): a survey that can still be answered; a consent still pending on a match that still asks
-    for it; a meeting on a match that runs; and never anything for a mentor disqualified since
-    (SCR-3)."""
-    if reminder.kind == K.SURVEY_DUE:
-        from koppel.surveys.domain.responses import is_answerable
-
-        return is_answerable(obj)
-    if reminder.kind == K.CONSENT_PENDING:
-        return (
-            obj.given_at is None
-            and obj.agreement.match.state in CONSENT_STATES
-            and (obj.mentor is None or obj.mentor.status != MentorStatus.DISQUALIFIED)
-        )
-    if reminder.kind == K.MEETING_NOT_LOGGED:
-        mentor_id = reminder.context.get("mentor")
-        disqualified = Mentor.objects.filter(pk=mentor_id, status=MentorStatus.DISQUALIFIED).exists()
-        return obj.state in STARTED_STATES and not disqualified
-    if reminder.kind == K.TRAINING_HOURS:
-        return obj.status != MentorStatus.DISQUALIFIED
-    return True
+def _still_needed(reminder: Reminder, obj: Any) -> bool:
+    """Whether what a reminder asks for is still asked when it is sent (each kind's `still_needed`)."""
+    spec = KINDS.get(reminder.kind)
+    return spec is None or spec.still_needed(reminder, obj)
 
 
 class _ClaimLost(Exception):
@@ -610,8 +290,8 @@ def send_claimed_reminder(reminder_id: int, *, worker: str, now: datetime | None
                 queue_mail(
                     reminder.email,
                     language=reminder.language,
-                    subject=SUBJECTS[reminder.kind],
-                    template=TEMPLATES[reminder.kind],
+                    subject=KINDS[reminder.kind].subject,
+                    template=KINDS[reminder.kind].template,
                     context=_mail_context(reminder, obj),
                     log_ref=f"reminder {reminder.pk}",
                     programme_id=reminder.context.get("programme_id"),
@@ -647,14 +327,14 @@ def _finish(reminder: Reminder, *, worker: str, error: str, now: datetime) -> st
 # --- Administrators -------------------------------------------------------------------------------
 
 
-def reminders_needing_attention(programme_ids: Iterable[int]):
+def reminders_needing_attention(programme_ids: Iterable[int]) -> QuerySet[Reminder]:
     """Failed reminders and those retrying after a failed attempt, of the given programmes."""
     return Reminder.objects.filter(context__programme_id__in=list(programme_ids)).filter(
         Q(status=S.FAILED) | Q(status=S.PENDING, attempts__gte=1) | Q(status=S.SENDING, attempts__gt=1)
     )
 
 
-def reminder_counts(programme_ids: Iterable[int], *, since) -> list[dict]:
+def reminder_counts(programme_ids: Iterable[int], *, since: datetime) -> list[dict[str, Any]]:
     """Per kind, how many reminders of the given programmes were created since `since`, by status
     (one query): what the reminders page shows above the failures."""
     rows = (
@@ -662,7 +342,7 @@ def reminder_counts(programme_ids: Iterable[int], *, since) -> list[dict]:
         .values("kind", "status")
         .annotate(n=Count("id"))
     )
-    by_kind: dict[str, dict] = {}
+    by_kind: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = by_kind.setdefault(
             row["kind"], {"kind": ReminderKind(row["kind"]).label, **dict.fromkeys(S.values, 0)}
@@ -672,7 +352,7 @@ def reminder_counts(programme_ids: Iterable[int], *, since) -> list[dict]:
 
 
 @transaction.atomic
-def retry_reminder(reminder: Reminder, *, by) -> Reminder:
+def retry_reminder(reminder: Reminder, *, by: Any) -> Reminder:
     """Send a failed or retrying reminder again at the next run, with a fresh count of attempts.
 
     Side effects: the reminder becomes pending and due now; audit "common.reminder.retried".
