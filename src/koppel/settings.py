@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "koppel.surveys",
     "koppel.reports",
     "koppel.privacy",
+    "koppel.periodic",
     "koppel.staff",
     "koppel.portal",
 ]

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from koppel.common.domain.calendar import calendar_feed_token
+from koppel.people.domain.calendar import calendar_feed_token
 from koppel.common.models.outbox import OutgoingMail
 from koppel.common.models.reminders import Reminder
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, ROLES, Redirect, Row, expect, url

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from koppel.common.domain.calendar import calendar_feed_token
+from koppel.people.domain.calendar import calendar_feed_token
 from koppel.common.models import ActivityLog
 from koppel.matches.models import Agreement
 from koppel.people.models import Mentor

@@ -384,7 +384,7 @@ def test_the_maintenance_flag_closes_every_page_in_the_visitors_language(data_di
 def test_the_periodic_command_does_nothing_during_maintenance(data_dir, monkeypatch):
     start_maintenance("restore")
     monkeypatch.setattr(
-        "koppel.common.management.commands.send_reminders.worker_id",
+        "koppel.periodic.management.commands.send_reminders.worker_id",
         lambda: pytest.fail("the periodic command ran during a restore"),
     )
     out = io.StringIO()

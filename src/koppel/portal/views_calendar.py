@@ -1,7 +1,7 @@
 """The mentor's calendar feed: a page with the personal feed URL, and the feed itself.
 
 The feed is public (a calendar app cannot log in): its URL holds a signed token that the mentor can
-replace, which stops the old URL at once (koppel.common.domain.calendar).
+replace, which stops the old URL at once (koppel.people.domain.calendar).
 """
 
 from django.contrib import messages
@@ -12,12 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from koppel.common.domain.calendar import (
-    calendar_feed,
-    calendar_feed_token,
-    mentor_of_feed_token,
-    revoke_calendar_feed,
-)
+from koppel.matches.domain.calendar import calendar_feed
+from koppel.people.domain.calendar import calendar_feed_token, mentor_of_feed_token, revoke_calendar_feed
 from koppel.policy import roles_of
 from koppel.portal.views import portal_required
 

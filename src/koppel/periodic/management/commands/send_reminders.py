@@ -18,10 +18,16 @@ outbox, delivers the outbox mail that is due and has no task coming for it (a re
 back-off, a worker that was down; with --inline all of it, for a small install without a worker),
 and removes old sent mail (common/domain/mail.py).
 While a restore runs (the maintenance flag, common/maintenance.py) it does nothing.
+It lives in its own app above the data apps because it calls into each of them; the reminder kinds
+it proposes and sends are each app's own (koppel.common.domain.reminders.register_reminder_kinds).
 See docs/architecture.md, "Background work".
 """
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from koppel.common.domain.mail import deliver_due_mail, purge_old_mail, release_expired_mail_claims
 from koppel.common.domain.ratelimit import delete_old_rate_windows
@@ -32,13 +38,21 @@ from koppel.common.domain.reminders import (
     send_claimed_reminder,
     worker_id,
 )
+from koppel.common.domain.retention import purge_logs, retention_cutoff
 from koppel.common.maintenance import under_maintenance
+from koppel.matches.domain.rounds import release_stale_rounds
+from koppel.privacy.domain.access import expire_access_archives, release_stale_access_requests
+from koppel.privacy.domain.coming_of_age import flag_youth_turned_sixteen
+from koppel.privacy.domain.retention import apply_retention, preview_retention
+from koppel.programmes.models import Organisation
+from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
+from koppel.surveys.domain.delivery import cancel_outdated_assignments, expire_assignments, plan_assignments
 
 
 class Command(BaseCommand):
     help = "Propose the reminders that are due, queue them in the outbox and deliver the mail that is due."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--inline",
             action="store_true",
@@ -48,22 +62,15 @@ class Command(BaseCommand):
         parser.add_argument("--no-plan", action="store_true", help="do not plan or expire surveys")
         parser.add_argument("--limit", type=int, default=500, help="handle at most this many reminders")
 
-    def handle(self, *args, inline=False, no_propose=False, no_plan=False, limit=500, **options):
-        from django.utils import timezone
-
-        from koppel.common.domain.retention import purge_logs, retention_cutoff
-        from koppel.matches.domain.rounds import release_stale_rounds
-        from koppel.privacy.domain.access import expire_access_archives, release_stale_access_requests
-        from koppel.privacy.domain.coming_of_age import flag_youth_turned_sixteen
-        from koppel.privacy.domain.retention import apply_retention, preview_retention
-        from koppel.programmes.models import Organisation
-        from koppel.reports.domain.jobs import delete_old_exports, release_stale_exports
-        from koppel.surveys.domain.delivery import (
-            cancel_outdated_assignments,
-            expire_assignments,
-            plan_assignments,
-        )
-
+    def handle(
+        self,
+        *args: Any,
+        inline: bool = False,
+        no_propose: bool = False,
+        no_plan: bool = False,
+        limit: int = 500,
+        **options: Any,
+    ) -> None:
         if under_maintenance():
             # A restore is running: the database may still hold people it will erase again.
             self.stdout.write("Maintenance (a restore is running): nothing done.")
