@@ -4,95 +4,39 @@ Roles are relationships: a user is an administrator because an Administrator row
 organisation, a coordinator through Coordinator rows, a mentor/youth because a Mentor/Youth row
 points at them, a guardian through a Guardian row and its guardianships.
 
-Every list goes through a `*_visible_to(user)` selector here, and every fetch goes through
+Every list goes through a `*_visible_to(user)` selector here (those that the apps below the policy
+ask too live with their app: koppel.people.domain.roles, koppel.people.domain.queries.visible,
+koppel.matches.domain.queries.visible, and are named here again), and every fetch goes through
 `get_visible_or_404`, so an object a user may not see answers 404. The django-rules predicates at the
 bottom are built on the same facts; templates and views ask them with `user.has_perm(...)`.
 """
-
-from dataclasses import dataclass, field
 
 import rules
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
-from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
-from koppel.people.enums import MentorStatus
+from koppel.matches.domain.queries.visible import matches_visible_to as matches_visible_to
+from koppel.matches.domain.queries.visible import portal_matches as portal_matches
+from koppel.matches.domain.queries.visible import staff_matches as staff_matches
+from koppel.matches.domain.queries.visible import youth_visible_to as youth_visible_to
+from koppel.matches.models import MatchRound, PairRule, RoundProposal
+from koppel.people.domain.queries.visible import (
+    coordinators_of_programmes_of as coordinators_of_programmes_of,
+)
+from koppel.people.domain.queries.visible import guardians_visible_to as guardians_visible_to
+from koppel.people.domain.queries.visible import mentors_visible_to as mentors_visible_to
+from koppel.people.domain.queries.visible import programmes_visible_to as programmes_visible_to
+from koppel.people.domain.queries.visible import staff_mentors as staff_mentors
+from koppel.people.domain.queries.visible import staff_youth as staff_youth
+from koppel.people.domain.roles import NO_ROLES as NO_ROLES
+from koppel.people.domain.roles import Roles as Roles
+from koppel.people.domain.roles import forget_roles as forget_roles
+from koppel.people.domain.roles import roles_of as roles_of
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.privacy.models import AccessRequest
-from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
+from koppel.programmes.models import Organisation, Programme
 from koppel.reports.models import ExportJob
 from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
-
-
-@dataclass(frozen=True)
-class Roles:
-    admin_org_ids: frozenset[int] = frozenset()
-    coordinated_programme_ids: frozenset[int] = frozenset()
-    mentor_ids: frozenset[int] = frozenset()
-    youth_ids: frozenset[int] = frozenset()
-    guardian_id: int | None = None
-    staff_programme_ids: frozenset[int] = field(default=frozenset())
-
-    @property
-    def is_admin(self) -> bool:
-        return bool(self.admin_org_ids)
-
-    @property
-    def is_coordinator(self) -> bool:
-        return bool(self.coordinated_programme_ids)
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.is_admin or self.is_coordinator
-
-    @property
-    def is_mentor(self) -> bool:
-        return bool(self.mentor_ids)
-
-    @property
-    def is_youth(self) -> bool:
-        return bool(self.youth_ids)
-
-    @property
-    def is_guardian(self) -> bool:
-        return self.guardian_id is not None
-
-
-NO_ROLES = Roles()
-
-
-def roles_of(user) -> Roles:
-    """The user's roles, read once per request and kept on the user object."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NO_ROLES
-    cached = getattr(user, "_koppel_roles", None)
-    if cached is not None:
-        return cached
-    admin_orgs = frozenset(Administrator.objects.filter(user=user).values_list("organisation_id", flat=True))
-    coordinated = frozenset(Coordinator.objects.filter(user=user).values_list("programme_id", flat=True))
-    staff_programmes = coordinated
-    if admin_orgs:
-        staff_programmes = staff_programmes | frozenset(
-            Programme.objects.filter(organisation_id__in=admin_orgs).values_list("id", flat=True)
-        )
-    guardian_id = Guardian.objects.filter(user=user).values_list("id", flat=True).first()
-    roles = Roles(
-        admin_org_ids=admin_orgs,
-        coordinated_programme_ids=coordinated,
-        # SCR-3: a disqualified mentor loses the mentor's role at once: no youth, match or meeting
-        # of theirs is visible to them any more.
-        mentor_ids=frozenset(
-            Mentor.objects.filter(user=user)
-            .exclude(status=MentorStatus.DISQUALIFIED)
-            .values_list("id", flat=True)
-        ),
-        youth_ids=frozenset(Youth.objects.filter(user=user).values_list("id", flat=True)),
-        guardian_id=guardian_id,
-        staff_programme_ids=staff_programmes,
-    )
-    user._koppel_roles = roles
-    return roles
 
 
 def must_use_second_factor(user) -> bool:
@@ -111,109 +55,7 @@ def must_use_second_factor(user) -> bool:
     )
 
 
-def forget_roles(user) -> None:
-    if hasattr(user, "_koppel_roles"):
-        del user._koppel_roles
-
-
 # --- Selectors ------------------------------------------------------------------------------------
-
-
-def programmes_visible_to(user) -> QuerySet[Programme]:
-    r = roles_of(user)
-    return Programme.objects.filter(id__in=r.staff_programme_ids).select_related("organisation")
-
-
-def mentors_visible_to(user) -> QuerySet[Mentor]:
-    """Staff see their programmes' mentors; a mentor sees themselves."""
-    r = roles_of(user)
-    return Mentor.objects.filter(Q(programme_id__in=r.staff_programme_ids) | Q(id__in=r.mentor_ids))
-
-
-def _matched_youth_ids(mentor_ids) -> QuerySet:
-    return Match.objects.filter(match_mentors__mentor_id__in=mentor_ids, state__in=KNOWN_TO_MENTOR).values(
-        "youth_id"
-    )
-
-
-def youth_visible_to(user) -> QuerySet[Youth]:
-    """Staff see their programmes' youth; a mentor only their own matches' youth; a guardian their
-    own children; a youth only themselves."""
-    r = roles_of(user)
-    q = Q(programme_id__in=r.staff_programme_ids) | Q(id__in=r.youth_ids)
-    if r.mentor_ids:
-        q |= Q(id__in=_matched_youth_ids(r.mentor_ids))
-    if r.guardian_id is not None:
-        q |= Q(guardianships__guardian_id=r.guardian_id)
-    return Youth.objects.filter(q).distinct() if r.guardian_id is not None else Youth.objects.filter(q)
-
-
-def coordinators_of_programmes_of(user):
-    """The users who coordinate one of the user's programmes (for coordinator and trainer choices)."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(coordinator_roles__programme_id__in=roles_of(user).staff_programme_ids)
-        .distinct()
-    )
-
-
-def staff_mentors(user) -> QuerySet[Mentor]:
-    """Mentors as staff pages show them: those of the user's programmes, never the user's own row."""
-    return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
-
-
-def staff_youth(user) -> QuerySet[Youth]:
-    """Youth as staff pages show them: those of the user's programmes, never a portal row."""
-    return Youth.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
-
-
-def guardians_visible_to(user) -> QuerySet[Guardian]:
-    """Staff see the guardians of youth in their programmes (and guardians of their organisation
-    without children yet, when they administer it); a guardian sees themselves."""
-    r = roles_of(user)
-    q = Q(id=r.guardian_id) if r.guardian_id is not None else Q(pk__in=[])
-    if r.staff_programme_ids:
-        q |= Q(
-            id__in=Youth.objects.filter(programme_id__in=r.staff_programme_ids).values(
-                "guardianships__guardian_id"
-            )
-        )
-    if r.admin_org_ids:
-        q |= Q(organisation_id__in=r.admin_org_ids)
-    return Guardian.objects.filter(q)
-
-
-def matches_visible_to(user) -> QuerySet[Match]:
-    r = roles_of(user)
-    q = Q(programme_id__in=r.staff_programme_ids)
-    if r.mentor_ids:
-        q |= Q(id__in=Match.objects.filter(match_mentors__mentor_id__in=r.mentor_ids).values("id"))
-    if r.youth_ids:
-        q |= Q(youth_id__in=r.youth_ids)
-    if r.guardian_id is not None:
-        q |= Q(youth__guardianships__guardian_id=r.guardian_id)
-    return Match.objects.filter(q)
-
-
-def staff_matches(user) -> QuerySet[Match]:
-    """Matches of the programmes the user coordinates or administers."""
-    return Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
-
-
-def portal_matches(user) -> QuerySet[Match]:
-    """The matches a mentor, youth or guardian takes part in, once introduced (a proposal is the
-    programme's business until the first meeting)."""
-    r = roles_of(user)
-    q = Q(pk__in=[])
-    if r.mentor_ids:
-        q |= Q(id__in=Match.objects.filter(match_mentors__mentor_id__in=r.mentor_ids).values("id"))
-    if r.youth_ids:
-        q |= Q(youth_id__in=r.youth_ids)
-    if r.guardian_id is not None:
-        q |= Q(youth__guardianships__guardian_id=r.guardian_id)
-    return Match.objects.filter(q).exclude(state=MatchState.PROPOSED).distinct()
 
 
 def match_rounds_visible_to(user) -> QuerySet[MatchRound]:

@@ -118,7 +118,7 @@ MIDDLEWARE = [
     "koppel.common.middleware.SessionTimeoutMiddleware",
     "koppel.common.middleware.PermissionsPolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "koppel.common.middleware.StaffMFAMiddleware",
+    "koppel.roles.StaffMFAMiddleware",
 ]
 
 ROOT_URLCONF = "koppel.urls"
@@ -138,7 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "koppel.common.context_processors.koppel",
+                "koppel.roles.context",
             ],
         },
     },

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from koppel import roles
 from koppel.common import views as common_views
 
 # The Django admin sits behind the same login, throttling and MFA as the rest of the site.
@@ -9,7 +10,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Koppel"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", roles.home, name="home"),
     path("i18n/setlang/", common_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,25 +1,15 @@
 import time
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from koppel.common.maintenance import under_maintenance
-from koppel.policy import must_use_second_factor, roles_of
-
-# Pages someone without the required MFA may still reach: the account pages (to enrol, or log out),
-# the language switch, static files and the public privacy and accessibility statements.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/privacy/", "/accessibility/")
-# A second factor: an authenticator app (TOTP) or a passkey/security key (WebAuthn). Recovery codes
-# alone are no second factor; they come with one.
-SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 
 
 class UserLanguageMiddleware:
@@ -33,30 +23,6 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
-
-
-def needs_mfa_enrolment(user) -> bool:
-    """Staff, and mentors of a programme that requires it, must have a second factor."""
-    if settings.KOPPEL_DEMO or not user.is_authenticated:
-        return False
-    if not must_use_second_factor(user):
-        return False
-    return not Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
-
-
-class StaffMFAMiddleware:
-    """Outside the demo, an account that must use MFA and has none is made to enrol before anything
-    else: staff straight to the authenticator app, a mentor to the choice of app or passkey."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not request.path.startswith(MFA_EXEMPT_PREFIXES) and needs_mfa_enrolment(request.user):
-            user = request.user
-            is_staff = user.is_staff or user.is_superuser or roles_of(user).is_staff_member
-            return redirect("mfa_activate_totp" if is_staff else "mfa_index")
         return self.get_response(request)
 
 

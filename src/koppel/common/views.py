@@ -1,21 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 
 from koppel.common.redirects import safe_next_url
-from koppel.policy import roles_of
-
-
-def home(request):
-    """Send each person to the home page of their role."""
-    r = roles_of(request.user)
-    if r.is_staff_member:
-        return redirect("staff:overview")
-    if r.is_mentor or r.is_youth or r.is_guardian:
-        return redirect("portal:home")
-    return render(request, "common/no_role.html")
 
 
 @login_not_required

@@ -1,9 +1,9 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common import formatting
-from koppel.programmes.models import ProgrammeSettings
 
 register = template.Library()
 
@@ -18,6 +18,9 @@ ACTION_LABELS = {
     "proposed": _("Proposed as natural mentor"),
 }
 SETTINGS_ACTION = "programmes.settings.changed"
+# Actions logged on one object whose field names are another model's (a programme's settings are
+# logged on the programme): filled by the app that owns the model, in its AppConfig.ready.
+FIELDS_OF: dict[str, type[Model]] = {}
 
 
 @register.filter
@@ -135,7 +138,7 @@ def postcode(value: str) -> str:
 @register.filter
 def field_labels(entry, obj) -> list[str]:
     """The verbose names of the fields an activity-log entry names."""
-    model = ProgrammeSettings if entry.action == SETTINGS_ACTION else type(obj)
+    model = FIELDS_OF.get(entry.action, type(obj))
     labels = []
     for name in entry.fields:
         try:
@@ -143,17 +146,3 @@ def field_labels(entry, obj) -> list[str]:
         except FieldDoesNotExist:
             labels.append(name)
     return labels
-
-
-@register.filter
-def setting_rows(programme_settings: ProgrammeSettings) -> list[dict]:
-    rows = []
-    for name, (rule, factsheet) in ProgrammeSettings.RULES.items():
-        field = programme_settings._meta.get_field(name)
-        value = getattr(programme_settings, name)
-        if isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        if factsheet is None:  # a setting the factsheet says nothing about: never shown as its value
-            factsheet = ProgrammeSettings.source_text(name)
-        rows.append({"label": field.verbose_name, "value": value, "rule": rule, "factsheet": factsheet})
-    return rows

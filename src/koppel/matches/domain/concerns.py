@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
+from koppel.matches.domain.queries.visible import portal_matches
 from koppel.matches.enums import ConcernStatus, Party
 from koppel.matches.models import Concern, Match
+from koppel.people.domain.roles import roles_of
 from koppel.people.models import Mentor, Youth
-from koppel.policy import portal_matches, roles_of
 from koppel.programmes.models import Coordinator, Programme
 
 STAFF = "staff"

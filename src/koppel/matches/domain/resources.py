@@ -13,8 +13,8 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.matches.enums import ResourceTopic
 from koppel.matches.models import Resource
+from koppel.people.domain.roles import roles_of
 from koppel.people.models import Guardian, Mentor, Youth
-from koppel.policy import roles_of
 from koppel.programmes.models import Organisation, Programme
 
 TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}

@@ -8,8 +8,10 @@ from django.utils.translation import pgettext_lazy
 
 from koppel.common.forms import ErrorClassMixin
 from koppel.matches.domain.concerns import portal_programmes
+from koppel.matches.domain.queries.visible import portal_matches, staff_matches
 from koppel.matches.models import Match
-from koppel.policy import portal_matches, programmes_visible_to, roles_of, staff_matches
+from koppel.people.domain.queries.visible import programmes_visible_to
+from koppel.people.domain.roles import roles_of
 
 
 class RaiseConcernForm(ErrorClassMixin, forms.Form):

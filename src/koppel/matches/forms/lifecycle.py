@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
-from koppel.policy import coordinators_of_programmes_of
+from koppel.people.domain.queries.visible import coordinators_of_programmes_of
 
 
 class IntroduceForm(ErrorClassMixin, forms.Form):

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from koppel.common.forms import ErrorClassMixin
 from koppel.matches.domain import adapter
 from koppel.matches.enums import MatchOrigin
-from koppel.policy import staff_mentors, staff_youth
+from koppel.people.domain.queries.visible import staff_mentors, staff_youth
 
 
 class _PersonChoice(forms.ModelChoiceField):

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm
 from koppel.matches.models import Resource
-from koppel.policy import programmes_visible_to, roles_of
+from koppel.people.domain.queries.visible import programmes_visible_to
+from koppel.people.domain.roles import roles_of
 
 
 class ResourceForm(ErrorClassMixin, VersionedModelForm):

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin
+from koppel.people.domain.queries.visible import programmes_visible_to
 from koppel.people.enums import Gender, SchoolType
-from koppel.policy import programmes_visible_to
 
 
 class RoundStartForm(ErrorClassMixin, forms.Form):

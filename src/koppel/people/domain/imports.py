@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.domain.errors import DomainError
+from koppel.people.domain.queries.visible import guardians_visible_to, mentors_visible_to, staff_youth
 from koppel.people.models import Guardian, Youth
 from koppel.people.resources import RESOURCES, GuardianResource, KoppelResource
-from koppel.policy import guardians_visible_to, mentors_visible_to, youth_visible_to
 from koppel.programmes.models import Programme
 
 logger = logging.getLogger(__name__)
@@ -379,7 +379,9 @@ def people_to_export(kind: str, programme: Programme, user):
     if kind == "mentor":
         return mentors_visible_to(user).filter(programme=programme).prefetch_related("interests")
     if kind == "youth":
-        return youth_visible_to(user).filter(programme=programme).prefetch_related("interests")
+        # The programme is one of the user's (the form offers no other), so the staff's youth of it
+        # are all the youth of it the user can see.
+        return staff_youth(user).filter(programme=programme).prefetch_related("interests")
     return (
         guardians_visible_to(user)
         .filter(

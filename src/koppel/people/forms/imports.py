@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin
-from koppel.policy import programmes_visible_to
+from koppel.people.domain.queries.visible import programmes_visible_to
 
 KIND_CHOICES = [
     ("mentor", _("Mentors")),

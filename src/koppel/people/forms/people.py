@@ -7,6 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.people.domain.queries.visible import (
+    coordinators_of_programmes_of,
+    guardians_visible_to,
+    programmes_visible_to,
+)
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     GoalArea,
@@ -18,7 +23,6 @@ from koppel.people.enums import (
 )
 from koppel.people.models import Guardian, Interest, Mentor, Youth
 from koppel.people.models.people import age_on
-from koppel.policy import coordinators_of_programmes_of, guardians_visible_to, programmes_visible_to
 
 POSTCODE_RE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
 SCALE = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]

@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.common.validators import validate_phone
+from koppel.people.domain.queries.visible import (
+    coordinators_of_programmes_of,
+    guardians_visible_to,
+    programmes_visible_to,
+)
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     GuardianRelation,
@@ -21,7 +26,6 @@ from koppel.people.enums import (
 )
 from koppel.people.forms.people import MentorForm, YouthForm, check_age, clean_postcode
 from koppel.people.models import Campaign, Guardian, Interest, Mentor, Youth
-from koppel.policy import coordinators_of_programmes_of, guardians_visible_to, programmes_visible_to
 
 MENTOR_AGE = MentorForm.AGE_RANGE
 YOUTH_AGE = YouthForm.AGE_RANGE

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin
+from koppel.people.domain.queries.visible import coordinators_of_programmes_of, programmes_visible_to
+from koppel.people.domain.roles import roles_of
 from koppel.people.models import Guardian, Mentor, Youth
-from koppel.policy import coordinators_of_programmes_of, programmes_visible_to, roles_of
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Session
 

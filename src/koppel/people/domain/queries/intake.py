@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from koppel.matches.models import Match, MatchMentor
+from koppel.people.domain.queries.visible import staff_mentors, staff_youth
 from koppel.people.enums import (
     MentorStatus,
     ReferenceOutcome,
@@ -44,7 +45,6 @@ from koppel.people.models import (
     Reference,
     Youth,
 )
-from koppel.policy import staff_mentors, staff_youth
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Registration
 

@@ -7,9 +7,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from koppel.people.domain.roles import roles_of
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Campaign, Mentor, PipelineEvent
-from koppel.policy import roles_of
 
 S = MentorStatus
 

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from koppel.people.domain.queries.visible import staff_mentors
+from koppel.people.domain.roles import roles_of
 from koppel.people.enums import DisclosureDecision, MentorStatus, ReferenceOutcome, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
-from koppel.policy import roles_of, staff_mentors
 
 S = MentorStatus
 

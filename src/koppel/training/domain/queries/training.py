@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from koppel.policy import roles_of
+from koppel.people.domain.roles import roles_of
 from koppel.training.models import PeerGroup, Session
 
 
