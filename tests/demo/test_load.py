@@ -12,7 +12,6 @@ from koppel.matches.enums import OPEN_STATES, MatchState
 from koppel.matches.models import Consent, Match
 from koppel.people.domain.intake import missing_for_waiting_list
 from koppel.people.domain.pipeline import approval_checklist, vog_in_order
-from koppel.people.domain.queries.intake import mentors_short_of_training
 from koppel.people.domain.queries.screening import disclosures_to_review, vog_renewals_due
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
@@ -39,7 +38,11 @@ from koppel.people.models import (
 )
 from koppel.programmes.enums import ProgrammeForm, ProgrammeKind
 from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
-from koppel.training.domain.ledger import mentors_below_monthly_hours, pre_match_hours_missing
+from koppel.training.domain.ledger import (
+    mentors_below_monthly_hours,
+    mentors_short_of_training,
+    pre_match_hours_missing,
+)
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, PeerGroup, Session
 

@@ -6,9 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from koppel.people.domain.calendar import calendar_feed_token
 from koppel.common.models.outbox import OutgoingMail
 from koppel.common.models.reminders import Reminder
+from koppel.people.domain.calendar import calendar_feed_token
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, ROLES, Redirect, Row, expect, url
 
 # Failing reminders are the administrators' to fix (the mail server, an address): coordinators 403.

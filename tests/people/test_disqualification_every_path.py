@@ -390,8 +390,8 @@ def test_a_disqualified_mentor_hears_nothing_more_about_a_youth__SCR_3(cast, cli
     from django.core import mail
     from django.core.management import call_command
 
-    from koppel.people.domain.calendar import calendar_feed_token as feed_token
     from koppel.common.domain.reminders import propose_reminders
+    from koppel.people.domain.calendar import calendar_feed_token as feed_token
     from koppel.surveys.models import Assignment
     from tests.survey_factories import AssignmentFactory
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from koppel.people.domain.calendar import calendar_feed_token
 from koppel.common.models import ActivityLog
 from koppel.matches.models import Agreement
+from koppel.people.domain.calendar import calendar_feed_token
 from koppel.people.models import Mentor
 from tests.training_factories import PeerGroupFactory, RegistrationFactory, SessionFactory
 

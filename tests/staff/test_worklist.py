@@ -144,8 +144,7 @@ def test_mentors_short_of_training_hours__TRN_1(cast, client_for):
 
 
 def test_training_shortfall_matches_the_ledger(cast):
-    from koppel.people.domain.queries.intake import mentors_short_of_training
-    from koppel.training.domain.ledger import pre_match_hours_missing
+    from koppel.training.domain.ledger import mentors_short_of_training, pre_match_hours_missing
 
     mentors = [_mentor(cast.programme, "approved", f"M{i}") for i in range(3)]
     for i, mentor in enumerate(mentors):

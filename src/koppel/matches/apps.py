@@ -11,11 +11,13 @@ class MatchesConfig(AppConfig):
         from koppel.common.domain.reminders import register_reminder_kinds
         from koppel.common.guards import register
         from koppel.matches.domain.closure import end_matches_of_disqualified_mentor
+        from koppel.matches.domain.matched import give_match_facts
         from koppel.matches.domain.reminders import REMINDERS
         from koppel.matches.guards import GUARDS
         from koppel.people.domain.pipeline import AFTER_DISQUALIFICATION
 
         register(*GUARDS)
         register_reminder_kinds(*REMINDERS)
+        give_match_facts()
         if end_matches_of_disqualified_mentor not in AFTER_DISQUALIFICATION:
             AFTER_DISQUALIFICATION.append(end_matches_of_disqualified_mentor)

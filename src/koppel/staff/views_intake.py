@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain.access import people_around
+from koppel.matches.domain.matched import matches_started_recently
 from koppel.people.domain.intake import (
     add_to_waiting_list,
     intake_of,
@@ -20,7 +21,6 @@ from koppel.people.domain.intake import (
 )
 from koppel.people.domain.queries.intake import (
     RATE_WINDOW_DAYS,
-    matches_started_recently,
     waiting_list,
     waiting_rows,
 )

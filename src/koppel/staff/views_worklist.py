@@ -29,6 +29,7 @@ from koppel.staff import (
 )
 from koppel.staff.views import _page, _render_list, staff_required
 from koppel.staff.worklist_spec import Spec
+from koppel.training.domain.ledger import mentors_short_of_training
 
 ITEMS_PER_SECTION = 10
 
@@ -109,7 +110,7 @@ SECTIONS = [
         "training",
         gettext_lazy("Mentors short of training hours"),
         "TRN-1",
-        q.mentors_short_of_training,
+        mentors_short_of_training,
         lambda m: (
             ngettext("%(hours)s hour missing", "%(hours)s hours missing", 1 if m.hours_missing == 1 else 2)
             % {"hours": decimal_text(m.hours_missing)}

@@ -23,6 +23,7 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.matches.domain.lifecycle import latest_agreement, lock_match, move_match
+from koppel.matches.domain.matched import has_started_match
 from koppel.matches.enums import (
     OPEN_STATES,
     ClosureKind,
@@ -34,7 +35,7 @@ from koppel.matches.enums import (
 )
 from koppel.matches.models import Closure, ClosureConversation, Match
 from koppel.people.domain.disqualification import unsettled_mentor_ids
-from koppel.people.domain.pipeline import has_started_match, pause_mentor, release_after_match
+from koppel.people.domain.pipeline import pause_mentor, release_after_match
 from koppel.people.domain.youth_status import move_youth, today
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,6 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import drop_queued_mail, queue_mail
 from koppel.common.formatting import decimal_text
-from koppel.matches.enums import STARTED_STATES
-from koppel.matches.models import MatchMentor
 from koppel.people.domain.disqualification import (
     UNSETTLED_DISCLOSURES,
     earlier_disqualifications,
@@ -38,7 +37,6 @@ from koppel.people.enums import (
     VogOutcome,
 )
 from koppel.people.models import Interview, Mentor, PipelineEvent
-from koppel.training.domain.ledger import pre_match_hours_missing
 
 S = MentorStatus
 logger = logging.getLogger(__name__)
@@ -79,6 +77,27 @@ def _status_label(status: str) -> str:
 # What else must happen, in the same transaction, when a mentor is disqualified: higher apps add a
 # function `react(mentor, *, by)` here (the matches app ends the mentor's open matches).
 AFTER_DISQUALIFICATION: list[Callable[..., None]] = []
+
+# What the steps towards matching ask of the apps above people, given in their AppConfig.ready: the
+# TRN-1 hours a mentor still misses before matching (training: `give_hours_missing`) and whether a
+# mentor is in a started match other than a given one (matches: `give_started_match`).
+_hours_missing: list[Callable[[Mentor], Decimal]] = []
+_started_match: list[Callable[..., bool]] = []
+
+
+def give_hours_missing(hours_missing: Callable[[Mentor], Decimal]) -> None:
+    _hours_missing[:] = [hours_missing]
+
+
+def give_started_match(has_started_match: Callable[..., bool]) -> None:
+    _started_match[:] = [has_started_match]
+
+
+def _given[T](hook: list[T], what: str) -> T:
+    if not hook:
+        raise ImproperlyConfigured(f"The mentor pipeline needs {what}.")
+    return hook[0]
+
 
 # The steps towards matching, refused on any fact of a disqualification, whatever the status says.
 TOWARDS_MATCHING = frozenset({S.INTERVIEW_PLANNED, S.IN_SCREENING, S.APPROVED, S.READY, S.MATCHED})
@@ -293,7 +312,7 @@ def approve_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 def _refuse_if_hours_missing(mentor: Mentor) -> None:
-    missing = Decimal(pre_match_hours_missing(mentor))
+    missing = Decimal(_given(_hours_missing, "the training app (TRN-1)")(mentor))
     if missing > 0:
         raise DomainError(
             # In the active language: "0,5 uur" in Dutch, as the training page writes it. Only
@@ -335,12 +354,9 @@ def release_after_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
     return _move(mentor, S.READY, by=by, reason=reason, mail=False)
 
 
-def has_started_match(mentor: Mentor, *, besides=None) -> bool:
-    """Whether the mentor is in a started (active or closing) match, other than `besides`."""
-    started = MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES)
-    if besides is not None:
-        started = started.exclude(match=besides)
-    return started.exists()
+def has_started_match(mentor: Mentor) -> bool:
+    """Whether the mentor is in a started (active or closing) match (koppel.matches.domain.matched)."""
+    return _given(_started_match, "the matches app")(mentor)
 
 
 @transaction.atomic

@@ -5,16 +5,20 @@ TRN-2: a matched mentor trains the programme's monthly hours. Every total is sum
 """
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import DateField, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from koppel.matches.enums import MatchState
-from koppel.matches.models import MatchMentor
+from koppel.people.domain.queries.visible import staff_mentors
+from koppel.people.domain.roles import AnyUser
+from koppel.people.enums import MentorStatus
 from koppel.people.models import Mentor
 from koppel.programmes.models import Programme
 from koppel.training.enums import Audience
@@ -22,8 +26,34 @@ from koppel.training.models import ExternalHours, Registration
 
 ZERO = Decimal("0")
 HOURS = DecimalField(max_digits=8, decimal_places=1)
-# Matches in which the mentor is "matched" for TRN-2.
-MATCHED_STATES = [MatchState.ACTIVE, MatchState.CLOSING]
+
+
+@dataclass(frozen=True)
+class MatchFacts:
+    """What TRN-1 and TRN-2 count from: facts of a mentor's matches. The matches app sits above
+    training, so it gives them (koppel.matches.domain.matched, in MatchesConfig.ready)."""
+
+    # The day the mentor's first match started (None: none has).
+    first_start: Callable[[Mentor], date | None]
+    # The same for the mentor of the outer row (`OuterRef("pk")`), for a Subquery.
+    first_starts: Callable[[], QuerySet[Any, dict[str, Any]]]
+    # A match has started, or one is active now.
+    is_matched: Callable[[Mentor], bool]
+    # The `mentor_id`s of the mentors matched on some day from the first to the last date.
+    matched_between: Callable[[date, date], QuerySet[Any, dict[str, Any]]]
+
+
+_match_facts: list[MatchFacts] = []
+
+
+def give_match_facts(facts: MatchFacts) -> None:
+    _match_facts[:] = [facts]
+
+
+def match_facts() -> MatchFacts:
+    if not _match_facts:
+        raise ImproperlyConfigured("The training ledger needs the matches app for its match facts.")
+    return _match_facts[0]
 
 
 @dataclass(frozen=True)
@@ -37,16 +67,12 @@ class LedgerEntry:
 
 def first_match_start(mentor: Mentor) -> date | None:
     """The day the mentor's first match started, or None when no match has started yet."""
-    return MatchMentor.objects.filter(mentor=mentor, match__started_on__isnull=False).aggregate(
-        first=Min("match__started_on")
-    )["first"]
+    return match_facts().first_start(mentor)
 
 
 def is_matched(mentor: Mentor) -> bool:
     """Whether the mentor has been matched: a match has started, or one is active now."""
-    return MatchMentor.objects.filter(
-        Q(match__started_on__isnull=False) | Q(match__state__in=MATCHED_STATES), mentor=mentor
-    ).exists()
+    return match_facts().is_matched(mentor)
 
 
 def _attended(mentor: Mentor) -> QuerySet[Registration]:
@@ -160,13 +186,9 @@ def mentors_below_monthly_hours(programme: Programme, *, month: date) -> list[Mo
     )
     # Matched during the month: started by its last day and not ended before its first (a match closed
     # since still counts for the months it ran).
-    matched = MatchMentor.objects.filter(
-        match__state__in=[*MATCHED_STATES, MatchState.CLOSED],
-        match__started_on__isnull=False,
-        match__started_on__lte=last,
-    ).filter(Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=first))
+    matched = match_facts().matched_between(first, last)
     mentors = (
-        Mentor.objects.filter(programme=programme, id__in=matched.values("mentor_id"))
+        Mentor.objects.filter(programme=programme, id__in=matched)
         .annotate(
             month_hours=Coalesce(Subquery(session_hours, output_field=HOURS), Value(ZERO), output_field=HOURS)
             + Coalesce(Subquery(external_hours, output_field=HOURS), Value(ZERO), output_field=HOURS)
@@ -177,3 +199,51 @@ def mentors_below_monthly_hours(programme: Programme, *, month: date) -> list[Mo
     return [
         MonthlyShortfall(mentor=m, hours=m.month_hours, missing=required - m.month_hours) for m in mentors
     ]
+
+
+NO_MATCH_YET = date(9999, 12, 31)
+
+
+def mentors_short_of_training(user: AnyUser) -> QuerySet[Mentor]:
+    """Approved mentors below their programme's pre-match training hours (TRN-1), most missing first.
+
+    The same sum as `pre_match_hours` (attended mentor sessions plus
+    external hours, before the first match started), done for all mentors in one query.
+    """
+    first_start = match_facts().first_starts()
+    sessions = (
+        Registration.objects.filter(
+            mentor=OuterRef("pk"),
+            attended=True,
+            session__audience=Audience.MENTOR,
+            session__starts_at__date__lt=OuterRef("pre_match_until"),
+        )
+        .order_by()
+        .values("mentor")
+        .annotate(total=Sum("hours_credited"))
+        .values("total")
+    )
+    external = (
+        ExternalHours.objects.filter(mentor=OuterRef("pk"), date__lt=OuterRef("pre_match_until"))
+        .order_by()
+        .values("mentor")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    zero = Value(Decimal("0"), output_field=HOURS)
+    return (
+        staff_mentors(user)
+        .filter(status=MentorStatus.APPROVED)
+        .annotate(
+            pre_match_until=Coalesce(
+                Subquery(first_start, output_field=DateField()), Value(NO_MATCH_YET), output_field=DateField()
+            )
+        )
+        .annotate(
+            training_hours=Coalesce(Subquery(sessions, output_field=HOURS), zero, output_field=HOURS)
+            + Coalesce(Subquery(external, output_field=HOURS), zero, output_field=HOURS)
+        )
+        .annotate(hours_missing=F("programme__settings__pre_match_training_hours") - F("training_hours"))
+        .filter(hours_missing__gt=0)
+        .order_by("-hours_missing", "id")
+    )

@@ -9,27 +9,20 @@ the waiting list are query-count tested at 1 and 50 rows.
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from django.db.models import (
     Count,
-    DateField,
-    DecimalField,
     Exists,
     F,
-    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from koppel.matches.models import Match, MatchMentor
 from koppel.people.domain.queries.visible import staff_mentors, staff_youth
 from koppel.people.enums import (
     MentorStatus,
@@ -45,8 +38,6 @@ from koppel.people.models import (
     Reference,
     Youth,
 )
-from koppel.training.enums import Audience
-from koppel.training.models import ExternalHours, Registration
 
 # The window over which the recent matching rate is measured for the expected wait.
 RATE_WINDOW_DAYS = 180
@@ -65,16 +56,6 @@ def waiting_list(programme_id: int) -> QuerySet[Youth]:
     return Youth.objects.filter(programme_id=programme_id, status=YouthStatus.WAITING).order_by(
         F("waiting_since").asc(nulls_last=True), "created_at", "id"
     )
-
-
-def matches_started_recently(programme_id: int, *, today: date | None = None) -> int:
-    """How many matches started in the programme in the last RATE_WINDOW_DAYS days (one query)."""
-    today = today or timezone.localdate()
-    return Match.objects.filter(
-        programme_id=programme_id,
-        started_on__gt=today - timedelta(days=RATE_WINDOW_DAYS),
-        started_on__lte=today,
-    ).count()
 
 
 def expected_wait_days(position: int, matches_in_window: int) -> int | None:
@@ -164,61 +145,6 @@ def vogs_outstanding(user) -> QuerySet[Mentor]:
         .filter(status__in=SCREENING_STATUSES, programme__settings__vog_required=True)
         .exclude(Exists(issued))
         .order_by(F("applied_at").asc(nulls_last=True), "created_at", "id")
-    )
-
-
-HOURS = DecimalField(max_digits=8, decimal_places=1)
-NO_MATCH_YET = date(9999, 12, 31)
-
-
-def mentors_short_of_training(user) -> QuerySet[Mentor]:
-    """Approved mentors below their programme's pre-match training hours (TRN-1), most missing first.
-
-    The same sum as koppel.training.domain.ledger.pre_match_hours (attended mentor sessions plus
-    external hours, before the first match started), done for all mentors in one query.
-    """
-    first_start = (
-        MatchMentor.objects.filter(mentor=OuterRef("pk"), match__started_on__isnull=False)
-        .order_by()
-        .values("mentor")
-        .annotate(first=Min("match__started_on"))
-        .values("first")
-    )
-    sessions = (
-        Registration.objects.filter(
-            mentor=OuterRef("pk"),
-            attended=True,
-            session__audience=Audience.MENTOR,
-            session__starts_at__date__lt=OuterRef("pre_match_until"),
-        )
-        .order_by()
-        .values("mentor")
-        .annotate(total=Sum("hours_credited"))
-        .values("total")
-    )
-    external = (
-        ExternalHours.objects.filter(mentor=OuterRef("pk"), date__lt=OuterRef("pre_match_until"))
-        .order_by()
-        .values("mentor")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    zero = Value(Decimal("0"), output_field=HOURS)
-    return (
-        staff_mentors(user)
-        .filter(status=MentorStatus.APPROVED)
-        .annotate(
-            pre_match_until=Coalesce(
-                Subquery(first_start, output_field=DateField()), Value(NO_MATCH_YET), output_field=DateField()
-            )
-        )
-        .annotate(
-            training_hours=Coalesce(Subquery(sessions, output_field=HOURS), zero, output_field=HOURS)
-            + Coalesce(Subquery(external, output_field=HOURS), zero, output_field=HOURS)
-        )
-        .annotate(hours_missing=F("programme__settings__pre_match_training_hours") - F("training_hours"))
-        .filter(hours_missing__gt=0)
-        .order_by("-hours_missing", "id")
     )
 
 
