@@ -45,6 +45,7 @@ def demo(argv: list[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    # Imported once Django is set up (the demo modules need the app registry).
     from koppel.demo.load import DEMO_PASSWORD, demo_logins, load_demo
     from koppel.settings import private_sqlite_file
 

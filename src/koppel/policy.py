@@ -33,6 +33,7 @@ from koppel.people.domain.roles import Roles as Roles
 from koppel.people.domain.roles import forget_roles as forget_roles
 from koppel.people.domain.roles import roles_of as roles_of
 from koppel.people.models import Guardian, Mentor, Youth
+from koppel.privacy.domain.coming_of_age import latest_birth_date
 from koppel.privacy.models import AccessRequest
 from koppel.programmes.models import Organisation, Programme
 from koppel.reports.models import ExportJob
@@ -158,7 +159,6 @@ def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
     """The files whose "who looked" page the user may read in the portal: their own mentor file,
     their own file as a youth of 16 or older, their own file as a guardian, and the file of a child
     under 16 for whom they have parental authority (UAVG art. 5; privacy/domain/coming_of_age.py)."""
-    from koppel.privacy.domain.coming_of_age import latest_birth_date
 
     r = roles_of(user)
     if kind == "mentor":

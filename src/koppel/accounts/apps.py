@@ -17,6 +17,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         user_logged_in.connect(_speak_the_users_language, dispatch_uid="koppel-login-language")
+        # Imported here: apps.py is loaded before the models are ready.
         from koppel.accounts import receivers
         from koppel.common.middleware import start_session_clock
 

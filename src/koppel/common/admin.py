@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from koppel.common.domain.audit import log_action
+from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.models import AccessLog, ActivityLog, OutgoingMail
 
 
@@ -66,7 +66,6 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        from koppel.common.domain.audit import log_actions_bulk
 
         objs = list(queryset)
         if objs:

@@ -17,6 +17,7 @@ class CommonConfig(AppConfig):
     verbose_name = _("Common")
 
     def ready(self) -> None:
+        # Imported here: apps.py is loaded before the models are ready.
         from koppel.common import checks  # noqa: F401  (registers the deploy checks)
         from koppel.common.forms import install_id_range_check
         from koppel.common.guards import GUARDS, install_after_migrate, register

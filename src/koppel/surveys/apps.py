@@ -10,6 +10,7 @@ def _install_shipped_instruments(sender, using="default", plan=None, **kwargs):
     Idempotent: an unchanged definition writes nothing."""
     from django.db import connections
 
+    # Imported here: apps.py is loaded before the models are ready.
     from koppel.common.domain.errors import DomainError
     from koppel.surveys.domain.instruments import install_shipped_instruments
 

@@ -93,6 +93,7 @@ def queue_rendered_mail(
     to: str, *, language: str, subject: str, body: str, log_ref: str, programme_id: int | None = None
 ) -> OutgoingMail:
     """Queue a mail rendered already (allauth's account mails); see `queue_mail`."""
+    # A cycle: koppel.common.tasks imports this module (deliver_mail).
     from koppel.common.tasks import deliver_mail
 
     mail = OutgoingMail.objects.create(
@@ -185,6 +186,7 @@ def release_expired_mail_claims(*, now: datetime | None = None) -> int:
 
     Side effect: the stopped worker's `deliver_mail` task rows, which django_tasks_db would leave
     "running" for good, are marked failed (koppel.common.domain.jobs.fail_task_rows)."""
+    # A cycle: koppel.common.tasks imports this module (deliver_mail).
     from koppel.common.tasks import deliver_mail as deliver_mail_task
 
     now = now or timezone.now()
@@ -262,6 +264,7 @@ def retry_mail(mail: OutgoingMail, *, by) -> OutgoingMail:
     Side effects: the mail becomes queued and due now; the task `deliver_mail` after the commit;
     audit "common.mail.retried".
     """
+    # A cycle: koppel.common.tasks imports this module (deliver_mail).
     from koppel.common.tasks import deliver_mail as deliver_mail_task
 
     changed = OutgoingMail.objects.filter(pk=mail.pk, status__in=[M.FAILED, M.QUEUED]).update(

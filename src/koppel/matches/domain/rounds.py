@@ -98,6 +98,7 @@ def start_round(
 
     Side effects: an activity-log entry on the round.
     """
+    # A cycle: koppel.matches.tasks imports this module (run_round).
     from koppel.matches.tasks import run_match_round
 
     match_round = MatchRound.objects.create(
@@ -125,6 +126,7 @@ def rerun_round(previous: MatchRound, *, by) -> MatchRound:
     RERUN_ERROR, rather than left to the periodic command. Refused while a round runs or waits for
     a worker. Side effects: activity-log entries on both rounds.
     """
+    # A cycle: koppel.matches.tasks imports this module (run_round).
     from koppel.matches.tasks import run_match_round
 
     if not previous.finished:
@@ -208,6 +210,7 @@ def release_stale_rounds(*, now: datetime | None = None) -> jobs.Released:
     """Rounds whose worker stopped: queued again (their task too), or after jobs.MAX_ATTEMPTS failed
     with WORKER_LOST_ERROR (the periodic command calls this). Side effects: an activity-log entry
     "matches.round.worker_lost" on each round it changed; the stopped workers' task rows failed."""
+    # A cycle: koppel.matches.tasks imports this module (run_round).
     from koppel.matches.tasks import run_match_round
 
     return jobs.release_stale_jobs(

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from koppel.common.forms import ErrorClassMixin
 from koppel.matches.domain.concerns import portal_programmes
 from koppel.matches.domain.queries.visible import portal_matches, staff_matches
+from koppel.matches.enums import ConcernStatus
 from koppel.matches.models import Match
 from koppel.people.domain.queries.visible import programmes_visible_to
 from koppel.people.domain.roles import roles_of
@@ -112,7 +113,6 @@ class ConcernFilterForm(forms.Form):
     match = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
-        from koppel.matches.enums import ConcernStatus
 
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All")), *ConcernStatus.choices]

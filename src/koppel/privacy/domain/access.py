@@ -38,6 +38,7 @@ from koppel.common.domain.mail import queue_mail
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
+from koppel.privacy.domain.archive import build_access_archive
 from koppel.privacy.domain.coming_of_age import OWN_CONSENT_AGE
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
@@ -163,6 +164,7 @@ def request_access_archive(
         # A guardian asking in the portal for their child: the request records them.
         on_behalf_of = Guardian.objects.filter(user=by).first()
     field = subject_field(subject)
+    # A cycle: koppel.privacy.tasks imports this module (run_access_request).
     from koppel.privacy.tasks import run_access_request_job
 
     try:
@@ -221,7 +223,6 @@ def run_access_request(request_id: int, *, run: str | None = None) -> AccessRequ
     Side effects when done: the archive on the row, "privacy.access.completed" in the activity log,
     and, for a request from the portal, a mail to the requester with a link to the portal only.
     """
-    from koppel.privacy.domain.archive import build_access_archive
 
     run = run or jobs.new_run_id()
     claimed = jobs.claim_job(AccessRequest, request_id, run=run, progress=1)
@@ -277,6 +278,7 @@ def _queue_ready_mail(access: AccessRequest) -> None:
 def release_stale_access_requests(*, now: datetime | None = None) -> jobs.Released:
     """Requests whose worker stopped: queued again, or after jobs.MAX_ATTEMPTS failed (the periodic
     command calls this). Side effects: "privacy.access.worker_lost" on each request it changed."""
+    # A cycle: koppel.privacy.tasks imports this module (run_access_request).
     from koppel.privacy.tasks import run_access_request_job
 
     return jobs.release_stale_jobs(

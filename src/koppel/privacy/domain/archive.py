@@ -35,6 +35,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -43,8 +44,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import access_log_of, history_of
-from koppel.common.models import OutgoingMail
+from koppel.common.models import AccessLog, ActivityLog, OutgoingMail
 from koppel.matches.models import (
     Agreement,
     ClosureConversation,
@@ -230,7 +232,6 @@ class _Builder:
             "first_name", "last_name"
         ):
             names |= name_tokens(first, last)
-        from koppel.accounts.models import User
 
         staff = User.objects.filter(
             Q(pk__in=Administrator.objects.filter(organisation_id=org).values("user_id"))
@@ -748,9 +749,6 @@ class _Builder:
         return Section("children", _("Children"), columns, rows, model=Guardianship)
 
     def account(self) -> Section:
-        from allauth.mfa.models import Authenticator
-
-        from koppel.accounts.models import User
 
         columns = [
             ("email", _("e-mail address")),
@@ -827,7 +825,6 @@ class _Builder:
             }
             for entry in access_log_of(self.subject).order_by("timestamp", "id")
         ]
-        from koppel.common.models import AccessLog
 
         return Section(
             "access_log",
@@ -864,7 +861,6 @@ class _Builder:
             }
             for entry in history_of(self.subject).order_by("timestamp", "id")
         ]
-        from koppel.common.models import ActivityLog
 
         return Section("activity_log", _("Changes to your file"), columns, rows, model=ActivityLog)
 

@@ -59,6 +59,7 @@ from koppel.people.models import (
     SelfDisclosure,
     Youth,
 )
+from koppel.privacy.domain.erasure import erase_person
 from koppel.privacy.enums import RetentionRule
 from koppel.privacy.models import RetentionOverride, RetentionPreviewItem, RetentionRun
 from koppel.programmes.models import Administrator, Coordinator, Organisation, ProgrammeSettings
@@ -794,7 +795,6 @@ def _delete_account(user: User, *, by) -> None:
 
 def _erase(person, *, by) -> None:
     # Whole-person erasure is the erasure module's: the ledger, the cascade, the login.
-    from koppel.privacy.domain.erasure import erase_person
 
     erase_person(person, by=by, reason=_("Retention period ended"))
 

@@ -29,6 +29,9 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.programmes.models import Programme
 from koppel.reports.domain import exports
+from koppel.reports.domain.dashboard import build_dashboard
+from koppel.reports.domain.outcomes import build_outcomes
+from koppel.reports.domain.pdf import programme_pdf
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.survival import whole_months
 from koppel.reports.domain.tables import Table
@@ -91,6 +94,7 @@ def request_export(
     programmes = list(Programme.objects.filter(pk__in=report_filter.programme_ids).order_by("pk"))
     if not programmes:
         raise DomainError(_("Choose at least one programme to export."))
+    # A cycle: koppel.reports.tasks imports this module (run_export).
     from koppel.reports.tasks import run_export_job
 
     with transaction.atomic():
@@ -117,13 +121,11 @@ def request_export(
 
 
 def _build_dashboard(report_filter: ReportFilter, today: date):
-    from koppel.reports.domain.dashboard import build_dashboard
 
     return build_dashboard(report_filter, today=today)
 
 
 def _build_outcomes(report_filter: ReportFilter, today: date):
-    from koppel.reports.domain.outcomes import build_outcomes
 
     return build_outcomes(report_filter, today=today)
 
@@ -182,6 +184,7 @@ def release_stale_exports(*, now: datetime | None = None) -> jobs.Released:
     """Exports whose worker stopped: queued again (their task too), or after jobs.MAX_ATTEMPTS failed
     with WORKER_LOST_ERROR (the periodic command calls this). Side effects: an activity-log entry
     "reports.export.worker_lost" on each export it changed; the stopped workers' task rows failed."""
+    # A cycle: koppel.reports.tasks imports this module (run_export).
     from koppel.reports.tasks import run_export_job
 
     return jobs.release_stale_jobs(
@@ -235,8 +238,6 @@ def _run(job: ExportJob, progress: Callable[[float], None]) -> tuple[bytes, int]
         outcomes = _build_outcomes(report_filter, today)
         progress(70)
         if job.format == ExportFormat.PDF:
-            from koppel.reports.domain.pdf import programme_pdf
-
             content = programme_pdf(
                 dashboard, outcomes, language=job.language, report_filter=report_filter, today=today
             )

@@ -15,6 +15,7 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.programmes.models import Programme
+from koppel.surveys.domain.instruments import install_shipped_instruments
 from koppel.surveys.enums import Moment, Respondent
 from koppel.surveys.models import Instrument, SurveySchedule
 
@@ -68,8 +69,6 @@ def shipped_instrument(key: str) -> Instrument | None:
 def _shipped_instruments(keys: set[str]) -> dict[str, Instrument]:
     found = {key: shipped_instrument(key) for key in keys}
     if any(instrument is None for instrument in found.values()):
-        from koppel.surveys.domain.instruments import install_shipped_instruments
-
         install_shipped_instruments()
         found = {key: shipped_instrument(key) for key in keys}
     missing = sorted(key for key, instrument in found.items() if instrument is None)
