@@ -27,7 +27,7 @@ def first_match_start(mentor: Mentor) -> date | None:
     )["first"]
 
 
-def first_match_starts() -> QuerySet[MatchMentor, dict[str, Any]]:
+def first_match_starts() -> QuerySet[Any, Any]:
     """The day the first match of the mentor of the outer row (`OuterRef("pk")`) started (for a
     Subquery; none when no match has started)."""
     return (
@@ -46,7 +46,7 @@ def is_matched(mentor: Mentor) -> bool:
     ).exists()
 
 
-def mentors_matched_between(first: date, last: date) -> QuerySet[MatchMentor, dict[str, Any]]:
+def mentors_matched_between(first: date, last: date) -> QuerySet[Any, Any]:
     """The ids (`mentor_id`) of the mentors matched on some day from `first` to `last`: a match started
     by `last` and not ended before `first` (a match closed since still counts for the days it ran)."""
     return (

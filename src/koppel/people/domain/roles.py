@@ -85,10 +85,10 @@ def roles_of(user: AnyUser | None) -> Roles:
         guardian_id=guardian_id,
         staff_programme_ids=staff_programmes,
     )
-    user._koppel_roles = roles  # type: ignore[union-attr]
+    user._koppel_roles = roles  # type: ignore[union-attr,attr-defined]
     return roles
 
 
 def forget_roles(user: AnyUser) -> None:
     if hasattr(user, "_koppel_roles"):
-        del user._koppel_roles  # type: ignore[union-attr]
+        del user._koppel_roles  # type: ignore[union-attr,attr-defined]

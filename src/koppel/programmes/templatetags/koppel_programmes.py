@@ -17,7 +17,8 @@ def setting_rows(programme_settings: ProgrammeSettings) -> list[dict[str, object
         value = getattr(programme_settings, name)
         if isinstance(value, bool):
             value = _("yes") if value else _("no")
-        if factsheet is None:  # a setting the factsheet says nothing about: never shown as its value
-            factsheet = ProgrammeSettings.source_text(name)
-        rows.append({"label": field.verbose_name, "value": value, "rule": rule, "factsheet": factsheet})
+        # A setting the factsheet says nothing about: never shown as its value.
+        shown = ProgrammeSettings.source_text(name) if factsheet is None else factsheet
+        label = getattr(field, "verbose_name", name)  # a concrete field of the settings
+        rows.append({"label": label, "value": value, "rule": rule, "factsheet": shown})
     return rows

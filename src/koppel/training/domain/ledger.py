@@ -36,11 +36,11 @@ class MatchFacts:
     # The day the mentor's first match started (None: none has).
     first_start: Callable[[Mentor], date | None]
     # The same for the mentor of the outer row (`OuterRef("pk")`), for a Subquery.
-    first_starts: Callable[[], QuerySet[Any, dict[str, Any]]]
+    first_starts: Callable[[], QuerySet[Any, Any]]
     # A match has started, or one is active now.
     is_matched: Callable[[Mentor], bool]
     # The `mentor_id`s of the mentors matched on some day from the first to the last date.
-    matched_between: Callable[[date, date], QuerySet[Any, dict[str, Any]]]
+    matched_between: Callable[[date, date], QuerySet[Any, Any]]
 
 
 _match_facts: list[MatchFacts] = []

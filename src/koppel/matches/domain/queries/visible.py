@@ -12,7 +12,7 @@ from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.models import Youth
 
 
-def _matched_youth_ids(mentor_ids: Iterable[int]) -> QuerySet[Match, dict[str, Any]]:
+def _matched_youth_ids(mentor_ids: Iterable[int]) -> QuerySet[Match, Any]:
     return Match.objects.filter(match_mentors__mentor_id__in=mentor_ids, state__in=KNOWN_TO_MENTOR).values(
         "youth_id"
     )
