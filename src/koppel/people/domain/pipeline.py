@@ -80,16 +80,16 @@ AFTER_DISQUALIFICATION: list[Callable[..., None]] = []
 
 # What the steps towards matching ask of the apps above people, given in their AppConfig.ready: the
 # TRN-1 hours a mentor still misses before matching (training: `give_hours_missing`) and whether a
-# mentor is in a started match other than a given one (matches: `give_started_match`).
+# mentor is in a started match (matches: `give_started_match`). Without them the steps refuse to run.
 _hours_missing: list[Callable[[Mentor], Decimal]] = []
-_started_match: list[Callable[..., bool]] = []
+_started_match: list[Callable[[Mentor], bool]] = []
 
 
 def give_hours_missing(hours_missing: Callable[[Mentor], Decimal]) -> None:
     _hours_missing[:] = [hours_missing]
 
 
-def give_started_match(has_started_match: Callable[..., bool]) -> None:
+def give_started_match(has_started_match: Callable[[Mentor], bool]) -> None:
     _started_match[:] = [has_started_match]
 
 
