@@ -38,7 +38,7 @@ from koppel.common.domain.mail import queue_mail
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
-from koppel.privacy.domain.archive import build_access_archive
+from koppel.privacy.domain import archive
 from koppel.privacy.domain.coming_of_age import OWN_CONSENT_AGE
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
@@ -233,7 +233,7 @@ def run_access_request(request_id: int, *, run: str | None = None) -> AccessRequ
         return access
     beat = jobs.Heartbeat(AccessRequest, access.pk, run)
     try:
-        content = build_access_archive(access, progress=_Progress(beat))
+        content = archive.build_access_archive(access, progress=_Progress(beat))
         now = timezone.now()
         with transaction.atomic():
             beat.write(
