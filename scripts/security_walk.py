@@ -246,9 +246,9 @@ def build_targets(actors) -> tuple[list[Target], int]:
     from django.apps import apps
     from django.urls import reverse
 
-    from koppel.common.domain.calendar import calendar_feed_token
     from koppel.matches.domain.agreement import consent_link
     from koppel.matches.models import Consent
+    from koppel.people.domain.calendar import calendar_feed_token
     from koppel.people.models import Campaign
     from koppel.surveys.domain.delivery import survey_link
     from koppel.surveys.models import Assignment
