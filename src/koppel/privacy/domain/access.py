@@ -193,21 +193,6 @@ def request_access_archive(
 # --- Running -------------------------------------------------------------------------------------
 
 
-class _Progress:
-    """Writes the request's progress when it changed (the worker's heartbeat); raises
-    jobs.ClaimLost when the request was taken from this run."""
-
-    def __init__(self, beat: jobs.Heartbeat):
-        self.beat = beat
-        self.last = -1
-
-    def __call__(self, percent: float) -> None:
-        value = max(0, min(99, int(percent)))
-        if value != self.last or self.beat.due:
-            self.last = value
-            self.beat.write(progress=value)
-
-
 def archive_filename(access: AccessRequest, *, now: datetime) -> str:
     """koppel-data-12-2026-12-07.zip: the request and the day, no names."""
     return f"koppel-data-{access.pk}-{timezone.localtime(now).date().isoformat()}.zip"
@@ -232,7 +217,8 @@ def run_access_request(request_id: int, *, run: str | None = None) -> AccessRequ
         return access
     beat = jobs.Heartbeat(AccessRequest, access.pk, run)
     try:
-        content = build_access_archive(access, progress=_Progress(beat))
+        # 100 only with the stored archive.
+        content = build_access_archive(access, progress=jobs.PercentProgress(beat, highest=99))
         now = timezone.now()
         with transaction.atomic():
             beat.write(
