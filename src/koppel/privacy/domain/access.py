@@ -39,13 +39,12 @@ from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
 from koppel.privacy.domain.coming_of_age import OWN_CONSENT_AGE
+from koppel.privacy.domain.subjects import Subject, kind_of, organisation_id_of
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
 from koppel.programmes.models import Administrator
 
 logger = logging.getLogger(__name__)
-
-Subject = Mentor | Youth | Guardian
 
 # UAVG art. 5: below this age a parent with parental authority exercises the child's rights.
 
@@ -62,23 +61,6 @@ MAIL_SUBJECT = gettext_lazy("Your data is ready to download")
 
 
 # --- Who may ask ---------------------------------------------------------------------------------
-
-
-def organisation_id_of(subject: Subject) -> int:
-    if isinstance(subject, Guardian):
-        return subject.organisation_id
-    return subject.programme.organisation_id
-
-
-def subject_field(subject: Subject) -> str:
-    """The AccessRequest field that names this kind of subject."""
-    if isinstance(subject, Mentor):
-        return "mentor"
-    if isinstance(subject, Youth):
-        return "youth"
-    if isinstance(subject, Guardian):
-        return "guardian"
-    raise TypeError(f"not a person: {type(subject).__name__}")
 
 
 def is_administrator_of(user, organisation_id: int) -> bool:
@@ -162,7 +144,7 @@ def request_access_archive(
     if on_behalf_of is None and isinstance(subject, Youth) and subject.user_id != by.pk:
         # A guardian asking in the portal for their child: the request records them.
         on_behalf_of = Guardian.objects.filter(user=by).first()
-    field = subject_field(subject)
+    field = kind_of(subject)
     from koppel.privacy.tasks import run_access_request_job
 
     try:

@@ -67,13 +67,12 @@ from koppel.people.models import (
 )
 from koppel.people.models.intake import Intake
 from koppel.privacy.domain.datamap import ModelEntry, entry_for
+from koppel.privacy.domain.subjects import Subject, kind_of, matches_of
 from koppel.privacy.models import AccessRequest
 from koppel.programmes.models import Administrator, Coordinator
 from koppel.surveys.models import Answer, Assignment, Score
 from koppel.training.domain.ledger import ledger_of
 from koppel.training.models import ExternalHours, Registration
-
-Subject = Mentor | Youth | Guardian
 
 # Parts of a name this short ("de", "Li") are not looked for on their own: they are words too.
 MIN_NAME_LENGTH = 3
@@ -256,13 +255,6 @@ class _Builder:
         )
         return admins | coordinators
 
-    def _matches(self):
-        if isinstance(self.subject, Mentor):
-            return Match.objects.filter(match_mentors__mentor=self.subject)
-        if isinstance(self.subject, Youth):
-            return Match.objects.filter(youth_id=self.subject.pk)
-        return Match.objects.none()
-
     # --- sections ---
 
     def profile(self) -> Section:
@@ -442,16 +434,8 @@ class _Builder:
             free_text=("other_details", "review_notes"),
         )
 
-    def _registration_filter(self) -> dict[str, Subject]:
-        return {self._kind(): self.subject}
-
-    def _kind(self) -> str:
-        if isinstance(self.subject, Mentor):
-            return "mentor"
-        return "youth" if isinstance(self.subject, Youth) else "guardian"
-
     def registrations(self) -> Section:
-        rows = Registration.objects.filter(**self._registration_filter()).select_related("session")
+        rows = Registration.objects.filter(**{kind_of(self.subject): self.subject}).select_related("session")
         return self.fields_section(
             "training_registrations",
             _("Training sessions"),
@@ -496,7 +480,7 @@ class _Builder:
         return Section("hours_ledger", _("Training hours ledger"), columns, rows)
 
     def matches(self) -> Section:
-        matches = self._matches().select_related("programme", "youth").prefetch_related("mentors").distinct()
+        matches = matches_of(self.subject).select_related("programme", "youth").prefetch_related("mentors")
 
         def partner(match):
             if isinstance(self.subject, Mentor):
@@ -517,7 +501,7 @@ class _Builder:
         )
 
     def agreements(self) -> Section:
-        rows = Agreement.objects.filter(match__in=self._matches()).order_by("match_id", "number")
+        rows = Agreement.objects.filter(match__in=matches_of(self.subject)).order_by("match_id", "number")
         names = [
             "number",
             "start_date",
@@ -534,7 +518,7 @@ class _Builder:
         )
 
     def consents(self) -> Section:
-        rows = Consent.objects.filter(**{self._kind(): self.subject}).select_related("agreement")
+        rows = Consent.objects.filter(**{kind_of(self.subject): self.subject}).select_related("agreement")
         return self.fields_section(
             "consents",
             _("Consents"),
@@ -545,7 +529,7 @@ class _Builder:
         )
 
     def meetings(self) -> Section:
-        rows = MeetingLog.objects.filter(match__in=self._matches())
+        rows = MeetingLog.objects.filter(match__in=matches_of(self.subject))
         if isinstance(self.subject, Mentor):
             rows = rows.filter(mentor_id=self.subject.pk)
         names = [
@@ -577,7 +561,7 @@ class _Builder:
         )
 
     def concerns(self) -> Section:
-        q = Q(match__in=self._matches()) if not isinstance(self.subject, Guardian) else Q(pk__in=[])
+        q = Q(match__in=matches_of(self.subject)) if not isinstance(self.subject, Guardian) else Q(pk__in=[])
         if self.user is not None:
             q |= Q(raised_by=self.user)
         rows = Concern.objects.filter(q).distinct().order_by("created_at", "id")
@@ -637,7 +621,7 @@ class _Builder:
     def _assignments(self):
         if isinstance(self.subject, Youth):
             return Assignment.objects.filter(respondent="youth", youth=self.subject)
-        return Assignment.objects.filter(**{self._kind(): self.subject})
+        return Assignment.objects.filter(**{kind_of(self.subject): self.subject})
 
     @property
     def _withhold_sensitive(self) -> bool:
