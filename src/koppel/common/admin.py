@@ -114,6 +114,22 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     date_hierarchy = "created_at"
     exclude = ["body"]
+    # What the mail is first, then its delivery (ClaimedSend's fields would otherwise come first).
+    fields = [
+        "to",
+        "language",
+        "subject",
+        "log_ref",
+        "programme_id",
+        "message_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_by",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]
     search_fields = ["log_ref", "message_id"]
 
     def has_add_permission(self, request):
