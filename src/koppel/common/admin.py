@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from koppel.common.domain.audit import log_action
 from koppel.common.models import AccessLog, ActivityLog, OutgoingMail
@@ -78,19 +80,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to read in the admin, never to add, change or delete there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReadOnlyLogAdmin(ReadOnlyAdmin):
     list_display = ["timestamp", "content_type", "object_id"]
     list_filter = ["content_type"]
     date_hierarchy = "timestamp"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityLog)
@@ -106,7 +112,7 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdmin):
     """The outbox, to read only: what went out or is failing. The body (it can hold a personal
     link) is never shown; failing mail is retried from the staff page for reminders."""
 
@@ -131,12 +137,3 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "last_error",
     ]
     search_fields = ["log_ref", "message_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
