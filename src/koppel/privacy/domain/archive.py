@@ -201,7 +201,8 @@ class Fields:
 
 
 class _Builder:
-    """Reads the data of one request's subject; each method returns one Section."""
+    """Reads the data of one request's subject: a section of chosen fields is a `Fields` entry (below)
+    built by `fields_section`, any other section a method here; `plan` lists them in order."""
 
     def __init__(self, access: AccessRequest):
         self.access = access
