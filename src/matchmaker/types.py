@@ -24,8 +24,9 @@ OBJECTIVES = (YOUTH_FIRST, BEST_TOTAL)
 
 
 @dataclass(frozen=True)
-class Youth:
-    """A waiting youth with the wishes recorded at intake (YTH-3)."""
+class Profile:
+    """What the engine reads alike of a youth and a mentor: who they are, where, and what they like,
+    think and have time for."""
 
     id: int
     age: int
@@ -38,6 +39,12 @@ class Youth:
     personality: Mapping[str, int] = field(default_factory=dict)
     values: frozenset[str] = frozenset()
     availability: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Youth(Profile):
+    """A waiting youth with the wishes recorded at intake (YTH-3)."""
+
     goals: frozenset[str] = frozenset()
     neighbourhood: str = ""  # compared case- and whitespace-insensitively with Mentor.neighbourhoods
     # Wishes. Gender and language wishes are hard (MAT-5: what the youth or family marked).
@@ -51,20 +58,9 @@ class Youth:
 
 
 @dataclass(frozen=True)
-class Mentor:
+class Mentor(Profile):
     """A mentor as far as matching is concerned."""
 
-    id: int
-    age: int
-    gender: str = ""
-    languages: frozenset[str] = frozenset()
-    cultural_background: str = ""
-    location: Location | None = None
-    school_stage: int | None = None
-    interests: frozenset[str] = frozenset()
-    personality: Mapping[str, int] = field(default_factory=dict)
-    values: frozenset[str] = frozenset()
-    availability: frozenset[str] = frozenset()
     motives: frozenset[str] = frozenset()  # career / personal / altruism (REC-2)
     ready: bool = True
     disqualified: bool = False  # SCR-3

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from koppel.common.domain import jobs as common_jobs
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
 from koppel.reports.domain import jobs
@@ -271,13 +272,13 @@ def test_programme_report_as_pdf(cast, fake_reports):
 
 def test_progress_is_written_as_the_job_goes_and_reaches_100(cast, monkeypatch):
     seen = []
-    real = jobs._Progress.__call__
+    real = common_jobs.PercentProgress.__call__
 
     def spy(self, percent):
         real(self, percent)
         seen.append(ExportJob.objects.get(pk=self.beat.pk).progress)
 
-    monkeypatch.setattr(jobs._Progress, "__call__", spy)
+    monkeypatch.setattr(common_jobs.PercentProgress, "__call__", spy)
     monkeypatch.setattr(jobs, "CHUNK_SIZE", 2)
     _scores(cast, 5)
     job = run_export(_request(cast, "scores", "csv").pk)

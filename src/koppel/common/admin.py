@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.models import AccessLog, ActivityLog, OutgoingMail
@@ -77,19 +79,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-class ReadOnlyLogAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows to read in the admin, never to add, change or delete there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ReadOnlyLogAdmin(ReadOnlyAdmin):
     list_display = ["timestamp", "content_type", "object_id"]
     list_filter = ["content_type"]
     date_hierarchy = "timestamp"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ActivityLog)
@@ -105,7 +111,7 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdmin):
     """The outbox, to read only: what went out or is failing. The body (it can hold a personal
     link) is never shown; failing mail is retried from the staff page for reminders."""
 
@@ -113,13 +119,20 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     date_hierarchy = "created_at"
     exclude = ["body"]
+    # What the mail is first, then its delivery (ClaimedSend's fields would otherwise come first).
+    fields = [
+        "to",
+        "language",
+        "subject",
+        "log_ref",
+        "programme_id",
+        "message_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_by",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]
     search_fields = ["log_ref", "message_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

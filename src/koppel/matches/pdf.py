@@ -2,23 +2,19 @@
 parties, all terms and each party's consent (typed name, date and time)."""
 
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
+from koppel.common.pdf import a4_document
+from koppel.common.pdf import paragraph as _p
 from koppel.matches.domain.agreement import consents_of, person_of
 from koppel.matches.models import Agreement
-
-
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def agreement_pdf(agreement: Agreement) -> bytes:
@@ -27,17 +23,7 @@ def agreement_pdf(agreement: Agreement) -> bytes:
     styles = getSampleStyleSheet()
     body, heading = styles["BodyText"], styles["Heading2"]
     buffer = BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
-        title=_("Mentoring agreement"),
-        pageCompression=0,
-        invariant=1,
-    )
+    doc = a4_document(buffer, title=_("Mentoring agreement"))
     consents = list(consents_of(agreement))
     story = [
         _p(_("Mentoring agreement"), styles["Title"]),

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
+from koppel.common.pdf import a4_document
+from koppel.common.pdf import paragraph as _p
 from koppel.people.resources import neutralise
 from koppel.privacy.domain.register import Processing
 from koppel.programmes.models import Organisation
@@ -64,10 +64,6 @@ def register_csv(organisation: Organisation, register: list[Processing]) -> byte
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
-
-
 def _table(rows, widths, *, header: bool = False) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
     style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.25, "#999999")]
@@ -86,17 +82,7 @@ def register_pdf(organisation: Organisation, register: list[Processing]) -> byte
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     buffer = io.BytesIO()
     title = _("Register of processing")
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
-        title=f"{title} · {organisation.name}",
-        pageCompression=0,
-        invariant=1,
-    )
+    doc = a4_document(buffer, title=f"{title} · {organisation.name}")
     controller = [
         (_("Controller"), organisation.name),
         (_("Address"), ", ".join(x for x in (organisation.postal_address, organisation.town) if x) or "-"),

@@ -24,6 +24,16 @@ def _account_of(typed_login: str):
     return users[0] if len(users) == 1 else None
 
 
+def _record_typed(typed_login: str, action: str, *, unknown: str) -> None:
+    """`action` on the account whose login address was typed; for an address that is no account's,
+    the line `unknown` in the server log only (see the module)."""
+    user = _account_of(typed_login)
+    if user is None:
+        logger.info(unknown)
+        return
+    log_action(user, action, by=None)
+
+
 def record_login(user) -> None:
     log_action(user, "accounts.login", by=user)
 
@@ -34,20 +44,18 @@ def record_logout(user) -> None:
 
 def record_failed_login(typed_login: str) -> None:
     """A wrong password (or an inactive account) for what was typed as the login."""
-    user = _account_of(typed_login)
-    if user is None:
-        logger.info("Failed log-in for an address that is no account's")
-        return
-    log_action(user, "accounts.login.failed", by=None)
+    _record_typed(
+        typed_login, "accounts.login.failed", unknown="Failed log-in for an address that is no account's"
+    )
 
 
 def record_lockout(typed_login: str) -> None:
     """The throttle refused a log-in attempt (too many failures for this address or client)."""
-    user = _account_of(typed_login)
-    if user is None:
-        logger.info("Log-in refused by the throttle for an address that is no account's")
-        return
-    log_action(user, "accounts.login.locked", by=None)
+    _record_typed(
+        typed_login,
+        "accounts.login.locked",
+        unknown="Log-in refused by the throttle for an address that is no account's",
+    )
 
 
 def record_password_reset(user) -> None:

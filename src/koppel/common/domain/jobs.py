@@ -109,6 +109,23 @@ class Heartbeat:
         self.written = time.monotonic()
 
 
+class PercentProgress:
+    """A run's progress callback: writes the whole percentage (0 up to `highest`) when it changed,
+    and at least every HEARTBEAT_EVERY seconds (the worker's heartbeat). Raises ClaimLost when the
+    job was taken from this run."""
+
+    def __init__(self, beat: Heartbeat, *, highest: int = 100) -> None:
+        self.beat = beat
+        self.highest = highest
+        self.last = -1
+
+    def __call__(self, percent: float) -> None:
+        value = max(0, min(self.highest, int(percent)))
+        if value != self.last or self.beat.due:
+            self.last = value
+            self.beat.write(progress=value)
+
+
 def last_sign_of_life(job: Any) -> datetime:
     """When the job's worker last wrote (or, before any worker took it up, when it was queued)."""
     return job.heartbeat_at or job.created_at

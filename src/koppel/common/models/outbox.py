@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from koppel.common.models.jobs import ClaimedSend
+
 
 class MailStatus(models.TextChoices):
     QUEUED = "queued", pgettext_lazy("mail", "Waiting to be sent")
@@ -12,7 +14,7 @@ class MailStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("mail", "Failed, will not be retried")
 
 
-class OutgoingMail(models.Model):
+class OutgoingMail(ClaimedSend):
     """One mail to one recipient, rendered in their language when it was queued.
 
     The request (or command) that has something to say writes this row in its own transaction; the
@@ -37,13 +39,6 @@ class OutgoingMail(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MailStatus.choices, default=MailStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("outgoing mail")

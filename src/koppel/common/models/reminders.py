@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from koppel.common.models.jobs import ClaimedSend
+
 
 class ReminderKind(models.TextChoices):
     CONSENT_PENDING = "consent_pending", pgettext_lazy("reminder", "Consent pending")
@@ -24,7 +26,7 @@ class ReminderStatus(models.TextChoices):
     SKIPPED = "skipped", pgettext_lazy("reminder", "No longer needed")
 
 
-class Reminder(models.Model):
+class Reminder(ClaimedSend):
     """One reminder to one recipient about one thing.
 
     `key` makes it unique (kind, object and period), so the periodic command can propose the same
@@ -50,13 +52,6 @@ class Reminder(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"))
-    claimed_by = models.CharField(_("claimed by"), max_length=100, blank=True)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder")

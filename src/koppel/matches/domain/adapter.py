@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -86,6 +87,24 @@ def _stage(school_type: str) -> int | None:
     return SCHOOL_STAGE.get(SchoolType(school_type)) if school_type in SchoolType.values else None
 
 
+def _profile(person: Youth | Mentor, areas: dict[str, tuple[float, float]], today: date) -> dict[str, Any]:
+    """What the engine reads alike of a youth and a mentor (matchmaker's `Profile`), as keyword
+    arguments; the interests prefetched."""
+    return {
+        "id": person.pk,
+        "age": age_on(person.date_of_birth, today) or 0,
+        "gender": person.gender,
+        "languages": frozenset(person.languages or ()),
+        "cultural_background": person.cultural_background,
+        "location": _location(person.postcode, areas),
+        "school_stage": _stage(person.school_type),
+        "interests": frozenset(i.slug for i in person.interests.all()) | _words(person.interests_other),
+        "personality": dict(person.personality or {}),
+        "values": _words(person.values_beliefs),
+        "availability": frozenset(person.availability or ()),
+    }
+
+
 def youth_profiles(youths: QuerySet[Youth], *, today: date) -> list[mm.Youth]:
     """The engine's view of each youth: profile, the wishes from the intake (YTH-3), waiting time."""
     rows = list(youths.select_related("intake").prefetch_related("interests", "intake__wish_interests"))
@@ -96,18 +115,8 @@ def youth_profiles(youths: QuerySet[Youth], *, today: date) -> list[mm.Youth]:
         wished = frozenset(i.slug for i in intake.wish_interests.all()) if intake else frozenset()
         out.append(
             mm.Youth(
-                id=y.pk,
-                age=age_on(y.date_of_birth, today) or 0,
-                gender=y.gender,
-                languages=frozenset(y.languages or ()),
-                cultural_background=y.cultural_background,
-                location=_location(y.postcode, areas),
+                **_profile(y, areas, today),
                 neighbourhood=y.neighbourhood,
-                school_stage=_stage(y.school_type),
-                interests=frozenset(i.slug for i in y.interests.all()) | _words(y.interests_other),
-                personality=dict(y.personality or {}),
-                values=_words(y.values_beliefs),
-                availability=frozenset(y.availability or ()),
                 goals=frozenset(y.goal_areas or ()),
                 wish_gender=y.wish_mentor_gender,
                 wish_language=y.wish_language,
@@ -144,18 +153,8 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
         trained = m.status == MentorStatus.MATCHED or hours.get(m.pk, Decimal(0)) >= required
         out.append(
             mm.Mentor(
-                id=m.pk,
-                age=age_on(m.date_of_birth, today) or 0,
-                gender=m.gender,
-                languages=frozenset(m.languages or ()),
-                cultural_background=m.cultural_background,
-                location=_location(m.postcode, areas),
+                **_profile(m, areas, today),
                 neighbourhoods=frozenset(m.travel_neighbourhoods or ()),
-                school_stage=_stage(m.school_type),
-                interests=frozenset(i.slug for i in m.interests.all()) | _words(m.interests_other),
-                personality=dict(m.personality or {}),
-                values=_words(m.values_beliefs),
-                availability=frozenset(m.availability or ()),
                 motives=frozenset(m.motives or ()),
                 ready=ready,
                 # SCR-3 from every fact of a disqualification, not only the status.

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.people.domain.intake import YOUTH_INTAKE_FIELDS
-from koppel.people.enums import SpokenLanguage
-from koppel.people.forms.people import GOAL_AREAS_FIELD
+from koppel.people.forms.people import GOAL_AREAS_FIELD, WISH_LANGUAGE_FIELD
 from koppel.people.models import Guardian, Intake, Interest, Youth
 
 
@@ -71,12 +70,7 @@ class YouthWishesForm(ErrorClassMixin, VersionedModelForm):
     """The youth's goal (YTH-2) and wishes (YTH-3), and how much a shared background matters (MAT-5)."""
 
     goal_areas = GOAL_AREAS_FIELD
-
-    wish_language = forms.ChoiceField(
-        label=_("Wished language of the mentor"),
-        required=False,
-        choices=[("", _("No preference")), *SpokenLanguage.choices],
-    )
+    wish_language = WISH_LANGUAGE_FIELD
 
     class Meta:
         model = Youth

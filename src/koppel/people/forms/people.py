@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.people.domain.intake import YOUTH_INTAKE_FIELDS
 from koppel.people.domain.queries.visible import (
     coordinators_of_programmes_of,
     guardians_visible_to,
@@ -158,6 +159,12 @@ GOAL_AREAS_FIELD = forms.MultipleChoiceField(
     help_text=_("YTH-2, MAT-1: the areas of the goals, to meet them with the mentor's motives."),
 )
 
+WISH_LANGUAGE_FIELD = forms.ChoiceField(
+    label=_("Wished language of the mentor"),
+    required=False,
+    choices=[("", _("No preference")), *SpokenLanguage.choices],
+)
+
 
 class MentorForm(PersonFormBase):
     AGE_RANGE = (14, 99)
@@ -194,24 +201,14 @@ class YouthForm(PersonFormBase):
     AGE_RANGE = (6, 25)
 
     goal_areas = GOAL_AREAS_FIELD
-
-    wish_language = forms.ChoiceField(
-        label=_("Wished language of the mentor"),
-        required=False,
-        choices=[("", _("No preference")), *SpokenLanguage.choices],
-    )
+    wish_language = WISH_LANGUAGE_FIELD
 
     class Meta:
         model = Youth
         fields = [
             "programme",
             *PROFILE_FIELDS,
-            "goals",
-            "goal_areas",
-            "wishes",
-            "wish_mentor_gender",
-            "wish_language",
-            "cultural_match",
+            *YOUTH_INTAKE_FIELDS,
         ]
 
 

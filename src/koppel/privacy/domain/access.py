@@ -40,13 +40,12 @@ from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
 from koppel.privacy.domain import archive
 from koppel.privacy.domain.coming_of_age import OWN_CONSENT_AGE
+from koppel.privacy.domain.subjects import Subject, kind_of, organisation_id_of
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
 from koppel.programmes.models import Administrator
 
 logger = logging.getLogger(__name__)
-
-Subject = Mentor | Youth | Guardian
 
 # UAVG art. 5: below this age a parent with parental authority exercises the child's rights.
 
@@ -63,23 +62,6 @@ MAIL_SUBJECT = gettext_lazy("Your data is ready to download")
 
 
 # --- Who may ask ---------------------------------------------------------------------------------
-
-
-def organisation_id_of(subject: Subject) -> int:
-    if isinstance(subject, Guardian):
-        return subject.organisation_id
-    return subject.programme.organisation_id
-
-
-def subject_field(subject: Subject) -> str:
-    """The AccessRequest field that names this kind of subject."""
-    if isinstance(subject, Mentor):
-        return "mentor"
-    if isinstance(subject, Youth):
-        return "youth"
-    if isinstance(subject, Guardian):
-        return "guardian"
-    raise TypeError(f"not a person: {type(subject).__name__}")
 
 
 def is_administrator_of(user, organisation_id: int) -> bool:
@@ -163,7 +145,7 @@ def request_access_archive(
     if on_behalf_of is None and isinstance(subject, Youth) and subject.user_id != by.pk:
         # A guardian asking in the portal for their child: the request records them.
         on_behalf_of = Guardian.objects.filter(user=by).first()
-    field = subject_field(subject)
+    field = kind_of(subject)
     # A cycle: koppel.privacy.tasks imports this module (run_access_request).
     from koppel.privacy.tasks import run_access_request_job
 
@@ -195,21 +177,6 @@ def request_access_archive(
 # --- Running -------------------------------------------------------------------------------------
 
 
-class _Progress:
-    """Writes the request's progress when it changed (the worker's heartbeat); raises
-    jobs.ClaimLost when the request was taken from this run."""
-
-    def __init__(self, beat: jobs.Heartbeat):
-        self.beat = beat
-        self.last = -1
-
-    def __call__(self, percent: float) -> None:
-        value = max(0, min(99, int(percent)))
-        if value != self.last or self.beat.due:
-            self.last = value
-            self.beat.write(progress=value)
-
-
 def archive_filename(access: AccessRequest, *, now: datetime) -> str:
     """koppel-data-12-2026-12-07.zip: the request and the day, no names."""
     return f"koppel-data-{access.pk}-{timezone.localtime(now).date().isoformat()}.zip"
@@ -233,7 +200,8 @@ def run_access_request(request_id: int, *, run: str | None = None) -> AccessRequ
         return access
     beat = jobs.Heartbeat(AccessRequest, access.pk, run)
     try:
-        content = archive.build_access_archive(access, progress=_Progress(beat))
+        # 100 only with the stored archive.
+        content = archive.build_access_archive(access, progress=jobs.PercentProgress(beat, highest=99))
         now = timezone.now()
         with transaction.atomic():
             beat.write(

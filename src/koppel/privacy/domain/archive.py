@@ -33,16 +33,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from koppel.accounts.models import User
 from koppel.common.domain.audit import access_log_of, history_of
@@ -69,13 +71,12 @@ from koppel.people.models import (
 )
 from koppel.people.models.intake import Intake
 from koppel.privacy.domain.datamap import ModelEntry, entry_for
+from koppel.privacy.domain.subjects import Subject, kind_of, matches_of
 from koppel.privacy.models import AccessRequest
 from koppel.programmes.models import Administrator, Coordinator
 from koppel.surveys.models import Answer, Assignment, Score
 from koppel.training.domain.ledger import ledger_of
 from koppel.training.models import ExternalHours, Registration
-
-Subject = Mentor | Youth | Guardian
 
 # Parts of a name this short ("de", "Li") are not looked for on their own: they are words too.
 MIN_NAME_LENGTH = 3
@@ -181,8 +182,29 @@ def _value(obj: models.Model, name: str) -> Any:
     return _plain(value)
 
 
+# A column computed from a row: key, label, value.
+Extra = tuple[str, str | Promise, Callable[[Any], Any]]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """A section of chosen fields of the subject's rows of one model (`_Builder.fields_section`):
+    `rows` reads them for a builder, the names in `free_text` lose other people's names, and `extra`
+    adds computed columns. Titles, labels and the note are read in the archive's language."""
+
+    key: str
+    title: str | Promise
+    model: type[models.Model]
+    names: tuple[str, ...]
+    rows: Callable[[_Builder], Iterable[Any]]
+    free_text: tuple[str, ...] = ()
+    extra: tuple[Extra, ...] = ()
+    note: str | Promise = ""
+
+
 class _Builder:
-    """Reads the data of one request's subject; each method returns one Section."""
+    """Reads the data of one request's subject: a section of chosen fields is a `Fields` entry (below)
+    built by `fields_section`, any other section a method here; `plan` lists them in order."""
 
     def __init__(self, access: AccessRequest):
         self.access = access
@@ -195,28 +217,21 @@ class _Builder:
     def redact(self, text: str) -> str:
         return redact_third_parties(text, self.names)
 
-    def fields_section(
-        self,
-        key: str,
-        title: str,
-        model: type[models.Model],
-        objects: Iterable[models.Model],
-        names: list[str],
-        *,
-        free_text: tuple[str, ...] = (),
-        extra: list[tuple[str, str, Callable[[Any], Any]]] = (),  # type: ignore[assignment]
-        note: str = "",
-    ) -> Section:
-        columns = [(n, _label(model, n)) for n in names] + [(k, label) for k, label, _fn in extra]
+    def fields_section(self, spec: Fields, *, extra: Iterable[Extra] = ()) -> Section:
+        """The section `spec` describes, from the subject's rows; `extra` adds columns that depend on
+        who the subject is."""
+        extra = [*spec.extra, *extra]
+        model = spec.model
+        columns = [(n, _label(model, n)) for n in spec.names] + [(k, str(label)) for k, label, _fn in extra]
         rows = []
-        for obj in objects:
-            row = {n: _value(obj, n) for n in names}
-            for n in free_text:
+        for obj in spec.rows(self):
+            row = {n: _value(obj, n) for n in spec.names}
+            for n in spec.free_text:
                 row[n] = self.redact(row[n] or "")
             for k, _l, fn in extra:
                 row[k] = _plain(fn(obj))
             rows.append(row)
-        return Section(key, title, columns, rows, model=model, note=note)
+        return Section(spec.key, str(spec.title), columns, rows, model=model, note=str(spec.note))
 
     def _third_party_names(self) -> set[str]:
         """The names to remove from free text: everyone of the subject's organisation (youth, mentors,
@@ -257,13 +272,6 @@ class _Builder:
         )
         return admins | coordinators
 
-    def _matches(self):
-        if isinstance(self.subject, Mentor):
-            return Match.objects.filter(match_mentors__mentor=self.subject)
-        if isinstance(self.subject, Youth):
-            return Match.objects.filter(youth_id=self.subject.pk)
-        return Match.objects.none()
-
     # --- sections ---
 
     def profile(self) -> Section:
@@ -280,12 +288,14 @@ class _Builder:
                 "postcode",
             ]
             return self.fields_section(
-                "profile",
-                _("Profile"),
-                model,
-                [s],
-                names,
-                extra=[("organisation", _("organisation"), lambda o: o.organisation.name)],
+                Fields(
+                    "profile",
+                    _("Profile"),
+                    model,
+                    tuple(names),
+                    rows=lambda b: [b.subject],
+                    extra=(("organisation", _("organisation"), lambda o: o.organisation.name),),
+                )
             )
         common = [
             "first_name",
@@ -331,63 +341,17 @@ class _Builder:
                 "referral",
                 "referrer_organisation",
             ]
-        extra = [
+        extra: tuple[Extra, ...] = (
             ("programme", _("programme"), lambda o: o.programme.name),
             ("coordinator", _("coordinator"), lambda o: o.coordinator.name if o.coordinator else ""),
             ("interests", _("interests"), lambda o: [str(i) for i in o.interests.all()]),
-        ]
-        return self.fields_section("profile", _("Profile"), model, [s], common + own, extra=extra)
-
-    def intake(self) -> Section:
-        intakes = Intake.objects.filter(youth_id=self.subject.pk)
-        names = [
-            "held_on",
-            "informed_benefits_challenges",
-            "informed_volunteer",
-            "motivation",
-            "committed",
-            "wish_kind_of_person",
-            "wish_age_min",
-            "wish_age_max",
-            "wish_location",
-            "guardian_consent",
-            "consent_on",
-        ]
-        return self.fields_section(
-            "intake", _("Intake"), Intake, intakes, names, free_text=("motivation", "wish_kind_of_person")
         )
-
-    def pipeline(self) -> Section:
-        events = PipelineEvent.objects.filter(mentor_id=self.subject.pk).order_by("at", "id")
         return self.fields_section(
-            "pipeline",
-            _("Steps of your application"),
-            PipelineEvent,
-            events,
-            ["at", "from_status", "to_status", "reason"],
-            free_text=("reason",),
+            Fields("profile", _("Profile"), model, (*common, *own), rows=lambda b: [b.subject], extra=extra)
         )
 
     def interviews(self) -> Section:
-        rows = Interview.objects.filter(mentor_id=self.subject.pk).select_related("interviewer")
-        names = [
-            "held_on",
-            "kind",
-            "responsibilities_explained",
-            "motivation",
-            "attitude_ideas",
-            "qualities",
-            "recommendation",
-        ]
-        section = self.fields_section(
-            "interviews",
-            _("Interviews"),
-            Interview,
-            rows,
-            names,
-            free_text=("motivation", "attitude_ideas"),
-            extra=[("interviewer", _("interviewer"), lambda o: o.interviewer.name if o.interviewer else "")],
-        )
+        section = self.fields_section(INTERVIEWS)
         for row in section.rows:
             row["qualities"] = {
                 k: ({**v, "remark": self.redact(v.get("remark", ""))} if isinstance(v, dict) else v)
@@ -396,85 +360,11 @@ class _Builder:
         return section
 
     def references(self) -> Section:
-        rows = Reference.objects.filter(mentor_id=self.subject.pk).order_by("id")
-        section = self.fields_section(
-            "references",
-            _("References"),
-            Reference,
-            rows,
-            ["relation", "contacted_on", "outcome", "notes"],
-            free_text=("notes",),
-            note=_("A referee's name and contact details are theirs, not yours: they are left out."),
-        )
+        section = self.fields_section(REFERENCES)
         for n, row in enumerate(section.rows, start=1):
             row["reference"] = n
         section.columns.insert(0, ("reference", _("Reference")))
         return section
-
-    def certificates(self) -> Section:
-        rows = ConductCertificate.objects.filter(mentor_id=self.subject.pk)
-        return self.fields_section(
-            "certificates",
-            _("Certificate of conduct (VOG)"),
-            ConductCertificate,
-            rows,
-            ["requested_on", "outcome", "issued_on", "valid_until", "original_seen_on"],
-            extra=[("screening_profile", _("screening profile"), lambda o: o.screening_profile_label)],
-        )
-
-    def disclosures(self) -> Section:
-        rows = SelfDisclosure.objects.filter(mentor_id=self.subject.pk)
-        names = [
-            "submitted_on",
-            "child_sexual_offence",
-            "child_offence",
-            "other_conviction",
-            "other_details",
-            "decision",
-            "reviewed_on",
-            "review_notes",
-        ]
-        return self.fields_section(
-            "disclosures",
-            _("Self-disclosures"),
-            SelfDisclosure,
-            rows,
-            names,
-            free_text=("other_details", "review_notes"),
-        )
-
-    def _registration_filter(self) -> dict[str, Subject]:
-        return {self._kind(): self.subject}
-
-    def _kind(self) -> str:
-        if isinstance(self.subject, Mentor):
-            return "mentor"
-        return "youth" if isinstance(self.subject, Youth) else "guardian"
-
-    def registrations(self) -> Section:
-        rows = Registration.objects.filter(**self._registration_filter()).select_related("session")
-        return self.fields_section(
-            "training_registrations",
-            _("Training sessions"),
-            Registration,
-            rows,
-            ["registered_at", "attended", "hours_credited"],
-            extra=[
-                ("session", _("session"), lambda o: o.session.title),
-                ("starts_at", _("starts at"), lambda o: o.session.starts_at),
-            ],
-        )
-
-    def external_hours(self) -> Section:
-        rows = ExternalHours.objects.filter(mentor_id=self.subject.pk).order_by("date", "id")
-        return self.fields_section(
-            "external_hours",
-            _("Training hours recorded elsewhere"),
-            ExternalHours,
-            rows,
-            ["date", "hours", "kind", "description"],
-            free_text=("description",),
-        )
 
     def ledger(self) -> Section:
         if not isinstance(self.subject, Mentor):
@@ -497,88 +387,15 @@ class _Builder:
         return Section("hours_ledger", _("Training hours ledger"), columns, rows)
 
     def matches(self) -> Section:
-        matches = self._matches().select_related("programme", "youth").prefetch_related("mentors").distinct()
-
-        def partner(match):
+        def partner(match: Match) -> str | list[str]:
             if isinstance(self.subject, Mentor):
                 return match.youth.first_name
             return [m.first_name for m in match.mentors.all()]
 
-        return self.fields_section(
-            "matches",
-            pgettext("noun", "Matches"),
-            Match,
-            matches,
-            ["state", "introduced_on", "started_on", "ended_on", "paused_since", "pause_reason"],
-            free_text=("pause_reason",),
-            extra=[
-                ("programme", _("programme"), lambda o: o.programme.name),
-                ("partner", _("matched with (first name)"), partner),
-            ],
-        )
-
-    def agreements(self) -> Section:
-        rows = Agreement.objects.filter(match__in=self._matches()).order_by("match_id", "number")
-        names = [
-            "number",
-            "start_date",
-            "duration_months",
-            "meeting_interval_days",
-            "place",
-            "approach",
-            "goals",
-            "holiday_expectations",
-            "contact_after",
-        ]
-        return self.fields_section(
-            "agreements", _("Agreements"), Agreement, rows, names, free_text=("goals", "holiday_expectations")
-        )
-
-    def consents(self) -> Section:
-        rows = Consent.objects.filter(**{self._kind(): self.subject}).select_related("agreement")
-        return self.fields_section(
-            "consents",
-            _("Consents"),
-            Consent,
-            rows,
-            ["party", "given_at", "typed_name", "via"],
-            extra=[("agreement", _("agreement version"), lambda o: o.agreement.number)],
-        )
-
-    def meetings(self) -> Section:
-        rows = MeetingLog.objects.filter(match__in=self._matches())
-        if isinstance(self.subject, Mentor):
-            rows = rows.filter(mentor_id=self.subject.pk)
-        names = [
-            "held_on",
-            "duration_minutes",
-            "place",
-            "activity",
-            "note",
-            "how_it_went",
-            "confirmed_by_youth_at",
-        ]
-        return self.fields_section("meetings", _("Meetings"), MeetingLog, rows, names, free_text=("note",))
-
-    def support_contacts(self) -> Section:
-        if isinstance(self.subject, Mentor):
-            rows = SupportContact.objects.filter(mentor_id=self.subject.pk, with_whom="mentor")
-        elif isinstance(self.subject, Youth):
-            rows = SupportContact.objects.filter(match__youth_id=self.subject.pk, with_whom="youth")
-        else:
-            rows = SupportContact.objects.filter(guardian_id=self.subject.pk)
-        names = ["held_on", "channel", "topics", "notes", "follow_up", "follow_up_on"]
-        return self.fields_section(
-            "support_contacts",
-            _("Contacts with your coordinator"),
-            SupportContact,
-            rows,
-            names,
-            free_text=("notes", "follow_up"),
-        )
+        return self.fields_section(MATCHES, extra=[("partner", _("matched with (first name)"), partner)])
 
     def concerns(self) -> Section:
-        q = Q(match__in=self._matches()) if not isinstance(self.subject, Guardian) else Q(pk__in=[])
+        q = Q(match__in=matches_of(self.subject)) if not isinstance(self.subject, Guardian) else Q(pk__in=[])
         if self.user is not None:
             q |= Q(raised_by=self.user)
         rows = Concern.objects.filter(q).distinct().order_by("created_at", "id")
@@ -618,43 +435,15 @@ class _Builder:
             ),
         )
 
-    def closure_conversations(self) -> Section:
-        if isinstance(self.subject, Guardian):
-            rows = ClosureConversation.objects.filter(guardian_id=self.subject.pk)
-        elif isinstance(self.subject, Mentor):
-            rows = ClosureConversation.objects.filter(mentor_id=self.subject.pk)
-        else:
-            rows = ClosureConversation.objects.filter(closure__match__youth_id=self.subject.pk, party="youth")
-        names = ["held_on", "notes", "went_well", "could_be_better", "rating", "would_recommend"]
-        return self.fields_section(
-            "closure_conversations",
-            _("Closing conversations"),
-            ClosureConversation,
-            rows,
-            names,
-            free_text=("notes", "went_well", "could_be_better"),
-        )
-
     def _assignments(self):
         if isinstance(self.subject, Youth):
             return Assignment.objects.filter(respondent="youth", youth=self.subject)
-        return Assignment.objects.filter(**{self._kind(): self.subject})
+        return Assignment.objects.filter(**{kind_of(self.subject): self.subject})
 
     @property
     def _withhold_sensitive(self) -> bool:
         # A youth's answers to sensitive questions stay confidential from their parents.
         return self.access.on_behalf_id is not None
-
-    def surveys(self) -> Section:
-        rows = self._assignments().select_related("instrument")
-        return self.fields_section(
-            "surveys",
-            _("Questionnaires"),
-            Assignment,
-            rows,
-            ["moment", "due_on", "closes_on", "status", "started_at", "submitted_at"],
-            extra=[("instrument", _("questionnaire"), lambda o: o.instrument.name)],
-        )
 
     def answers(self) -> Section:
         answers = Answer.objects.filter(assignment__in=self._assignments()).select_related(
@@ -686,22 +475,6 @@ class _Builder:
             else ""
         )
         return Section("answers", _("Answers"), columns, rows, model=Answer, note=note)
-
-    def scores(self) -> Section:
-        if isinstance(self.subject, Youth):
-            scores = Score.objects.filter(youth_id=self.subject.pk)
-        else:
-            scores = Score.objects.filter(assignment__in=self._assignments())
-        if self._withhold_sensitive:
-            scores = scores.exclude(subscale__sensitive=True)
-        return self.fields_section(
-            "scores",
-            _("Scores"),
-            Score,
-            scores.select_related("subscale").order_by("submitted_on", "id"),
-            ["respondent", "moment", "domain", "value", "submitted_on"],
-            extra=[("subscale", _("subscale"), lambda o: o.subscale.name)],
-        )
 
     def guardians(self) -> Section:
         links = Guardianship.objects.filter(youth_id=self.subject.pk).select_related("guardian")
@@ -864,63 +637,281 @@ class _Builder:
 
         return Section("activity_log", _("Changes to your file"), columns, rows, model=ActivityLog)
 
+    def _section_of(self, spec: Fields) -> Callable[[], Section]:
+        return partial(self.fields_section, spec)
+
     def plan(self) -> list[Callable[[], Section]]:
         """The sections of this subject's archive, in the order the summary shows them."""
+        of = self._section_of
         end = [self.account, self.mails, self.access_log, self.activity_log]
         if isinstance(self.subject, Mentor):
             return [
                 self.profile,
-                self.pipeline,
+                of(PIPELINE),
                 self.interviews,
                 self.references,
-                self.certificates,
-                self.disclosures,
-                self.registrations,
-                self.external_hours,
+                of(CERTIFICATES),
+                of(DISCLOSURES),
+                of(REGISTRATIONS),
+                of(EXTERNAL_HOURS),
                 self.ledger,
                 self.matches,
-                self.agreements,
-                self.consents,
-                self.meetings,
-                self.support_contacts,
+                of(AGREEMENTS),
+                of(CONSENTS),
+                of(MEETINGS),
+                of(SUPPORT_CONTACTS),
                 self.concerns,
-                self.closure_conversations,
-                self.surveys,
+                of(CLOSURE_CONVERSATIONS),
+                of(SURVEYS),
                 self.answers,
-                self.scores,
+                of(SCORES),
                 *end,
             ]
         if isinstance(self.subject, Youth):
             return [
                 self.profile,
-                self.intake,
+                of(INTAKE),
                 self.guardians,
-                self.registrations,
+                of(REGISTRATIONS),
                 self.matches,
-                self.agreements,
-                self.consents,
-                self.meetings,
-                self.support_contacts,
+                of(AGREEMENTS),
+                of(CONSENTS),
+                of(MEETINGS),
+                of(SUPPORT_CONTACTS),
                 self.concerns,
-                self.closure_conversations,
-                self.surveys,
+                of(CLOSURE_CONVERSATIONS),
+                of(SURVEYS),
                 self.answers,
-                self.scores,
+                of(SCORES),
                 *end,
             ]
         return [
             self.profile,
             self.children,
-            self.registrations,
-            self.consents,
-            self.support_contacts,
+            of(REGISTRATIONS),
+            of(CONSENTS),
+            of(SUPPORT_CONTACTS),
             self.concerns,
-            self.closure_conversations,
-            self.surveys,
+            of(CLOSURE_CONVERSATIONS),
+            of(SURVEYS),
             self.answers,
-            self.scores,
+            of(SCORES),
             *end,
         ]
+
+
+# --- The sections of chosen fields ---------------------------------------------------------------
+
+
+def _meeting_rows(b: _Builder) -> QuerySet[MeetingLog]:
+    rows = MeetingLog.objects.filter(match__in=matches_of(b.subject))
+    if isinstance(b.subject, Mentor):
+        rows = rows.filter(mentor_id=b.subject.pk)
+    return rows
+
+
+def _support_contact_rows(b: _Builder) -> QuerySet[SupportContact]:
+    if isinstance(b.subject, Mentor):
+        return SupportContact.objects.filter(mentor_id=b.subject.pk, with_whom="mentor")
+    if isinstance(b.subject, Youth):
+        return SupportContact.objects.filter(match__youth_id=b.subject.pk, with_whom="youth")
+    return SupportContact.objects.filter(guardian_id=b.subject.pk)
+
+
+def _closure_conversation_rows(b: _Builder) -> QuerySet[ClosureConversation]:
+    if isinstance(b.subject, Guardian):
+        return ClosureConversation.objects.filter(guardian_id=b.subject.pk)
+    if isinstance(b.subject, Mentor):
+        return ClosureConversation.objects.filter(mentor_id=b.subject.pk)
+    return ClosureConversation.objects.filter(closure__match__youth_id=b.subject.pk, party="youth")
+
+
+def _score_rows(b: _Builder) -> QuerySet[Score]:
+    if isinstance(b.subject, Youth):
+        scores = Score.objects.filter(youth_id=b.subject.pk)
+    else:
+        scores = Score.objects.filter(assignment__in=b._assignments())
+    if b._withhold_sensitive:
+        scores = scores.exclude(subscale__sensitive=True)
+    return scores.select_related("subscale").order_by("submitted_on", "id")
+
+
+INTAKE = Fields(
+    "intake",
+    gettext_lazy("Intake"),
+    Intake,
+    (
+        "held_on",
+        "informed_benefits_challenges",
+        "informed_volunteer",
+        "motivation",
+        "committed",
+        "wish_kind_of_person",
+        "wish_age_min",
+        "wish_age_max",
+        "wish_location",
+        "guardian_consent",
+        "consent_on",
+    ),
+    rows=lambda b: Intake.objects.filter(youth_id=b.subject.pk),
+    free_text=("motivation", "wish_kind_of_person"),
+)
+PIPELINE = Fields(
+    "pipeline",
+    gettext_lazy("Steps of your application"),
+    PipelineEvent,
+    ("at", "from_status", "to_status", "reason"),
+    rows=lambda b: PipelineEvent.objects.filter(mentor_id=b.subject.pk).order_by("at", "id"),
+    free_text=("reason",),
+)
+INTERVIEWS = Fields(
+    "interviews",
+    gettext_lazy("Interviews"),
+    Interview,
+    (
+        "held_on",
+        "kind",
+        "responsibilities_explained",
+        "motivation",
+        "attitude_ideas",
+        "qualities",
+        "recommendation",
+    ),
+    rows=lambda b: Interview.objects.filter(mentor_id=b.subject.pk).select_related("interviewer"),
+    free_text=("motivation", "attitude_ideas"),
+    extra=(
+        ("interviewer", gettext_lazy("interviewer"), lambda o: o.interviewer.name if o.interviewer else ""),
+    ),
+)
+REFERENCES = Fields(
+    "references",
+    gettext_lazy("References"),
+    Reference,
+    ("relation", "contacted_on", "outcome", "notes"),
+    rows=lambda b: Reference.objects.filter(mentor_id=b.subject.pk).order_by("id"),
+    free_text=("notes",),
+    note=gettext_lazy("A referee's name and contact details are theirs, not yours: they are left out."),
+)
+CERTIFICATES = Fields(
+    "certificates",
+    gettext_lazy("Certificate of conduct (VOG)"),
+    ConductCertificate,
+    ("requested_on", "outcome", "issued_on", "valid_until", "original_seen_on"),
+    rows=lambda b: ConductCertificate.objects.filter(mentor_id=b.subject.pk),
+    extra=(("screening_profile", gettext_lazy("screening profile"), lambda o: o.screening_profile_label),),
+)
+DISCLOSURES = Fields(
+    "disclosures",
+    gettext_lazy("Self-disclosures"),
+    SelfDisclosure,
+    (
+        "submitted_on",
+        "child_sexual_offence",
+        "child_offence",
+        "other_conviction",
+        "other_details",
+        "decision",
+        "reviewed_on",
+        "review_notes",
+    ),
+    rows=lambda b: SelfDisclosure.objects.filter(mentor_id=b.subject.pk),
+    free_text=("other_details", "review_notes"),
+)
+REGISTRATIONS = Fields(
+    "training_registrations",
+    gettext_lazy("Training sessions"),
+    Registration,
+    ("registered_at", "attended", "hours_credited"),
+    rows=lambda b: Registration.objects.filter(**{kind_of(b.subject): b.subject}).select_related("session"),
+    extra=(
+        ("session", gettext_lazy("session"), lambda o: o.session.title),
+        ("starts_at", gettext_lazy("starts at"), lambda o: o.session.starts_at),
+    ),
+)
+EXTERNAL_HOURS = Fields(
+    "external_hours",
+    gettext_lazy("Training hours recorded elsewhere"),
+    ExternalHours,
+    ("date", "hours", "kind", "description"),
+    rows=lambda b: ExternalHours.objects.filter(mentor_id=b.subject.pk).order_by("date", "id"),
+    free_text=("description",),
+)
+# With the partner's first name, which depends on who asks (`_Builder.matches`).
+MATCHES = Fields(
+    "matches",
+    pgettext_lazy("noun", "Matches"),
+    Match,
+    ("state", "introduced_on", "started_on", "ended_on", "paused_since", "pause_reason"),
+    rows=lambda b: matches_of(b.subject).select_related("programme", "youth").prefetch_related("mentors"),
+    free_text=("pause_reason",),
+    extra=(("programme", gettext_lazy("programme"), lambda o: o.programme.name),),
+)
+AGREEMENTS = Fields(
+    "agreements",
+    gettext_lazy("Agreements"),
+    Agreement,
+    (
+        "number",
+        "start_date",
+        "duration_months",
+        "meeting_interval_days",
+        "place",
+        "approach",
+        "goals",
+        "holiday_expectations",
+        "contact_after",
+    ),
+    rows=lambda b: Agreement.objects.filter(match__in=matches_of(b.subject)).order_by("match_id", "number"),
+    free_text=("goals", "holiday_expectations"),
+)
+CONSENTS = Fields(
+    "consents",
+    gettext_lazy("Consents"),
+    Consent,
+    ("party", "given_at", "typed_name", "via"),
+    rows=lambda b: Consent.objects.filter(**{kind_of(b.subject): b.subject}).select_related("agreement"),
+    extra=(("agreement", gettext_lazy("agreement version"), lambda o: o.agreement.number),),
+)
+MEETINGS = Fields(
+    "meetings",
+    gettext_lazy("Meetings"),
+    MeetingLog,
+    ("held_on", "duration_minutes", "place", "activity", "note", "how_it_went", "confirmed_by_youth_at"),
+    rows=_meeting_rows,
+    free_text=("note",),
+)
+SUPPORT_CONTACTS = Fields(
+    "support_contacts",
+    gettext_lazy("Contacts with your coordinator"),
+    SupportContact,
+    ("held_on", "channel", "topics", "notes", "follow_up", "follow_up_on"),
+    rows=_support_contact_rows,
+    free_text=("notes", "follow_up"),
+)
+CLOSURE_CONVERSATIONS = Fields(
+    "closure_conversations",
+    gettext_lazy("Closing conversations"),
+    ClosureConversation,
+    ("held_on", "notes", "went_well", "could_be_better", "rating", "would_recommend"),
+    rows=_closure_conversation_rows,
+    free_text=("notes", "went_well", "could_be_better"),
+)
+SURVEYS = Fields(
+    "surveys",
+    gettext_lazy("Questionnaires"),
+    Assignment,
+    ("moment", "due_on", "closes_on", "status", "started_at", "submitted_at"),
+    rows=lambda b: b._assignments().select_related("instrument"),
+    extra=(("instrument", gettext_lazy("questionnaire"), lambda o: o.instrument.name),),
+)
+SCORES = Fields(
+    "scores",
+    gettext_lazy("Scores"),
+    Score,
+    ("respondent", "moment", "domain", "value", "submitted_on"),
+    rows=_score_rows,
+    extra=(("subscale", gettext_lazy("subscale"), lambda o: o.subscale.name),),
+)
 
 
 def collect_sections(

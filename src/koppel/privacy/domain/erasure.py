@@ -71,6 +71,7 @@ from koppel.people.models import (
 )
 from koppel.privacy.domain.ledger import subject_hash
 from koppel.privacy.domain.ledger_file import append_to_ledger_file
+from koppel.privacy.domain.subjects import kind_of, matches_of, organisation_id_of
 from koppel.privacy.models import ErasureLedgerEntry
 from koppel.reports.models import ExportJob
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus
@@ -110,26 +111,6 @@ class ErasurePlan:
 
 
 # --- Who and what ------------------------------------------------------------------------------------
-
-
-def kind_of(person: Erasable) -> str:
-    if isinstance(person, Mentor):
-        return "mentor"
-    if isinstance(person, Youth):
-        return "youth"
-    if isinstance(person, Guardian):
-        return "guardian"
-    raise TypeError(f"cannot erase a {type(person).__name__}")
-
-
-def matches_of(person: Erasable) -> models.QuerySet[Match]:
-    """The matches the person is a party of as mentor or youth (a guardian's children's matches are
-    the child's, not the guardian's)."""
-    if isinstance(person, Mentor):
-        return Match.objects.filter(match_mentors__mentor=person).distinct()
-    if isinstance(person, Youth):
-        return Match.objects.filter(youth=person)
-    return Match.objects.none()
 
 
 def _open_matches(person: Erasable) -> models.QuerySet[Match]:
@@ -534,12 +515,6 @@ def _forget_archives(person: Erasable) -> int:
     return deleted
 
 
-def _organisation_id(person: Erasable) -> int:
-    if isinstance(person, Guardian):
-        return person.organisation_id
-    return person.programme.organisation_id
-
-
 def _erase(person: Erasable, *, by, now: datetime) -> dict[str, int]:
     """Erase one person (the caller holds the transaction and the row lock). Returns counts for
     the audit row."""
@@ -558,7 +533,7 @@ def _erase(person: Erasable, *, by, now: datetime) -> dict[str, int]:
     _forget_login(person)
     logs = redact_logs(user_id=user_id, values=values)
     _forget_admin_history(values)
-    exports = _forget_exports(_organisation_id(person), now)
+    exports = _forget_exports(organisation_id_of(person), now)
     archives = _forget_archives(person)
     type(person).objects.filter(pk=person.pk).update(
         erased_at=now, updated_at=now, version=models.F("version") + 1
@@ -598,7 +573,7 @@ def _record(
         by=by,
         data={
             "kind": kind_of(person),
-            "organisation": _organisation_id(person),
+            "organisation": organisation_id_of(person),
             "reason": reason,
             **counts,
         },

@@ -130,22 +130,6 @@ def _build_outcomes(report_filter: ReportFilter, today: date):
     return build_outcomes(report_filter, today=today)
 
 
-class _Progress:
-    """Writes the job's progress (a whole percentage) when it changed, and at least every
-    jobs.HEARTBEAT_EVERY seconds (the worker's heartbeat). Raises jobs.ClaimLost when the job was
-    taken from this run."""
-
-    def __init__(self, beat: jobs.Heartbeat):
-        self.beat = beat
-        self.last = -1
-
-    def __call__(self, percent: float) -> None:
-        value = max(0, min(100, int(percent)))
-        if value != self.last or self.beat.due:
-            self.last = value
-            self.beat.write(progress=value)
-
-
 def run_export(job_id: int, *, run: str | None = None) -> ExportJob:
     """Run a queued export (the background task calls this). A job that is not queued (running in
     another worker, done, failed) is left alone. Never raises for a failing report: the job becomes
@@ -159,7 +143,7 @@ def run_export(job_id: int, *, run: str | None = None) -> ExportJob:
     beat = jobs.Heartbeat(ExportJob, job.pk, run)
     try:
         with translation.override(job.language):
-            content, rows = _run(job, _Progress(beat))
+            content, rows = _run(job, jobs.PercentProgress(beat))
         beat.write(
             status=ExportStatus.DONE,
             progress=100,

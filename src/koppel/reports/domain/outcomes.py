@@ -141,8 +141,25 @@ class Change:
         return cls(SUPPRESSED, SUPPRESSED, SUPPRESSED, SUPPRESSED)
 
 
+class _DomainRow:
+    """The labels of a row about one outcome domain as one kind of respondent reports it."""
+
+    domain: str
+    respondent: str
+    scale_label: str
+
+    @property
+    def domain_label(self) -> str:
+        label = str(OutcomeDomain(self.domain).label)
+        return f"{label}: {self.scale_label}" if self.scale_label else label
+
+    @property
+    def respondent_label(self) -> str:
+        return str(Respondent(self.respondent).label)
+
+
 @dataclass(frozen=True)
-class ChangeRow:
+class ChangeRow(_DomainRow):
     moment: str
     domain: str
     respondent: str
@@ -153,32 +170,14 @@ class ChangeRow:
     # programme's licensed instrument beside Koppel's own): their scales are never averaged together.
     scale_label: str = ""
 
-    @property
-    def domain_label(self) -> str:
-        label = str(OutcomeDomain(self.domain).label)
-        return f"{label}: {self.scale_label}" if self.scale_label else label
-
-    @property
-    def respondent_label(self) -> str:
-        return str(Respondent(self.respondent).label)
-
 
 @dataclass(frozen=True)
-class RelationshipRow:
+class RelationshipRow(_DomainRow):
     domain: str
     respondent: str
     # months (3, 6, 12) -> (n, mean); both may be SUPPRESSED, mean None when nobody answered.
     cells: dict[int, tuple[Any, Any]]
     scale_label: str = ""  # as ChangeRow.scale_label
-
-    @property
-    def domain_label(self) -> str:
-        label = str(OutcomeDomain(self.domain).label)
-        return f"{label}: {self.scale_label}" if self.scale_label else label
-
-    @property
-    def respondent_label(self) -> str:
-        return str(Respondent(self.respondent).label)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -36,21 +35,20 @@ from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
     PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
 from reportlab.platypus import Table as PdfTable
 
 from koppel.common.formatting import figure
+from koppel.common.pdf import MARGIN, a4_document
+from koppel.common.pdf import paragraph as _p
 from koppel.programmes.models import Programme
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import hidden_text, table_hidden_text
 from koppel.reports.domain.tables import Suppressed, Table
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 2 * cm
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
 # Koppel's accent colour and a grey for grids; the charts print well in black and white too.
 ACCENT = colors.HexColor("#1f5f8b")
@@ -59,10 +57,6 @@ HEADER_BG = colors.HexColor("#e8eef3")
 LIGHT = colors.HexColor("#9cc3dd")
 SECOND = colors.HexColor("#c0561b")
 SURVIVAL_MONTHS = (3, 6, 12, 18, 24)
-
-
-def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
 def _cell_text(value, *, min_group: int | None, hidden: str | None = None) -> str:
@@ -638,18 +632,7 @@ def _build(dashboard, outcomes, report_filter: ReportFilter | None, today: date 
     styles = _Styles()
     buffer = BytesIO()
     title = _("Programme report")
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        author="Koppel",
-        pageCompression=0,
-        invariant=1,
-    )
+    doc = a4_document(buffer, title=title, author="Koppel")
     story = _cover(styles, report_filter, today)
     story += _suppression_note(styles, min_group)
     story.append(PageBreak())

@@ -9,7 +9,7 @@ already given stay tied to the wording they were given to.
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -189,25 +189,37 @@ def _check_scales(errors: _Errors, raw) -> dict[str, dict]:
     return scales
 
 
-def _check_subscales(errors: _Errors, raw) -> list[dict]:
-    subscales: list[dict] = []
+def _keyed_tables(
+    errors: _Errors, raw: object, name: str, allowed: set[str], *, empty: str
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each table of the list `name` (subscales, items) as (where, key, table), after the checks they
+    share: a list that is not empty, tables, no unknown fields, a slug as key used once. `key` is ""
+    when it is wrong; a list entry that is no table is left out."""
     if not isinstance(raw, list) or not raw:
-        errors.add("subscales", _("at least one subscale is needed"))
-        return subscales
+        errors.add(name, empty)
+        return
     seen: set[str] = set()
     for n, table in enumerate(raw, start=1):
         if not isinstance(table, dict):
-            errors.add(f"subscales[{n}]", _("must be a table"))
+            errors.add(f"{name}[{n}]", _("must be a table"))
             continue
         key = table.get("key")
-        where = f"subscales[{n}] ({key})" if isinstance(key, str) and key else f"subscales[{n}]"
-        _unknown(errors, where, table, _SUBSCALE)
+        where = f"{name}[{n}] ({key})" if isinstance(key, str) and key else f"{name}[{n}]"
+        _unknown(errors, where, table, allowed)
         if not isinstance(key, str) or not _SLUG.match(key):
             errors.add(where, _("key is missing or holds more than lowercase letters, digits, - and _"))
             key = ""
         elif key in seen:
             errors.add(where, _("the key '%(key)s' is used twice") % {"key": key})
         seen.add(key)
+        yield where, key, table
+
+
+def _check_subscales(errors: _Errors, raw) -> list[dict]:
+    subscales: list[dict] = []
+    for where, key, table in _keyed_tables(
+        errors, raw, "subscales", _SUBSCALE, empty=_("at least one subscale is needed")
+    ):
         name = _text_pair(errors, where, table.get("name"), "name", required=True, max_length=150)
         domain = table.get("domain")
         if domain not in OutcomeDomain.values:
@@ -253,24 +265,10 @@ def _check_subscales(errors: _Errors, raw) -> list[dict]:
 
 def _check_items(errors: _Errors, raw, scales: dict, subscales: list[dict]) -> list[dict]:
     items: list[dict] = []
-    if not isinstance(raw, list) or not raw:
-        errors.add("items", _("at least one item is needed"))
-        return items
     by_key = {s["key"]: s for s in subscales if s["key"]}
-    seen: set[str] = set()
-    for n, table in enumerate(raw, start=1):
-        if not isinstance(table, dict):
-            errors.add(f"items[{n}]", _("must be a table"))
-            continue
-        key = table.get("key")
-        where = f"items[{n}] ({key})" if isinstance(key, str) and key else f"items[{n}]"
-        _unknown(errors, where, table, _ITEM)
-        if not isinstance(key, str) or not _SLUG.match(key):
-            errors.add(where, _("key is missing or holds more than lowercase letters, digits, - and _"))
-            key = ""
-        elif key in seen:
-            errors.add(where, _("the key '%(key)s' is used twice") % {"key": key})
-        seen.add(key)
+    for where, key, table in _keyed_tables(
+        errors, raw, "items", _ITEM, empty=_("at least one item is needed")
+    ):
         subscale = by_key.get(table.get("subscale"))
         if subscale is None:
             errors.add(where, _("subscale '%(key)s' is not defined") % {"key": table.get("subscale")})
