@@ -63,6 +63,19 @@ def private_data_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's language (Dutch): a request made by an earlier test in the same
+    worker leaves the language it served active on the thread, and a domain message read without a
+    request would otherwise come out in English or Dutch depending on which test ran before."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 on every test user makes the suite take minutes; MD5 is fine for test passwords."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
