@@ -29,6 +29,7 @@ from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import adapter
+from koppel.matches.domain.pair_check import check_pair
 from koppel.matches.enums import OPEN_STATES, Decision, MatchOrigin, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchMentor, MatchRound, PairRule, RoundProposal, RoundUnmatched
 from koppel.people.domain.disqualification import refuse_unless_clear_to_match
@@ -332,8 +333,6 @@ def accept_proposal(proposal: RoundProposal, *, by) -> Match:
     excluded, when the youth already has an open match, or a mentor has no room left. Side effects: the
     youth's status becomes "matched" (a mentor's follows once the match starts), activity-log entries.
     """
-    from koppel.matches.domain.pairs import check_pair  # pairs builds on this module
-
     proposal = _lock_proposal(proposal)
     if MatchRound.objects.filter(previous_id=proposal.round_id).exists():
         raise DomainError(_("This round was run again; decide on the proposals of the newer round."))
