@@ -14,6 +14,7 @@ the throttle counts these attempts all the same.
 import logging
 
 from koppel.accounts.domain.logins import users_by_login_address
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 
 logger = logging.getLogger("koppel.accounts")
@@ -67,7 +68,7 @@ def record_email_change(user) -> None:
     log_action(user, "accounts.email.changed", by=user, fields=["email"])
 
 
-def record_mfa_change(user, action: str, *, kind: str, by) -> None:
+def record_mfa_change(user, action: str, *, kind: str, by: User | None) -> None:
     """`action`: added, removed or reset; `kind`: totp, webauthn or recovery_codes."""
     log_action(user, f"accounts.mfa.{action}", by=by, data={"type": kind})
 

@@ -9,7 +9,10 @@ their groups, and the meeting rhythm of each active match as a recurring event. 
 and no notes: a calendar app may sync the feed anywhere.
 """
 
+from __future__ import annotations
+
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +28,9 @@ from koppel.common.models import ActivityLog
 from koppel.people.domain.disqualification import disqualified_q
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Mentor
+
+if TYPE_CHECKING:
+    from koppel.accounts.models import User
 
 SALT = "koppel.calendar-feed"
 REVOKED = "calendar.feed.revoked"
@@ -68,7 +74,7 @@ def mentor_of_feed_token(token: str) -> Mentor | None:
 
 
 @transaction.atomic
-def revoke_calendar_feed(mentor: Mentor, *, by) -> str:
+def revoke_calendar_feed(mentor: Mentor, *, by: User) -> str:
     """Make a new feed URL for the mentor; the old one stops working at once.
 
     Side effects: audit "calendar.feed.revoked" (which is also the counter in the token).

@@ -20,12 +20,15 @@ thin task `deliver_mail` (`koppel worker`) sends it:
 Logs name a mail by its id and `log_ref` (what it is about, ids only), never by address or text.
 """
 
+from __future__ import annotations
+
 import logging
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -41,6 +44,9 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows, new_run_id
 from koppel.common.models.outbox import MailStatus, OutgoingMail
+
+if TYPE_CHECKING:
+    from koppel.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +262,7 @@ def mail_needing_attention(programme_ids: Iterable[int]):
 
 
 @transaction.atomic
-def retry_mail(mail: OutgoingMail, *, by) -> OutgoingMail:
+def retry_mail(mail: OutgoingMail, *, by: User) -> OutgoingMail:
     """Send a failed or retrying mail again now, with a fresh count of attempts.
 
     Side effects: the mail becomes queued and due now; the task `deliver_mail` after the commit;

@@ -672,7 +672,7 @@ def reminder_counts(programme_ids: Iterable[int], *, since) -> list[dict]:
 
 
 @transaction.atomic
-def retry_reminder(reminder: Reminder, *, by) -> Reminder:
+def retry_reminder(reminder: Reminder, *, by: User) -> Reminder:
     """Send a failed or retrying reminder again at the next run, with a fresh count of attempts.
 
     Side effects: the reminder becomes pending and due now; audit "common.reminder.retried".

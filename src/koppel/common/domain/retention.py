@@ -5,10 +5,13 @@ row unless this module's purge holds a permit for it. `koppel send_reminders` ru
 retention period from the settings (LOG_RETENTION_DAYS).
 """
 
+from __future__ import annotations
+
 import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -19,6 +22,9 @@ from django.utils import timezone
 from koppel.common.domain.audit import log_action
 from koppel.common.models import AccessLog, ActivityLog, LogPurge, LogRedaction
 
+if TYPE_CHECKING:
+    from koppel.accounts.models import User
+
 
 def retention_cutoff(*, now: datetime | None = None) -> datetime:
     """Log rows older than this are past the retention period (settings.LOG_RETENTION_DAYS)."""
@@ -26,7 +32,7 @@ def retention_cutoff(*, now: datetime | None = None) -> datetime:
 
 
 @transaction.atomic
-def purge_logs(*, before: datetime, by=None) -> int:
+def purge_logs(*, before: datetime, by: User | None = None) -> int:
     """Delete the activity- and access-log rows written before `before`; returns how many.
 
     Side effects: holds the database's permit for the length of the transaction only, and writes

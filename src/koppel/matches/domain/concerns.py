@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
@@ -93,7 +94,7 @@ def portal_role_in(user, *, match: Match | None = None, programme: Programme | N
 
 @transaction.atomic
 def raise_concern(
-    programme: Programme, *, by, raised_as: str, text: str, match: Match | None = None
+    programme: Programme, *, by: User, raised_as: str, text: str, match: Match | None = None
 ) -> Concern:
     """Record a concern about `match` (or about the programme in general).
 
@@ -168,7 +169,7 @@ def _lock(concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def take_up_concern(concern: Concern, *, by) -> Concern:
+def take_up_concern(concern: Concern, *, by: User) -> Concern:
     """A staff member starts handling an open concern (open -> handling). Audited."""
     locked = _lock(concern)
     if locked.status != ConcernStatus.OPEN:
@@ -182,7 +183,7 @@ def take_up_concern(concern: Concern, *, by) -> Concern:
 
 
 @transaction.atomic
-def close_concern(concern: Concern, *, by, outcome: str) -> Concern:
+def close_concern(concern: Concern, *, by: User, outcome: str) -> Concern:
     """Close an open or handled concern with its outcome (required; a database constraint holds it
     too). Audited with field names only: the outcome is as sensitive as the concern."""
     outcome = (outcome or "").strip()

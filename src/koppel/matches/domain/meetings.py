@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -138,7 +139,7 @@ def confirm_meeting(meeting: MeetingLog, *, youth: Youth) -> MeetingLog:
 
 
 @transaction.atomic
-def add_holiday(programme: Programme, *, by, values: dict[str, Any]) -> HolidayPeriod:
+def add_holiday(programme: Programme, *, by: User, values: dict[str, Any]) -> HolidayPeriod:
     """Record a holiday period of a programme; for school-based programmes its days do not count
     towards the REL-1 alert (REL-4). Side effects: an activity-log entry."""
     if values["ends_on"] < values["starts_on"]:
@@ -151,7 +152,7 @@ def add_holiday(programme: Programme, *, by, values: dict[str, Any]) -> HolidayP
 
 
 @transaction.atomic
-def remove_holiday(holiday: HolidayPeriod, *, by) -> None:
+def remove_holiday(holiday: HolidayPeriod, *, by: User) -> None:
     """Remove a holiday period. Side effects: an activity-log entry on the programme."""
     log_action(holiday.programme, "matches.holiday.removed", by=by, data={"holiday": holiday.pk})
     holiday.delete()

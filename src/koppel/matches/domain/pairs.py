@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import rounds
@@ -42,7 +43,7 @@ def _check_team(programme: Programme, youth: Youth, mentors: list[Mentor]) -> No
 
 @transaction.atomic
 def propose_pair(
-    programme: Programme, youth: Youth, mentors: Iterable[Mentor], *, by, origin: str, note: str = ""
+    programme: Programme, youth: Youth, mentors: Iterable[Mentor], *, by: User, origin: str, note: str = ""
 ) -> Match:
     """Propose a pair by hand (MAT-6): a match in the proposed state.
 

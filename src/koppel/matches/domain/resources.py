@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -89,7 +90,7 @@ def _check_audience(values: dict) -> None:
 
 
 @transaction.atomic
-def create_resource(organisation: Organisation, *, by, values: dict) -> Resource:
+def create_resource(organisation: Organisation, *, by: User, values: dict) -> Resource:
     """Add an item to the library of `organisation` (for one of its programmes when `values` names
     one). Side effect: an activity-log entry with the field names."""
     _check_audience(values)
@@ -102,7 +103,7 @@ def create_resource(organisation: Organisation, *, by, values: dict) -> Resource
 
 
 @transaction.atomic
-def update_resource(resource: Resource, *, by, values: dict, expected_version: int) -> list[str]:
+def update_resource(resource: Resource, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change an item (optimistic locking: ConflictError when someone saved it meanwhile). Audited."""
     _check_audience(values)
     programme = values.get("programme")
@@ -115,7 +116,7 @@ def update_resource(resource: Resource, *, by, values: dict, expected_version: i
 
 
 @transaction.atomic
-def delete_resource(resource: Resource, *, by) -> None:
+def delete_resource(resource: Resource, *, by: User) -> None:
     """Remove an item from the library. The activity-log entry keeps its id (no copy of its content)."""
     log_action(
         resource,

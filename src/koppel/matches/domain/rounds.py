@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from koppel.accounts.models import User
 from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -90,7 +91,7 @@ def filtered_pool(programme: Programme, youth_filter: dict, mentor_filter: dict)
 def start_round(
     programme: Programme,
     *,
-    by,
+    by: User,
     youth_filter: dict | None = None,
     mentor_filter: dict | None = None,
     previous: MatchRound | None = None,
@@ -119,7 +120,7 @@ def start_round(
 
 
 @transaction.atomic
-def rerun_round(previous: MatchRound, *, by) -> MatchRound:
+def rerun_round(previous: MatchRound, *, by: User) -> MatchRound:
     """A new round with the same filters; locked pairs are kept, excluded and rejected ones avoided.
 
     A round whose worker stopped (no sign of life for jobs.STALE_AFTER) is given up first, with
@@ -326,7 +327,7 @@ def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
 
 
 @transaction.atomic
-def accept_proposal(proposal: RoundProposal, *, by) -> Match:
+def accept_proposal(proposal: RoundProposal, *, by: User) -> Match:
     """Accept a proposal: the match is created in the proposed state.
 
     Refused when the round was re-run since, when the pair now breaks a hard constraint or was
@@ -353,7 +354,7 @@ def accept_proposal(proposal: RoundProposal, *, by) -> Match:
 
 
 @transaction.atomic
-def reject_proposal(proposal: RoundProposal, *, by) -> None:
+def reject_proposal(proposal: RoundProposal, *, by: User) -> None:
     """Reject a proposal; a re-run of the round will not propose the same pair again."""
     proposal = _lock_proposal(proposal)
     RoundProposal.objects.filter(pk=proposal.pk).update(
@@ -363,7 +364,7 @@ def reject_proposal(proposal: RoundProposal, *, by) -> None:
 
 
 @transaction.atomic
-def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str, *, by) -> PairRule:
+def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str, *, by: User) -> PairRule:
     """Lock a pair (later rounds keep it) or exclude it (never proposed again). Replaces an earlier
     rule for the same pair. Side effects: an activity-log entry on the programme."""
     if youth.programme_id != programme.pk or mentor.programme_id != programme.pk:
@@ -377,7 +378,7 @@ def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str,
 
 
 @transaction.atomic
-def remove_pair_rule(rule: PairRule, *, by) -> None:
+def remove_pair_rule(rule: PairRule, *, by: User) -> None:
     """Undo a lock or an exclusion. Side effects: an activity-log entry on the programme."""
     log_action(
         rule.programme,
@@ -393,7 +394,7 @@ def create_proposed_match(
     youth: Youth,
     mentors: list[Mentor],
     *,
-    by,
+    by: User,
     origin: str = MatchOrigin.ROUND,
     note: str = "",
 ) -> Match:

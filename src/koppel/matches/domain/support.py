@@ -45,6 +45,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -288,7 +289,7 @@ def follow_ups_due(programme_ids: Iterable[int], today: date) -> QuerySet[Suppor
 
 
 @transaction.atomic
-def log_contact(match: Match, *, by, values: dict) -> SupportContact:
+def log_contact(match: Match, *, by: User, values: dict) -> SupportContact:
     """Record a support contact (SUP-2) with the mentor, a guardian or the youth of a started match.
 
     `values`: held_on, with_whom, mentor (with_whom mentor; in a team match: which one), guardian

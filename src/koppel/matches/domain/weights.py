@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import matchmaker.types as mm
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -69,7 +70,7 @@ def _plain(value):
 
 @transaction.atomic
 def update_matching_settings(
-    settings: MatchingSettings, *, by, values: dict, expected_version: int
+    settings: MatchingSettings, *, by: User, values: dict, expected_version: int
 ) -> list[str]:
     """Change a programme's matching settings and weights; returns the changed field names.
 

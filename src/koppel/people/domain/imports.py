@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.domain.errors import DomainError
 from koppel.people.models import Guardian, Youth
@@ -280,7 +281,7 @@ def check_columns(kind: str, headers: list[str]) -> None:
         )
 
 
-def _resource(kind: str, programme: Programme, by) -> KoppelResource:
+def _resource(kind: str, programme: Programme, by: User) -> KoppelResource:
     if kind != "guardian":
         return RESOURCES[kind](programme=programme, user=by)
     # Staff may change the guardians they can see and those nobody has linked to a child yet.
@@ -291,7 +292,7 @@ def _resource(kind: str, programme: Programme, by) -> KoppelResource:
 
 
 def import_people(
-    kind: str, programme: Programme, dataset: tablib.Dataset, *, by, dry_run: bool
+    kind: str, programme: Programme, dataset: tablib.Dataset, *, by: User, dry_run: bool
 ) -> ImportReport:
     """Import mentors, youth or guardians of `programme` (guardians: of its organisation).
 
@@ -359,7 +360,7 @@ def _write_interests(resource: KoppelResource) -> None:
     )
 
 
-def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by) -> None:
+def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by: User) -> None:
     model_name = resource._meta.model._meta.model_name
     created = [obj for obj, is_new in resource.saved if is_new]
     log_actions_bulk(created, f"people.{model_name}.imported", by=by, fields=headers)
@@ -391,7 +392,7 @@ def people_to_export(kind: str, programme: Programme, user):
 
 
 @transaction.atomic
-def export_people(kind: str, programme: Programme, *, by, fmt: str) -> tuple[bytes, int]:
+def export_people(kind: str, programme: Programme, *, by: User, fmt: str) -> tuple[bytes, int]:
     """The people as a CSV or XLSX file and their number. Side effect: one activity-log entry on the
     programme ("people.exported"), since an export is an access to personal data."""
     if fmt not in FORMATS:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import drop_queued_mail, queue_mail
@@ -111,7 +112,7 @@ def _move(
     mentor: Mentor,
     to: str,
     *,
-    by,
+    by: User | None,
     reason: str = "",
     extra_fields: tuple[str, ...] = (),
     mail: bool = True,
@@ -253,7 +254,7 @@ def _refuse_if_missing(items: list[ChecklistItem]) -> None:
 
 @transaction.atomic
 def plan_interview(
-    mentor: Mentor, *, by, planned_for: datetime, kind: str = InterviewKind.HOME_VISIT, reason: str = ""
+    mentor: Mentor, *, by: User, planned_for: datetime, kind: str = InterviewKind.HOME_VISIT, reason: str = ""
 ) -> Interview:
     """Plan the screening interview (SCR-1: a home visit is preferred).
 
@@ -273,7 +274,7 @@ def plan_interview(
 
 
 @transaction.atomic
-def start_screening(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def start_screening(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Start checking references, VOG and self-disclosure. Side effects: event and activity log."""
     _lock(mentor)
     _check_allowed(mentor, S.IN_SCREENING)
@@ -281,7 +282,7 @@ def start_screening(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def approve_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def approve_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Approve a screened mentor. Gate: SCR-1 interview, SCR-2 references and VOG, SCR-3.
 
     The refusal names every missing item with its rule. Side effects: event, activity log, mail.
@@ -308,7 +309,7 @@ def _refuse_if_hours_missing(mentor: Mentor) -> None:
 
 
 @transaction.atomic
-def mark_ready_to_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def mark_ready_to_match(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """An approved mentor with enough training (gate TRN-1) may be matched.
 
     Side effects: event, activity log, mail to the mentor.
@@ -321,7 +322,7 @@ def mark_ready_to_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
 
 
 @transaction.atomic
-def release_after_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def release_after_match(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """A matched mentor whose match ended is ready to match again (TRN-1 checked again).
 
     Side effects: event and activity log; no mail (the closure conversation told the mentor).
@@ -344,7 +345,7 @@ def has_started_match(mentor: Mentor, *, besides=None) -> bool:
 
 
 @transaction.atomic
-def mark_matched(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def mark_matched(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """A match of the mentor became active: ready -> matched. Called by the match's start only;
     refused while the mentor has no started match. Side effects: event and activity log."""
     _lock(mentor)
@@ -355,7 +356,7 @@ def mark_matched(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def pause_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def pause_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Put a mentor on hold (holiday, illness). Side effects: event and activity log."""
     _lock(mentor)
     _check_allowed(mentor, S.PAUSED)
@@ -363,7 +364,7 @@ def pause_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def resume_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Back to the status the mentor had before the pause. Side effects: event and activity log."""
     _lock(mentor)
     if mentor.status != S.PAUSED:
@@ -383,7 +384,7 @@ def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def withdraw_mentor(mentor: Mentor, *, by, reason: str = "", mail: bool = True) -> PipelineEvent:
+def withdraw_mentor(mentor: Mentor, *, by: User | None, reason: str = "", mail: bool = True) -> PipelineEvent:
     """The applicant or mentor stops. Side effects: event, activity log, mail (not when `mail` is
     False: an erasure withdraws a mentor who must hear nothing more)."""
     _lock(mentor)
@@ -392,7 +393,7 @@ def withdraw_mentor(mentor: Mentor, *, by, reason: str = "", mail: bool = True) 
 
 
 @transaction.atomic
-def reject_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def reject_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """The programme does not go on with this applicant. Side effects: event, activity log, mail
     (which never states the reason)."""
     _lock(mentor)
@@ -402,7 +403,7 @@ def reject_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 @transaction.atomic
 def disqualify_mentor(
-    mentor: Mentor, *, by, reason: DisqualificationReason, notes: str = ""
+    mentor: Mentor, *, by: User, reason: DisqualificationReason, notes: str = ""
 ) -> PipelineEvent:
     """SCR-3: final disqualification with its reason, from any status (a withdrawn or rejected
     applicant too, so that they can never come back).

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
@@ -32,7 +33,7 @@ PROPOSAL_SUBJECT = gettext_lazy("A natural mentor was proposed")
 
 
 @transaction.atomic
-def create_campaign(programme: Programme, *, by, values: dict) -> Campaign:
+def create_campaign(programme: Programme, *, by: User, values: dict) -> Campaign:
     """Start a recruitment campaign (REC-2). Side effect: an activity-log entry."""
     campaign = Campaign.objects.create(programme=programme, **values)
     log_action(campaign, "people.campaign.created", by=by, fields=values.keys())
@@ -40,7 +41,7 @@ def create_campaign(programme: Programme, *, by, values: dict) -> Campaign:
 
 
 @transaction.atomic
-def update_campaign(campaign: Campaign, *, by, values: dict, expected_version: int) -> list[str]:
+def update_campaign(campaign: Campaign, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a campaign; refused with ConflictError when someone else saved first."""
     changed = save_versioned(campaign, values, expected_version=expected_version)
     if changed:
@@ -139,7 +140,7 @@ def _create_or_find(programme: Programme, email: str, create) -> tuple[Mentor, b
 
 
 def _record_repeat(
-    mentor: Mentor, values: dict, *, by, action: str, data: dict, **fields
+    mentor: Mentor, values: dict, *, by: User | None, action: str, data: dict, **fields
 ) -> RepeatApplication:
     application = RepeatApplication.objects.create(
         mentor=mentor, values=_differences(mentor, values), applied_at=timezone.now(), **fields
@@ -154,7 +155,9 @@ def _record_repeat(
     return application
 
 
-def _create_applicant(programme: Programme, values: dict, *, by, action: str, data: dict) -> Mentor:
+def _create_applicant(
+    programme: Programme, values: dict, *, by: User | None, action: str, data: dict
+) -> Mentor:
     return create_person(Mentor, programme, by=by, values=values, action=action, data=data)
 
 
@@ -213,7 +216,7 @@ def apply_as_mentor(campaign: Campaign, *, values: dict) -> tuple[Mentor, Repeat
 
 
 @transaction.atomic
-def propose_natural_mentor(youth: Youth, *, by, values: dict, relation: str, language: str) -> Mentor:
+def propose_natural_mentor(youth: Youth, *, by: User, values: dict, relation: str, language: str) -> Mentor:
     """A youth or their parent proposes someone from the youth's own network (REC-1).
 
     The person becomes an applicant in the youth's programme with route "natural", `proposed_for`
@@ -278,7 +281,7 @@ def open_repeat_applications(mentor: Mentor) -> QuerySet[RepeatApplication]:
 
 @transaction.atomic
 def merge_repeat_application(
-    application: RepeatApplication, *, by, fields: list[str], expected_version: int
+    application: RepeatApplication, *, by: User, fields: list[str], expected_version: int
 ) -> list[str]:
     """Close a repeat application, copying the submitted values of `fields` into its mentor.
 
@@ -386,7 +389,7 @@ def send_proposal_mail_to_coordinator(mentor_id: int, youth_id: int) -> None:
 def register_youth(
     programme: Programme,
     *,
-    by,
+    by: User,
     values: dict,
     guardian: Guardian | None = None,
     guardian_values: dict | None = None,

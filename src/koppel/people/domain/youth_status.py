@@ -9,6 +9,7 @@ closed match, a rematch) check their own gates first and say which action to log
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -41,7 +42,9 @@ def check_youth_transition(youth: Youth, to: str) -> None:
         )
 
 
-def move_youth(youth: Youth, to: str, *, by, action: str, values: dict | None = None, data=None) -> Youth:
+def move_youth(
+    youth: Youth, to: str, *, by: User | None, action: str, values: dict | None = None, data=None
+) -> Youth:
     """Move a youth to status `to` (refused when the table does not allow it), saving `values` with it.
 
     Must run inside a transaction. Re-reads the youth under a row lock, so two people never move them

@@ -110,7 +110,7 @@ def _consents_to_flag(youth: Youth, before: datetime) -> QuerySet[Consent]:
     )
 
 
-def flag_youth_turned_sixteen(*, today: date | None = None, by=None) -> TurnedSixteen:
+def flag_youth_turned_sixteen(*, today: date | None = None, by: User | None = None) -> TurnedSixteen:
     """Flag every youth who turned 16 and was not flagged before; give them their own access.
 
     Idempotent: each youth is claimed by inserting their `ComingOfAge` row (unique), so a second run,
@@ -138,7 +138,7 @@ def flag_youth_turned_sixteen(*, today: date | None = None, by=None) -> TurnedSi
 
 
 @transaction.atomic
-def _flag_one(youth_id: int, *, today: date, by, result: TurnedSixteen) -> None:
+def _flag_one(youth_id: int, *, today: date, by: User | None, result: TurnedSixteen) -> None:
     youth = Youth.objects.select_for_update().get(pk=youth_id)
     if ComingOfAge.objects.filter(youth=youth).exists():
         return
@@ -178,7 +178,7 @@ def _waiting_for_invitation() -> QuerySet[Youth]:
     )
 
 
-def _invite_if_possible(youth: Youth, *, by) -> bool:
+def _invite_if_possible(youth: Youth, *, by: User | None) -> bool:
     """Give the youth a login and queue the invitation; False when they have no address, or one that
     another account uses already (then staff must sort it out: the worklist)."""
     youth = Youth.objects.select_for_update().select_related("programme").get(pk=youth.pk)
@@ -241,7 +241,7 @@ def agreements_to_confirm(youth_ids) -> list[Agreement]:
 
 
 @transaction.atomic
-def confirm_own_consent(agreement: Agreement, *, youth: Youth, by, typed_name: str) -> int:
+def confirm_own_consent(agreement: Agreement, *, youth: Youth, by: User, typed_name: str) -> int:
     """The youth confirms, themselves, the agreement their parents consented to for them, by typing
     their full name as a signature. Returns how many parents' consents this confirmed.
 

@@ -278,7 +278,7 @@ def too_short(minimum: int) -> str:
 
 @transaction.atomic
 def set_retention_period(
-    organisation: Organisation, *, rule: str, by, values: dict, expected_version: int
+    organisation: Organisation, *, rule: str, by: User, values: dict, expected_version: int
 ) -> list[str]:
     """Set the organisation's own period for `rule` with a reason; returns the changed field names.
 
@@ -724,7 +724,7 @@ def _refresh(organisation: Organisation, *, today: date) -> dict[str, list[Reten
 
 
 @transaction.atomic
-def preview_retention(organisation: Organisation, *, today: date, by=None) -> RetentionPreview:
+def preview_retention(organisation: Organisation, *, today: date, by: User | None = None) -> RetentionPreview:
     """List what the schedule applies to on `today` and keep it as the organisation's preview.
 
     Side effects: adds new items (first previewed today), drops the items that no longer qualify,
@@ -752,7 +752,7 @@ def _wipe(queryset, texts: Iterable[str], jsons: Iterable[str] = ()) -> int:
     return queryset.update(**values)
 
 
-def _trim_screening(mentor: Mentor, *, by) -> None:
+def _trim_screening(mentor: Mentor, *, by: User) -> None:
     for model, (texts, jsons) in SCREENING_TEXT.items():
         _wipe(model.objects.filter(mentor=mentor), texts, jsons)  # type: ignore[attr-defined]
     log_action(
@@ -765,7 +765,7 @@ def _trim_screening(mentor: Mentor, *, by) -> None:
     )
 
 
-def _wipe_match_notes(match: Match, *, by) -> None:
+def _wipe_match_notes(match: Match, *, by: User) -> None:
     for model, (link, names) in MATCH_TEXT.items():
         _wipe(model.objects.filter(**{link: match.pk}), names)  # type: ignore[attr-defined]
     log_action(
@@ -778,7 +778,7 @@ def _wipe_match_notes(match: Match, *, by) -> None:
     )
 
 
-def _pseudonymise_survey(assignment: Assignment, *, by) -> None:
+def _pseudonymise_survey(assignment: Assignment, *, by: User) -> None:
     removed, _detail = Answer.objects.filter(assignment=assignment).delete()
     # The personal link carries link_version: raising it stops every link sent for this survey.
     Assignment.objects.filter(pk=assignment.pk).update(
@@ -787,12 +787,12 @@ def _pseudonymise_survey(assignment: Assignment, *, by) -> None:
     log_action(assignment, "privacy.retention.survey_pseudonymised", by=by, data={"answers": removed})
 
 
-def _delete_account(user: User, *, by) -> None:
+def _delete_account(user: User, *, by: User) -> None:
     log_action(user, "privacy.retention.account_deleted", by=by)
     user.delete()
 
 
-def _erase(person, *, by) -> None:
+def _erase(person, *, by: User) -> None:
     # Whole-person erasure is the erasure module's: the ledger, the cascade, the login.
     from koppel.privacy.domain.erasure import erase_person
 
@@ -835,7 +835,7 @@ def _objects_of(items: list[RetentionPreviewItem]) -> dict[tuple[int, int], mode
 
 
 @transaction.atomic
-def apply_retention(organisation: Organisation, *, today: date, by=None) -> dict[str, int]:
+def apply_retention(organisation: Organisation, *, today: date, by: User | None = None) -> dict[str, int]:
     """Apply the schedule to the preview items whose notice period has passed; returns the counts
     per rule (and "refused": items a rule could not be applied to, kept for a person to look at).
 

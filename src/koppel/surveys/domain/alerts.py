@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.models import SupportContact
@@ -115,7 +116,7 @@ def open_alerts(programme_ids) -> QuerySet[QualityAlert]:
     )
 
 
-def handle_alert(alert: QualityAlert, *, by) -> QualityAlert:
+def handle_alert(alert: QualityAlert, *, by: User) -> QualityAlert:
     """Mark an alert handled (the extra contact happened or is not needed), and with it the match's
     other open alerts: one low survey raises one per aspect, and one extra contact answers them all.
 

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain import attempts
 from koppel.common.domain.audit import log_action, log_actions_bulk
@@ -321,7 +322,7 @@ def cancel_outdated_assignments() -> int:
     return _close_open(outdated, AssignmentStatus.CANCELLED, "surveys.assignment.cancelled")
 
 
-def cancel_surveys_of_disqualified_mentor(mentor, *, by) -> None:
+def cancel_surveys_of_disqualified_mentor(mentor, *, by: User) -> None:
     """SCR-3: a disqualified mentor answers no more surveys about a youth: their open surveys are
     cancelled at once (registered in `AFTER_DISQUALIFICATION`; the periodic command's
     `cancel_outdated_assignments` holds the same rule). Side effects: as `cancel_outdated_assignments`."""
@@ -386,7 +387,7 @@ def assignment_from_token(token: str, *, today: date | None = None) -> Assignmen
     return assignment
 
 
-def reissue_survey_link(assignment: Assignment, *, by) -> Assignment:
+def reissue_survey_link(assignment: Assignment, *, by: User) -> Assignment:
     """Staff replace a survey's personal link (it was forwarded, or someone else may hold it): the
     old link answers "not valid" (404) at once, and the next reminder carries the new one. The
     saved answers stay; whoever opens the new link still passes the second check to see them.

@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.formatting import decimal_text
@@ -523,7 +524,7 @@ def plan_instrument(text: str, *, organisation: Organisation | None) -> Instrume
     return plan
 
 
-def load_instrument(text: str, *, organisation: Organisation | None, by) -> Instrument:
+def load_instrument(text: str, *, organisation: Organisation | None, by: User | None) -> Instrument:
     """Check and load a definition (organisation None: one that ships with Koppel).
 
     Side effects: creates the Instrument with its subscales and items in one transaction and writes
@@ -599,7 +600,7 @@ def load_instrument(text: str, *, organisation: Organisation | None, by) -> Inst
     return instrument
 
 
-def set_instrument_active(instrument: Instrument, *, active: bool, by) -> Instrument:
+def set_instrument_active(instrument: Instrument, *, active: bool, by: User) -> Instrument:
     """Switch an organisation's own instrument on or off (shipped instruments stay as they are).
 
     Side effects: saves `active`, bumps the version, writes `surveys.instrument.activated` or

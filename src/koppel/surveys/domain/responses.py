@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.models import Closure
@@ -67,7 +68,9 @@ def _write(assignment: Assignment, item: Item, value: int | None) -> None:
         )
 
 
-def save_answer(assignment: Assignment, *, item: Item, value: int | None, by=None) -> Assignment:
+def save_answer(
+    assignment: Assignment, *, item: Item, value: int | None, by: User | None = None
+) -> Assignment:
     """Save (or with None, remove) one answer.
 
     Side effects: the first answer sets the status to started and started_at. Raises DomainError when
@@ -81,7 +84,9 @@ def save_answer(assignment: Assignment, *, item: Item, value: int | None, by=Non
     return locked
 
 
-def save_answers(assignment: Assignment, *, values: dict[int, int | None], by=None) -> Assignment:
+def save_answers(
+    assignment: Assignment, *, values: dict[int, int | None], by: User | None = None
+) -> Assignment:
     """Save several answers at once (item id -> value, None removes), for the plain-form fallback.
     All are checked before any is written."""
     with transaction.atomic():
@@ -104,7 +109,7 @@ def answers_of(assignment: Assignment) -> dict[int, int]:
     return given_answers(Answer.objects.filter(assignment=assignment))
 
 
-def submit_assignment(assignment: Assignment, *, by=None) -> Assignment:
+def submit_assignment(assignment: Assignment, *, by: User | None = None) -> Assignment:
     """Send in a survey. Unanswered items are allowed (scoring handles missing answers).
 
     Side effects: status submitted and submitted_at; one Score per subscale (compute_scores); OUT-4
