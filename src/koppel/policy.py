@@ -10,11 +10,16 @@ bottom are built on the same facts; templates and views ask them with `user.has_
 """
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from koppel.accounts.models import User
 from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
 from koppel.people.enums import MentorStatus
@@ -61,8 +66,11 @@ class Roles:
 
 NO_ROLES = Roles()
 
+# Whoever makes the request: a signed-in user or an anonymous visitor (`request.user`).
+type Viewer = User | AnonymousUser
 
-def roles_of(user) -> Roles:
+
+def roles_of(user: Viewer | None) -> Roles:
     """The user's roles, read once per request and kept on the user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
@@ -91,11 +99,11 @@ def roles_of(user) -> Roles:
         guardian_id=guardian_id,
         staff_programme_ids=staff_programmes,
     )
-    user._koppel_roles = roles
+    user._koppel_roles = roles  # type: ignore[attr-defined]  # kept for the request, not a field
     return roles
 
 
-def must_use_second_factor(user) -> bool:
+def must_use_second_factor(user: Viewer | None) -> bool:
     """Staff (administrators, coordinators, Django-admin users) always; a mentor when their programme
     asks it of its mentors (`mentor_mfa_required`)."""
     if user is None or not user.is_authenticated:
@@ -111,7 +119,7 @@ def must_use_second_factor(user) -> bool:
     )
 
 
-def forget_roles(user) -> None:
+def forget_roles(user: Viewer) -> None:
     if hasattr(user, "_koppel_roles"):
         del user._koppel_roles
 
@@ -119,24 +127,24 @@ def forget_roles(user) -> None:
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def programmes_visible_to(user) -> QuerySet[Programme]:
+def programmes_visible_to(user: Viewer) -> QuerySet[Programme]:
     r = roles_of(user)
     return Programme.objects.filter(id__in=r.staff_programme_ids).select_related("organisation")
 
 
-def mentors_visible_to(user) -> QuerySet[Mentor]:
+def mentors_visible_to(user: Viewer) -> QuerySet[Mentor]:
     """Staff see their programmes' mentors; a mentor sees themselves."""
     r = roles_of(user)
     return Mentor.objects.filter(Q(programme_id__in=r.staff_programme_ids) | Q(id__in=r.mentor_ids))
 
 
-def _matched_youth_ids(mentor_ids) -> QuerySet:
+def _matched_youth_ids(mentor_ids: frozenset[int]) -> QuerySet[Match, Any]:
     return Match.objects.filter(match_mentors__mentor_id__in=mentor_ids, state__in=KNOWN_TO_MENTOR).values(
         "youth_id"
     )
 
 
-def youth_visible_to(user) -> QuerySet[Youth]:
+def youth_visible_to(user: Viewer) -> QuerySet[Youth]:
     """Staff see their programmes' youth; a mentor only their own matches' youth; a guardian their
     own children; a youth only themselves."""
     r = roles_of(user)
@@ -148,7 +156,7 @@ def youth_visible_to(user) -> QuerySet[Youth]:
     return Youth.objects.filter(q).distinct() if r.guardian_id is not None else Youth.objects.filter(q)
 
 
-def coordinators_of_programmes_of(user):
+def coordinators_of_programmes_of(user: Viewer) -> QuerySet[User]:
     """The users who coordinate one of the user's programmes (for coordinator and trainer choices)."""
     from django.contrib.auth import get_user_model
 
@@ -159,17 +167,17 @@ def coordinators_of_programmes_of(user):
     )
 
 
-def staff_mentors(user) -> QuerySet[Mentor]:
+def staff_mentors(user: Viewer) -> QuerySet[Mentor]:
     """Mentors as staff pages show them: those of the user's programmes, never the user's own row."""
     return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_youth(user) -> QuerySet[Youth]:
+def staff_youth(user: Viewer) -> QuerySet[Youth]:
     """Youth as staff pages show them: those of the user's programmes, never a portal row."""
     return Youth.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def guardians_visible_to(user) -> QuerySet[Guardian]:
+def guardians_visible_to(user: Viewer) -> QuerySet[Guardian]:
     """Staff see the guardians of youth in their programmes (and guardians of their organisation
     without children yet, when they administer it); a guardian sees themselves."""
     r = roles_of(user)
@@ -185,7 +193,7 @@ def guardians_visible_to(user) -> QuerySet[Guardian]:
     return Guardian.objects.filter(q)
 
 
-def matches_visible_to(user) -> QuerySet[Match]:
+def matches_visible_to(user: Viewer) -> QuerySet[Match]:
     r = roles_of(user)
     q = Q(programme_id__in=r.staff_programme_ids)
     if r.mentor_ids:
@@ -197,12 +205,12 @@ def matches_visible_to(user) -> QuerySet[Match]:
     return Match.objects.filter(q)
 
 
-def staff_matches(user) -> QuerySet[Match]:
+def staff_matches(user: Viewer) -> QuerySet[Match]:
     """Matches of the programmes the user coordinates or administers."""
     return Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def portal_matches(user) -> QuerySet[Match]:
+def portal_matches(user: Viewer) -> QuerySet[Match]:
     """The matches a mentor, youth or guardian takes part in, once introduced (a proposal is the
     programme's business until the first meeting)."""
     r = roles_of(user)
@@ -216,20 +224,20 @@ def portal_matches(user) -> QuerySet[Match]:
     return Match.objects.filter(q).exclude(state=MatchState.PROPOSED).distinct()
 
 
-def match_rounds_visible_to(user) -> QuerySet[MatchRound]:
+def match_rounds_visible_to(user: Viewer) -> QuerySet[MatchRound]:
     """Match rounds (MAT-1..6) of the programmes the user coordinates or administers."""
     return MatchRound.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def proposals_visible_to(user) -> QuerySet[RoundProposal]:
+def proposals_visible_to(user: Viewer) -> QuerySet[RoundProposal]:
     return RoundProposal.objects.filter(round__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def pair_rules_visible_to(user) -> QuerySet[PairRule]:
+def pair_rules_visible_to(user: Viewer) -> QuerySet[PairRule]:
     return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def instruments_visible_to(user) -> QuerySet[Instrument]:
+def instruments_visible_to(user: Viewer) -> QuerySet[Instrument]:
     """The instruments shipped with Koppel and those loaded by the user's organisations (staff only)."""
     r = roles_of(user)
     if not r.is_staff_member:
@@ -238,25 +246,25 @@ def instruments_visible_to(user) -> QuerySet[Instrument]:
     return Instrument.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=org_ids))
 
 
-def survey_schedules_visible_to(user) -> QuerySet[SurveySchedule]:
+def survey_schedules_visible_to(user: Viewer) -> QuerySet[SurveySchedule]:
     return SurveySchedule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_assignments(user) -> QuerySet[Assignment]:
+def staff_assignments(user: Viewer) -> QuerySet[Assignment]:
     """Surveys of the programmes the user coordinates or administers, answers included: coordinators
     and administrators are the only ones who see sensitive answers (substance use, delinquency)."""
     return Assignment.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_scores(user) -> QuerySet[Score]:
+def staff_scores(user: Viewer) -> QuerySet[Score]:
     return Score.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def quality_alerts_visible_to(user) -> QuerySet[QualityAlert]:
+def quality_alerts_visible_to(user: Viewer) -> QuerySet[QualityAlert]:
     return QualityAlert.objects.filter(match__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def portal_assignments(user) -> QuerySet[Assignment]:
+def portal_assignments(user: Viewer) -> QuerySet[Assignment]:
     """The surveys the user is asked to answer themselves: as the youth, as the mentor, or as the
     guardian. Never another respondent's survey, so a mentor or guardian never sees a youth's answers."""
     r = roles_of(user)
@@ -270,28 +278,28 @@ def portal_assignments(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(q)
 
 
-def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
+def export_jobs_visible_to(user: Viewer) -> QuerySet[ExportJob]:
     """Exports are personal: only the staff member who asked for one sees and downloads it."""
-    if not roles_of(user).is_staff_member:
+    if not isinstance(user, User) or not roles_of(user).is_staff_member:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(requested_by=user)
 
 
-def staff_access_requests(user) -> QuerySet[AccessRequest]:
+def staff_access_requests(user: Viewer) -> QuerySet[AccessRequest]:
     """Subject access requests (GDPR art. 15) of the organisations the user administers: whoever
     asked, on a staff page or in the portal. Coordinators see none."""
     return AccessRequest.objects.filter(organisation_id__in=roles_of(user).admin_org_ids)
 
 
-def portal_access_requests(user) -> QuerySet[AccessRequest]:
+def portal_access_requests(user: Viewer) -> QuerySet[AccessRequest]:
     """The access requests the user made in the portal: only the requester downloads them there."""
     r = roles_of(user)
-    if not (r.is_mentor or r.is_youth or r.is_guardian):
+    if not isinstance(user, User) or not (r.is_mentor or r.is_youth or r.is_guardian):
         return AccessRequest.objects.none()
     return AccessRequest.objects.filter(requested_by=user, from_portal=True)
 
 
-def accounts_visible_to(user):
+def accounts_visible_to(user: Viewer) -> QuerySet[User]:
     """The logins an administrator may look up (which files did this account read): their
     organisations' staff and the mentors, youth and guardians of their organisations. Nobody else
     gets any."""
@@ -312,7 +320,9 @@ def accounts_visible_to(user):
     return User.objects.filter(pk__in=User.objects.filter(ids).values("pk"))
 
 
-def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
+def own_file_logs_visible_to(
+    user: Viewer, kind: str, *, today: date
+) -> QuerySet[Mentor] | QuerySet[Guardian] | QuerySet[Youth]:
     """The files whose "who looked" page the user may read in the portal: their own mentor file,
     their own file as a youth of 16 or older, their own file as a guardian, and the file of a child
     under 16 for whom they have parental authority (UAVG art. 5; privacy/domain/coming_of_age.py)."""
@@ -342,7 +352,7 @@ def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
     return Youth.objects.filter(q)
 
 
-def organisations_administered_by(user) -> QuerySet[Organisation]:
+def organisations_administered_by(user: Viewer) -> QuerySet[Organisation]:
     """The organisations the user administers: the privacy officer's pages (the register of
     processing) are theirs, not the coordinators'."""
     return Organisation.objects.filter(pk__in=roles_of(user).admin_org_ids).order_by("name", "pk")
@@ -353,7 +363,7 @@ def organisations_with_statements() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "pk")
 
 
-def own_organisations(user) -> QuerySet[Organisation]:
+def own_organisations(user: Viewer) -> QuerySet[Organisation]:
     """The organisations the user belongs to in any role (staff, mentor, youth, parent)."""
     r = roles_of(user)
     programme_ids = {
@@ -367,11 +377,11 @@ def own_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(q).distinct().order_by("name", "pk")
 
 
-def get_visible_or_404(queryset: QuerySet, pk):
+def get_visible_or_404[M: Model](queryset: QuerySet[M], pk: int | str) -> M:
     """Fetch one object from an already permission-filtered queryset; 404 when it is not there."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -379,37 +389,37 @@ def get_visible_or_404(queryset: QuerySet, pk):
 
 
 @rules.predicate
-def is_staff_member(user) -> bool:
+def is_staff_member(user: Viewer) -> bool:
     return roles_of(user).is_staff_member
 
 
 @rules.predicate
-def is_administrator(user) -> bool:
+def is_administrator(user: Viewer) -> bool:
     return roles_of(user).is_admin
 
 
 @rules.predicate
-def is_coordinator(user) -> bool:
+def is_coordinator(user: Viewer) -> bool:
     return roles_of(user).is_coordinator
 
 
 @rules.predicate
-def is_mentor(user) -> bool:
+def is_mentor(user: Viewer) -> bool:
     return roles_of(user).is_mentor
 
 
 @rules.predicate
-def is_youth(user) -> bool:
+def is_youth(user: Viewer) -> bool:
     return roles_of(user).is_youth
 
 
 @rules.predicate
-def is_guardian(user) -> bool:
+def is_guardian(user: Viewer) -> bool:
     return roles_of(user).is_guardian
 
 
 @rules.predicate
-def is_programme_staff(user, obj) -> bool:
+def is_programme_staff(user: Viewer, obj: Model | None) -> bool:
     """Staff of the object's programme (coordinator of it, or administrator of its organisation)."""
     if obj is None:
         return False
@@ -418,21 +428,19 @@ def is_programme_staff(user, obj) -> bool:
 
 
 @rules.predicate
-def is_organisation_admin(user, obj) -> bool:
+def is_organisation_admin(user: Viewer, obj: Model | None) -> bool:
     if obj is None:
         return False
     if isinstance(obj, Programme):
         return obj.organisation_id in roles_of(user).admin_org_ids
     if isinstance(obj, Guardian):
         return obj.organisation_id in roles_of(user).admin_org_ids
-    return (
-        getattr(obj, "programme", None) is not None
-        and obj.programme.organisation_id in roles_of(user).admin_org_ids
-    )
+    programme = getattr(obj, "programme", None)
+    return programme is not None and programme.organisation_id in roles_of(user).admin_org_ids
 
 
 @rules.predicate
-def is_instrument_admin(user, instrument) -> bool:
+def is_instrument_admin(user: Viewer, instrument: Instrument | None) -> bool:
     """An administrator of the organisation that loaded the instrument: switching it off stops its
     surveys in every programme of the organisation, so no single programme's coordinator may."""
     return (
@@ -443,7 +451,7 @@ def is_instrument_admin(user, instrument) -> bool:
 
 
 @rules.predicate
-def guardian_is_visible_staff(user, guardian) -> bool:
+def guardian_is_visible_staff(user: Viewer, guardian: Guardian | None) -> bool:
     return (
         guardian is not None
         and guardians_visible_to(user).filter(pk=guardian.pk).exists()

@@ -11,10 +11,11 @@ officer to tell people apart and find the account's own history, no contact deta
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 
 from koppel.common.models import AccessLog, ActivityLog
 
@@ -42,7 +43,12 @@ def actor_label(user: Actor) -> str:
 
 
 def log_action(
-    obj: models.Model, action: str, *, by: Actor, fields: Iterable[str] = (), data=None
+    obj: models.Model,
+    action: str,
+    *,
+    by: Actor,
+    fields: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
 ) -> ActivityLog:
     """Write one activity-log row: ids and changed field names, never the values themselves."""
     return ActivityLog.objects.create(
@@ -56,7 +62,9 @@ def log_action(
     )
 
 
-def log_actions_bulk(objs: Iterable[models.Model], action: str, *, by: Actor, fields: Iterable[str] = ()):
+def log_actions_bulk(
+    objs: Iterable[models.Model], action: str, *, by: Actor, fields: Iterable[str] = ()
+) -> list[ActivityLog]:
     """The same as log_action for many objects in one INSERT (bulk edits and imports)."""
     objs = list(objs)
     if not objs:
@@ -88,13 +96,13 @@ def log_access(obj: models.Model, *, by: Actor, page: str) -> AccessLog:
     )
 
 
-def history_of(obj: models.Model):
+def history_of(obj: models.Model) -> QuerySet[ActivityLog]:
     return ActivityLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("actor")
 
 
-def access_log_of(obj: models.Model):
+def access_log_of(obj: models.Model) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("viewer")

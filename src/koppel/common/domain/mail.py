@@ -34,9 +34,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -75,7 +76,7 @@ def queue_mail(
     to: str,
     *,
     language: str,
-    subject,
+    subject: str | Promise,
     template: str,
     context: dict,
     log_ref: str,
@@ -254,7 +255,7 @@ def purge_old_mail(*, now: datetime | None = None) -> int:
 # --- Administrators -------------------------------------------------------------------------------
 
 
-def mail_needing_attention(programme_ids: Iterable[int]):
+def mail_needing_attention(programme_ids: Iterable[int]) -> QuerySet[OutgoingMail]:
     """Failed mail and mail retrying after a failed attempt, of the given programmes."""
     return OutgoingMail.objects.filter(programme_id__in=list(programme_ids)).filter(
         Q(status=M.FAILED) | Q(status=M.QUEUED, attempts__gte=1)

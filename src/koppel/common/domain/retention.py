@@ -60,7 +60,7 @@ def names_any(text: str, needles: Iterable[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.IGNORECASE) for n in needles)
 
 
-def _scrub(value, needles: list[str]):
+def _scrub(value: object, needles: list[str]) -> object:
     """`value` (a log row's details) with every text that names one of `needles` emptied."""
     if isinstance(value, dict):
         return {k: _scrub(v, needles) for k, v in value.items()}
@@ -71,7 +71,9 @@ def _scrub(value, needles: list[str]):
     return value
 
 
-def _permitted_update(model, table: str, rows: dict[int, dict]) -> int:
+def _permitted_update(
+    model: type[ActivityLog] | type[AccessLog], table: str, rows: dict[int, dict[str, object]]
+) -> int:
     """Write `rows` (log row id -> new values) under a permit per row, removed again at once."""
     if not rows:
         return 0

@@ -74,7 +74,7 @@ def move_match(match: Match, to: str, *, by: User, note: str = "", values: dict 
 
 
 @transaction.atomic
-def introduce_match(match: Match, *, by: User, on: date, staff_member, note: str = "") -> Match:
+def introduce_match(match: Match, *, by: User, on: date, staff_member: User | None, note: str = "") -> Match:
     """The first meeting took place, with a staff member present: proposed -> introduced.
 
     Side effects: a MatchEvent and an activity-log entry.

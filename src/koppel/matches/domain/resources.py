@@ -4,6 +4,9 @@ one programme. Administrators keep the organisation-wide items; coordinators the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -15,7 +18,7 @@ from koppel.common.domain.versioning import save_versioned
 from koppel.matches.enums import ResourceTopic
 from koppel.matches.models import Resource
 from koppel.people.models import Guardian, Mentor, Youth
-from koppel.policy import roles_of
+from koppel.policy import Viewer, roles_of
 from koppel.programmes.models import Organisation, Programme
 
 TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
@@ -24,11 +27,11 @@ TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def _staff_organisation_ids(user) -> QuerySet:
+def _staff_organisation_ids(user: Viewer) -> QuerySet[Programme, Any]:
     return Programme.objects.filter(id__in=roles_of(user).staff_programme_ids).values("organisation_id")
 
 
-def resources_visible_to(user) -> QuerySet[Resource]:
+def resources_visible_to(user: Viewer) -> QuerySet[Resource]:
     """Staff see their programmes' items and their organisations' organisation-wide items."""
     r = roles_of(user)
     return Resource.objects.filter(
@@ -37,7 +40,7 @@ def resources_visible_to(user) -> QuerySet[Resource]:
     )
 
 
-def resources_editable_by(user) -> QuerySet[Resource]:
+def resources_editable_by(user: Viewer) -> QuerySet[Resource]:
     """Coordinators change their programmes' items; administrators also organisation-wide ones."""
     r = roles_of(user)
     return Resource.objects.filter(
@@ -52,7 +55,7 @@ def _for_audience(flag: str, programme_ids: QuerySet) -> Q:
     )
 
 
-def portal_resources(user) -> QuerySet[Resource]:
+def portal_resources(user: Viewer) -> QuerySet[Resource]:
     """The items for the user's portal role(s) in their programme(s) (SUP-3): a youth never sees an
     item only for mentors, nobody sees another organisation's items."""
     r = roles_of(user)
@@ -73,7 +76,7 @@ def portal_resources(user) -> QuerySet[Resource]:
     return Resource.objects.filter(q)
 
 
-def by_topic(resources) -> list[tuple[str, list[Resource]]]:
+def by_topic(resources: Iterable[Resource]) -> list[tuple[str, list[Resource]]]:
     """(topic label, items) in the order of ResourceTopic, each topic's items by title."""
     groups: dict[str, list[Resource]] = {}
     for resource in sorted(resources, key=lambda x: (TOPIC_ORDER.get(x.topic, 99), x.title.lower(), x.pk)):

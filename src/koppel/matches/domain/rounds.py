@@ -39,7 +39,7 @@ from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
 from matchmaker.solver import match as run_engine
-from matchmaker.types import Result
+from matchmaker.types import Result, Rules
 
 logger = logging.getLogger(__name__)
 
@@ -262,7 +262,7 @@ def _run(match_round: MatchRound, beat: jobs.Heartbeat) -> None:
         )
 
 
-def _parameters(rules) -> dict:
+def _parameters(rules: Rules) -> dict[str, object]:
     return {
         "min_age_gap": rules.min_age_gap,
         "preferred_age_gap": rules.preferred_age_gap,

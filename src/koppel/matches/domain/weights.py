@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -63,7 +64,7 @@ def weights_problem(values: dict) -> str | None:
     return None
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """A setting's value for the activity log (weights are not personal data)."""
     return str(value) if isinstance(value, Decimal) else value
 
@@ -150,7 +151,9 @@ def _settings_with(programme: Programme, values: dict) -> MatchingSettings:
     return MatchingSettings(programme=programme, **{**current, **values})
 
 
-def _pool(match_round: MatchRound, programme: Programme, today) -> tuple[list[mm.Youth], list[mm.Mentor]]:
+def _pool(
+    match_round: MatchRound, programme: Programme, today: date
+) -> tuple[list[mm.Youth], list[mm.Mentor]]:
     """The round's youth and mentors with their current profiles.
 
     A mentor's room counts the open matches with youth outside this pool only: accepting the round's
@@ -256,7 +259,15 @@ def preview_weights(programme: Programme, values: dict) -> WeightsPreview:
     )
 
 
-def _rows(differing, old, new, old_scores, youth_by_id, mentor_by_id, rules) -> list[PreviewRow]:
+def _rows(
+    differing: list[int],
+    old: dict[int, tuple[int, ...]],
+    new: dict[int, mm.Proposal],
+    old_scores: dict[int, list[float]],
+    youth_by_id: dict[int, mm.Youth],
+    mentor_by_id: dict[int, mm.Mentor],
+    rules: mm.Rules,
+) -> list[PreviewRow]:
     """The table of changed proposals, names read in two queries."""
     mentor_ids = {m for y in differing for m in old.get(y, ())} | {
         m for y in differing if y in new for m in new[y].mentor_ids
