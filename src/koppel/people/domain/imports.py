@@ -11,20 +11,22 @@ import logging
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import tablib
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from import_export.results import Result
 
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.domain.errors import DomainError
-from koppel.people.models import Guardian, Youth
+from koppel.people.models import Guardian, Mentor, Youth
 from koppel.people.resources import RESOURCES, GuardianResource, KoppelResource
-from koppel.policy import guardians_visible_to, mentors_visible_to, youth_visible_to
+from koppel.policy import Viewer, guardians_visible_to, mentors_visible_to, youth_visible_to
 from koppel.programmes.models import Programme
 
 logger = logging.getLogger(__name__)
@@ -105,7 +107,7 @@ def _limited(rows: Iterator[list]) -> list[list]:
     return kept
 
 
-def _filled(cell) -> bool:
+def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
@@ -204,7 +206,7 @@ def _xlsx_rows(content: bytes) -> Iterator[list]:
         raise _unreadable() from None
 
 
-def _sheet_rows(parsed) -> Iterator[list]:
+def _sheet_rows(parsed: Iterable[tuple[int, list[dict[str, Any]]]]) -> Iterator[list]:
     """Rows as lists of values from openpyxl's (row number, cells) pairs; rows the file leaves out
     come as empty rows, so row numbers stay those of the file."""
     expected = 1
@@ -317,7 +319,7 @@ def import_people(
     return report
 
 
-def _report(kind: str, result) -> ImportReport:
+def _report(kind: str, result: Result) -> ImportReport:
     report = ImportReport(kind=kind, total=result.total_rows)
     report.new = result.totals.get("new", 0)
     report.updated = result.totals.get("update", 0)
@@ -375,7 +377,9 @@ def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by: U
 # --- Exporting --------------------------------------------------------------------------------------
 
 
-def people_to_export(kind: str, programme: Programme, user):
+def people_to_export(
+    kind: str, programme: Programme, user: Viewer
+) -> QuerySet[Mentor] | QuerySet[Youth] | QuerySet[Guardian]:
     """The people of `programme` that `user` can see (guardians: of its youth, or not yet linked)."""
     if kind == "mentor":
         return mentors_visible_to(user).filter(programme=programme).prefetch_related("interests")

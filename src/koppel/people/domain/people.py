@@ -1,6 +1,8 @@
 """State changes of mentors, youth and guardians. Every change is audited with its field names."""
 
-from django.db import transaction
+from typing import Any
+
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from koppel.accounts.models import User
@@ -12,11 +14,11 @@ from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.programmes.models import Organisation, Programme
 
 
-def _action(obj, verb: str) -> str:
+def _action(obj: models.Model, verb: str) -> str:
     return f"people.{obj._meta.model_name}.{verb}"
 
 
-def _split(model, values: dict) -> tuple[dict, dict]:
+def _split(model: type[models.Model], values: dict) -> tuple[dict, dict]:
     plain: dict = {}
     many: dict = {}
     for name, value in values.items():
@@ -24,7 +26,15 @@ def _split(model, values: dict) -> tuple[dict, dict]:
     return plain, many
 
 
-def create_person(model, programme: Programme, *, by: User | None, values: dict, action: str = "", data=None):
+def create_person[P: (Mentor, Youth)](
+    model: type[P],
+    programme: Programme,
+    *,
+    by: User | None,
+    values: dict,
+    action: str = "",
+    data: dict[str, Any] | None = None,
+) -> P:
     """Create a mentor or youth with its many-to-many values; audited as `action` (default: created)."""
     plain, many = _split(model, values)
     person = model.objects.create(programme=programme, **plain)

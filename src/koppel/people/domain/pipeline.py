@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -24,7 +25,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import drop_queued_mail, queue_mail
 from koppel.common.formatting import decimal_text
 from koppel.matches.enums import STARTED_STATES
-from koppel.matches.models import MatchMentor
+from koppel.matches.models import Match, MatchMentor
 from koppel.people.domain.disqualification import (
     UNSETTLED_DISCLOSURES,
     earlier_disqualifications,
@@ -38,7 +39,7 @@ from koppel.people.enums import (
     ReferenceOutcome,
     VogOutcome,
 )
-from koppel.people.models import Interview, Mentor, PipelineEvent
+from koppel.people.models import ConductCertificate, Interview, Mentor, PipelineEvent
 from koppel.training.domain.ledger import pre_match_hours_missing
 
 S = MentorStatus
@@ -63,7 +64,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 # The statuses the applicant hears about by e-mail.
-MAIL_SUBJECTS: dict[str, object] = {
+MAIL_SUBJECTS: dict[str, str | Promise] = {
     S.INTERVIEW_PLANNED: gettext_lazy("Your interview with the mentoring programme"),
     S.APPROVED: gettext_lazy("You have been approved as a mentor"),
     S.READY: gettext_lazy("You are ready to be matched"),
@@ -169,7 +170,7 @@ class ChecklistItem:
     done: bool
 
 
-def vog_in_order(certificate, *, today: date | None = None) -> bool:
+def vog_in_order(certificate: ConductCertificate, *, today: date | None = None) -> bool:
     """SCR-2: issued, the original seen, and still valid."""
     today = today or timezone.localdate()
     return (
@@ -336,7 +337,7 @@ def release_after_match(mentor: Mentor, *, by: User, reason: str = "") -> Pipeli
     return _move(mentor, S.READY, by=by, reason=reason, mail=False)
 
 
-def has_started_match(mentor: Mentor, *, besides=None) -> bool:
+def has_started_match(mentor: Mentor, *, besides: Match | None = None) -> bool:
     """Whether the mentor is in a started (active or closing) match, other than `besides`."""
     started = MatchMentor.objects.filter(mentor=mentor, match__state__in=STARTED_STATES)
     if besides is not None:

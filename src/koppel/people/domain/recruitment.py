@@ -5,7 +5,9 @@ mentor records the youth whose network they come from (REC-1). The applicant is 
 their own language once the transaction commits.
 """
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -80,13 +82,13 @@ _IDENTITY_FIELDS = ("first_name", "last_name", "date_of_birth")
 REPEAT_SUBJECT = gettext_lazy("We received an application with your e-mail address")
 
 
-def _is_empty(value) -> bool:
+def _is_empty(value: object) -> bool:
     if isinstance(value, (list, tuple, dict, QuerySet)):
         return len(value) == 0
     return value is None or value == ""
 
 
-def _as_json(name: str, value):
+def _as_json(name: str, value: Any) -> Any:
     if Mentor._meta.get_field(name).many_to_many:
         return sorted(item.pk for item in value)
     if isinstance(value, date):
@@ -96,7 +98,7 @@ def _as_json(name: str, value):
     return value
 
 
-def _current(mentor: Mentor, name: str):
+def _current(mentor: Mentor, name: str) -> Any:
     if Mentor._meta.get_field(name).many_to_many:
         return sorted(mentor.interests.values_list("pk", flat=True)) if name == "interests" else []
     return _as_json(name, getattr(mentor, name))
@@ -119,7 +121,7 @@ def _existing_applicant(programme: Programme, email: str) -> Mentor | None:
     return Mentor.objects.filter(programme=programme, email__iexact=email.strip()).order_by("pk").first()
 
 
-def _create_or_find(programme: Programme, email: str, create) -> tuple[Mentor, bool]:
+def _create_or_find(programme: Programme, email: str, create: Callable[[], Mentor]) -> tuple[Mentor, bool]:
     """The mentor with `email` in `programme`, created by `create()` when there is none yet.
 
     Returns the mentor and whether it was there already. The insert runs in a savepoint: when a
@@ -140,7 +142,7 @@ def _create_or_find(programme: Programme, email: str, create) -> tuple[Mentor, b
 
 
 def _record_repeat(
-    mentor: Mentor, values: dict, *, by: User | None, action: str, data: dict, **fields
+    mentor: Mentor, values: dict, *, by: User | None, action: str, data: dict, **fields: object
 ) -> RepeatApplication:
     application = RepeatApplication.objects.create(
         mentor=mentor, values=_differences(mentor, values), applied_at=timezone.now(), **fields

@@ -6,6 +6,9 @@ the version bumped, and writes the activity log. The callers (intake, a new matc
 closed match, a rematch) check their own gates first and say which action to log.
 """
 
+from datetime import date
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
-def today():
+def today() -> date:
     """The day in Koppel's time zone (TIME_ZONE, not the server clock's): the one "today" for
     waiting lists."""
     return timezone.localdate()
@@ -43,7 +46,13 @@ def check_youth_transition(youth: Youth, to: str) -> None:
 
 
 def move_youth(
-    youth: Youth, to: str, *, by: User | None, action: str, values: dict | None = None, data=None
+    youth: Youth,
+    to: str,
+    *,
+    by: User | None,
+    action: str,
+    values: dict | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Youth:
     """Move a youth to status `to` (refused when the table does not allow it), saving `values` with it.
 
