@@ -23,6 +23,7 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,6 +44,9 @@ from koppel.privacy.domain.coming_of_age import OWN_CONSENT_AGE
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
 from koppel.programmes.models import Administrator
+
+if TYPE_CHECKING:
+    from koppel.policy import Viewer
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +86,7 @@ def subject_field(subject: Subject) -> str:
     raise TypeError(f"not a person: {type(subject).__name__}")
 
 
-def is_administrator_of(user, organisation_id: int) -> bool:
+def is_administrator_of(user: Viewer | None, organisation_id: int) -> bool:
     return (
         user is not None
         and user.is_authenticated

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import capfirst
@@ -121,7 +121,7 @@ class Section:
     note: str = ""
     entry: ModelEntry | None = field(default=None, init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.entry = entry_for(self.model) if self.model is not None else None
 
     def about(self) -> dict[str, str]:
@@ -256,7 +256,7 @@ class _Builder:
         )
         return admins | coordinators
 
-    def _matches(self):
+    def _matches(self) -> QuerySet[Match]:
         if isinstance(self.subject, Mentor):
             return Match.objects.filter(match_mentors__mentor=self.subject)
         if isinstance(self.subject, Youth):
@@ -498,7 +498,7 @@ class _Builder:
     def matches(self) -> Section:
         matches = self._matches().select_related("programme", "youth").prefetch_related("mentors").distinct()
 
-        def partner(match):
+        def partner(match: Match) -> str | list[str]:
             if isinstance(self.subject, Mentor):
                 return match.youth.first_name
             return [m.first_name for m in match.mentors.all()]
@@ -634,7 +634,7 @@ class _Builder:
             free_text=("notes", "went_well", "could_be_better"),
         )
 
-    def _assignments(self):
+    def _assignments(self) -> QuerySet[Assignment]:
         if isinstance(self.subject, Youth):
             return Assignment.objects.filter(respondent="youth", youth=self.subject)
         return Assignment.objects.filter(**{self._kind(): self.subject})

@@ -17,6 +17,7 @@ access log (`guardian_sees_child_file`), and no longer read the mentor's meeting
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -206,7 +207,7 @@ def _invite_if_possible(youth: Youth, *, by: User | None) -> bool:
     return True
 
 
-def needs_own_access(programme_ids) -> QuerySet[Youth]:
+def needs_own_access(programme_ids: Iterable[int]) -> QuerySet[Youth]:
     """Youth of these programmes who turned 16 and have no login of their own yet (worklist)."""
     return (
         Youth.objects.filter(programme_id__in=programme_ids, coming_of_age__isnull=False, user__isnull=True)
@@ -218,12 +219,12 @@ def needs_own_access(programme_ids) -> QuerySet[Youth]:
 # --- The youth's own confirmation -----------------------------------------------------------------
 
 
-def confirmations_of(youth_ids) -> QuerySet[OwnConfirmation]:
+def confirmations_of(youth_ids: Iterable[int]) -> QuerySet[OwnConfirmation]:
     """Every confirmation these youth were asked for, confirmed or not."""
     return OwnConfirmation.objects.filter(youth_id__in=youth_ids)
 
 
-def pending_confirmations(youth_ids) -> QuerySet[OwnConfirmation]:
+def pending_confirmations(youth_ids: Iterable[int]) -> QuerySet[OwnConfirmation]:
     """The parents' consents these youth are asked to confirm, with their agreement and match."""
     return (
         OwnConfirmation.objects.filter(youth_id__in=youth_ids, confirmed_at__isnull=True)
@@ -232,7 +233,7 @@ def pending_confirmations(youth_ids) -> QuerySet[OwnConfirmation]:
     )
 
 
-def agreements_to_confirm(youth_ids) -> list[Agreement]:
+def agreements_to_confirm(youth_ids: Iterable[int]) -> list[Agreement]:
     """One agreement per card on the youth's home page (a parent's consent or more waiting on it)."""
     seen: dict[int, Agreement] = {}
     for row in pending_confirmations(youth_ids):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -666,7 +667,7 @@ def replay_ledger(*, by: User | None = None) -> int:
     return erased
 
 
-def erasure_records(organisation_ids) -> models.QuerySet:
+def erasure_records(organisation_ids: Iterable[int]) -> models.QuerySet[ActivityLog]:
     """The audit rows of the erasures of people of these organisations, newest first: when, by
     whom, why, what kind of person; never who."""
     return ActivityLog.objects.filter(

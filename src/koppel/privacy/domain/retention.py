@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -213,7 +213,9 @@ def overrides_of(organisation: Organisation) -> dict[str, RetentionOverride]:
     }
 
 
-def period_months(rule: Rule, organisation: Organisation, *, overrides=None) -> int | None:
+def period_months(
+    rule: Rule, organisation: Organisation, *, overrides: dict[str, RetentionOverride] | None = None
+) -> int | None:
     """The organisation's period for `rule` in months: its own, else the default."""
     if rule.editable:
         found = (overrides if overrides is not None else overrides_of(organisation)).get(rule.code)
@@ -338,11 +340,11 @@ class Candidate:
     since: date
 
 
-def _local(moment) -> date:
+def _local(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def _mentor_role_ended(organisation: Organisation, statuses) -> dict[int, date]:
+def _mentor_role_ended(organisation: Organisation, statuses: Iterable[str]) -> dict[int, date]:
     """Mentors of the organisation in one of `statuses`: the day of their latest step to it."""
     last_step = (
         PipelineEvent.objects.filter(mentor_id=OuterRef("pk"), to_status=OuterRef("status"))
@@ -359,7 +361,11 @@ def _mentor_role_ended(organisation: Organisation, statuses) -> dict[int, date]:
     return {pk: _local(ended_at or updated_at) for pk, ended_at, updated_at in rows}
 
 
-def _last_match_ends(organisation: Organisation):
+# Per person id: (the latest end of a closed match, whether a match is open).
+type MatchEnds = dict[int, tuple[date | None, bool]]
+
+
+def _last_match_ends(organisation: Organisation) -> tuple[MatchEnds, MatchEnds]:
     """Per youth and per mentor of the organisation's matches: (the latest end of a closed match,
     whether a match is open). Two queries."""
     youth: dict[int, tuple[date | None, bool]] = {}
@@ -426,7 +432,9 @@ def _applicants(organisation: Organisation, months: int, today: date) -> list[Ca
     return found
 
 
-def _has_text(model, link: str, names: Iterable[str], *, empty_json: Iterable[str] = ()) -> Exists:
+def _has_text(
+    model: type[models.Model], link: str, names: Iterable[str], *, empty_json: Iterable[str] = ()
+) -> Exists:
     condition = Q()
     for name in names:
         condition |= ~Q(**{name: ""})
@@ -434,7 +442,7 @@ def _has_text(model, link: str, names: Iterable[str], *, empty_json: Iterable[st
         # An encrypted JSON field stores empty as the empty text (koppel.common.fields).
         empty = "" if isinstance(model._meta.get_field(name), EncryptedTextField) else {}
         condition |= ~Q(**{name: empty})
-    return Exists(model.objects.filter(condition, **{link: OuterRef("pk")}))
+    return Exists(model.objects.filter(condition, **{link: OuterRef("pk")}))  # type: ignore[attr-defined]
 
 
 # What the VOG rule wipes, per model: text fields (to "") and JSON fields (to {}).
@@ -473,7 +481,9 @@ MATCH_TEXT: dict[type[models.Model], tuple[str, list[str]]] = {
 }
 
 
-def _people_done_since(youth_id: int, mentor_ids: list[int], youth_ends, mentor_ends) -> date | None:
+def _people_done_since(
+    youth_id: int, mentor_ids: list[int], youth_ends: MatchEnds, mentor_ends: MatchEnds
+) -> date | None:
     """The day the last match of everyone in a closed match ended, or None while one has an open match."""
     last: date | None = None
     for end, is_open in [youth_ends.get(youth_id, (None, False))] + [
@@ -743,7 +753,7 @@ def preview_retention(organisation: Organisation, *, today: date, by: User | Non
 # --- Applying the rules ----------------------------------------------------------------------------
 
 
-def _wipe(queryset, texts: Iterable[str], jsons: Iterable[str] = ()) -> int:
+def _wipe(queryset: models.QuerySet[models.Model], texts: Iterable[str], jsons: Iterable[str] = ()) -> int:
     values: dict = dict.fromkeys(texts, "")
     values.update({name: {} for name in jsons})
     if any(f.name == "version" for f in queryset.model._meta.concrete_fields):
@@ -792,7 +802,7 @@ def _delete_account(user: User, *, by: User) -> None:
     user.delete()
 
 
-def _erase(person, *, by: User) -> None:
+def _erase(person: Mentor | Youth | Guardian, *, by: User) -> None:
     # Whole-person erasure is the erasure module's: the ledger, the cascade, the login.
     from koppel.privacy.domain.erasure import erase_person
 

@@ -4,6 +4,7 @@ Every function runs in one transaction, writes the activity log (ids and field n
 raises DomainError with a translated message naming the rule when it refuses.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -16,12 +17,12 @@ from koppel.common.domain.errors import DomainError
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Programme
 from koppel.training.enums import Audience
-from koppel.training.models import ExternalHours, PeerGroup, PeerSession, Registration, Session
+from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Registration, Session
 
 ZERO = Decimal("0")
 
 
-def _check_modules(modules, audience: str) -> None:
+def _check_modules(modules: Iterable[Module], audience: str) -> None:
     wrong = [m for m in modules if m.audience != audience]
     if wrong:
         raise DomainError(
@@ -140,7 +141,7 @@ def record_external_hours(mentor: Mentor, *, by: User, values: dict) -> External
     return entry
 
 
-def _check_members(programme: Programme, mentors) -> None:
+def _check_members(programme: Programme, mentors: Iterable[Mentor]) -> None:
     outside = [m for m in mentors if m.programme_id != programme.pk]
     if outside:
         raise DomainError(
@@ -162,7 +163,9 @@ def create_peer_group(programme: Programme, *, by: User, values: dict) -> PeerGr
 
 
 @transaction.atomic
-def record_peer_session_attendance(group: PeerGroup, *, by: User, values: dict, attendees) -> PeerSession:
+def record_peer_session_attendance(
+    group: PeerGroup, *, by: User, values: dict, attendees: Iterable[Mentor]
+) -> PeerSession:
     """Record one meeting of a peer-supervision group and who attended it (SUP-4).
     Only the group's members can attend. Side effect: an activity-log entry on the group."""
     if values["date"] > timezone.localdate():
