@@ -98,7 +98,7 @@ def check_quality(scores: Iterable[Score]) -> list[QualityAlert]:
     return alerts
 
 
-def open_alerts(programme_ids) -> QuerySet[QualityAlert]:
+def open_alerts(programme_ids: Iterable[int]) -> QuerySet[QualityAlert]:
     """Alerts nobody handled and after which no support contact with the respondent's side was
     logged for the match (OUT-4): a contact with a parent, or one held (or logged) before the alert
     came in, does not answer it. `ContactWith` and `Respondent` share their values."""

@@ -17,7 +17,7 @@ from typing import Any, TypeGuard
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -95,11 +95,11 @@ class _Errors:
         self.messages.append(f"{where}: {message}" if where else message)
 
 
-def _is_int(value) -> TypeGuard[int]:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -108,7 +108,9 @@ def _unknown(errors: _Errors, where: str, table: dict, allowed: set[str]) -> Non
         errors.add(where, _("unknown field '%(name)s'") % {"name": name})
 
 
-def _text_pair(errors: _Errors, where: str, value, label: str, *, required: bool, max_length=None) -> dict:
+def _text_pair(
+    errors: _Errors, where: str, value: object, label: str, *, required: bool, max_length: int | None = None
+) -> dict:
     """A {nl, en} table of texts; both languages are required when `required`."""
     if value is None and not required:
         return {"nl": "", "en": ""}
@@ -143,7 +145,7 @@ def _bool(errors: _Errors, where: str, table: dict, name: str, default: bool) ->
     return value
 
 
-def _check_scales(errors: _Errors, raw) -> dict[str, dict]:
+def _check_scales(errors: _Errors, raw: object) -> dict[str, dict]:
     scales: dict[str, dict] = {}
     if not isinstance(raw, dict) or not raw:
         errors.add("scales", _("at least one answer scale is needed"))
@@ -190,7 +192,7 @@ def _check_scales(errors: _Errors, raw) -> dict[str, dict]:
     return scales
 
 
-def _check_subscales(errors: _Errors, raw) -> list[dict]:
+def _check_subscales(errors: _Errors, raw: object) -> list[dict]:
     subscales: list[dict] = []
     if not isinstance(raw, list) or not raw:
         errors.add("subscales", _("at least one subscale is needed"))
@@ -252,7 +254,7 @@ def _check_subscales(errors: _Errors, raw) -> list[dict]:
     return subscales
 
 
-def _check_items(errors: _Errors, raw, scales: dict, subscales: list[dict]) -> list[dict]:
+def _check_items(errors: _Errors, raw: object, scales: dict, subscales: list[dict]) -> list[dict]:
     items: list[dict] = []
     if not isinstance(raw, list) or not raw:
         errors.add("items", _("at least one item is needed"))
@@ -481,7 +483,7 @@ def check_definition(text: str) -> dict[str, Any]:
     }
 
 
-def _same_key(definition: dict, organisation: Organisation | None):
+def _same_key(definition: dict, organisation: Organisation | None) -> QuerySet[Instrument]:
     return Instrument.objects.filter(organisation=organisation, key=definition["key"])
 
 

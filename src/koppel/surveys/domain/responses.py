@@ -5,6 +5,8 @@ Every change locks the assignment row first, so two open tabs never interleave b
 not written to the activity log one by one (too noisy), and values are never logged anywhere.
 """
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Moment
 from koppel.surveys.models import Answer, Assignment, Item, answer_columns, given_answers
 
 
-def is_answerable(assignment: Assignment, *, today=None) -> bool:
+def is_answerable(assignment: Assignment, *, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return assignment.status in ANSWERABLE and today <= assignment.closes_on
 
