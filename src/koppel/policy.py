@@ -66,11 +66,11 @@ class Roles:
 
 NO_ROLES = Roles()
 
-# Whoever makes the request: a signed-in user or an anonymous visitor (`request.user`).
-type Viewer = User | AnonymousUser
+# request.user: a login or the anonymous user.
+AnyUser = User | AnonymousUser
 
 
-def roles_of(user: Viewer | None) -> Roles:
+def roles_of(user: AnyUser | None) -> Roles:
     """The user's roles, read once per request and kept on the user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
@@ -103,7 +103,7 @@ def roles_of(user: Viewer | None) -> Roles:
     return roles
 
 
-def must_use_second_factor(user: Viewer | None) -> bool:
+def must_use_second_factor(user: AnyUser | None) -> bool:
     """Staff (administrators, coordinators, Django-admin users) always; a mentor when their programme
     asks it of its mentors (`mentor_mfa_required`)."""
     if user is None or not user.is_authenticated:
@@ -119,7 +119,7 @@ def must_use_second_factor(user: Viewer | None) -> bool:
     )
 
 
-def forget_roles(user: Viewer) -> None:
+def forget_roles(user: AnyUser) -> None:
     if hasattr(user, "_koppel_roles"):
         del user._koppel_roles
 
@@ -127,12 +127,12 @@ def forget_roles(user: Viewer) -> None:
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def programmes_visible_to(user: Viewer) -> QuerySet[Programme]:
+def programmes_visible_to(user: AnyUser) -> QuerySet[Programme]:
     r = roles_of(user)
     return Programme.objects.filter(id__in=r.staff_programme_ids).select_related("organisation")
 
 
-def mentors_visible_to(user: Viewer) -> QuerySet[Mentor]:
+def mentors_visible_to(user: AnyUser) -> QuerySet[Mentor]:
     """Staff see their programmes' mentors; a mentor sees themselves."""
     r = roles_of(user)
     return Mentor.objects.filter(Q(programme_id__in=r.staff_programme_ids) | Q(id__in=r.mentor_ids))
@@ -144,7 +144,7 @@ def _matched_youth_ids(mentor_ids: frozenset[int]) -> QuerySet[Match, Any]:
     )
 
 
-def youth_visible_to(user: Viewer) -> QuerySet[Youth]:
+def youth_visible_to(user: AnyUser) -> QuerySet[Youth]:
     """Staff see their programmes' youth; a mentor only their own matches' youth; a guardian their
     own children; a youth only themselves."""
     r = roles_of(user)
@@ -156,7 +156,7 @@ def youth_visible_to(user: Viewer) -> QuerySet[Youth]:
     return Youth.objects.filter(q).distinct() if r.guardian_id is not None else Youth.objects.filter(q)
 
 
-def coordinators_of_programmes_of(user: Viewer) -> QuerySet[User]:
+def coordinators_of_programmes_of(user: AnyUser) -> QuerySet[User]:
     """The users who coordinate one of the user's programmes (for coordinator and trainer choices)."""
     from django.contrib.auth import get_user_model
 
@@ -167,17 +167,17 @@ def coordinators_of_programmes_of(user: Viewer) -> QuerySet[User]:
     )
 
 
-def staff_mentors(user: Viewer) -> QuerySet[Mentor]:
+def staff_mentors(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors as staff pages show them: those of the user's programmes, never the user's own row."""
     return Mentor.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_youth(user: Viewer) -> QuerySet[Youth]:
+def staff_youth(user: AnyUser) -> QuerySet[Youth]:
     """Youth as staff pages show them: those of the user's programmes, never a portal row."""
     return Youth.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def guardians_visible_to(user: Viewer) -> QuerySet[Guardian]:
+def guardians_visible_to(user: AnyUser) -> QuerySet[Guardian]:
     """Staff see the guardians of youth in their programmes (and guardians of their organisation
     without children yet, when they administer it); a guardian sees themselves."""
     r = roles_of(user)
@@ -193,7 +193,7 @@ def guardians_visible_to(user: Viewer) -> QuerySet[Guardian]:
     return Guardian.objects.filter(q)
 
 
-def matches_visible_to(user: Viewer) -> QuerySet[Match]:
+def matches_visible_to(user: AnyUser) -> QuerySet[Match]:
     r = roles_of(user)
     q = Q(programme_id__in=r.staff_programme_ids)
     if r.mentor_ids:
@@ -205,12 +205,12 @@ def matches_visible_to(user: Viewer) -> QuerySet[Match]:
     return Match.objects.filter(q)
 
 
-def staff_matches(user: Viewer) -> QuerySet[Match]:
+def staff_matches(user: AnyUser) -> QuerySet[Match]:
     """Matches of the programmes the user coordinates or administers."""
     return Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def portal_matches(user: Viewer) -> QuerySet[Match]:
+def portal_matches(user: AnyUser) -> QuerySet[Match]:
     """The matches a mentor, youth or guardian takes part in, once introduced (a proposal is the
     programme's business until the first meeting)."""
     r = roles_of(user)
@@ -224,20 +224,20 @@ def portal_matches(user: Viewer) -> QuerySet[Match]:
     return Match.objects.filter(q).exclude(state=MatchState.PROPOSED).distinct()
 
 
-def match_rounds_visible_to(user: Viewer) -> QuerySet[MatchRound]:
+def match_rounds_visible_to(user: AnyUser) -> QuerySet[MatchRound]:
     """Match rounds (MAT-1..6) of the programmes the user coordinates or administers."""
     return MatchRound.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def proposals_visible_to(user: Viewer) -> QuerySet[RoundProposal]:
+def proposals_visible_to(user: AnyUser) -> QuerySet[RoundProposal]:
     return RoundProposal.objects.filter(round__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def pair_rules_visible_to(user: Viewer) -> QuerySet[PairRule]:
+def pair_rules_visible_to(user: AnyUser) -> QuerySet[PairRule]:
     return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def instruments_visible_to(user: Viewer) -> QuerySet[Instrument]:
+def instruments_visible_to(user: AnyUser) -> QuerySet[Instrument]:
     """The instruments shipped with Koppel and those loaded by the user's organisations (staff only)."""
     r = roles_of(user)
     if not r.is_staff_member:
@@ -246,25 +246,25 @@ def instruments_visible_to(user: Viewer) -> QuerySet[Instrument]:
     return Instrument.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=org_ids))
 
 
-def survey_schedules_visible_to(user: Viewer) -> QuerySet[SurveySchedule]:
+def survey_schedules_visible_to(user: AnyUser) -> QuerySet[SurveySchedule]:
     return SurveySchedule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_assignments(user: Viewer) -> QuerySet[Assignment]:
+def staff_assignments(user: AnyUser) -> QuerySet[Assignment]:
     """Surveys of the programmes the user coordinates or administers, answers included: coordinators
     and administrators are the only ones who see sensitive answers (substance use, delinquency)."""
     return Assignment.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_scores(user: Viewer) -> QuerySet[Score]:
+def staff_scores(user: AnyUser) -> QuerySet[Score]:
     return Score.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def quality_alerts_visible_to(user: Viewer) -> QuerySet[QualityAlert]:
+def quality_alerts_visible_to(user: AnyUser) -> QuerySet[QualityAlert]:
     return QualityAlert.objects.filter(match__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def portal_assignments(user: Viewer) -> QuerySet[Assignment]:
+def portal_assignments(user: AnyUser) -> QuerySet[Assignment]:
     """The surveys the user is asked to answer themselves: as the youth, as the mentor, or as the
     guardian. Never another respondent's survey, so a mentor or guardian never sees a youth's answers."""
     r = roles_of(user)
@@ -278,20 +278,20 @@ def portal_assignments(user: Viewer) -> QuerySet[Assignment]:
     return Assignment.objects.filter(q)
 
 
-def export_jobs_visible_to(user: Viewer) -> QuerySet[ExportJob]:
+def export_jobs_visible_to(user: AnyUser) -> QuerySet[ExportJob]:
     """Exports are personal: only the staff member who asked for one sees and downloads it."""
     if not isinstance(user, User) or not roles_of(user).is_staff_member:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(requested_by=user)
 
 
-def staff_access_requests(user: Viewer) -> QuerySet[AccessRequest]:
+def staff_access_requests(user: AnyUser) -> QuerySet[AccessRequest]:
     """Subject access requests (GDPR art. 15) of the organisations the user administers: whoever
     asked, on a staff page or in the portal. Coordinators see none."""
     return AccessRequest.objects.filter(organisation_id__in=roles_of(user).admin_org_ids)
 
 
-def portal_access_requests(user: Viewer) -> QuerySet[AccessRequest]:
+def portal_access_requests(user: AnyUser) -> QuerySet[AccessRequest]:
     """The access requests the user made in the portal: only the requester downloads them there."""
     r = roles_of(user)
     if not isinstance(user, User) or not (r.is_mentor or r.is_youth or r.is_guardian):
@@ -299,7 +299,7 @@ def portal_access_requests(user: Viewer) -> QuerySet[AccessRequest]:
     return AccessRequest.objects.filter(requested_by=user, from_portal=True)
 
 
-def accounts_visible_to(user: Viewer) -> QuerySet[User]:
+def accounts_visible_to(user: AnyUser) -> QuerySet[User]:
     """The logins an administrator may look up (which files did this account read): their
     organisations' staff and the mentors, youth and guardians of their organisations. Nobody else
     gets any."""
@@ -321,7 +321,7 @@ def accounts_visible_to(user: Viewer) -> QuerySet[User]:
 
 
 def own_file_logs_visible_to(
-    user: Viewer, kind: str, *, today: date
+    user: AnyUser, kind: str, *, today: date
 ) -> QuerySet[Mentor] | QuerySet[Guardian] | QuerySet[Youth]:
     """The files whose "who looked" page the user may read in the portal: their own mentor file,
     their own file as a youth of 16 or older, their own file as a guardian, and the file of a child
@@ -352,7 +352,7 @@ def own_file_logs_visible_to(
     return Youth.objects.filter(q)
 
 
-def organisations_administered_by(user: Viewer) -> QuerySet[Organisation]:
+def organisations_administered_by(user: AnyUser) -> QuerySet[Organisation]:
     """The organisations the user administers: the privacy officer's pages (the register of
     processing) are theirs, not the coordinators'."""
     return Organisation.objects.filter(pk__in=roles_of(user).admin_org_ids).order_by("name", "pk")
@@ -363,7 +363,7 @@ def organisations_with_statements() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "pk")
 
 
-def own_organisations(user: Viewer) -> QuerySet[Organisation]:
+def own_organisations(user: AnyUser) -> QuerySet[Organisation]:
     """The organisations the user belongs to in any role (staff, mentor, youth, parent)."""
     r = roles_of(user)
     programme_ids = {
@@ -389,37 +389,37 @@ def get_visible_or_404[M: Model](queryset: QuerySet[M], pk: int | str) -> M:
 
 
 @rules.predicate
-def is_staff_member(user: Viewer) -> bool:
+def is_staff_member(user: AnyUser) -> bool:
     return roles_of(user).is_staff_member
 
 
 @rules.predicate
-def is_administrator(user: Viewer) -> bool:
+def is_administrator(user: AnyUser) -> bool:
     return roles_of(user).is_admin
 
 
 @rules.predicate
-def is_coordinator(user: Viewer) -> bool:
+def is_coordinator(user: AnyUser) -> bool:
     return roles_of(user).is_coordinator
 
 
 @rules.predicate
-def is_mentor(user: Viewer) -> bool:
+def is_mentor(user: AnyUser) -> bool:
     return roles_of(user).is_mentor
 
 
 @rules.predicate
-def is_youth(user: Viewer) -> bool:
+def is_youth(user: AnyUser) -> bool:
     return roles_of(user).is_youth
 
 
 @rules.predicate
-def is_guardian(user: Viewer) -> bool:
+def is_guardian(user: AnyUser) -> bool:
     return roles_of(user).is_guardian
 
 
 @rules.predicate
-def is_programme_staff(user: Viewer, obj: Model | None) -> bool:
+def is_programme_staff(user: AnyUser, obj: Model | None) -> bool:
     """Staff of the object's programme (coordinator of it, or administrator of its organisation)."""
     if obj is None:
         return False
@@ -428,7 +428,7 @@ def is_programme_staff(user: Viewer, obj: Model | None) -> bool:
 
 
 @rules.predicate
-def is_organisation_admin(user: Viewer, obj: Model | None) -> bool:
+def is_organisation_admin(user: AnyUser, obj: Model | None) -> bool:
     if obj is None:
         return False
     if isinstance(obj, Programme):
@@ -440,7 +440,7 @@ def is_organisation_admin(user: Viewer, obj: Model | None) -> bool:
 
 
 @rules.predicate
-def is_instrument_admin(user: Viewer, instrument: Instrument | None) -> bool:
+def is_instrument_admin(user: AnyUser, instrument: Instrument | None) -> bool:
     """An administrator of the organisation that loaded the instrument: switching it off stops its
     surveys in every programme of the organisation, so no single programme's coordinator may."""
     return (
@@ -451,7 +451,7 @@ def is_instrument_admin(user: Viewer, instrument: Instrument | None) -> bool:
 
 
 @rules.predicate
-def guardian_is_visible_staff(user: Viewer, guardian: Guardian | None) -> bool:
+def guardian_is_visible_staff(user: AnyUser, guardian: Guardian | None) -> bool:
     return (
         guardian is not None
         and guardians_visible_to(user).filter(pk=guardian.pk).exists()

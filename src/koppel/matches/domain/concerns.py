@@ -21,7 +21,7 @@ from koppel.common.domain.mail import queue_mail
 from koppel.matches.enums import ConcernStatus, Party
 from koppel.matches.models import Concern, Match
 from koppel.people.models import Mentor, Youth
-from koppel.policy import Roles, Viewer, portal_matches, roles_of
+from koppel.policy import AnyUser, Roles, portal_matches, roles_of
 from koppel.programmes.models import Coordinator, Programme
 
 STAFF = "staff"
@@ -41,12 +41,12 @@ STATUS_ORDER = Case(
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def concerns_visible_to(user: Viewer) -> QuerySet[Concern]:
+def concerns_visible_to(user: AnyUser) -> QuerySet[Concern]:
     """Concerns of the programmes the user coordinates or administers (staff pages only)."""
     return Concern.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def concerns_raised_by(user: Viewer | None) -> QuerySet[Concern]:
+def concerns_raised_by(user: AnyUser | None) -> QuerySet[Concern]:
     """The concerns a portal user raised themselves (they see the status, never the outcome)."""
     if user is None or not user.is_authenticated:
         return Concern.objects.none()
@@ -61,7 +61,7 @@ def _youth_programme_ids(r: Roles) -> QuerySet[Youth, Any]:
     return Youth.objects.filter(id__in=r.youth_ids).values("programme_id")
 
 
-def portal_programmes(user: Viewer) -> QuerySet[Programme]:
+def portal_programmes(user: AnyUser) -> QuerySet[Programme]:
     """The programmes a mentor, youth or guardian takes part in (a guardian: their children's)."""
     r = roles_of(user)
     q = Q(pk__in=[])
@@ -74,7 +74,7 @@ def portal_programmes(user: Viewer) -> QuerySet[Programme]:
     return Programme.objects.filter(q)
 
 
-def portal_role_in(user: Viewer, *, match: Match | None = None, programme: Programme | None = None) -> str:
+def portal_role_in(user: AnyUser, *, match: Match | None = None, programme: Programme | None = None) -> str:
     """The party the user speaks as about `match` (or, for a general concern, in `programme`)."""
     r = roles_of(user)
     if match is not None:

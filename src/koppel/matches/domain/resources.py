@@ -18,7 +18,7 @@ from koppel.common.domain.versioning import save_versioned
 from koppel.matches.enums import ResourceTopic
 from koppel.matches.models import Resource
 from koppel.people.models import Guardian, Mentor, Youth
-from koppel.policy import Viewer, roles_of
+from koppel.policy import AnyUser, roles_of
 from koppel.programmes.models import Organisation, Programme
 
 TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
@@ -27,11 +27,11 @@ TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def _staff_organisation_ids(user: Viewer) -> QuerySet[Programme, Any]:
+def _staff_organisation_ids(user: AnyUser) -> QuerySet[Programme, Any]:
     return Programme.objects.filter(id__in=roles_of(user).staff_programme_ids).values("organisation_id")
 
 
-def resources_visible_to(user: Viewer) -> QuerySet[Resource]:
+def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
     """Staff see their programmes' items and their organisations' organisation-wide items."""
     r = roles_of(user)
     return Resource.objects.filter(
@@ -40,7 +40,7 @@ def resources_visible_to(user: Viewer) -> QuerySet[Resource]:
     )
 
 
-def resources_editable_by(user: Viewer) -> QuerySet[Resource]:
+def resources_editable_by(user: AnyUser) -> QuerySet[Resource]:
     """Coordinators change their programmes' items; administrators also organisation-wide ones."""
     r = roles_of(user)
     return Resource.objects.filter(
@@ -55,7 +55,7 @@ def _for_audience(flag: str, programme_ids: QuerySet) -> Q:
     )
 
 
-def portal_resources(user: Viewer) -> QuerySet[Resource]:
+def portal_resources(user: AnyUser) -> QuerySet[Resource]:
     """The items for the user's portal role(s) in their programme(s) (SUP-3): a youth never sees an
     item only for mentors, nobody sees another organisation's items."""
     r = roles_of(user)

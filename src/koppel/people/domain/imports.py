@@ -26,7 +26,7 @@ from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.domain.errors import DomainError
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.people.resources import RESOURCES, GuardianResource, KoppelResource
-from koppel.policy import Viewer, guardians_visible_to, mentors_visible_to, youth_visible_to
+from koppel.policy import AnyUser, guardians_visible_to, mentors_visible_to, youth_visible_to
 from koppel.programmes.models import Programme
 
 logger = logging.getLogger(__name__)
@@ -378,7 +378,7 @@ def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by: U
 
 
 def people_to_export(
-    kind: str, programme: Programme, user: Viewer
+    kind: str, programme: Programme, user: AnyUser
 ) -> QuerySet[Mentor] | QuerySet[Youth] | QuerySet[Guardian]:
     """The people of `programme` that `user` can see (guardians: of its youth, or not yet linked)."""
     if kind == "mentor":

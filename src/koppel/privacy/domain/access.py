@@ -46,7 +46,7 @@ from koppel.privacy.models.access import OPEN_STATUSES
 from koppel.programmes.models import Administrator
 
 if TYPE_CHECKING:
-    from koppel.policy import Viewer
+    from koppel.policy import AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def subject_field(subject: Subject) -> str:
     raise TypeError(f"not a person: {type(subject).__name__}")
 
 
-def is_administrator_of(user: Viewer | None, organisation_id: int) -> bool:
+def is_administrator_of(user: AnyUser | None, organisation_id: int) -> bool:
     return (
         user is not None
         and user.is_authenticated

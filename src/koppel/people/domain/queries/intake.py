@@ -45,7 +45,7 @@ from koppel.people.models import (
     Reference,
     Youth,
 )
-from koppel.policy import Viewer, staff_mentors, staff_youth
+from koppel.policy import AnyUser, staff_mentors, staff_youth
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Registration
 
@@ -119,7 +119,7 @@ def waiting_rows(
 # --- The worklist ---------------------------------------------------------------------------------
 
 
-def new_applications(user: Viewer) -> QuerySet[Mentor]:
+def new_applications(user: AnyUser) -> QuerySet[Mentor]:
     return (
         staff_mentors(user)
         .filter(status=MentorStatus.APPLIED)
@@ -127,7 +127,7 @@ def new_applications(user: Viewer) -> QuerySet[Mentor]:
     )
 
 
-def interviews_to_plan(user: Viewer) -> QuerySet[Mentor]:
+def interviews_to_plan(user: AnyUser) -> QuerySet[Mentor]:
     """Applicants without an interview planned or held (SCR-1)."""
     planned = Interview.objects.filter(mentor=OuterRef("pk")).filter(
         Q(planned_for__isnull=False) | Q(held_on__isnull=False)
@@ -140,7 +140,7 @@ def interviews_to_plan(user: Viewer) -> QuerySet[Mentor]:
     )
 
 
-def references_outstanding(user: Viewer) -> QuerySet[Mentor]:
+def references_outstanding(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors in screening with fewer answered references than their programme requires (SCR-2)."""
     answered = (
         Reference.objects.filter(mentor=OuterRef("pk"))
@@ -159,7 +159,7 @@ def references_outstanding(user: Viewer) -> QuerySet[Mentor]:
     )
 
 
-def vogs_outstanding(user: Viewer) -> QuerySet[Mentor]:
+def vogs_outstanding(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors in screening in a programme that requires a VOG and without an issued one (SCR-2)."""
     issued = ConductCertificate.objects.filter(mentor=OuterRef("pk"), outcome=VogOutcome.ISSUED)
     return (
@@ -174,7 +174,7 @@ HOURS = DecimalField(max_digits=8, decimal_places=1)
 NO_MATCH_YET = date(9999, 12, 31)
 
 
-def mentors_short_of_training(user: Viewer) -> QuerySet[Mentor]:
+def mentors_short_of_training(user: AnyUser) -> QuerySet[Mentor]:
     """Approved mentors below their programme's pre-match training hours (TRN-1), most missing first.
 
     The same sum as koppel.training.domain.ledger.pre_match_hours (attended mentor sessions plus
@@ -225,7 +225,7 @@ def mentors_short_of_training(user: Viewer) -> QuerySet[Mentor]:
     )
 
 
-def youth_waiting_longest(user: Viewer) -> QuerySet[Youth]:
+def youth_waiting_longest(user: AnyUser) -> QuerySet[Youth]:
     return (
         staff_youth(user)
         .filter(status=YouthStatus.WAITING)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Campaign, Mentor, PipelineEvent
-from koppel.policy import Viewer, roles_of
+from koppel.policy import AnyUser, roles_of
 
 S = MentorStatus
 
@@ -24,7 +24,7 @@ FUNNEL_STAGES: dict[str, frozenset[str]] = {
 FUNNEL_KEYS = ("applied", *FUNNEL_STAGES)
 
 
-def campaigns_visible_to(user: Viewer) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:
     """Staff see the campaigns of their programmes; nobody else sees any."""
     return Campaign.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 

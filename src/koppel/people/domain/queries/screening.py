@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from koppel.people.enums import DisclosureDecision, MentorStatus, ReferenceOutcome, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
-from koppel.policy import Viewer, roles_of, staff_mentors
+from koppel.policy import AnyUser, roles_of, staff_mentors
 
 S = MentorStatus
 
@@ -22,24 +22,24 @@ IN_POOL = (S.APPROVED, S.READY, S.MATCHED, S.PAUSED)
 # --- Selectors: screening is for the programme's coordinators and administrators only -------------
 
 
-def screening_mentors_visible_to(user: Viewer) -> QuerySet[Mentor]:
+def screening_mentors_visible_to(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors whose screening the user may see: staff of the mentor's programme, never the mentor."""
     return staff_mentors(user)
 
 
-def interviews_visible_to(user: Viewer) -> QuerySet[Interview]:
+def interviews_visible_to(user: AnyUser) -> QuerySet[Interview]:
     return Interview.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def references_visible_to(user: Viewer) -> QuerySet[Reference]:
+def references_visible_to(user: AnyUser) -> QuerySet[Reference]:
     return Reference.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def vogs_visible_to(user: Viewer) -> QuerySet[ConductCertificate]:
+def vogs_visible_to(user: AnyUser) -> QuerySet[ConductCertificate]:
     return ConductCertificate.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def disclosures_visible_to(user: Viewer) -> QuerySet[SelfDisclosure]:
+def disclosures_visible_to(user: AnyUser) -> QuerySet[SelfDisclosure]:
     return SelfDisclosure.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
