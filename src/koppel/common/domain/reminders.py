@@ -23,13 +23,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -48,7 +50,7 @@ from koppel.matches.domain.meetings import matches_without_recent_meeting
 from koppel.matches.domain.support import overdue_contacts
 from koppel.matches.enums import STARTED_STATES
 from koppel.people.enums import MentorStatus
-from koppel.people.models import Mentor
+from koppel.people.models import Guardian, Mentor, Youth
 from koppel.people.models.people import age_on
 
 logger = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ STUCK_AFTER = timedelta(minutes=3)
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_CAP = timedelta(days=1)
 
-SUBJECTS: dict[str, object] = {
+SUBJECTS: dict[str, str | Promise] = {
     K.CONSENT_PENDING: _("Your consent to the mentoring agreement is still needed"),
     K.MEETING_NOT_LOGGED: _("No meeting logged for a while"),
     K.SUPPORT_DUE: _("Support contacts are due"),
@@ -93,7 +95,7 @@ class Recipient:
     user_id: int | None
 
 
-def _recipient(person) -> Recipient | None:
+def _recipient(person: Mentor | Youth | Guardian) -> Recipient | None:
     """A mentor, youth or guardian as a recipient: their address and language (None without address,
     and None for a disqualified mentor: SCR-3, nothing more about a youth goes to them)."""
     if isinstance(person, Mentor) and person.status == MentorStatus.DISQUALIFIED:
@@ -106,7 +108,7 @@ def _recipient(person) -> Recipient | None:
     return Recipient(email=email, language=language or settings.LANGUAGE_CODE, user_id=person.user_id)
 
 
-def _user_recipient(user) -> Recipient | None:
+def _user_recipient(user: User | None) -> Recipient | None:
     if user is None or not user.email or not user.is_active:
         return None
     return Recipient(email=user.email, language=user.language or settings.LANGUAGE_CODE, user_id=user.pk)
@@ -118,7 +120,7 @@ def iso_week(day: date) -> str:
 
 
 def _reminder(
-    kind: str, key: str, to: Recipient, obj: models.Model, *, programme_id: int, now: datetime, **context
+    kind: str, key: str, to: Recipient, obj: models.Model, *, programme_id: int, now: datetime, **context: Any
 ) -> Reminder:
     return Reminder(
         kind=kind,
@@ -186,8 +188,11 @@ def consent_reminders(programme_ids: list[int], *, today: date, now: datetime) -
                         )
                     )
             continue
+        # A database constraint makes every consent name its party; the check is for the type checker.
         person = consent.mentor or consent.guardian or consent.youth
-        to = _recipient(person)
+        to = (
+            _recipient(person) if person is not None else None
+        )  # a constraint makes every consent name its party
         if to is not None:
             key = f"consent:{consent.pk}:{week}"
             found.append(_reminder(K.CONSENT_PENDING, key, to, consent, programme_id=programme_id, now=now))
@@ -484,7 +489,7 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * 2**attempts, BACKOFF_CAP)
 
 
-def _mail_context(reminder: Reminder, obj) -> dict:
+def _mail_context(reminder: Reminder, obj: Any) -> dict[str, object]:
     """What the mail template shows: first names and counts, links into Koppel; never notes."""
     site = settings.SITE_URL
     context = {"reminder": reminder, "data": reminder.context}
@@ -542,7 +547,7 @@ def _has_login(user_id: int | None) -> bool:
     return user_id is not None and User.objects.filter(pk=user_id, is_active=True).exists()
 
 
-def _subject_object(reminder: Reminder):
+def _subject_object(reminder: Reminder) -> Any:
     model = reminder.content_type.model_class()
     if model is None:  # the model itself is gone
         return None
@@ -553,7 +558,7 @@ def _subject_object(reminder: Reminder):
     return queryset.first()
 
 
-def _still_needed(reminder: Reminder, obj) -> bool:
+def _still_needed(reminder: Reminder, obj: Any) -> bool:
     """Whether what a reminder asks for is still asked when it is sent (a retry can come a day
     later): a survey that can still be answered; a consent still pending on a match that still asks
     for it; a meeting on a match that runs; and never anything for a mentor disqualified since
@@ -647,14 +652,14 @@ def _finish(reminder: Reminder, *, worker: str, error: str, now: datetime) -> st
 # --- Administrators -------------------------------------------------------------------------------
 
 
-def reminders_needing_attention(programme_ids: Iterable[int]):
+def reminders_needing_attention(programme_ids: Iterable[int]) -> QuerySet[Reminder]:
     """Failed reminders and those retrying after a failed attempt, of the given programmes."""
     return Reminder.objects.filter(context__programme_id__in=list(programme_ids)).filter(
         Q(status=S.FAILED) | Q(status=S.PENDING, attempts__gte=1) | Q(status=S.SENDING, attempts__gt=1)
     )
 
 
-def reminder_counts(programme_ids: Iterable[int], *, since) -> list[dict]:
+def reminder_counts(programme_ids: Iterable[int], *, since: datetime) -> list[dict[str, Any]]:
     """Per kind, how many reminders of the given programmes were created since `since`, by status
     (one query): what the reminders page shows above the failures."""
     rows = (

@@ -10,11 +10,13 @@ alerts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     DateField,
@@ -29,6 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,12 +170,16 @@ class PlusDays(Func):
     arity = 2
     output_field = DateField()
 
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         day, day_params = compiler.compile(self.source_expressions[0])
         days, days_params = compiler.compile(self.source_expressions[1])
         return f"({day} + {days})", [*day_params, *days_params]
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         day, day_params = compiler.compile(self.source_expressions[0])
         days, days_params = compiler.compile(self.source_expressions[1])
         return f"date({day}, '+' || ({days}) || ' days')", [*day_params, *days_params]
@@ -219,7 +226,9 @@ def days_counted(since: date, today: date, holidays: list[tuple[date, date]]) ->
     return days - covered
 
 
-def _holidays_by_programme(programme_ids, *, since: date, today: date) -> dict[int, list[tuple[date, date]]]:
+def _holidays_by_programme(
+    programme_ids: Iterable[int], *, since: date, today: date
+) -> dict[int, list[tuple[date, date]]]:
     by_programme: dict[int, list[tuple[date, date]]] = {}
     rows = HolidayPeriod.objects.filter(
         programme_id__in=programme_ids, ends_on__gt=since, starts_on__lte=today
@@ -229,7 +238,7 @@ def _holidays_by_programme(programme_ids, *, since: date, today: date) -> dict[i
     return by_programme
 
 
-def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match]:
+def matches_without_recent_meeting(programme_ids: Iterable[int], today: date) -> QuerySet[Match]:
     """REL-1: the started, unpaused matches of these programmes whose last meeting (or start, when
     none) lies more than the agreed interval plus the programme's days of grace back; holiday days of
     school-based programmes do not count (REL-4). Annotated as in `with_meeting_facts`; longest ago first.

@@ -52,6 +52,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, ContactWith, MatchState, SupportTopic
 from koppel.matches.models import Match, SupportContact
 from koppel.people.models import Guardianship
+from koppel.programmes.models import ProgrammeSettings
 
 FIRST_YEAR_MONTHS = 12
 SCHEDULED = (ContactWith.MENTOR, ContactWith.GUARDIAN)
@@ -64,7 +65,7 @@ DUE = "due"  # the date has passed (or is today), no contact yet; it can still b
 PLANNED = "planned"  # in the future
 
 
-def _rhythm(start: date, settings) -> Iterator[date]:
+def _rhythm(start: date, settings: ProgrammeSettings) -> Iterator[date]:
     """Every planned date from `start` on, without end (see the module docstring)."""
     for k in range(FIRST_YEAR_MONTHS):
         per_month = (
