@@ -1,6 +1,6 @@
 """Forms for concerns: raising one (portal and staff), and closing one with its outcome."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from koppel.common.forms import ErrorClassMixin
 from koppel.matches.domain.concerns import portal_programmes
 from koppel.matches.models import Match
-from koppel.policy import portal_matches, programmes_visible_to, roles_of, staff_matches
+from koppel.policy import AnyUser, portal_matches, programmes_visible_to, roles_of, staff_matches
 
 
 class RaiseConcernForm(ErrorClassMixin, forms.Form):
@@ -29,7 +29,7 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         matches = portal_matches(user).select_related("youth").prefetch_related("mentors").order_by("-id")
         match_field = cast(forms.ModelChoiceField, self.fields["match"])
@@ -46,7 +46,7 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         if not matches.exists():
             del self.fields["match"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("match") and not cleaned.get("programme"):
             if len(self.programme_choices) == 1:
@@ -56,7 +56,7 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         return cleaned
 
 
-def _match_label(match, user) -> str:
+def _match_label(match: Match, user: AnyUser) -> str:
     r = roles_of(user)
     mentors = list(match.mentors.all())
     if any(m.pk in r.mentor_ids for m in mentors):
@@ -76,14 +76,14 @@ class StaffConcernForm(ErrorClassMixin, forms.Form):
         label=_("What is the concern"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes_visible_to(user)
         cast(forms.ModelChoiceField, self.fields["match"]).queryset = staff_matches(user).select_related(
             "youth"
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         match, programme = cleaned.get("match"), cleaned.get("programme")
         if match is not None and programme is not None and match.programme_id != programme.pk:
@@ -109,7 +109,7 @@ class ConcernFilterForm(forms.Form):
     )
     match = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         from koppel.matches.enums import ConcernStatus
 
         super().__init__(*args, **kwargs)
