@@ -7,11 +7,14 @@ entry with the field names and the two statuses (never the reason), and, where t
 queues an e-mail in the applicant's own language once the transaction commits.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +28,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import drop_queued_mail, queue_mail
 from koppel.common.formatting import decimal_text
 from koppel.matches.enums import STARTED_STATES
-from koppel.matches.models import Match, MatchMentor
+from koppel.matches.models import MatchMentor
 from koppel.people.domain.disqualification import (
     UNSETTLED_DISCLOSURES,
     earlier_disqualifications,
@@ -41,6 +44,9 @@ from koppel.people.enums import (
 )
 from koppel.people.models import ConductCertificate, Interview, Mentor, PipelineEvent
 from koppel.training.domain.ledger import pre_match_hours_missing
+
+if TYPE_CHECKING:
+    from koppel.matches.models import Match
 
 S = MentorStatus
 logger = logging.getLogger(__name__)
