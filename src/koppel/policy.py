@@ -11,10 +11,14 @@ koppel.matches.domain.queries.visible, and are named here again), and every fetc
 bottom are built on the same facts; templates and views ask them with `user.has_perm(...)`.
 """
 
+from datetime import date
+
 import rules
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from koppel.accounts.models import User
 from koppel.matches.domain.queries.visible import matches_visible_to as matches_visible_to
 from koppel.matches.domain.queries.visible import portal_matches as portal_matches
 from koppel.matches.domain.queries.visible import staff_matches as staff_matches
@@ -29,6 +33,7 @@ from koppel.people.domain.queries.visible import programmes_visible_to as progra
 from koppel.people.domain.queries.visible import staff_mentors as staff_mentors
 from koppel.people.domain.queries.visible import staff_youth as staff_youth
 from koppel.people.domain.roles import NO_ROLES as NO_ROLES
+from koppel.people.domain.roles import AnyUser as AnyUser
 from koppel.people.domain.roles import Roles as Roles
 from koppel.people.domain.roles import forget_roles as forget_roles
 from koppel.people.domain.roles import roles_of as roles_of
@@ -40,7 +45,7 @@ from koppel.reports.models import ExportJob
 from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
 
 
-def must_use_second_factor(user) -> bool:
+def must_use_second_factor(user: AnyUser | None) -> bool:
     """Staff (administrators, coordinators, Django-admin users) always; a mentor when their programme
     asks it of its mentors (`mentor_mfa_required`)."""
     if user is None or not user.is_authenticated:
@@ -59,20 +64,20 @@ def must_use_second_factor(user) -> bool:
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def match_rounds_visible_to(user) -> QuerySet[MatchRound]:
+def match_rounds_visible_to(user: AnyUser) -> QuerySet[MatchRound]:
     """Match rounds (MAT-1..6) of the programmes the user coordinates or administers."""
     return MatchRound.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def proposals_visible_to(user) -> QuerySet[RoundProposal]:
+def proposals_visible_to(user: AnyUser) -> QuerySet[RoundProposal]:
     return RoundProposal.objects.filter(round__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def pair_rules_visible_to(user) -> QuerySet[PairRule]:
+def pair_rules_visible_to(user: AnyUser) -> QuerySet[PairRule]:
     return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def instruments_visible_to(user) -> QuerySet[Instrument]:
+def instruments_visible_to(user: AnyUser) -> QuerySet[Instrument]:
     """The instruments shipped with Koppel and those loaded by the user's organisations (staff only)."""
     r = roles_of(user)
     if not r.is_staff_member:
@@ -81,25 +86,25 @@ def instruments_visible_to(user) -> QuerySet[Instrument]:
     return Instrument.objects.filter(Q(organisation__isnull=True) | Q(organisation_id__in=org_ids))
 
 
-def survey_schedules_visible_to(user) -> QuerySet[SurveySchedule]:
+def survey_schedules_visible_to(user: AnyUser) -> QuerySet[SurveySchedule]:
     return SurveySchedule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_assignments(user) -> QuerySet[Assignment]:
+def staff_assignments(user: AnyUser) -> QuerySet[Assignment]:
     """Surveys of the programmes the user coordinates or administers, answers included: coordinators
     and administrators are the only ones who see sensitive answers (substance use, delinquency)."""
     return Assignment.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def staff_scores(user) -> QuerySet[Score]:
+def staff_scores(user: AnyUser) -> QuerySet[Score]:
     return Score.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def quality_alerts_visible_to(user) -> QuerySet[QualityAlert]:
+def quality_alerts_visible_to(user: AnyUser) -> QuerySet[QualityAlert]:
     return QualityAlert.objects.filter(match__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def portal_assignments(user) -> QuerySet[Assignment]:
+def portal_assignments(user: AnyUser) -> QuerySet[Assignment]:
     """The surveys the user is asked to answer themselves: as the youth, as the mentor, or as the
     guardian. Never another respondent's survey, so a mentor or guardian never sees a youth's answers."""
     r = roles_of(user)
@@ -113,28 +118,28 @@ def portal_assignments(user) -> QuerySet[Assignment]:
     return Assignment.objects.filter(q)
 
 
-def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
+def export_jobs_visible_to(user: AnyUser) -> QuerySet[ExportJob]:
     """Exports are personal: only the staff member who asked for one sees and downloads it."""
-    if not roles_of(user).is_staff_member:
+    if not isinstance(user, User) or not roles_of(user).is_staff_member:
         return ExportJob.objects.none()
     return ExportJob.objects.filter(requested_by=user)
 
 
-def staff_access_requests(user) -> QuerySet[AccessRequest]:
+def staff_access_requests(user: AnyUser) -> QuerySet[AccessRequest]:
     """Subject access requests (GDPR art. 15) of the organisations the user administers: whoever
     asked, on a staff page or in the portal. Coordinators see none."""
     return AccessRequest.objects.filter(organisation_id__in=roles_of(user).admin_org_ids)
 
 
-def portal_access_requests(user) -> QuerySet[AccessRequest]:
+def portal_access_requests(user: AnyUser) -> QuerySet[AccessRequest]:
     """The access requests the user made in the portal: only the requester downloads them there."""
     r = roles_of(user)
-    if not (r.is_mentor or r.is_youth or r.is_guardian):
+    if not isinstance(user, User) or not (r.is_mentor or r.is_youth or r.is_guardian):
         return AccessRequest.objects.none()
     return AccessRequest.objects.filter(requested_by=user, from_portal=True)
 
 
-def accounts_visible_to(user):
+def accounts_visible_to(user: AnyUser) -> QuerySet[User]:
     """The logins an administrator may look up (which files did this account read): their
     organisations' staff and the mentors, youth and guardians of their organisations. Nobody else
     gets any."""
@@ -155,7 +160,9 @@ def accounts_visible_to(user):
     return User.objects.filter(pk__in=User.objects.filter(ids).values("pk"))
 
 
-def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
+def own_file_logs_visible_to(
+    user: AnyUser, kind: str, *, today: date
+) -> QuerySet[Mentor] | QuerySet[Guardian] | QuerySet[Youth]:
     """The files whose "who looked" page the user may read in the portal: their own mentor file,
     their own file as a youth of 16 or older, their own file as a guardian, and the file of a child
     under 16 for whom they have parental authority (UAVG art. 5; privacy/domain/coming_of_age.py)."""
@@ -184,7 +191,7 @@ def own_file_logs_visible_to(user, kind: str, *, today) -> QuerySet:
     return Youth.objects.filter(q)
 
 
-def organisations_administered_by(user) -> QuerySet[Organisation]:
+def organisations_administered_by(user: AnyUser) -> QuerySet[Organisation]:
     """The organisations the user administers: the privacy officer's pages (the register of
     processing) are theirs, not the coordinators'."""
     return Organisation.objects.filter(pk__in=roles_of(user).admin_org_ids).order_by("name", "pk")
@@ -195,7 +202,7 @@ def organisations_with_statements() -> QuerySet[Organisation]:
     return Organisation.objects.order_by("name", "pk")
 
 
-def own_organisations(user) -> QuerySet[Organisation]:
+def own_organisations(user: AnyUser) -> QuerySet[Organisation]:
     """The organisations the user belongs to in any role (staff, mentor, youth, parent)."""
     r = roles_of(user)
     programme_ids = {
@@ -209,11 +216,11 @@ def own_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(q).distinct().order_by("name", "pk")
 
 
-def get_visible_or_404(queryset: QuerySet, pk):
+def get_visible_or_404[M: Model](queryset: QuerySet[M], pk: int | str) -> M:
     """Fetch one object from an already permission-filtered queryset; 404 when it is not there."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -221,37 +228,37 @@ def get_visible_or_404(queryset: QuerySet, pk):
 
 
 @rules.predicate
-def is_staff_member(user) -> bool:
+def is_staff_member(user: AnyUser) -> bool:
     return roles_of(user).is_staff_member
 
 
 @rules.predicate
-def is_administrator(user) -> bool:
+def is_administrator(user: AnyUser) -> bool:
     return roles_of(user).is_admin
 
 
 @rules.predicate
-def is_coordinator(user) -> bool:
+def is_coordinator(user: AnyUser) -> bool:
     return roles_of(user).is_coordinator
 
 
 @rules.predicate
-def is_mentor(user) -> bool:
+def is_mentor(user: AnyUser) -> bool:
     return roles_of(user).is_mentor
 
 
 @rules.predicate
-def is_youth(user) -> bool:
+def is_youth(user: AnyUser) -> bool:
     return roles_of(user).is_youth
 
 
 @rules.predicate
-def is_guardian(user) -> bool:
+def is_guardian(user: AnyUser) -> bool:
     return roles_of(user).is_guardian
 
 
 @rules.predicate
-def is_programme_staff(user, obj) -> bool:
+def is_programme_staff(user: AnyUser, obj: Model | None) -> bool:
     """Staff of the object's programme (coordinator of it, or administrator of its organisation)."""
     if obj is None:
         return False
@@ -260,21 +267,19 @@ def is_programme_staff(user, obj) -> bool:
 
 
 @rules.predicate
-def is_organisation_admin(user, obj) -> bool:
+def is_organisation_admin(user: AnyUser, obj: Model | None) -> bool:
     if obj is None:
         return False
     if isinstance(obj, Programme):
         return obj.organisation_id in roles_of(user).admin_org_ids
     if isinstance(obj, Guardian):
         return obj.organisation_id in roles_of(user).admin_org_ids
-    return (
-        getattr(obj, "programme", None) is not None
-        and obj.programme.organisation_id in roles_of(user).admin_org_ids
-    )
+    programme = getattr(obj, "programme", None)
+    return programme is not None and programme.organisation_id in roles_of(user).admin_org_ids
 
 
 @rules.predicate
-def is_instrument_admin(user, instrument) -> bool:
+def is_instrument_admin(user: AnyUser, instrument: Instrument | None) -> bool:
     """An administrator of the organisation that loaded the instrument: switching it off stops its
     surveys in every programme of the organisation, so no single programme's coordinator may."""
     return (
@@ -285,7 +290,7 @@ def is_instrument_admin(user, instrument) -> bool:
 
 
 @rules.predicate
-def guardian_is_visible_staff(user, guardian) -> bool:
+def guardian_is_visible_staff(user: AnyUser, guardian: Guardian | None) -> bool:
     return (
         guardian is not None
         and guardians_visible_to(user).filter(pk=guardian.pk).exists()

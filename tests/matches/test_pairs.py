@@ -8,7 +8,8 @@ from django.utils import timezone, translation
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.models import ActivityLog
-from koppel.matches.domain.pairs import check_pair, propose_pair
+from koppel.matches.domain.pair_check import check_pair
+from koppel.matches.domain.pairs import propose_pair
 from koppel.matches.enums import MatchOrigin, MatchState
 from koppel.matches.forms.pairs import PairForm
 from koppel.matches.models import Match, MatchMentor

@@ -13,7 +13,8 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.guards import REGISTRY, installed_guards
 from koppel.matches.domain import adapter
 from koppel.matches.domain.lifecycle import activate_match
-from koppel.matches.domain.pairs import check_pair, propose_pair
+from koppel.matches.domain.pair_check import check_pair
+from koppel.matches.domain.pairs import propose_pair
 from koppel.matches.domain.rounds import create_proposed_match
 from koppel.matches.enums import MatchOrigin, MatchState
 from koppel.matches.models import MatchMentor

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
-from django.db import connections
+from django.db import connections, models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 INTEGER_TYPES = {
@@ -38,7 +41,7 @@ class VersionedModelForm(forms.ModelForm):
         error_messages=dict.fromkeys(("required", "invalid", "min_value"), MISSING_VERSION),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
@@ -47,7 +50,7 @@ class VersionedModelForm(forms.ModelForm):
             self.fields["expected_version"].initial = 0
             self.fields["expected_version"].required = False
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         # A hidden field has no place on the page to show its error: say it above the form.
         if self._errors and "expected_version" in self._errors:
@@ -73,7 +76,7 @@ class VersionedModelForm(forms.ModelForm):
 class ErrorClassMixin:
     """Mark invalid widgets for assistive technology (aria-invalid) and CSS."""
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
@@ -98,7 +101,7 @@ REQUIRED_MSG = _("This field is required.")
 BLANK_CHOICE_LABEL = _("- Select an option -")
 
 
-def _out_of_range(model_field, value, using: str) -> bool:
+def _out_of_range(model_field: models.Field, value: object, using: str) -> bool:
     """True when `value` is a whole number that no row of an integer column can hold on `using`'s
     database (SQLite raises OverflowError for it instead of finding nothing)."""
     try:
@@ -112,7 +115,7 @@ def _out_of_range(model_field, value, using: str) -> bool:
 _check_values = forms.ModelMultipleChoiceField._check_values
 
 
-def _check_values_in_range(self, value):
+def _check_values_in_range(self: forms.ModelMultipleChoiceField, value: Any) -> QuerySet[Any]:
     """ModelMultipleChoiceField's check of the posted ids, with an id past the range of an integer
     key refused as a choice that does not exist (the error any other unknown id gets) instead of
     reaching the database; ModelChoiceField's single id is range-checked by Django itself."""

@@ -1,10 +1,14 @@
 """Forms of the privacy pages."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from koppel.accounts.models import User
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm
 from koppel.privacy.domain.retention import SCHEDULE, too_short
 from koppel.privacy.models import RetentionOverride
@@ -25,14 +29,16 @@ class AccountReadsForm(ErrorClassMixin, forms.Form):
 
     MAX_CANDIDATES = 20
 
-    def __init__(self, data=None, *, accounts, now: datetime, **kwargs):
+    def __init__(
+        self, data: QueryDict | None = None, *, accounts: QuerySet[User], now: datetime, **kwargs: Any
+    ) -> None:
         super().__init__(data, **kwargs)
         self.accounts = accounts
         self.now = now
         self.candidates: list = []
         self.chosen = None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         end = cleaned.get("end") or self.now
         start = cleaned.get("start") or end - DEFAULT_WINDOW
@@ -70,7 +76,7 @@ class RetentionOverrideForm(ErrorClassMixin, VersionedModelForm):
         }
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
-    def clean_months(self):
+    def clean_months(self) -> int:
         months = self.cleaned_data["months"]
         rule = SCHEDULE.get(self.instance.rule)  # type: ignore[call-overload]
         minimum = rule.minimum_months if rule is not None else 1

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.errors import DomainError
-from koppel.matches.domain.pairs import check_pair, propose_pair
+from koppel.matches.domain.pair_check import check_pair
+from koppel.matches.domain.pairs import propose_pair
 from koppel.matches.domain.pool import pool_analysis
 from koppel.matches.domain.reasons import met_constraints
 from koppel.matches.forms.pairs import PairForm

@@ -7,7 +7,7 @@ from koppel.common.domain.audit import log_action
 
 @transaction.atomic
 def create_account(
-    email: str, *, by, name: str = "", language: str = "", password: str | None = None
+    email: str, *, by: User | None, name: str = "", language: str = "", password: str | None = None
 ) -> User:
     """Create a login for a person or staff member.
 

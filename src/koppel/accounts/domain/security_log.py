@@ -14,12 +14,13 @@ the throttle counts these attempts all the same.
 import logging
 
 from koppel.accounts.domain.logins import users_by_login_address
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 
 logger = logging.getLogger("koppel.accounts")
 
 
-def _account_of(typed_login: str):
+def _account_of(typed_login: str) -> User | None:
     users = users_by_login_address(typed_login or "")
     return users[0] if len(users) == 1 else None
 
@@ -34,11 +35,11 @@ def _record_typed(typed_login: str, action: str, *, unknown: str) -> None:
     log_action(user, action, by=None)
 
 
-def record_login(user) -> None:
+def record_login(user: User) -> None:
     log_action(user, "accounts.login", by=user)
 
 
-def record_logout(user) -> None:
+def record_logout(user: User) -> None:
     log_action(user, "accounts.logout", by=user)
 
 
@@ -58,27 +59,27 @@ def record_lockout(typed_login: str) -> None:
     )
 
 
-def record_password_reset(user) -> None:
+def record_password_reset(user: User) -> None:
     log_action(user, "accounts.password.reset", by=None, fields=["password"])
 
 
-def record_password_change(user) -> None:
+def record_password_change(user: User) -> None:
     log_action(user, "accounts.password.changed", by=user, fields=["password"])
 
 
-def record_email_added(user) -> None:
+def record_email_added(user: User) -> None:
     """A new address waits for its verification (it is no login address yet)."""
     log_action(user, "accounts.email.added", by=user)
 
 
-def record_email_change(user) -> None:
+def record_email_change(user: User) -> None:
     log_action(user, "accounts.email.changed", by=user, fields=["email"])
 
 
-def record_mfa_change(user, action: str, *, kind: str, by) -> None:
+def record_mfa_change(user: User, action: str, *, kind: str, by: User | None) -> None:
     """`action`: added, removed or reset; `kind`: totp, webauthn or recovery_codes."""
     log_action(user, f"accounts.mfa.{action}", by=by, data={"type": kind})
 
 
-def record_mfa_failure(user) -> None:
+def record_mfa_failure(user: User) -> None:
     log_action(user, "accounts.mfa.failed", by=None)

@@ -8,6 +8,7 @@ the survey), so two requests at once are counted one after the other and never b
 
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,7 @@ class TooManyAttempts(DomainError):
     """The link's check was answered wrongly too often; the page says to try again later."""
 
 
-def _failures(key: str, now: datetime):
+def _failures(key: str, now: datetime) -> QuerySet[FailedAttempt]:
     return FailedAttempt.objects.filter(key=key, at__gt=now - WINDOW)
 
 

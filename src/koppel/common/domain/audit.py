@@ -8,28 +8,48 @@ The label is the user's name and user number, never the e-mail address: enough f
 officer to tell people apart and find the account's own history, no contact details in the log.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 
 from koppel.common.models import AccessLog, ActivityLog
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _actor_id(user) -> int | None:
+    from koppel.accounts.models import User
+
+# Who acted: a user, an anonymous visitor (a public form) or no one (the system, a background job).
+# Evaluated lazily, so the names above are needed by the type checker only.
+type Actor = User | AnonymousUser | None
+
+
+def _actor_id(user: Actor) -> int | None:
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def actor_label(user) -> str:
+def actor_label(user: Actor) -> str:
     """Who acted, as kept in the log when their account is gone: "name (#user id)"; "" for the
     system (no user, or an anonymous visitor)."""
-    if _actor_id(user) is None:
+    if user is None or _actor_id(user) is None:
         return ""
     name = (getattr(user, "name", "") or "").strip()
     return f"{name} (#{user.pk})" if name else f"#{user.pk}"
 
 
-def log_action(obj: models.Model, action: str, *, by, fields: Iterable[str] = (), data=None) -> ActivityLog:
+def log_action(
+    obj: models.Model,
+    action: str,
+    *,
+    by: Actor,
+    fields: Iterable[str] = (),
+    data: dict[str, Any] | None = None,
+) -> ActivityLog:
     """Write one activity-log row: ids and changed field names, never the values themselves."""
     return ActivityLog.objects.create(
         actor_id=_actor_id(by),
@@ -42,7 +62,9 @@ def log_action(obj: models.Model, action: str, *, by, fields: Iterable[str] = ()
     )
 
 
-def log_actions_bulk(objs: Iterable[models.Model], action: str, *, by, fields: Iterable[str] = ()):
+def log_actions_bulk(
+    objs: Iterable[models.Model], action: str, *, by: Actor, fields: Iterable[str] = ()
+) -> list[ActivityLog]:
     """The same as log_action for many objects in one INSERT (bulk edits and imports)."""
     objs = list(objs)
     if not objs:
@@ -63,7 +85,7 @@ def log_actions_bulk(objs: Iterable[models.Model], action: str, *, by, fields: I
     )
 
 
-def log_access(obj: models.Model, *, by, page: str) -> AccessLog:
+def log_access(obj: models.Model, *, by: Actor, page: str) -> AccessLog:
     """Append who viewed which person on which page."""
     return AccessLog.objects.create(
         viewer_id=_actor_id(by),
@@ -74,19 +96,19 @@ def log_access(obj: models.Model, *, by, page: str) -> AccessLog:
     )
 
 
-def history_of(obj: models.Model):
+def history_of(obj: models.Model) -> QuerySet[ActivityLog]:
     return ActivityLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("actor")
 
 
-def access_log_of(obj: models.Model):
+def access_log_of(obj: models.Model) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("viewer")
 
 
-def log_access_all(objs: Iterable[models.Model], *, by, page: str) -> list[AccessLog]:
+def log_access_all(objs: Iterable[models.Model], *, by: Actor, page: str) -> list[AccessLog]:
     """log_access for every person a page shows (a match's youth, mentors and guardians), in one
     INSERT; the same person is written once."""
     seen, rows = set(), []

@@ -12,10 +12,12 @@ decrypted twice into a token of a token, and no text is ever logged or printed.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Cast
 
 from koppel.common import crypto
@@ -44,6 +46,10 @@ class Progress:
         return self.total - self.current - self.undecryptable
 
 
+# An MFA secret's row: its authenticator kind and its whole data, to write the new token back into.
+type MfaContext = tuple[str, dict[str, Any]] | None
+
+
 @dataclass(frozen=True)
 class Target:
     """One place that holds tokens: a model's encrypted column, or the MFA secrets."""
@@ -52,13 +58,13 @@ class Target:
     model: type[models.Model]
     field_name: str | None  # None: the MFA secrets in Authenticator.data
 
-    def rows(self):
+    def rows(self) -> QuerySet[models.Model]:
         manager = self.model._base_manager
         if self.field_name is None:
             return manager.filter(type__in=list(MFA_SECRETS))
         return manager.exclude(**{self.field_name: ""}).exclude(**{f"{self.field_name}__isnull": True})
 
-    def tokens(self, rows) -> Iterator[tuple[object, str, object]]:
+    def tokens(self, rows: QuerySet[models.Model]) -> Iterator[tuple[object, str, MfaContext]]:
         """(pk, token, context) of each row; the raw column, never decrypted by the field."""
         if self.field_name is None:
             for pk, kind, data in rows.values_list("pk", "type", "data"):
@@ -70,10 +76,10 @@ class Target:
         for pk, token in raw.values_list("pk", "_token"):
             yield pk, token, None
 
-    def write(self, pk, token: str, context) -> None:
+    def write(self, pk: object, token: str, context: MfaContext) -> None:
         manager = self.model._base_manager
         if self.field_name is None:
-            kind, data = context
+            kind, data = cast(tuple[str, dict[str, Any]], context)
             manager.filter(pk=pk).update(data={**data, MFA_SECRETS[kind]: token})
             return
         # The token as it is: a Value with a plain TextField is not encrypted again by the field.

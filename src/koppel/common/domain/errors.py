@@ -1,7 +1,10 @@
+from django.utils.functional import Promise
+
+
 class DomainError(Exception):
     """A refused state change; `message` is translated and shown to the user as it is."""
 
-    def __init__(self, message):
+    def __init__(self, message: str | Promise) -> None:
         super().__init__(message)
         self.message = message
 
@@ -9,7 +12,7 @@ class DomainError(Exception):
 class ConflictError(DomainError):
     """Someone else saved the same object since this user loaded it."""
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | Promise | None = None) -> None:
         from django.utils.translation import gettext as _
 
         super().__init__(

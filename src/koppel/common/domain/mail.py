@@ -20,20 +20,24 @@ thin task `deliver_mail` (`koppel worker`) sends it:
 Logs name a mail by its id and `log_ref` (what it is about, ids only), never by address or text.
 """
 
+from __future__ import annotations
+
 import logging
 import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -41,6 +45,9 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows, new_run_id
 from koppel.common.models.outbox import MailStatus, OutgoingMail
+
+if TYPE_CHECKING:
+    from koppel.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +76,7 @@ def queue_mail(
     to: str,
     *,
     language: str,
-    subject,
+    subject: str | Promise,
     template: str,
     context: dict,
     log_ref: str,
@@ -250,7 +257,7 @@ def purge_old_mail(*, now: datetime | None = None) -> int:
 # --- Administrators -------------------------------------------------------------------------------
 
 
-def mail_needing_attention(programme_ids: Iterable[int]):
+def mail_needing_attention(programme_ids: Iterable[int]) -> QuerySet[OutgoingMail]:
     """Failed mail and mail retrying after a failed attempt, of the given programmes."""
     return OutgoingMail.objects.filter(programme_id__in=list(programme_ids)).filter(
         Q(status=M.FAILED) | Q(status=M.QUEUED, attempts__gte=1)
@@ -258,7 +265,7 @@ def mail_needing_attention(programme_ids: Iterable[int]):
 
 
 @transaction.atomic
-def retry_mail(mail: OutgoingMail, *, by) -> OutgoingMail:
+def retry_mail(mail: OutgoingMail, *, by: User) -> OutgoingMail:
     """Send a failed or retrying mail again now, with a fresh count of attempts.
 
     Side effects: the mail becomes queued and due now; the task `deliver_mail` after the commit;

@@ -5,10 +5,13 @@ row unless this module's purge holds a permit for it. `koppel send_reminders` ru
 retention period from the settings (LOG_RETENTION_DAYS).
 """
 
+from __future__ import annotations
+
 import json
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models, transaction
@@ -19,6 +22,9 @@ from django.utils import timezone
 from koppel.common.domain.audit import log_action
 from koppel.common.models import AccessLog, ActivityLog, LogPurge, LogRedaction
 
+if TYPE_CHECKING:
+    from koppel.accounts.models import User
+
 
 def retention_cutoff(*, now: datetime | None = None) -> datetime:
     """Log rows older than this are past the retention period (settings.LOG_RETENTION_DAYS)."""
@@ -26,7 +32,7 @@ def retention_cutoff(*, now: datetime | None = None) -> datetime:
 
 
 @transaction.atomic
-def purge_logs(*, before: datetime, by=None) -> int:
+def purge_logs(*, before: datetime, by: User | None = None) -> int:
     """Delete the activity- and access-log rows written before `before`; returns how many.
 
     Side effects: holds the database's permit for the length of the transaction only, and writes
@@ -54,7 +60,7 @@ def names_any(text: str, needles: Iterable[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.IGNORECASE) for n in needles)
 
 
-def _scrub(value, needles: list[str]):
+def _scrub(value: object, needles: list[str]) -> object:
     """`value` (a log row's details) with every text that names one of `needles` emptied."""
     if isinstance(value, dict):
         return {k: _scrub(v, needles) for k, v in value.items()}
@@ -65,7 +71,9 @@ def _scrub(value, needles: list[str]):
     return value
 
 
-def _permitted_update(model, table: str, rows: dict[int, dict]) -> int:
+def _permitted_update(
+    model: type[ActivityLog] | type[AccessLog], table: str, rows: dict[int, dict[str, object]]
+) -> int:
     """Write `rows` (log row id -> new values) under a permit per row, removed again at once."""
     if not rows:
         return 0

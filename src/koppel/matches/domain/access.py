@@ -5,7 +5,7 @@ from koppel.matches.models import Match
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 
 
-def people_around(person) -> list:
+def people_around(person: Youth | Mentor | Guardian) -> list[Youth | Mentor | Guardian]:
     """A person and the people their page names: a youth's guardians and mentors, a mentor's youth,
     a guardian's children."""
     if isinstance(person, Youth):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.accounts.models import User
 from koppel.common.domain import attempts
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
@@ -150,7 +151,7 @@ def _check_terms(match: Match, values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def write_agreement(
-    match: Match, *, by, values: dict[str, Any], expected_number: int | None = None
+    match: Match, *, by: User, values: dict[str, Any], expected_number: int | None = None
 ) -> Agreement:
     """Write a new version of the match's agreement and ask every party for consent to it. The terms
     are checked first (AGR-1, REL-2: a duration of at least the programme's minimum).
@@ -250,7 +251,7 @@ def attempts_key(consent: Consent) -> str:
     return f"consent:{consent.pk}"
 
 
-def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by) -> Consent:
+def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by: User | None) -> Consent:
     consent = (
         Consent.objects.select_for_update(of=("self",))
         .select_related("agreement__match", "mentor", "guardian", "youth")
@@ -276,7 +277,7 @@ def _give(consent: Consent, *, typed_name: str, via: str, at: datetime, by) -> C
     return consent
 
 
-def give_consent(consent: Consent, *, typed_name: str, via: str, by=None) -> Consent:
+def give_consent(consent: Consent, *, typed_name: str, via: str, by: User | None = None) -> Consent:
     """The party consents to the agreement by typing their full name (AGR-1: written consent with
     date and time). Refused for an older version, a consent given already, or a name that does not
     match. The typed name is a check too (whoever holds the link must know the party's full name),
@@ -304,7 +305,7 @@ def give_consent(consent: Consent, *, typed_name: str, via: str, by=None) -> Con
 
 
 @transaction.atomic
-def record_paper_consent(consent: Consent, *, by, typed_name: str, given_on: date) -> Consent:
+def record_paper_consent(consent: Consent, *, by: User, typed_name: str, given_on: date) -> Consent:
     """Staff record a consent signed on paper (via=paper), on the day it was signed.
 
     Side effects: an activity-log entry (without the typed name)."""
@@ -424,7 +425,7 @@ def _recipients(consent: Consent, guardians: list[Guardian]) -> list[tuple[Perso
 
 
 @transaction.atomic
-def send_consent_links(agreement: Agreement, *, by) -> LinksSent:
+def send_consent_links(agreement: Agreement, *, by: User) -> LinksSent:
     """E-mail each pending party of the (latest) agreement their personal link, in their own
     language. A youth under 16 gets no mail: their link goes to their parents.
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -166,7 +167,7 @@ def _check_reason(reason: str) -> None:
 def start_closure(
     match: Match,
     *,
-    by,
+    by: User,
     reason: str,
     ends_on: date,
     kind: str | None = None,
@@ -240,7 +241,7 @@ def _slot_for(match: Match, values: dict) -> PartySlot:
 
 
 @transaction.atomic
-def record_closure_conversation(closure: Closure, *, by, values: dict) -> ClosureConversation:
+def record_closure_conversation(closure: Closure, *, by: User, values: dict) -> ClosureConversation:
     """Record the closure conversation with one party and their exit questionnaire (CLS-1).
 
     `values`: the party as "with_whom" (a key of `parties_of`) or as party + mentor/guardian, and
@@ -275,7 +276,7 @@ def record_closure_conversation(closure: Closure, *, by, values: dict) -> Closur
     return conversation
 
 
-def _free_mentors(match: Match, *, by) -> None:
+def _free_mentors(match: Match, *, by: User) -> None:
     """Each mentor with status matched and no other started match becomes ready to match again
     (MATCHED -> READY, gate TRN-1). When TRN-1 hours are missing (the programme asks more than when
     they were matched), the only legal move that keeps them out of new rounds is a pause
@@ -300,7 +301,7 @@ def _youth_has_open_match(match: Match) -> bool:
 
 
 @transaction.atomic
-def close_match(match: Match, *, by) -> Match:
+def close_match(match: Match, *, by: User) -> Match:
     """Finish a closing match: closing -> closed, ended_on = the closure's last day.
 
     Refused until a closure conversation was held with each party (CLS-1, see
@@ -338,7 +339,7 @@ def close_match(match: Match, *, by) -> Match:
 
 @transaction.atomic
 def cancel_match(
-    match: Match, *, by, reason: str, reason_note: str = "", ended_by: str = EndedBy.PROGRAMME
+    match: Match, *, by: User, reason: str, reason_note: str = "", ended_by: str = EndedBy.PROGRAMME
 ) -> Closure:
     """Cancel a match that never started (proposed, introduced or agreed): closed at once.
 
@@ -390,7 +391,7 @@ def cancel_match(
 
 
 @transaction.atomic
-def rematch_youth(match: Match, *, by) -> Youth:
+def rematch_youth(match: Match, *, by: User) -> Youth:
     """After closure, put the youth back on the waiting list (waiting since today) for a new match.
 
     Refused when the match is not closed, or the youth is not "closed" (already waiting, in a new
@@ -418,7 +419,7 @@ def rematch_youth(match: Match, *, by) -> Youth:
 
 
 @transaction.atomic
-def end_matches_of_disqualified_mentor(mentor: Mentor, *, by) -> None:
+def end_matches_of_disqualified_mentor(mentor: Mentor, *, by: User) -> None:
     """SCR-3: a disqualified mentor's open matches end at once. One that has not started is cancelled
     (the youth goes back on the waiting list); an active one starts its closure today with the reason
     "a safety concern", so the coordinator holds the closure conversations (CLS-1). A closing match

@@ -4,6 +4,8 @@ outcome. The concern's text is sensitive: it never goes into an e-mail or the ac
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -12,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
 from koppel.matches.domain.queries.visible import portal_matches
 from koppel.matches.enums import ConcernStatus, Party
 from koppel.matches.models import Concern, Match
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, Roles, roles_of
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Coordinator, Programme
 
@@ -39,27 +42,27 @@ STATUS_ORDER = Case(
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def concerns_visible_to(user) -> QuerySet[Concern]:
+def concerns_visible_to(user: AnyUser) -> QuerySet[Concern]:
     """Concerns of the programmes the user coordinates or administers (staff pages only)."""
     return Concern.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def concerns_raised_by(user) -> QuerySet[Concern]:
+def concerns_raised_by(user: AnyUser | None) -> QuerySet[Concern]:
     """The concerns a portal user raised themselves (they see the status, never the outcome)."""
     if user is None or not user.is_authenticated:
         return Concern.objects.none()
     return Concern.objects.filter(raised_by=user)
 
 
-def _mentor_programme_ids(r) -> QuerySet:
+def _mentor_programme_ids(r: Roles) -> QuerySet[Mentor, Any]:
     return Mentor.objects.filter(id__in=r.mentor_ids).values("programme_id")
 
 
-def _youth_programme_ids(r) -> QuerySet:
+def _youth_programme_ids(r: Roles) -> QuerySet[Youth, Any]:
     return Youth.objects.filter(id__in=r.youth_ids).values("programme_id")
 
 
-def portal_programmes(user) -> QuerySet[Programme]:
+def portal_programmes(user: AnyUser) -> QuerySet[Programme]:
     """The programmes a mentor, youth or guardian takes part in (a guardian: their children's)."""
     r = roles_of(user)
     q = Q(pk__in=[])
@@ -72,7 +75,7 @@ def portal_programmes(user) -> QuerySet[Programme]:
     return Programme.objects.filter(q)
 
 
-def portal_role_in(user, *, match: Match | None = None, programme: Programme | None = None) -> str:
+def portal_role_in(user: AnyUser, *, match: Match | None = None, programme: Programme | None = None) -> str:
     """The party the user speaks as about `match` (or, for a general concern, in `programme`)."""
     r = roles_of(user)
     if match is not None:
@@ -94,7 +97,7 @@ def portal_role_in(user, *, match: Match | None = None, programme: Programme | N
 
 @transaction.atomic
 def raise_concern(
-    programme: Programme, *, by, raised_as: str, text: str, match: Match | None = None
+    programme: Programme, *, by: User, raised_as: str, text: str, match: Match | None = None
 ) -> Concern:
     """Record a concern about `match` (or about the programme in general).
 
@@ -127,7 +130,9 @@ def raise_concern(
     return concern
 
 
-def raise_portal_concern(user, *, text: str, match: Match | None = None, programme: Programme | None = None):
+def raise_portal_concern(
+    user: User, *, text: str, match: Match | None = None, programme: Programme | None = None
+) -> Concern:
     """A concern from the portal: about one of the user's own matches, or about one of their
     programmes in general. Refused for a match or programme that is not theirs."""
     if match is not None:
@@ -169,7 +174,7 @@ def _lock(concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def take_up_concern(concern: Concern, *, by) -> Concern:
+def take_up_concern(concern: Concern, *, by: User) -> Concern:
     """A staff member starts handling an open concern (open -> handling). Audited."""
     locked = _lock(concern)
     if locked.status != ConcernStatus.OPEN:
@@ -183,7 +188,7 @@ def take_up_concern(concern: Concern, *, by) -> Concern:
 
 
 @transaction.atomic
-def close_concern(concern: Concern, *, by, outcome: str) -> Concern:
+def close_concern(concern: Concern, *, by: User, outcome: str) -> Concern:
     """Close an open or handled concern with its outcome (required; a database constraint holds it
     too). Audited with field names only: the outcome is as sensitive as the concern."""
     outcome = (outcome or "").strip()

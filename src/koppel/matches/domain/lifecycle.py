@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -58,7 +59,7 @@ def check_transition(match: Match, to: str) -> None:
         )
 
 
-def move_match(match: Match, to: str, *, by, note: str = "", values: dict | None = None) -> Match:
+def move_match(match: Match, to: str, *, by: User, note: str = "", values: dict | None = None) -> Match:
     """Move a locked match to `to` (refused when not allowed), saving `values` with it.
 
     Must run inside a transaction, on a match from `lock_match`. Side effects: a MatchEvent and an
@@ -73,7 +74,7 @@ def move_match(match: Match, to: str, *, by, note: str = "", values: dict | None
 
 
 @transaction.atomic
-def introduce_match(match: Match, *, by, on: date, staff_member, note: str = "") -> Match:
+def introduce_match(match: Match, *, by: User, on: date, staff_member: User | None, note: str = "") -> Match:
     """The first meeting took place, with a staff member present: proposed -> introduced.
 
     Side effects: a MatchEvent and an activity-log entry.
@@ -172,7 +173,7 @@ def _check_mentors_can_start(match: Match) -> list[Mentor]:
 
 
 @transaction.atomic
-def activate_match(match: Match, *, by, started_on: date) -> Match:
+def activate_match(match: Match, *, by: User, started_on: date) -> Match:
     """Start the match: agreed -> active. Gate AGR-1: the latest agreement exists, the mentor(s),
     every guardian with parental authority and the youth have all consented to it, and the start date
     is not before the day the last consent was given. Gate SCR-3: no mentor is disqualified.
@@ -217,7 +218,7 @@ def _consent_name(consent: Consent) -> str:
 
 
 @transaction.atomic
-def pause_match(match: Match, *, by, since: date, reason: str) -> Match:
+def pause_match(match: Match, *, by: User, since: date, reason: str) -> Match:
     """Pause a started match (illness, a holiday, a concern being looked into). No REL-1 alert and no
     support contacts fall due while it is paused. Side effects: an activity-log entry."""
     match = lock_match(match)
@@ -235,7 +236,7 @@ def pause_match(match: Match, *, by, since: date, reason: str) -> Match:
 
 
 @transaction.atomic
-def resume_match(match: Match, *, by) -> Match:
+def resume_match(match: Match, *, by: User) -> Match:
     """End a pause. Side effects: an activity-log entry."""
     match = lock_match(match)
     if match.paused_since is None:

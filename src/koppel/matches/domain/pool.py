@@ -11,9 +11,11 @@ pool's size.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 import matchmaker.types as mm
@@ -157,7 +159,15 @@ def pool_analysis(programme: Programme) -> PoolAnalysis:
     )
 
 
-def _wish_rows(youths, mentors, stuck_ids, *, wish, offers, labels) -> list[WishRow]:
+def _wish_rows(
+    youths: list[mm.Youth],
+    mentors: list[mm.Mentor],
+    stuck_ids: set[int],
+    *,
+    wish: Callable[[mm.Youth], str],
+    offers: Callable[[mm.Mentor, str], bool],
+    labels: Mapping[str, str | Promise],
+) -> list[WishRow]:
     asked: Counter[str] = Counter()
     stuck: Counter[str] = Counter()
     for y in youths:
@@ -176,7 +186,7 @@ def _wish_rows(youths, mentors, stuck_ids, *, wish, offers, labels) -> list[Wish
     ]
 
 
-def _background_rows(youths, mentors, stuck_ids) -> list[WishRow]:
+def _background_rows(youths: list[mm.Youth], mentors: list[mm.Mentor], stuck_ids: set[int]) -> list[WishRow]:
     """MAT-5: backgrounds the family requires, with those who find it important counted separately."""
     required: Counter[str] = Counter()
     important: Counter[str] = Counter()
@@ -206,7 +216,7 @@ def _background_rows(youths, mentors, stuck_ids) -> list[WishRow]:
     ]
 
 
-def _place_rows(youths, gaps) -> list[PlaceRow]:
+def _place_rows(youths: list[mm.Youth], gaps: dict[int, mm.PoolGap]) -> list[PlaceRow]:
     waiting: Counter[str] = Counter()
     far: Counter[str] = Counter()
     label: dict[str, str] = {}
@@ -222,7 +232,7 @@ def _place_rows(youths, gaps) -> list[PlaceRow]:
     ]
 
 
-def _slot_rows(youths, mentors) -> list[SlotRow]:
+def _slot_rows(youths: list[mm.Youth], mentors: list[mm.Mentor]) -> list[SlotRow]:
     youth_free: defaultdict[str, int] = defaultdict(int)
     mentor_free: defaultdict[str, int] = defaultdict(int)
     for y in youths:

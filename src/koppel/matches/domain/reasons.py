@@ -37,10 +37,10 @@ def params_for(youth: mm.Youth, rules: mm.Rules) -> dict[str, str]:
     }
 
 
-def _count(value) -> int:
+def _count(value: str | int | None) -> int:
     """A number from the params (stored as text, "1") to choose a plural form by."""
     try:
-        return int(value)
+        return int(value)  # type: ignore[arg-type]  # None (a missing param) falls to 2 below
     except (TypeError, ValueError):
         return 2
 

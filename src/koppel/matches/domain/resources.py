@@ -4,16 +4,20 @@ one programme. Administrators keep the organisation-wide items; coordinators the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
 from koppel.matches.enums import ResourceTopic
 from koppel.matches.models import Resource
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Organisation, Programme
 
@@ -23,11 +27,11 @@ TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def _staff_organisation_ids(user) -> QuerySet:
+def _staff_organisation_ids(user: AnyUser) -> QuerySet[Programme, Any]:
     return Programme.objects.filter(id__in=roles_of(user).staff_programme_ids).values("organisation_id")
 
 
-def resources_visible_to(user) -> QuerySet[Resource]:
+def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
     """Staff see their programmes' items and their organisations' organisation-wide items."""
     r = roles_of(user)
     return Resource.objects.filter(
@@ -36,7 +40,7 @@ def resources_visible_to(user) -> QuerySet[Resource]:
     )
 
 
-def resources_editable_by(user) -> QuerySet[Resource]:
+def resources_editable_by(user: AnyUser) -> QuerySet[Resource]:
     """Coordinators change their programmes' items; administrators also organisation-wide ones."""
     r = roles_of(user)
     return Resource.objects.filter(
@@ -51,7 +55,7 @@ def _for_audience(flag: str, programme_ids: QuerySet) -> Q:
     )
 
 
-def portal_resources(user) -> QuerySet[Resource]:
+def portal_resources(user: AnyUser) -> QuerySet[Resource]:
     """The items for the user's portal role(s) in their programme(s) (SUP-3): a youth never sees an
     item only for mentors, nobody sees another organisation's items."""
     r = roles_of(user)
@@ -72,7 +76,7 @@ def portal_resources(user) -> QuerySet[Resource]:
     return Resource.objects.filter(q)
 
 
-def by_topic(resources) -> list[tuple[str, list[Resource]]]:
+def by_topic(resources: Iterable[Resource]) -> list[tuple[str, list[Resource]]]:
     """(topic label, items) in the order of ResourceTopic, each topic's items by title."""
     groups: dict[str, list[Resource]] = {}
     for resource in sorted(resources, key=lambda x: (TOPIC_ORDER.get(x.topic, 99), x.title.lower(), x.pk)):
@@ -89,7 +93,7 @@ def _check_audience(values: dict) -> None:
 
 
 @transaction.atomic
-def create_resource(organisation: Organisation, *, by, values: dict) -> Resource:
+def create_resource(organisation: Organisation, *, by: User, values: dict) -> Resource:
     """Add an item to the library of `organisation` (for one of its programmes when `values` names
     one). Side effect: an activity-log entry with the field names."""
     _check_audience(values)
@@ -102,7 +106,7 @@ def create_resource(organisation: Organisation, *, by, values: dict) -> Resource
 
 
 @transaction.atomic
-def update_resource(resource: Resource, *, by, values: dict, expected_version: int) -> list[str]:
+def update_resource(resource: Resource, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change an item (optimistic locking: ConflictError when someone saved it meanwhile). Audited."""
     _check_audience(values)
     programme = values.get("programme")
@@ -115,7 +119,7 @@ def update_resource(resource: Resource, *, by, values: dict, expected_version: i
 
 
 @transaction.atomic
-def delete_resource(resource: Resource, *, by) -> None:
+def delete_resource(resource: Resource, *, by: User) -> None:
     """Remove an item from the library. The activity-log entry keeps its id (no copy of its content)."""
     log_action(
         resource,

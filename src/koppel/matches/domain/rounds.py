@@ -25,10 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from koppel.accounts.models import User
 from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.domain import adapter
+from koppel.matches.domain.pair_check import check_pair
 from koppel.matches.enums import OPEN_STATES, Decision, MatchOrigin, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchMentor, MatchRound, PairRule, RoundProposal, RoundUnmatched
 from koppel.people.domain.disqualification import refuse_unless_clear_to_match
@@ -37,7 +39,7 @@ from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import Programme
 from matchmaker.solver import match as run_engine
-from matchmaker.types import Result
+from matchmaker.types import Result, Rules
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ def filtered_pool(programme: Programme, youth_filter: dict, mentor_filter: dict)
 def start_round(
     programme: Programme,
     *,
-    by,
+    by: User,
     youth_filter: dict | None = None,
     mentor_filter: dict | None = None,
     previous: MatchRound | None = None,
@@ -119,7 +121,7 @@ def start_round(
 
 
 @transaction.atomic
-def rerun_round(previous: MatchRound, *, by) -> MatchRound:
+def rerun_round(previous: MatchRound, *, by: User) -> MatchRound:
     """A new round with the same filters; locked pairs are kept, excluded and rejected ones avoided.
 
     A round whose worker stopped (no sign of life for jobs.STALE_AFTER) is given up first, with
@@ -263,7 +265,7 @@ def _run(match_round: MatchRound, beat: jobs.Heartbeat) -> None:
         )
 
 
-def _parameters(rules) -> dict:
+def _parameters(rules: Rules) -> dict[str, object]:
     return {
         "min_age_gap": rules.min_age_gap,
         "preferred_age_gap": rules.preferred_age_gap,
@@ -328,15 +330,13 @@ def _lock_proposal(proposal: RoundProposal) -> RoundProposal:
 
 
 @transaction.atomic
-def accept_proposal(proposal: RoundProposal, *, by) -> Match:
+def accept_proposal(proposal: RoundProposal, *, by: User) -> Match:
     """Accept a proposal: the match is created in the proposed state.
 
     Refused when the round was re-run since, when the pair now breaks a hard constraint or was
     excluded, when the youth already has an open match, or a mentor has no room left. Side effects: the
     youth's status becomes "matched" (a mentor's follows once the match starts), activity-log entries.
     """
-    from koppel.matches.domain.pairs import check_pair  # pairs builds on this module
-
     proposal = _lock_proposal(proposal)
     if MatchRound.objects.filter(previous_id=proposal.round_id).exists():
         raise DomainError(_("This round was run again; decide on the proposals of the newer round."))
@@ -357,7 +357,7 @@ def accept_proposal(proposal: RoundProposal, *, by) -> Match:
 
 
 @transaction.atomic
-def reject_proposal(proposal: RoundProposal, *, by) -> None:
+def reject_proposal(proposal: RoundProposal, *, by: User) -> None:
     """Reject a proposal; a re-run of the round will not propose the same pair again."""
     proposal = _lock_proposal(proposal)
     RoundProposal.objects.filter(pk=proposal.pk).update(
@@ -367,7 +367,7 @@ def reject_proposal(proposal: RoundProposal, *, by) -> None:
 
 
 @transaction.atomic
-def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str, *, by) -> PairRule:
+def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str, *, by: User) -> PairRule:
     """Lock a pair (later rounds keep it) or exclude it (never proposed again). Replaces an earlier
     rule for the same pair. Side effects: an activity-log entry on the programme."""
     if youth.programme_id != programme.pk or mentor.programme_id != programme.pk:
@@ -381,7 +381,7 @@ def set_pair_rule(programme: Programme, youth: Youth, mentor: Mentor, kind: str,
 
 
 @transaction.atomic
-def remove_pair_rule(rule: PairRule, *, by) -> None:
+def remove_pair_rule(rule: PairRule, *, by: User) -> None:
     """Undo a lock or an exclusion. Side effects: an activity-log entry on the programme."""
     log_action(
         rule.programme,
@@ -397,7 +397,7 @@ def create_proposed_match(
     youth: Youth,
     mentors: list[Mentor],
     *,
-    by,
+    by: User,
     origin: str = MatchOrigin.ROUND,
     note: str = "",
 ) -> Match:

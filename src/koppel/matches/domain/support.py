@@ -45,12 +45,14 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, ContactWith, MatchState, SupportTopic
 from koppel.matches.models import Match, SupportContact
 from koppel.people.models import Guardianship
+from koppel.programmes.models import ProgrammeSettings
 
 FIRST_YEAR_MONTHS = 12
 SCHEDULED = (ContactWith.MENTOR, ContactWith.GUARDIAN)
@@ -63,7 +65,7 @@ DUE = "due"  # the date has passed (or is today), no contact yet; it can still b
 PLANNED = "planned"  # in the future
 
 
-def _rhythm(start: date, settings) -> Iterator[date]:
+def _rhythm(start: date, settings: ProgrammeSettings) -> Iterator[date]:
     """Every planned date from `start` on, without end (see the module docstring)."""
     for k in range(FIRST_YEAR_MONTHS):
         per_month = (
@@ -288,7 +290,7 @@ def follow_ups_due(programme_ids: Iterable[int], today: date) -> QuerySet[Suppor
 
 
 @transaction.atomic
-def log_contact(match: Match, *, by, values: dict) -> SupportContact:
+def log_contact(match: Match, *, by: User, values: dict) -> SupportContact:
     """Record a support contact (SUP-2) with the mentor, a guardian or the youth of a started match.
 
     `values`: held_on, with_whom, mentor (with_whom mentor; in a team match: which one), guardian

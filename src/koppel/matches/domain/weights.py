@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import matchmaker.types as mm
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -62,14 +64,14 @@ def weights_problem(values: dict) -> str | None:
     return None
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """A setting's value for the activity log (weights are not personal data)."""
     return str(value) if isinstance(value, Decimal) else value
 
 
 @transaction.atomic
 def update_matching_settings(
-    settings: MatchingSettings, *, by, values: dict, expected_version: int
+    settings: MatchingSettings, *, by: User, values: dict, expected_version: int
 ) -> list[str]:
     """Change a programme's matching settings and weights; returns the changed field names.
 
@@ -149,7 +151,9 @@ def _settings_with(programme: Programme, values: dict) -> MatchingSettings:
     return MatchingSettings(programme=programme, **{**current, **values})
 
 
-def _pool(match_round: MatchRound, programme: Programme, today) -> tuple[list[mm.Youth], list[mm.Mentor]]:
+def _pool(
+    match_round: MatchRound, programme: Programme, today: date
+) -> tuple[list[mm.Youth], list[mm.Mentor]]:
     """The round's youth and mentors with their current profiles.
 
     A mentor's room counts the open matches with youth outside this pool only: accepting the round's
@@ -255,7 +259,15 @@ def preview_weights(programme: Programme, values: dict) -> WeightsPreview:
     )
 
 
-def _rows(differing, old, new, old_scores, youth_by_id, mentor_by_id, rules) -> list[PreviewRow]:
+def _rows(
+    differing: list[int],
+    old: dict[int, tuple[int, ...]],
+    new: dict[int, mm.Proposal],
+    old_scores: dict[int, list[float]],
+    youth_by_id: dict[int, mm.Youth],
+    mentor_by_id: dict[int, mm.Mentor],
+    rules: mm.Rules,
+) -> list[PreviewRow]:
     """The table of changed proposals, names read in two queries."""
     mentor_ids = {m for y in differing for m in old.get(y, ())} | {
         m for y in differing if y in new for m in new[y].mentor_ids

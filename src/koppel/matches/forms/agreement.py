@@ -1,5 +1,7 @@
 """Forms for the agreement (AGR-1, REL-3, REL-4) and for consent to it."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,7 @@ from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
 from koppel.matches.domain.agreement import AGREEMENT_FIELDS
 from koppel.matches.models import Agreement
 from koppel.programmes.enums import Location
+from koppel.programmes.models import Programme
 
 
 class AgreementForm(ErrorClassMixin, forms.ModelForm):
@@ -24,7 +27,7 @@ class AgreementForm(ErrorClassMixin, forms.ModelForm):
             "holiday_expectations": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, programme, **kwargs):
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         # REL-3: only the places the programme allows (all of them when it names none).

@@ -2,7 +2,10 @@
 questionnaire, cancel a match that never started. They clean input; the rules live in
 koppel.matches.domain.closure."""
 
+from collections.abc import Iterable
+
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import BLANK_CHOICE_LABEL, DATE_WIDGET, ErrorClassMixin
@@ -11,7 +14,7 @@ from koppel.matches.enums import ClosureReason, ContactAfterClosure, EndedBy
 YES_NO = [("", _("Not asked")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-def _with_blank(choices):
+def _with_blank(choices: Iterable[tuple[str, str | Promise]]) -> list[tuple[str, str | Promise]]:
     return [("", BLANK_CHOICE_LABEL), *choices]
 
 

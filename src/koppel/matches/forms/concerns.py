@@ -1,6 +1,6 @@
 """Forms for concerns: raising one (portal and staff), and closing one with its outcome."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from koppel.matches.domain.queries.visible import portal_matches, staff_matches
 from koppel.matches.enums import ConcernStatus
 from koppel.matches.models import Match
 from koppel.people.domain.queries.visible import programmes_visible_to
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, roles_of
 
 
 class RaiseConcernForm(ErrorClassMixin, forms.Form):
@@ -32,7 +32,7 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         matches = portal_matches(user).select_related("youth").prefetch_related("mentors").order_by("-id")
         match_field = cast(forms.ModelChoiceField, self.fields["match"])
@@ -49,7 +49,7 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         if not matches.exists():
             del self.fields["match"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("match") and not cleaned.get("programme"):
             if len(self.programme_choices) == 1:
@@ -59,7 +59,7 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         return cleaned
 
 
-def _match_label(match, user) -> str:
+def _match_label(match: Match, user: AnyUser) -> str:
     r = roles_of(user)
     mentors = list(match.mentors.all())
     if any(m.pk in r.mentor_ids for m in mentors):
@@ -79,14 +79,14 @@ class StaffConcernForm(ErrorClassMixin, forms.Form):
         label=_("What is the concern"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes_visible_to(user)
         cast(forms.ModelChoiceField, self.fields["match"]).queryset = staff_matches(user).select_related(
             "youth"
         )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         match, programme = cleaned.get("match"), cleaned.get("programme")
         if match is not None and programme is not None and match.programme_id != programme.pk:

@@ -1,12 +1,13 @@
 """Forms for moving a match through its states (the agreement and closure have their own)."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
 from koppel.people.domain.queries.visible import coordinators_of_programmes_of
+from koppel.people.domain.roles import AnyUser
 
 
 class IntroduceForm(ErrorClassMixin, forms.Form):
@@ -19,7 +20,7 @@ class IntroduceForm(ErrorClassMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["staff_member"])
         field.queryset = coordinators_of_programmes_of(user)

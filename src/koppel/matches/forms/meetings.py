@@ -4,6 +4,8 @@ The meeting form is built for a phone: every choice is a radio button, the durat
 choices, and the date defaults to today.
 """
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,7 @@ QUICK_DURATIONS = (30, 60, 90, 120)
 OTHER = "other"
 
 
-def _duration_choices():
+def _duration_choices() -> list[tuple[str, str]]:
     return [
         *((str(n), _("%(n)s minutes") % {"n": n}) for n in QUICK_DURATIONS),
         (OTHER, _("Other")),
@@ -40,7 +42,7 @@ class MeetingForm(ErrorClassMixin, VersionedModelForm):
 
     field_order = ["held_on", "duration", "duration_other", "activity", "place", "how_it_went", "note"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("place", "activity", "how_it_went"):
             # RadioSelect on a model field with choices adds an empty "---------" choice; drop it.
@@ -53,7 +55,7 @@ class MeetingForm(ErrorClassMixin, VersionedModelForm):
             self.fields["duration"].initial = OTHER
             self.fields["duration_other"].initial = minutes
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         choice = cleaned.get("duration")
         if choice == OTHER:
@@ -77,7 +79,7 @@ class HolidayForm(ErrorClassMixin, forms.ModelForm):
         fields = ["name", "starts_on", "ends_on"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:

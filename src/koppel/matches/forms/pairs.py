@@ -1,5 +1,7 @@
 """The form for proposing a pair by hand (MAT-6)."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,15 +10,18 @@ from koppel.common.forms import ErrorClassMixin
 from koppel.matches.domain import adapter
 from koppel.matches.enums import MatchOrigin
 from koppel.people.domain.queries.visible import staff_mentors, staff_youth
+from koppel.people.domain.roles import AnyUser
+from koppel.people.models import Mentor, Youth
+from koppel.programmes.models import Programme
 
 
 class _PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Youth | Mentor) -> str:
         return obj.full_name
 
 
 class _PeopleChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Mentor) -> str:
         return obj.full_name
 
 
@@ -44,7 +49,7 @@ class PairForm(ErrorClassMixin, forms.Form):
         help_text=_("A short note for the team; no sensitive details."),
     )
 
-    def __init__(self, *args, programme, user, **kwargs):
+    def __init__(self, *args: Any, programme: Programme, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         youth = adapter.waiting_youth(programme).filter(pk__in=staff_youth(user).values("pk"))

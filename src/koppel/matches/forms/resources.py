@@ -1,6 +1,6 @@
 """The form for an item of the resource library (SUP-3)."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm
 from koppel.matches.models import Resource
 from koppel.people.domain.queries.visible import programmes_visible_to
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, roles_of
 
 
 class ResourceForm(ErrorClassMixin, VersionedModelForm):
@@ -27,7 +27,7 @@ class ResourceForm(ErrorClassMixin, VersionedModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.roles = roles_of(user)
         field = cast(forms.ModelChoiceField, self.fields["programme"])
@@ -37,7 +37,7 @@ class ResourceForm(ErrorClassMixin, VersionedModelForm):
         field.required = not self.roles.is_admin
         field.help_text = _("Leave empty for an item for every programme of the organisation.")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not (cleaned.get("for_mentors") or cleaned.get("for_youth") or cleaned.get("for_guardians")):
             self.add_error(

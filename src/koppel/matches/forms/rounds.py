@@ -1,12 +1,13 @@
 """The form that starts a match round: the programme, and filters to narrow its youth and mentors."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin
 from koppel.people.domain.queries.visible import programmes_visible_to
+from koppel.people.domain.roles import AnyUser
 from koppel.people.enums import Gender, SchoolType
 
 
@@ -28,7 +29,7 @@ class RoundStartForm(ErrorClassMixin, forms.Form):
         label=_("Mentors: gender"), required=False, choices=[("", _("Any")), *Gender.choices]
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["programme"])
         field.queryset = programmes_visible_to(user).order_by("name")

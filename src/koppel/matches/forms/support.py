@@ -1,12 +1,13 @@
 """The form for logging a support contact (SUP-1, SUP-2)."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
 from koppel.matches.enums import ContactChannel, ContactWith, SupportTopic
+from koppel.matches.models import Match
 from koppel.people.models import Guardian, Mentor
 
 
@@ -28,7 +29,7 @@ class SupportContactForm(ErrorClassMixin, forms.Form):
     follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=300)
     follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DATE_WIDGET)
 
-    def __init__(self, *args, match, **kwargs):
+    def __init__(self, *args: Any, match: Match, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         mentors = Mentor.objects.filter(match_mentors__match=match).order_by("first_name", "id")
         guardians = Guardian.objects.filter(guardianships__youth_id=match.youth_id).order_by(
@@ -39,7 +40,7 @@ class SupportContactForm(ErrorClassMixin, forms.Form):
         self._mentors = mentors
         self._guardians = guardians
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         with_whom = data.get("with_whom")
         # With one mentor or one guardian, who it was goes without saying.

@@ -1,6 +1,8 @@
 """The form of a programme's matching settings and weights (MAT-1, MAT-2, MAT-3, MAT-5)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.forms import BoundField
@@ -30,7 +32,7 @@ class SettingRow:
     changed: bool
 
     @property
-    def default_text(self):
+    def default_text(self) -> object:
         if isinstance(self.default, bool):
             return _("yes") if self.default else _("no")
         choices = dict(getattr(self.field.field, "choices", None) or ())
@@ -43,18 +45,18 @@ class MatchingWeightsForm(ErrorClassMixin, VersionedModelForm):
         fields = list(SETTINGS_FIELDS)
         widgets = {"objective": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         localize_decimal_fields(self)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         problem = weights_problem(data)
         if problem:
             self.add_error(None, problem)
         return data
 
-    def _rows(self, names) -> list[SettingRow]:
+    def _rows(self, names: Iterable[str]) -> list[SettingRow]:
         defaults = factsheet_defaults()
         return [
             SettingRow(
@@ -85,6 +87,6 @@ class ResetForm(forms.Form):
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, settings: MatchingSettings, **kwargs):
+    def __init__(self, *args: Any, settings: MatchingSettings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["expected_version"].initial = settings.version

@@ -11,18 +11,22 @@ import logging
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import tablib
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from import_export.results import Result
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action, log_actions_bulk
 from koppel.common.domain.errors import DomainError
 from koppel.people.domain.queries.visible import guardians_visible_to, mentors_visible_to, staff_youth
-from koppel.people.models import Guardian, Youth
+from koppel.people.domain.roles import AnyUser
+from koppel.people.models import Guardian, Mentor, Youth
 from koppel.people.resources import RESOURCES, GuardianResource, KoppelResource
 from koppel.programmes.models import Programme
 
@@ -104,7 +108,7 @@ def _limited(rows: Iterator[list]) -> list[list]:
     return kept
 
 
-def _filled(cell) -> bool:
+def _filled(cell: object) -> bool:
     return cell is not None and str(cell).strip() != ""
 
 
@@ -203,7 +207,7 @@ def _xlsx_rows(content: bytes) -> Iterator[list]:
         raise _unreadable() from None
 
 
-def _sheet_rows(parsed) -> Iterator[list]:
+def _sheet_rows(parsed: Iterable[tuple[int, list[dict[str, Any]]]]) -> Iterator[list]:
     """Rows as lists of values from openpyxl's (row number, cells) pairs; rows the file leaves out
     come as empty rows, so row numbers stay those of the file."""
     expected = 1
@@ -280,7 +284,7 @@ def check_columns(kind: str, headers: list[str]) -> None:
         )
 
 
-def _resource(kind: str, programme: Programme, by) -> KoppelResource:
+def _resource(kind: str, programme: Programme, by: User) -> KoppelResource:
     if kind != "guardian":
         return RESOURCES[kind](programme=programme, user=by)
     # Staff may change the guardians they can see and those nobody has linked to a child yet.
@@ -291,7 +295,7 @@ def _resource(kind: str, programme: Programme, by) -> KoppelResource:
 
 
 def import_people(
-    kind: str, programme: Programme, dataset: tablib.Dataset, *, by, dry_run: bool
+    kind: str, programme: Programme, dataset: tablib.Dataset, *, by: User, dry_run: bool
 ) -> ImportReport:
     """Import mentors, youth or guardians of `programme` (guardians: of its organisation).
 
@@ -316,7 +320,7 @@ def import_people(
     return report
 
 
-def _report(kind: str, result) -> ImportReport:
+def _report(kind: str, result: Result) -> ImportReport:
     report = ImportReport(kind=kind, total=result.total_rows)
     report.new = result.totals.get("new", 0)
     report.updated = result.totals.get("update", 0)
@@ -359,7 +363,7 @@ def _write_interests(resource: KoppelResource) -> None:
     )
 
 
-def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by) -> None:
+def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by: User) -> None:
     model_name = resource._meta.model._meta.model_name
     created = [obj for obj, is_new in resource.saved if is_new]
     log_actions_bulk(created, f"people.{model_name}.imported", by=by, fields=headers)
@@ -374,7 +378,9 @@ def _write_log(resource: KoppelResource, kind: str, headers: list[str], *, by) -
 # --- Exporting --------------------------------------------------------------------------------------
 
 
-def people_to_export(kind: str, programme: Programme, user):
+def people_to_export(
+    kind: str, programme: Programme, user: AnyUser
+) -> QuerySet[Mentor] | QuerySet[Youth] | QuerySet[Guardian]:
     """The people of `programme` that `user` can see (guardians: of its youth, or not yet linked)."""
     if kind == "mentor":
         return mentors_visible_to(user).filter(programme=programme).prefetch_related("interests")
@@ -393,7 +399,7 @@ def people_to_export(kind: str, programme: Programme, user):
 
 
 @transaction.atomic
-def export_people(kind: str, programme: Programme, *, by, fmt: str) -> tuple[bytes, int]:
+def export_people(kind: str, programme: Programme, *, by: User, fmt: str) -> tuple[bytes, int]:
     """The people as a CSV or XLSX file and their number. Side effect: one activity-log entry on the
     programme ("people.exported"), since an export is an access to personal data."""
     if fmt not in FORMATS:

@@ -8,6 +8,7 @@ consent. Only when all of that is recorded may they join the waiting list.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import ConflictError, DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -34,7 +35,7 @@ def intake_of(youth: Youth) -> Intake | None:
 
 @transaction.atomic
 def record_intake(
-    youth: Youth, *, by, values: dict[str, dict], expected_version: dict[str, int | None]
+    youth: Youth, *, by: User, values: dict[str, dict], expected_version: dict[str, int | None]
 ) -> list[str]:
     """Create or change the youth's intake record and the youth's goals and wishes, together.
 
@@ -92,7 +93,7 @@ def missing_for_waiting_list(youth: Youth, intake: Intake | None) -> list[str]:
 
 
 @transaction.atomic
-def add_to_waiting_list(youth: Youth, *, by) -> Youth:
+def add_to_waiting_list(youth: Youth, *, by: User) -> Youth:
     """Put a youth whose intake is complete on the programme's waiting list.
 
     Gate YTH-1 and YTH-2 (and the guardian's consent): refused with a DomainError listing every
@@ -120,7 +121,7 @@ def add_to_waiting_list(youth: Youth, *, by) -> Youth:
 
 
 @transaction.atomic
-def withdraw_youth(youth: Youth, *, by) -> Youth:
+def withdraw_youth(youth: Youth, *, by: User) -> Youth:
     """Take a youth in intake or on the waiting list out of the programme.
 
     Side effects: status "withdrawn", off the waiting list, an activity-log entry.

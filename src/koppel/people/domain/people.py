@@ -1,8 +1,11 @@
 """State changes of mentors, youth and guardians. Every change is audited with its field names."""
 
-from django.db import transaction
+from typing import Any
+
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import changed_fields, save_versioned
@@ -11,11 +14,11 @@ from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.programmes.models import Organisation, Programme
 
 
-def _action(obj, verb: str) -> str:
+def _action(obj: models.Model, verb: str) -> str:
     return f"people.{obj._meta.model_name}.{verb}"
 
 
-def _split(model, values: dict) -> tuple[dict, dict]:
+def _split(model: type[models.Model], values: dict) -> tuple[dict, dict]:
     plain: dict = {}
     many: dict = {}
     for name, value in values.items():
@@ -23,7 +26,15 @@ def _split(model, values: dict) -> tuple[dict, dict]:
     return plain, many
 
 
-def create_person(model, programme: Programme, *, by, values: dict, action: str = "", data=None):
+def create_person[P: (Mentor, Youth)](
+    model: type[P],
+    programme: Programme,
+    *,
+    by: User | None,
+    values: dict,
+    action: str = "",
+    data: dict[str, Any] | None = None,
+) -> P:
     """Create a mentor or youth with its many-to-many values; audited as `action` (default: created)."""
     plain, many = _split(model, values)
     person = model.objects.create(programme=programme, **plain)
@@ -42,19 +53,19 @@ def _without_status(values: dict) -> dict:
 
 
 @transaction.atomic
-def create_mentor(programme: Programme, *, by, values: dict) -> Mentor:
+def create_mentor(programme: Programme, *, by: User, values: dict) -> Mentor:
     """Register a mentor in a programme, as an applicant. Side effect: an activity-log entry."""
     return create_person(Mentor, programme, by=by, values=_without_status(values))
 
 
 @transaction.atomic
-def create_youth(programme: Programme, *, by, values: dict) -> Youth:
+def create_youth(programme: Programme, *, by: User, values: dict) -> Youth:
     """Register a youth in a programme, in intake. Side effect: an activity-log entry."""
     return create_person(Youth, programme, by=by, values=_without_status(values))
 
 
 @transaction.atomic
-def create_guardian(organisation: Organisation, *, by, values: dict) -> Guardian:
+def create_guardian(organisation: Organisation, *, by: User, values: dict) -> Guardian:
     """Register a parent or guardian. Side effect: an activity-log entry."""
     guardian = Guardian.objects.create(organisation=organisation, **values)
     log_action(guardian, _action(guardian, "created"), by=by, fields=values.keys())
@@ -62,7 +73,9 @@ def create_guardian(organisation: Organisation, *, by, values: dict) -> Guardian
 
 
 @transaction.atomic
-def update_person(person: Mentor | Youth | Guardian, *, by, values: dict, expected_version: int) -> list[str]:
+def update_person(
+    person: Mentor | Youth | Guardian, *, by: User, values: dict, expected_version: int
+) -> list[str]:
     """Change a person's profile; refused with ConflictError when someone else saved first.
 
     Side effect: an activity-log entry naming the changed fields (never their values).
@@ -78,7 +91,7 @@ def update_person(person: Mentor | Youth | Guardian, *, by, values: dict, expect
 
 @transaction.atomic
 def link_guardian(
-    youth: Youth, guardian: Guardian, *, by, relation: str, has_parental_authority: bool
+    youth: Youth, guardian: Guardian, *, by: User, relation: str, has_parental_authority: bool
 ) -> Guardianship:
     """Record that `guardian` is a parent or guardian of `youth`. Audited on the youth."""
     if guardian.organisation_id != youth.programme.organisation_id:

@@ -7,6 +7,8 @@ entry with the field names and the two statuses (never the reason), and, where t
 queues an e-mail in the applicant's own language once the transaction commits.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +18,11 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import drop_queued_mail, queue_mail
@@ -36,7 +40,7 @@ from koppel.people.enums import (
     ReferenceOutcome,
     VogOutcome,
 )
-from koppel.people.models import Interview, Mentor, PipelineEvent
+from koppel.people.models import ConductCertificate, Interview, Mentor, PipelineEvent
 
 S = MentorStatus
 logger = logging.getLogger(__name__)
@@ -60,7 +64,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 # The statuses the applicant hears about by e-mail.
-MAIL_SUBJECTS: dict[str, object] = {
+MAIL_SUBJECTS: dict[str, str | Promise] = {
     S.INTERVIEW_PLANNED: gettext_lazy("Your interview with the mentoring programme"),
     S.APPROVED: gettext_lazy("You have been approved as a mentor"),
     S.READY: gettext_lazy("You are ready to be matched"),
@@ -130,7 +134,7 @@ def _move(
     mentor: Mentor,
     to: str,
     *,
-    by,
+    by: User | None,
     reason: str = "",
     extra_fields: tuple[str, ...] = (),
     mail: bool = True,
@@ -187,7 +191,7 @@ class ChecklistItem:
     done: bool
 
 
-def vog_in_order(certificate, *, today: date | None = None) -> bool:
+def vog_in_order(certificate: ConductCertificate, *, today: date | None = None) -> bool:
     """SCR-2: issued, the original seen, and still valid."""
     today = today or timezone.localdate()
     return (
@@ -272,7 +276,7 @@ def _refuse_if_missing(items: list[ChecklistItem]) -> None:
 
 @transaction.atomic
 def plan_interview(
-    mentor: Mentor, *, by, planned_for: datetime, kind: str = InterviewKind.HOME_VISIT, reason: str = ""
+    mentor: Mentor, *, by: User, planned_for: datetime, kind: str = InterviewKind.HOME_VISIT, reason: str = ""
 ) -> Interview:
     """Plan the screening interview (SCR-1: a home visit is preferred).
 
@@ -292,7 +296,7 @@ def plan_interview(
 
 
 @transaction.atomic
-def start_screening(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def start_screening(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Start checking references, VOG and self-disclosure. Side effects: event and activity log."""
     _lock(mentor)
     _check_allowed(mentor, S.IN_SCREENING)
@@ -300,7 +304,7 @@ def start_screening(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def approve_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def approve_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Approve a screened mentor. Gate: SCR-1 interview, SCR-2 references and VOG, SCR-3.
 
     The refusal names every missing item with its rule. Side effects: event, activity log, mail.
@@ -327,7 +331,7 @@ def _refuse_if_hours_missing(mentor: Mentor) -> None:
 
 
 @transaction.atomic
-def mark_ready_to_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def mark_ready_to_match(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """An approved mentor with enough training (gate TRN-1) may be matched.
 
     Side effects: event, activity log, mail to the mentor.
@@ -340,7 +344,7 @@ def mark_ready_to_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEven
 
 
 @transaction.atomic
-def release_after_match(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def release_after_match(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """A matched mentor whose match ended is ready to match again (TRN-1 checked again).
 
     Side effects: event and activity log; no mail (the closure conversation told the mentor).
@@ -360,7 +364,7 @@ def has_started_match(mentor: Mentor) -> bool:
 
 
 @transaction.atomic
-def mark_matched(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def mark_matched(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """A match of the mentor became active: ready -> matched. Called by the match's start only;
     refused while the mentor has no started match. Side effects: event and activity log."""
     _lock(mentor)
@@ -371,7 +375,7 @@ def mark_matched(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def pause_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def pause_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Put a mentor on hold (holiday, illness). Side effects: event and activity log."""
     _lock(mentor)
     _check_allowed(mentor, S.PAUSED)
@@ -379,7 +383,7 @@ def pause_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def resume_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """Back to the status the mentor had before the pause. Side effects: event and activity log."""
     _lock(mentor)
     if mentor.status != S.PAUSED:
@@ -399,7 +403,7 @@ def resume_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 
 @transaction.atomic
-def withdraw_mentor(mentor: Mentor, *, by, reason: str = "", mail: bool = True) -> PipelineEvent:
+def withdraw_mentor(mentor: Mentor, *, by: User | None, reason: str = "", mail: bool = True) -> PipelineEvent:
     """The applicant or mentor stops. Side effects: event, activity log, mail (not when `mail` is
     False: an erasure withdraws a mentor who must hear nothing more)."""
     _lock(mentor)
@@ -408,7 +412,7 @@ def withdraw_mentor(mentor: Mentor, *, by, reason: str = "", mail: bool = True) 
 
 
 @transaction.atomic
-def reject_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
+def reject_mentor(mentor: Mentor, *, by: User, reason: str = "") -> PipelineEvent:
     """The programme does not go on with this applicant. Side effects: event, activity log, mail
     (which never states the reason)."""
     _lock(mentor)
@@ -418,7 +422,7 @@ def reject_mentor(mentor: Mentor, *, by, reason: str = "") -> PipelineEvent:
 
 @transaction.atomic
 def disqualify_mentor(
-    mentor: Mentor, *, by, reason: DisqualificationReason, notes: str = ""
+    mentor: Mentor, *, by: User, reason: DisqualificationReason, notes: str = ""
 ) -> PipelineEvent:
     """SCR-3: final disqualification with its reason, from any status (a withdrawn or rejected
     applicant too, so that they can never come back).

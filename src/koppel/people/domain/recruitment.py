@@ -5,7 +5,9 @@ mentor records the youth whose network they come from (REC-1). The applicant is 
 their own language once the transaction commits.
 """
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
@@ -32,7 +35,7 @@ PROPOSAL_SUBJECT = gettext_lazy("A natural mentor was proposed")
 
 
 @transaction.atomic
-def create_campaign(programme: Programme, *, by, values: dict) -> Campaign:
+def create_campaign(programme: Programme, *, by: User, values: dict) -> Campaign:
     """Start a recruitment campaign (REC-2). Side effect: an activity-log entry."""
     campaign = Campaign.objects.create(programme=programme, **values)
     log_action(campaign, "people.campaign.created", by=by, fields=values.keys())
@@ -40,7 +43,7 @@ def create_campaign(programme: Programme, *, by, values: dict) -> Campaign:
 
 
 @transaction.atomic
-def update_campaign(campaign: Campaign, *, by, values: dict, expected_version: int) -> list[str]:
+def update_campaign(campaign: Campaign, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a campaign; refused with ConflictError when someone else saved first."""
     changed = save_versioned(campaign, values, expected_version=expected_version)
     if changed:
@@ -79,13 +82,13 @@ _IDENTITY_FIELDS = ("first_name", "last_name", "date_of_birth")
 REPEAT_SUBJECT = gettext_lazy("We received an application with your e-mail address")
 
 
-def _is_empty(value) -> bool:
+def _is_empty(value: object) -> bool:
     if isinstance(value, (list, tuple, dict, QuerySet)):
         return len(value) == 0
     return value is None or value == ""
 
 
-def _as_json(name: str, value):
+def _as_json(name: str, value: Any) -> Any:
     if Mentor._meta.get_field(name).many_to_many:
         return sorted(item.pk for item in value)
     if isinstance(value, date):
@@ -95,7 +98,7 @@ def _as_json(name: str, value):
     return value
 
 
-def _current(mentor: Mentor, name: str):
+def _current(mentor: Mentor, name: str) -> Any:
     if Mentor._meta.get_field(name).many_to_many:
         return sorted(mentor.interests.values_list("pk", flat=True)) if name == "interests" else []
     return _as_json(name, getattr(mentor, name))
@@ -118,7 +121,7 @@ def _existing_applicant(programme: Programme, email: str) -> Mentor | None:
     return Mentor.objects.filter(programme=programme, email__iexact=email.strip()).order_by("pk").first()
 
 
-def _create_or_find(programme: Programme, email: str, create) -> tuple[Mentor, bool]:
+def _create_or_find(programme: Programme, email: str, create: Callable[[], Mentor]) -> tuple[Mentor, bool]:
     """The mentor with `email` in `programme`, created by `create()` when there is none yet.
 
     Returns the mentor and whether it was there already. The insert runs in a savepoint: when a
@@ -139,7 +142,7 @@ def _create_or_find(programme: Programme, email: str, create) -> tuple[Mentor, b
 
 
 def _record_repeat(
-    mentor: Mentor, values: dict, *, by, action: str, data: dict, **fields
+    mentor: Mentor, values: dict, *, by: User | None, action: str, data: dict, **fields: object
 ) -> RepeatApplication:
     application = RepeatApplication.objects.create(
         mentor=mentor, values=_differences(mentor, values), applied_at=timezone.now(), **fields
@@ -154,7 +157,9 @@ def _record_repeat(
     return application
 
 
-def _create_applicant(programme: Programme, values: dict, *, by, action: str, data: dict) -> Mentor:
+def _create_applicant(
+    programme: Programme, values: dict, *, by: User | None, action: str, data: dict
+) -> Mentor:
     return create_person(Mentor, programme, by=by, values=values, action=action, data=data)
 
 
@@ -213,7 +218,7 @@ def apply_as_mentor(campaign: Campaign, *, values: dict) -> tuple[Mentor, Repeat
 
 
 @transaction.atomic
-def propose_natural_mentor(youth: Youth, *, by, values: dict, relation: str, language: str) -> Mentor:
+def propose_natural_mentor(youth: Youth, *, by: User, values: dict, relation: str, language: str) -> Mentor:
     """A youth or their parent proposes someone from the youth's own network (REC-1).
 
     The person becomes an applicant in the youth's programme with route "natural", `proposed_for`
@@ -278,7 +283,7 @@ def open_repeat_applications(mentor: Mentor) -> QuerySet[RepeatApplication]:
 
 @transaction.atomic
 def merge_repeat_application(
-    application: RepeatApplication, *, by, fields: list[str], expected_version: int
+    application: RepeatApplication, *, by: User, fields: list[str], expected_version: int
 ) -> list[str]:
     """Close a repeat application, copying the submitted values of `fields` into its mentor.
 
@@ -386,7 +391,7 @@ def send_proposal_mail_to_coordinator(mentor_id: int, youth_id: int) -> None:
 def register_youth(
     programme: Programme,
     *,
-    by,
+    by: User,
     values: dict,
     guardian: Guardian | None = None,
     guardian_values: dict | None = None,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -82,7 +83,7 @@ def _vog_dates(values: dict) -> dict:
 
 
 @transaction.atomic
-def record_interview(mentor: Mentor, *, by, values: dict) -> Interview:
+def record_interview(mentor: Mentor, *, by: User, values: dict) -> Interview:
     """Record an interview: date, kind, interviewer, what was explained and SCR-4's qualities.
 
     Side effect: an activity-log entry with the field names.
@@ -96,7 +97,7 @@ def record_interview(mentor: Mentor, *, by, values: dict) -> Interview:
 
 
 @transaction.atomic
-def update_interview(interview: Interview, *, by, values: dict, expected_version: int) -> list[str]:
+def update_interview(interview: Interview, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change an interview record. Side effect: an activity-log entry with the changed field names."""
     if "qualities" in values:
         values = {**values, "qualities": check_qualities(values["qualities"] or {})}
@@ -110,7 +111,7 @@ def update_interview(interview: Interview, *, by, values: dict, expected_version
 
 
 @transaction.atomic
-def add_reference(mentor: Mentor, *, by, values: dict) -> Reference:
+def add_reference(mentor: Mentor, *, by: User, values: dict) -> Reference:
     """Add a reference. Side effect: an activity-log entry with the field names."""
     _refuse_if_disqualified(mentor)
     reference = Reference.objects.create(mentor=mentor, **values)
@@ -119,7 +120,7 @@ def add_reference(mentor: Mentor, *, by, values: dict) -> Reference:
 
 
 @transaction.atomic
-def update_reference(reference: Reference, *, by, values: dict, expected_version: int) -> list[str]:
+def update_reference(reference: Reference, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a reference (contact, outcome, notes). Side effect: an activity-log entry."""
     changed = save_versioned(reference, values, expected_version=expected_version)
     if changed:
@@ -130,14 +131,14 @@ def update_reference(reference: Reference, *, by, values: dict, expected_version
 # --- Certificate of conduct (SCR-2, SCR-3) --------------------------------------------------------
 
 
-def _disqualify_on_refused_vog(certificate: ConductCertificate, *, by) -> None:
+def _disqualify_on_refused_vog(certificate: ConductCertificate, *, by: User) -> None:
     mentor = certificate.mentor
     if certificate.outcome == VogOutcome.REFUSED and mentor.status != MentorStatus.DISQUALIFIED:
         disqualify_mentor(mentor, by=by, reason=DisqualificationReason.VOG_REFUSED)
 
 
 @transaction.atomic
-def record_vog(mentor: Mentor, *, by, values: dict) -> ConductCertificate:
+def record_vog(mentor: Mentor, *, by: User, values: dict) -> ConductCertificate:
     """Record the facts of a certificate of conduct (never a copy of it).
 
     valid_until = issue date + 3 years. A refused VOG disqualifies the mentor for good (SCR-3).
@@ -152,7 +153,9 @@ def record_vog(mentor: Mentor, *, by, values: dict) -> ConductCertificate:
 
 
 @transaction.atomic
-def update_vog(certificate: ConductCertificate, *, by, values: dict, expected_version: int) -> list[str]:
+def update_vog(
+    certificate: ConductCertificate, *, by: User, values: dict, expected_version: int
+) -> list[str]:
     """Change a VOG record; valid_until follows the issue date; refused disqualifies (SCR-3).
 
     A refused certificate is the record behind a disqualification: it cannot be changed. The stored
@@ -172,7 +175,7 @@ def update_vog(certificate: ConductCertificate, *, by, values: dict, expected_ve
 
 
 @transaction.atomic
-def record_self_disclosure(mentor: Mentor, *, by, values: dict) -> SelfDisclosure:
+def record_self_disclosure(mentor: Mentor, *, by: User, values: dict) -> SelfDisclosure:
     """Record the applicant's self-disclosure.
 
     An offence involving children disqualifies automatically and for good (SCR-3); any other
@@ -203,7 +206,7 @@ REVIEW_DECISIONS = (
 
 
 @transaction.atomic
-def review_disclosure(disclosure: SelfDisclosure, *, by, decision: str, notes: str) -> SelfDisclosure:
+def review_disclosure(disclosure: SelfDisclosure, *, by: User, decision: str, notes: str) -> SelfDisclosure:
     """A coordinator's recorded decision on a disclosure of another conviction (SCR-3).
 
     A disclosure involving children is not reviewed: it disqualified the mentor already.

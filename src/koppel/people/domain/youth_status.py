@@ -6,9 +6,13 @@ the version bumped, and writes the activity log. The callers (intake, a new matc
 closed match, a rematch) check their own gates first and say which action to log.
 """
 
+from datetime import date
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -27,7 +31,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
-def today():
+def today() -> date:
     """The day in Koppel's time zone (TIME_ZONE, not the server clock's): the one "today" for
     waiting lists."""
     return timezone.localdate()
@@ -41,7 +45,15 @@ def check_youth_transition(youth: Youth, to: str) -> None:
         )
 
 
-def move_youth(youth: Youth, to: str, *, by, action: str, values: dict | None = None, data=None) -> Youth:
+def move_youth(
+    youth: Youth,
+    to: str,
+    *,
+    by: User | None,
+    action: str,
+    values: dict | None = None,
+    data: dict[str, Any] | None = None,
+) -> Youth:
     """Move a youth to status `to` (refused when the table does not allow it), saving `values` with it.
 
     Must run inside a transaction. Re-reads the youth under a row lock, so two people never move them

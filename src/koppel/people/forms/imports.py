@@ -1,10 +1,14 @@
 """Forms of the import and export pages: what kind of people, into or from which programme, which file."""
 
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin
 from koppel.people.domain.queries.visible import programmes_visible_to
+from koppel.people.domain.roles import AnyUser
 
 KIND_CHOICES = [
     ("mentor", _("Mentors")),
@@ -18,7 +22,7 @@ class _ProgrammeForm(ErrorClassMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Who"), choices=KIND_CHOICES)
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the user's own programmes: another programme is not a choice (a form error, never a write).
         self.fields["programme"].queryset = programmes_visible_to(user).order_by("name")
@@ -33,7 +37,7 @@ class ImportForm(_ProgrammeForm):
         ),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB; split it into smaller files."))

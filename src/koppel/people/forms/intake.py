@@ -1,6 +1,6 @@
 """The intake page's two forms: the intake record, and the youth's own goals and wishes."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ class IntakeForm(ErrorClassMixin, VersionedModelForm):
         ]
         widgets = {"held_on": DATE_WIDGET, "consent_on": DATE_WIDGET}
 
-    def __init__(self, *args, youth: Youth, **kwargs):
+    def __init__(self, *args: Any, youth: Youth, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only this youth's own parents and guardians can give the consent.
         consent_by = cast(forms.ModelChoiceField, self.fields["consent_by"])
@@ -56,7 +56,7 @@ class IntakeForm(ErrorClassMixin, VersionedModelForm):
         )
         self.fields["wish_kind_of_person"].help_text = _("YTH-3: in the youth's own words.")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         low, high = data.get("wish_age_min"), data.get("wish_age_max")
         if low is not None and high is not None and low > high:

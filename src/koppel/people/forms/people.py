@@ -1,5 +1,6 @@
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
@@ -13,6 +14,7 @@ from koppel.people.domain.queries.visible import (
     guardians_visible_to,
     programmes_visible_to,
 )
+from koppel.people.domain.roles import AnyUser
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     GoalArea,
@@ -73,7 +75,7 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date_of_birth"].widget = DATE_WIDGET
         self.personality_fields = []
@@ -88,13 +90,13 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
             self.fields["programme"].queryset = programmes_visible_to(user)
         self.fields["coordinator"].queryset = coordinators_of_programmes_of(user)
 
-    def clean_postcode(self):
+    def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> date:
         return check_age(self.cleaned_data["date_of_birth"], *self.AGE_RANGE)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name in ("languages", "availability", "motives", "goal_areas"):
             if isinstance(data.get(name), list):
@@ -138,10 +140,10 @@ PROFILE_FIELDS = [
 class NeighbourhoodsField(forms.CharField):
     """A list of neighbourhood names, typed as one line separated by commas."""
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:
         text = super().to_python(value)
         # CharField's own check for NUL characters would see the list, not the text: check the text.
         for validator in self.validators:
@@ -232,13 +234,13 @@ class GuardianForm(ErrorClassMixin, VersionedModelForm):
             "postcode",
         ]
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-    def clean_postcode(self):
+    def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(
@@ -254,7 +256,7 @@ class LinkGuardianForm(ErrorClassMixin, forms.Form):
         label=_("Has parental authority"), required=False, initial=True
     )
 
-    def __init__(self, *args, user, youth, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, youth: Youth, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guardian"].queryset = (
             guardians_visible_to(user)

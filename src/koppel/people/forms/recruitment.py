@@ -1,8 +1,12 @@
 """Recruitment forms (REC-1..3): campaigns, the public mentor application, natural-mentor proposals
 and the registration of a youth by a parent or guardian or a referring professional."""
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +18,7 @@ from koppel.people.domain.queries.visible import (
     guardians_visible_to,
     programmes_visible_to,
 )
+from koppel.people.domain.roles import AnyUser
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     GuardianRelation,
@@ -25,7 +30,7 @@ from koppel.people.enums import (
     availability_label,
 )
 from koppel.people.forms.people import MentorForm, YouthForm, check_age, clean_postcode
-from koppel.people.models import Campaign, Guardian, Interest, Mentor, Youth
+from koppel.people.models import Campaign, Guardian, Interest, Mentor, RepeatApplication, Youth
 
 MENTOR_AGE = MentorForm.AGE_RANGE
 YOUTH_AGE = YouthForm.AGE_RANGE
@@ -55,14 +60,14 @@ class CampaignForm(ErrorClassMixin, VersionedModelForm):
         ]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
         if self.instance.pk:
             # A campaign's applicants belong to its programme; it does not move.
             self.fields["programme"].disabled = True
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
@@ -148,7 +153,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
     # The model keeps the motivation as unlimited text; a public form does not take unlimited text.
     MOTIVATION_MAX = 2000
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["preferred_language"].initial = _site_language()
@@ -161,16 +166,16 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
     def is_spam(self) -> bool:
         return bool(self.data.get(self.add_prefix("website"), "").strip())
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
-    def clean_postcode(self):
+    def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> date:
         return check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name in ("languages", "availability", "motives"):
             if isinstance(data.get(name), list):
@@ -197,7 +202,7 @@ class NaturalMentorForm(ErrorClassMixin, forms.Form):
         label=_("How do they know the youth?"), choices=NaturalMentorRelation.choices
     )
 
-    def __init__(self, *args, youth_choices, **kwargs):
+    def __init__(self, *args: Any, youth_choices: QuerySet[Youth], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["youth"].queryset = youth_choices
         choices = list(youth_choices)
@@ -205,10 +210,10 @@ class NaturalMentorForm(ErrorClassMixin, forms.Form):
             self.fields["youth"].initial = choices[0].pk
             self.fields["youth"].widget = forms.HiddenInput()
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> date:
         return check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
 
     def domain_values(self) -> dict:
@@ -318,20 +323,20 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
         ]
         widgets = {"date_of_birth": DATE_WIDGET}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
         self.fields["coordinator"].queryset = coordinators_of_programmes_of(user)
         self.fields["guardian"].queryset = guardians_visible_to(user).order_by("last_name", "first_name")
         self.fields["consent_on"].initial = timezone.localdate()
 
-    def clean_postcode(self):
+    def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> date:
         return check_age(self.cleaned_data["date_of_birth"], *YOUTH_AGE)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("referral") in PROFESSIONAL_REFERRALS:
             for name in ("referrer_name", "referrer_organisation"):
@@ -383,7 +388,7 @@ class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, application, **kwargs):
+    def __init__(self, *args: Any, application: RepeatApplication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fields_to_copy"].choices = [
             (name, Mentor._meta.get_field(name).verbose_name) for name in application.values

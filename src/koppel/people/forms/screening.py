@@ -2,9 +2,11 @@
 rules live in koppel.people.domain.screening and koppel.people.domain.pipeline."""
 
 from datetime import date
+from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,7 @@ from koppel.people.models import ConductCertificate, Interview, Mentor, Referenc
 SCORES = [("", "-")] + [(str(i), str(i)) for i in range(1, 6)]
 
 
-def programme_staff(mentor: Mentor):
+def programme_staff(mentor: Mentor) -> QuerySet[User]:
     """The coordinators of the mentor's programme and the administrators of its organisation."""
     return (
         User.objects.filter(
@@ -60,7 +62,7 @@ class InterviewForm(ErrorClassMixin, VersionedModelForm):
         ]
         widgets = {"planned_for": DATETIME_WIDGET, "held_on": DATE_WIDGET}
 
-    def __init__(self, *args, mentor: Mentor, **kwargs):
+    def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["interviewer"].queryset = programme_staff(mentor)
         self.quality_rows = []
@@ -78,13 +80,13 @@ class InterviewForm(ErrorClassMixin, VersionedModelForm):
             self.fields[remark_name].initial = rating.get("remark", "")
             self.quality_rows.append((score_name, remark_name))
 
-    def quality_fields(self):
+    def quality_fields(self) -> list[tuple[BoundField, BoundField]]:
         return [(self[score], self[remark]) for score, remark in self.quality_rows]
 
-    def clean_held_on(self):
+    def clean_held_on(self) -> date | None:
         return _not_in_future(self.cleaned_data.get("held_on"))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("planned_for") and not data.get("held_on") and "held_on" not in self.errors:
             self.add_error(None, _("Enter when the interview is planned or when it was held."))
@@ -109,13 +111,13 @@ class ReferenceForm(ErrorClassMixin, VersionedModelForm):
         fields = ["name", "relation", "email", "phone", "contacted_on", "outcome", "notes"]
         widgets = {"contacted_on": DATE_WIDGET}
 
-    def __init__(self, *args, mentor: Mentor | None = None, **kwargs):
+    def __init__(self, *args: Any, mentor: Mentor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
-    def clean_contacted_on(self):
+    def clean_contacted_on(self) -> date | None:
         return _not_in_future(self.cleaned_data.get("contacted_on"))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(_("Enter an e-mail address or a phone number of the reference."))
@@ -137,7 +139,7 @@ class VogForm(ErrorClassMixin, VersionedModelForm):
         ]
         widgets = {"requested_on": DATE_WIDGET, "issued_on": DATE_WIDGET, "original_seen_on": DATE_WIDGET}
 
-    def __init__(self, *args, mentor: Mentor, **kwargs):
+    def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["original_seen_by"].queryset = programme_staff(mentor)
         self.fields["outcome"].help_text = _("SCR-3: a refused VOG disqualifies the mentor for good.")
@@ -146,19 +148,19 @@ class VogForm(ErrorClassMixin, VersionedModelForm):
         if profile in ScreeningProfile.values:
             self.initial["screening_profile"] = ScreeningProfile(profile).label
 
-    def clean_screening_profile(self):
+    def clean_screening_profile(self) -> str:
         return screening_profile_code(self.cleaned_data.get("screening_profile") or "")
 
-    def clean_requested_on(self):
+    def clean_requested_on(self) -> date | None:
         return _not_in_future(self.cleaned_data.get("requested_on"))
 
-    def clean_issued_on(self):
+    def clean_issued_on(self) -> date | None:
         return _not_in_future(self.cleaned_data.get("issued_on"))
 
-    def clean_original_seen_on(self):
+    def clean_original_seen_on(self) -> date | None:
         return _not_in_future(self.cleaned_data.get("original_seen_on"))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         requested, issued = data.get("requested_on"), data.get("issued_on")
         if data.get("outcome") == VogOutcome.ISSUED and not issued:
@@ -184,16 +186,16 @@ class DisclosureForm(ErrorClassMixin, VersionedModelForm):
         ]
         widgets = {"submitted_on": DATE_WIDGET}
 
-    def __init__(self, *args, mentor: Mentor | None = None, **kwargs):
+    def __init__(self, *args: Any, mentor: Mentor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["child_offence"].help_text = _(
             "SCR-3: an offence involving children disqualifies the mentor automatically and for good."
         )
 
-    def clean_submitted_on(self):
+    def clean_submitted_on(self) -> date | None:
         return _not_in_future(self.cleaned_data.get("submitted_on"))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("other_conviction") and not (data.get("other_details") or "").strip():
             self.add_error("other_details", _("Describe the other conviction, for the coordinator's review."))
@@ -233,12 +235,12 @@ class TransitionForm(ErrorClassMixin, forms.Form):
         help_text=_("SCR-1: a home visit is preferred."),
     )
 
-    def __init__(self, *args, statuses: list[str], **kwargs):
+    def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = {**dict(MentorStatus.choices), "resume": _("Resume (back to where the mentor was)")}
         self.fields["to"].choices = [(s, labels[s]) for s in statuses]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("to") == MentorStatus.INTERVIEW_PLANNED:
             if not data.get("planned_for"):

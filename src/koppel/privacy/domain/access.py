@@ -23,6 +23,7 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from koppel.accounts.models import User
 from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_access, log_action
 from koppel.common.domain.errors import DomainError
@@ -44,6 +46,9 @@ from koppel.privacy.domain.subjects import Subject, kind_of, organisation_id_of
 from koppel.privacy.models import AccessRequest, AccessStatus
 from koppel.privacy.models.access import OPEN_STATUSES
 from koppel.programmes.models import Administrator
+
+if TYPE_CHECKING:
+    from koppel.people.domain.roles import AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +69,7 @@ MAIL_SUBJECT = gettext_lazy("Your data is ready to download")
 # --- Who may ask ---------------------------------------------------------------------------------
 
 
-def is_administrator_of(user, organisation_id: int) -> bool:
+def is_administrator_of(user: AnyUser | None, organisation_id: int) -> bool:
     return (
         user is not None
         and user.is_authenticated
@@ -96,7 +101,7 @@ def _guardian_refusal(youth: Youth, guardian: Guardian) -> str | None:
     return None
 
 
-def refusal(subject: Subject, *, by, on_behalf_of: Guardian | None = None) -> str | None:
+def refusal(subject: Subject, *, by: User, on_behalf_of: Guardian | None = None) -> str | None:
     """Why `by` may not ask for `subject`'s data, as a translated sentence; None when they may.
     The one rule the domain function, the staff pages and the portal ask."""
     if by is None or not by.is_authenticated or not by.is_active:
@@ -130,7 +135,7 @@ def refusal(subject: Subject, *, by, on_behalf_of: Guardian | None = None) -> st
 
 
 def request_access_archive(
-    subject: Subject, *, by, on_behalf_of: Guardian | None = None, from_portal: bool = False
+    subject: Subject, *, by: User, on_behalf_of: Guardian | None = None, from_portal: bool = False
 ) -> AccessRequest:
     """Ask for a copy of everything Koppel holds about `subject` (see the module's rules). Refused
     with a DomainError when `by` may not ask, or when their request for this person is still being
@@ -262,7 +267,7 @@ def release_stale_access_requests(*, now: datetime | None = None) -> jobs.Releas
 # --- Downloading and cleaning up -----------------------------------------------------------------
 
 
-def record_download(access: AccessRequest, *, by, staff: bool) -> None:
+def record_download(access: AccessRequest, *, by: User, staff: bool) -> None:
     """Note a download of the archive. Side effects: "privacy.access.downloaded" in the activity
     log; the first download's time on the request; a staff download also in the subject's access
     log (a copy of the whole file is a read of it)."""

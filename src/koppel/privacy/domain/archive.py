@@ -124,7 +124,7 @@ class Section:
     note: str = ""
     entry: ModelEntry | None = field(default=None, init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.entry = entry_for(self.model) if self.model is not None else None
 
     def about(self) -> dict[str, str]:
@@ -435,7 +435,7 @@ class _Builder:
             ),
         )
 
-    def _assignments(self):
+    def _assignments(self) -> QuerySet[Assignment]:
         if isinstance(self.subject, Youth):
             return Assignment.objects.filter(respondent="youth", youth=self.subject)
         return Assignment.objects.filter(**{kind_of(self.subject): self.subject})

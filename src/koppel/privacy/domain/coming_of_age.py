@@ -17,6 +17,7 @@ access log (`guardian_sees_child_file`), and no longer read the mentor's meeting
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -110,7 +111,7 @@ def _consents_to_flag(youth: Youth, before: datetime) -> QuerySet[Consent]:
     )
 
 
-def flag_youth_turned_sixteen(*, today: date | None = None, by=None) -> TurnedSixteen:
+def flag_youth_turned_sixteen(*, today: date | None = None, by: User | None = None) -> TurnedSixteen:
     """Flag every youth who turned 16 and was not flagged before; give them their own access.
 
     Idempotent: each youth is claimed by inserting their `ComingOfAge` row (unique), so a second run,
@@ -138,7 +139,7 @@ def flag_youth_turned_sixteen(*, today: date | None = None, by=None) -> TurnedSi
 
 
 @transaction.atomic
-def _flag_one(youth_id: int, *, today: date, by, result: TurnedSixteen) -> None:
+def _flag_one(youth_id: int, *, today: date, by: User | None, result: TurnedSixteen) -> None:
     youth = Youth.objects.select_for_update().get(pk=youth_id)
     if ComingOfAge.objects.filter(youth=youth).exists():
         return
@@ -178,7 +179,7 @@ def _waiting_for_invitation() -> QuerySet[Youth]:
     )
 
 
-def _invite_if_possible(youth: Youth, *, by) -> bool:
+def _invite_if_possible(youth: Youth, *, by: User | None) -> bool:
     """Give the youth a login and queue the invitation; False when they have no address, or one that
     another account uses already (then staff must sort it out: the worklist)."""
     youth = Youth.objects.select_for_update().select_related("programme").get(pk=youth.pk)
@@ -206,7 +207,7 @@ def _invite_if_possible(youth: Youth, *, by) -> bool:
     return True
 
 
-def needs_own_access(programme_ids) -> QuerySet[Youth]:
+def needs_own_access(programme_ids: Iterable[int]) -> QuerySet[Youth]:
     """Youth of these programmes who turned 16 and have no login of their own yet (worklist)."""
     return (
         Youth.objects.filter(programme_id__in=programme_ids, coming_of_age__isnull=False, user__isnull=True)
@@ -218,12 +219,12 @@ def needs_own_access(programme_ids) -> QuerySet[Youth]:
 # --- The youth's own confirmation -----------------------------------------------------------------
 
 
-def confirmations_of(youth_ids) -> QuerySet[OwnConfirmation]:
+def confirmations_of(youth_ids: Iterable[int]) -> QuerySet[OwnConfirmation]:
     """Every confirmation these youth were asked for, confirmed or not."""
     return OwnConfirmation.objects.filter(youth_id__in=youth_ids)
 
 
-def pending_confirmations(youth_ids) -> QuerySet[OwnConfirmation]:
+def pending_confirmations(youth_ids: Iterable[int]) -> QuerySet[OwnConfirmation]:
     """The parents' consents these youth are asked to confirm, with their agreement and match."""
     return (
         OwnConfirmation.objects.filter(youth_id__in=youth_ids, confirmed_at__isnull=True)
@@ -232,7 +233,7 @@ def pending_confirmations(youth_ids) -> QuerySet[OwnConfirmation]:
     )
 
 
-def agreements_to_confirm(youth_ids) -> list[Agreement]:
+def agreements_to_confirm(youth_ids: Iterable[int]) -> list[Agreement]:
     """One agreement per card on the youth's home page (a parent's consent or more waiting on it)."""
     seen: dict[int, Agreement] = {}
     for row in pending_confirmations(youth_ids):
@@ -241,7 +242,7 @@ def agreements_to_confirm(youth_ids) -> list[Agreement]:
 
 
 @transaction.atomic
-def confirm_own_consent(agreement: Agreement, *, youth: Youth, by, typed_name: str) -> int:
+def confirm_own_consent(agreement: Agreement, *, youth: Youth, by: User, typed_name: str) -> int:
     """The youth confirms, themselves, the agreement their parents consented to for them, by typing
     their full name as a signature. Returns how many parents' consents this confirmed.
 

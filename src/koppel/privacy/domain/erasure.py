@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.retention import names_any, redact_logs
@@ -356,7 +358,7 @@ def _profile_values(person: Mentor | Youth) -> dict[str, Any]:
     return values
 
 
-def _erase_mentor(mentor: Mentor, *, by) -> None:
+def _erase_mentor(mentor: Mentor, *, by: User | None) -> None:
     if MentorStatus.WITHDRAWN in MENTOR_ALLOWED[mentor.status]:
         # Out of the pool by the pipeline's own table: an erased mentor is never proposed again.
         withdraw_mentor(mentor, by=by, mail=False)
@@ -382,7 +384,7 @@ def _erase_mentor(mentor: Mentor, *, by) -> None:
     Mentor.objects.filter(pk=mentor.pk).update(**values)
 
 
-def _erase_youth(youth: Youth, *, by) -> None:
+def _erase_youth(youth: Youth, *, by: User | None) -> None:
     if YouthStatus.WITHDRAWN in YOUTH_ALLOWED.get(youth.status, ()):
         move_youth(youth, YouthStatus.WITHDRAWN, by=by, action="people.youth.withdrawn")
     intake = Intake.objects.filter(youth=youth).first()
@@ -407,7 +409,7 @@ def _erase_youth(youth: Youth, *, by) -> None:
     Youth.objects.filter(pk=youth.pk).update(**values)
 
 
-def _erase_guardian(guardian: Guardian, *, by) -> None:
+def _erase_guardian(guardian: Guardian, *, by: User | None) -> None:
     # A child who stays must not wait for the consent of a parent who can no longer give it (AGR-1).
     Guardianship.objects.filter(guardian=guardian, youth__erased_at=None).delete()
     _wipe_consents(Consent.objects.filter(guardian=guardian))
@@ -515,7 +517,7 @@ def _forget_archives(person: Erasable) -> int:
     return deleted
 
 
-def _erase(person: Erasable, *, by, now: datetime) -> dict[str, int]:
+def _erase(person: Erasable, *, by: User | None, now: datetime) -> dict[str, int]:
     """Erase one person (the caller holds the transaction and the row lock). Returns counts for
     the audit row."""
     values = _identifying_values(person)
@@ -560,7 +562,7 @@ def _write_ledger_file(entry: ErasureLedgerEntry) -> None:
 
 
 def _record(
-    person: Erasable, *, by, now: datetime, reason: str, counts: dict, replay: bool
+    person: Erasable, *, by: User | None, now: datetime, reason: str, counts: dict, replay: bool
 ) -> ErasureLedgerEntry:
     entry, created = ErasureLedgerEntry.objects.get_or_create(
         subject_hash=subject_hash(person), defaults={"erased_at": now}
@@ -582,7 +584,7 @@ def _record(
 
 
 @transaction.atomic
-def erase_person(person: Erasable, *, by, reason: str) -> ErasureLedgerEntry:
+def erase_person(person: Erasable, *, by: User, reason: str) -> ErasureLedgerEntry:
     """Erase a mentor, youth or parent/guardian (GDPR art. 17), in one transaction.
 
     Refused (DomainError) for a person erased already, or in a match that is not closed, or without
@@ -620,7 +622,7 @@ def erase_person(person: Erasable, *, by, reason: str) -> ErasureLedgerEntry:
 
 
 @transaction.atomic
-def replay_ledger(*, by=None) -> int:
+def replay_ledger(*, by: User | None = None) -> int:
     """Erase again every person the ledger names who is not erased in this database (after a backup
     was restored). A match still open in the restored copy does not stop it: the person was erased.
     Returns how many people were erased."""
@@ -640,7 +642,7 @@ def replay_ledger(*, by=None) -> int:
     return erased
 
 
-def erasure_records(organisation_ids) -> models.QuerySet:
+def erasure_records(organisation_ids: Iterable[int]) -> models.QuerySet[ActivityLog]:
     """The audit rows of the erasures of people of these organisations, newest first: when, by
     whom, why, what kind of person; never who."""
     return ActivityLog.objects.filter(

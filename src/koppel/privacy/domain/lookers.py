@@ -268,7 +268,12 @@ class AccountReads:
 
 
 def _grouped(
-    queryset: QuerySet, user_field: str, account: User, start: datetime, end: datetime, cts
+    queryset: QuerySet,
+    user_field: str,
+    account: User,
+    start: datetime,
+    end: datetime,
+    cts: Iterable[ContentType],
 ) -> QuerySet:
     return (
         queryset.filter(

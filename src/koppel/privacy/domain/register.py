@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.privacy.domain.datamap import (
@@ -224,7 +225,7 @@ def special_instruments() -> dict[str, tuple[str, ...]]:
 REGISTER_FORMATS = ("csv", "pdf")
 
 
-def record_register_export(organisation: Organisation, *, by, format: str, language: str) -> None:
+def record_register_export(organisation: Organisation, *, by: User, format: str, language: str) -> None:
     """Audit a download of the register (for the DPIA) as `privacy.register.exported` on the
     organisation, with the format and language. Side effects: one activity-log row."""
     if format not in REGISTER_FORMATS:

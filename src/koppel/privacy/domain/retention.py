@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -214,7 +214,9 @@ def overrides_of(organisation: Organisation) -> dict[str, RetentionOverride]:
     }
 
 
-def period_months(rule: Rule, organisation: Organisation, *, overrides=None) -> int | None:
+def period_months(
+    rule: Rule, organisation: Organisation, *, overrides: dict[str, RetentionOverride] | None = None
+) -> int | None:
     """The organisation's period for `rule` in months: its own, else the default."""
     if rule.editable:
         found = (overrides if overrides is not None else overrides_of(organisation)).get(rule.code)
@@ -279,7 +281,7 @@ def too_short(minimum: int) -> str:
 
 @transaction.atomic
 def set_retention_period(
-    organisation: Organisation, *, rule: str, by, values: dict, expected_version: int
+    organisation: Organisation, *, rule: str, by: User, values: dict, expected_version: int
 ) -> list[str]:
     """Set the organisation's own period for `rule` with a reason; returns the changed field names.
 
@@ -339,11 +341,11 @@ class Candidate:
     since: date
 
 
-def _local(moment) -> date:
+def _local(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def _mentor_role_ended(organisation: Organisation, statuses) -> dict[int, date]:
+def _mentor_role_ended(organisation: Organisation, statuses: Iterable[str]) -> dict[int, date]:
     """Mentors of the organisation in one of `statuses`: the day of their latest step to it."""
     last_step = (
         PipelineEvent.objects.filter(mentor_id=OuterRef("pk"), to_status=OuterRef("status"))
@@ -360,7 +362,11 @@ def _mentor_role_ended(organisation: Organisation, statuses) -> dict[int, date]:
     return {pk: _local(ended_at or updated_at) for pk, ended_at, updated_at in rows}
 
 
-def _last_match_ends(organisation: Organisation):
+# Per person id: (the latest end of a closed match, whether a match is open).
+type MatchEnds = dict[int, tuple[date | None, bool]]
+
+
+def _last_match_ends(organisation: Organisation) -> tuple[MatchEnds, MatchEnds]:
     """Per youth and per mentor of the organisation's matches: (the latest end of a closed match,
     whether a match is open). Two queries."""
     youth: dict[int, tuple[date | None, bool]] = {}
@@ -427,7 +433,9 @@ def _applicants(organisation: Organisation, months: int, today: date) -> list[Ca
     return found
 
 
-def _has_text(model, link: str, names: Iterable[str], *, empty_json: Iterable[str] = ()) -> Exists:
+def _has_text(
+    model: type[models.Model], link: str, names: Iterable[str], *, empty_json: Iterable[str] = ()
+) -> Exists:
     condition = Q()
     for name in names:
         condition |= ~Q(**{name: ""})
@@ -435,7 +443,7 @@ def _has_text(model, link: str, names: Iterable[str], *, empty_json: Iterable[st
         # An encrypted JSON field stores empty as the empty text (koppel.common.fields).
         empty = "" if isinstance(model._meta.get_field(name), EncryptedTextField) else {}
         condition |= ~Q(**{name: empty})
-    return Exists(model.objects.filter(condition, **{link: OuterRef("pk")}))
+    return Exists(model.objects.filter(condition, **{link: OuterRef("pk")}))  # type: ignore[attr-defined]
 
 
 # What the VOG rule wipes, per model: text fields (to "") and JSON fields (to {}).
@@ -474,7 +482,9 @@ MATCH_TEXT: dict[type[models.Model], tuple[str, list[str]]] = {
 }
 
 
-def _people_done_since(youth_id: int, mentor_ids: list[int], youth_ends, mentor_ends) -> date | None:
+def _people_done_since(
+    youth_id: int, mentor_ids: list[int], youth_ends: MatchEnds, mentor_ends: MatchEnds
+) -> date | None:
     """The day the last match of everyone in a closed match ended, or None while one has an open match."""
     last: date | None = None
     for end, is_open in [youth_ends.get(youth_id, (None, False))] + [
@@ -725,7 +735,7 @@ def _refresh(organisation: Organisation, *, today: date) -> dict[str, list[Reten
 
 
 @transaction.atomic
-def preview_retention(organisation: Organisation, *, today: date, by=None) -> RetentionPreview:
+def preview_retention(organisation: Organisation, *, today: date, by: User | None = None) -> RetentionPreview:
     """List what the schedule applies to on `today` and keep it as the organisation's preview.
 
     Side effects: adds new items (first previewed today), drops the items that no longer qualify,
@@ -744,7 +754,7 @@ def preview_retention(organisation: Organisation, *, today: date, by=None) -> Re
 # --- Applying the rules ----------------------------------------------------------------------------
 
 
-def _wipe(queryset, texts: Iterable[str], jsons: Iterable[str] = ()) -> int:
+def _wipe(queryset: models.QuerySet[models.Model], texts: Iterable[str], jsons: Iterable[str] = ()) -> int:
     values: dict = dict.fromkeys(texts, "")
     values.update({name: {} for name in jsons})
     if any(f.name == "version" for f in queryset.model._meta.concrete_fields):
@@ -753,7 +763,7 @@ def _wipe(queryset, texts: Iterable[str], jsons: Iterable[str] = ()) -> int:
     return queryset.update(**values)
 
 
-def _trim_screening(mentor: Mentor, *, by) -> None:
+def _trim_screening(mentor: Mentor, *, by: User) -> None:
     for model, (texts, jsons) in SCREENING_TEXT.items():
         _wipe(model.objects.filter(mentor=mentor), texts, jsons)  # type: ignore[attr-defined]
     log_action(
@@ -766,7 +776,7 @@ def _trim_screening(mentor: Mentor, *, by) -> None:
     )
 
 
-def _wipe_match_notes(match: Match, *, by) -> None:
+def _wipe_match_notes(match: Match, *, by: User) -> None:
     for model, (link, names) in MATCH_TEXT.items():
         _wipe(model.objects.filter(**{link: match.pk}), names)  # type: ignore[attr-defined]
     log_action(
@@ -779,7 +789,7 @@ def _wipe_match_notes(match: Match, *, by) -> None:
     )
 
 
-def _pseudonymise_survey(assignment: Assignment, *, by) -> None:
+def _pseudonymise_survey(assignment: Assignment, *, by: User) -> None:
     removed, _detail = Answer.objects.filter(assignment=assignment).delete()
     # The personal link carries link_version: raising it stops every link sent for this survey.
     Assignment.objects.filter(pk=assignment.pk).update(
@@ -788,12 +798,12 @@ def _pseudonymise_survey(assignment: Assignment, *, by) -> None:
     log_action(assignment, "privacy.retention.survey_pseudonymised", by=by, data={"answers": removed})
 
 
-def _delete_account(user: User, *, by) -> None:
+def _delete_account(user: User, *, by: User) -> None:
     log_action(user, "privacy.retention.account_deleted", by=by)
     user.delete()
 
 
-def _erase(person, *, by) -> None:
+def _erase(person: Mentor | Youth | Guardian, *, by: User) -> None:
     # Whole-person erasure is the erasure module's: the ledger, the cascade, the login.
 
     erase_person(person, by=by, reason=_("Retention period ended"))
@@ -835,7 +845,7 @@ def _objects_of(items: list[RetentionPreviewItem]) -> dict[tuple[int, int], mode
 
 
 @transaction.atomic
-def apply_retention(organisation: Organisation, *, today: date, by=None) -> dict[str, int]:
+def apply_retention(organisation: Organisation, *, today: date, by: User | None = None) -> dict[str, int]:
     """Apply the schedule to the preview items whose notice period has passed; returns the counts
     per rule (and "refused": items a rule could not be applied to, kept for a person to look at).
 

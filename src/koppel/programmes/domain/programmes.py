@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.versioning import save_versioned
 from koppel.programmes.enums import ProgrammeKind
@@ -9,7 +10,7 @@ from koppel.programmes.models import Organisation, Programme, ProgrammeSettings
 
 
 @transaction.atomic
-def create_programme(organisation: Organisation, *, by, values: dict) -> Programme:
+def create_programme(organisation: Organisation, *, by: User, values: dict) -> Programme:
     """Create a programme with settings pre-filled with the practice rules' defaults.
 
     Side effects: a ProgrammeSettings row (REL-4's holiday expectations on for school-based
@@ -31,7 +32,7 @@ def ensure_programme_settings(programme: Programme) -> ProgrammeSettings:
 
 
 @transaction.atomic
-def update_programme(programme: Programme, *, by, values: dict, expected_version: int) -> list[str]:
+def update_programme(programme: Programme, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a programme's description, form, locations or approach. Audited with field names."""
     changed = save_versioned(programme, values, expected_version=expected_version)
     if changed:
@@ -41,7 +42,7 @@ def update_programme(programme: Programme, *, by, values: dict, expected_version
 
 @transaction.atomic
 def update_programme_settings(
-    programme_settings: ProgrammeSettings, *, by, values: dict, expected_version: int
+    programme_settings: ProgrammeSettings, *, by: User, values: dict, expected_version: int
 ) -> list[str]:
     """Change a programme's practice settings (TRN-1, AGR-1, SUP-1, SCR-2, MAT-3, REL-4...).
 

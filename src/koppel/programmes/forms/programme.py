@@ -1,4 +1,8 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import ErrorClassMixin, VersionedModelForm, localize_decimal_fields
@@ -29,7 +33,7 @@ class ProgrammeForm(ErrorClassMixin, VersionedModelForm):
             "is_active",
         ]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         low, high = data.get("team_size_min"), data.get("team_size_max")
         if data.get("form") == FormChoice.TEAM and low and high and low > high:
@@ -42,11 +46,11 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
         model = ProgrammeSettings
         fields = list(ProgrammeSettings.RULES)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         localize_decimal_fields(self)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         low, high = data.get("min_age_gap_years"), data.get("preferred_age_gap_years")
         if low is not None and high is not None and high < low:
@@ -56,7 +60,7 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
             )
         return data
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[BoundField, str, str]]:
         """Each field with its rule ID and where its default comes from (the factsheet's value, or
         why Koppel chose it: ProgrammeSettings.source_text), for the settings page."""
         for name, (rule, _factsheet) in ProgrammeSettings.RULES.items():

@@ -46,7 +46,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from typing import Any
 
@@ -410,7 +410,7 @@ def _can_run_concurrently() -> bool:
     return not connection.in_atomic_block and not in_memory
 
 
-def _on_own_connection(section: list[Callable[[], None]], language: str | None, zone) -> None:
+def _on_own_connection(section: list[Callable[[], None]], language: str | None, zone: tzinfo) -> None:
     """Run one section in a worker thread, in the caller's language and time zone, on the thread's
     own database connection, closed afterwards."""
     try:
@@ -589,7 +589,7 @@ def _allowed_gap(interval_days: float) -> timedelta:
     return timedelta(days=math.ceil(1.5 * interval_days))
 
 
-def _on_schedule(day: date, groups, party: str) -> Q:
+def _on_schedule(day: date, groups: list[tuple[list[int], dict]], party: str) -> Q:
     """The match is too young to owe a contact with `party` on `day`, or one took place within the
     allowed gap of the phase of the schedule it is in on `day` (an Exists on the SupportContact
     (match, with_whom, held_on) index, only evaluated for the phase that applies)."""

@@ -3,6 +3,7 @@ PDF) shows each chart followed by that table."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils.formats import date_format
@@ -20,7 +21,7 @@ def _value(value: Any) -> float | None:
     return None if value is None or value is SUPPRESSED else float(value)
 
 
-def _month(day) -> str:
+def _month(day: date) -> str:
     return date_format(day, "M Y")
 
 

@@ -69,7 +69,9 @@ class CsvWriter:
         self._blocks = 0
         self._min_group: int | None = None
 
-    def table(self, title: str, columns: Sequence[str], *, note: str = "", min_group: int | None = None):
+    def table(
+        self, title: str, columns: Sequence[str], *, note: str = "", min_group: int | None = None
+    ) -> None:
         if self._blocks:
             self._writer.writerow([])
         self._blocks += 1
@@ -152,7 +154,9 @@ class XlsxWriter:
             cell.font = self._bold
         return cell
 
-    def table(self, title: str, columns: Sequence[str], *, note: str = "", min_group: int | None = None):
+    def table(
+        self, title: str, columns: Sequence[str], *, note: str = "", min_group: int | None = None
+    ) -> None:
         self._title, self._min_group = title, min_group
         self._columns = [str(c) for c in columns]
         self._open_sheet(title)
@@ -161,7 +165,7 @@ class XlsxWriter:
             self._append([self._text_cell(note)])
         self._append([self._text_cell(c, bold=True) for c in self._columns])
 
-    def _cell(self, value: Any, hidden: str | None = None):
+    def _cell(self, value: Any, hidden: str | None = None) -> WriteOnlyCell:
         if isinstance(value, Suppressed):
             return self._text_cell(hidden or hidden_text(self._min_group))
         if isinstance(value, str):
@@ -194,7 +198,9 @@ class XlsxWriter:
         return buffer.getvalue()
 
 
-def write_tables(writer: CsvWriter | XlsxWriter, tables: Sequence[Table], *, min_group: int | None = None):
+def write_tables(
+    writer: CsvWriter | XlsxWriter, tables: Sequence[Table], *, min_group: int | None = None
+) -> bytes:
     for table in tables:
         writer.table(table.title, table.columns, note=table.note, min_group=_min_group(table, min_group))
         for i, row in enumerate(table.rows):

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from koppel.accounts.models import User
 from koppel.common.domain import jobs
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -38,6 +41,10 @@ from koppel.reports.domain.tables import Table
 from koppel.reports.models import ExportJob
 from koppel.reports.models.exports import ExportFormat, ExportStatus
 from koppel.surveys.models import Score
+
+if TYPE_CHECKING:
+    from koppel.reports.domain.dashboard import DashboardReport
+    from koppel.reports.domain.outcomes import OutcomesReport
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +83,7 @@ def report_label(report: str) -> str:
 
 
 def request_export(
-    *, user, report: str, format: str, report_filter: ReportFilter, language: str
+    *, user: User, report: str, format: str, report_filter: ReportFilter, language: str
 ) -> ExportJob:
     """Queue an export of `report` in `format` over `report_filter` (which the caller built from the
     user's visible programmes); the task `run_export_job` runs it after the commit.
@@ -120,13 +127,11 @@ def request_export(
 # --- Running ----------------------------------------------------------------------------------------------
 
 
-def _build_dashboard(report_filter: ReportFilter, today: date):
-
+def _build_dashboard(report_filter: ReportFilter, today: date) -> DashboardReport:
     return build_dashboard(report_filter, today=today)
 
 
-def _build_outcomes(report_filter: ReportFilter, today: date):
-
+def _build_outcomes(report_filter: ReportFilter, today: date) -> OutcomesReport:
     return build_outcomes(report_filter, today=today)
 
 
@@ -198,7 +203,7 @@ def export_filename(job: ExportJob) -> str:
     return f"koppel-{job.report}-{params['start']}-{params['end']}.{job.format}"
 
 
-def _writer(fmt: str, titles=()):
+def _writer(fmt: str, titles: Sequence[str] = ()) -> exports.CsvWriter | exports.XlsxWriter:
     return exports.XlsxWriter(titles) if fmt == ExportFormat.XLSX else exports.CsvWriter()
 
 
@@ -253,7 +258,7 @@ def months_between(start: date, end: date) -> int:
     return max(0, whole_months(start, end))
 
 
-def scores_queryset(report_filter: ReportFilter):
+def scores_queryset(report_filter: ReportFilter) -> QuerySet[Score]:
     """The scores submitted in the period in the filter's programmes (and coordinator's caseload)."""
     scores = Score.objects.filter(
         programme_id__in=report_filter.programme_ids,

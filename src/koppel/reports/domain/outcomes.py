@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Count,
@@ -55,6 +56,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -77,7 +79,7 @@ from koppel.reports.domain.survival import (
     months_between,
     pooled_curve,
 )
-from koppel.reports.domain.tables import SUPPRESSED, Table
+from koppel.reports.domain.tables import SUPPRESSED, Suppressed, Table
 from koppel.surveys.enums import (
     OUTCOME_DOMAINS,
     RELATIONSHIP_DOMAINS,
@@ -226,7 +228,7 @@ class OutcomesReport:
         """(label, mean baseline, mean later, higher is better) per domain for `charts.change_chart`;
         SUPPRESSED when hidden, None when nobody."""
 
-        def plain(value):
+        def plain(value: object) -> float | Suppressed | None:
             return value if isinstance(value, float) or value is SUPPRESSED else None
 
         rows = []
@@ -257,7 +259,7 @@ class OutcomesReport:
 
     # -- tables -----------------------------------------------------------------------------------
 
-    def _meta(self, group: str = YOUTH, **extra) -> dict[str, Any]:
+    def _meta(self, group: str = YOUTH, **extra: Any) -> dict[str, Any]:
         """A table's meta: the smallest group, the period, what its groups count (suppression)."""
         return {
             "min_group": self.min_group,
@@ -515,7 +517,9 @@ class _DateKey(Func):
         "+ EXTRACT(DAY FROM %(expressions)s))"
     )
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         # EXTRACT returns numeric on PostgreSQL 14 and later, whose arithmetic costs about three
         # times as much over the change query's rows as date_part's double precision.
         return self.as_sql(
@@ -527,7 +531,9 @@ class _DateKey(Func):
             **extra_context,
         )
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         # '%%%%' survives the template's formatting and the backend's '%%' -> '%' conversion.
         return self.as_sql(
             compiler,

@@ -14,10 +14,11 @@ that no word is broken in the middle.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from io import BytesIO
+from typing import Protocol
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
@@ -31,10 +32,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
+    Flowable,
     KeepTogether,
     PageBreak,
+    SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
@@ -59,7 +63,13 @@ SECOND = colors.HexColor("#c0561b")
 SURVIVAL_MONTHS = (3, 6, 12, 18, 24)
 
 
-def _cell_text(value, *, min_group: int | None, hidden: str | None = None) -> str:
+class Report(Protocol):
+    """What the PDF prints of a report (the dashboard, the outcomes): its tables, in order."""
+
+    def tables(self) -> list[Table]: ...
+
+
+def _cell_text(value: object, *, min_group: int | None, hidden: str | None = None) -> str:
     """A cell as the PDF prints it; a hidden one says so (`hidden`, else about people)."""
     if isinstance(value, Suppressed):
         return hidden or hidden_text(min_group)
@@ -81,7 +91,7 @@ def _cell_text(value, *, min_group: int | None, hidden: str | None = None) -> st
     return str(value)
 
 
-def _number(value) -> float | None:
+def _number(value: object) -> float | None:
     if value is None or isinstance(value, bool | Suppressed):
         return None
     if isinstance(value, int | float):
@@ -222,13 +232,15 @@ def _table_texts(table: Table, *, min_group: int | None) -> list[list[str]]:
     ]
 
 
-def right_aligned(value, *, numeric_column: bool = False) -> bool:
+def right_aligned(value: object, *, numeric_column: bool = False) -> bool:
     """Numbers and hidden values ("hidden: fewer than 5 youth") sit right in their cell, and so does
     an empty cell ("-") in a column of numbers."""
     return _number(value) is not None or isinstance(value, Suppressed) or (value is None and numeric_column)
 
 
-def table_flowables(table: Table, styles: _Styles, *, min_group: int | None, chart=None) -> list:
+def table_flowables(
+    table: Table, styles: _Styles, *, min_group: int | None, chart: Drawing | None = None
+) -> list[Flowable]:
     """A report table as a heading with its rule, its note, its chart (if any) and a grid (the
     headings repeat on a new page)."""
     heading = table.title + (f" ({table.rule})" if table.rule else "")
@@ -343,7 +355,7 @@ COMPLIANCE_TABLES = {"meetings": 0, "support": 0, "training": 1}
 MAX_TIME_LABELS = 8
 
 
-def _time_label(label, month: date | None) -> str:
+def _time_label(label: object, month: date | None) -> str:
     """A short label for the time axis: "Jul 2025" for a month (Django's "M Y"), else the row's
     label cut short."""
     if month is not None:
@@ -529,7 +541,7 @@ def change_chart(bars: Sequence[tuple[str, float, float]]) -> Drawing:
     return drawing
 
 
-def chart_for(table: Table):
+def chart_for(table: Table) -> Drawing | None:
     """The chart drawn above a table: the funnel (REC-3), match survival (the table keyed
     "survival", CLS-1), outcome change per domain (OUT-1) and compliance over time (the dashboard's
     "meetings", REL-1; "support", SUP-1; "training", TRN-2). None when there is nothing to draw."""
@@ -592,8 +604,8 @@ def _suppression_note(styles: _Styles, min_group: int | None) -> list:
     return [_p(text, styles.note)]
 
 
-def _footer(label: str):
-    def draw(canvas, doc) -> None:
+def _footer(label: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
+    def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.drawRightString(PAGE_WIDTH - MARGIN, 1.2 * cm, _("Page %(n)s") % {"n": doc.page})
@@ -603,7 +615,7 @@ def _footer(label: str):
     return draw
 
 
-def _report_filter_of(report) -> ReportFilter | None:
+def _report_filter_of(report: Report) -> ReportFilter | None:
     for name in ("report_filter", "filter"):
         value = getattr(report, name, None)
         if isinstance(value, ReportFilter):
@@ -612,8 +624,8 @@ def _report_filter_of(report) -> ReportFilter | None:
 
 
 def programme_pdf(
-    dashboard,
-    outcomes,
+    dashboard: Report,
+    outcomes: Report,
     *,
     language: str,
     report_filter: ReportFilter | None = None,
@@ -626,7 +638,9 @@ def programme_pdf(
         return _build(dashboard, outcomes, report_filter or _report_filter_of(dashboard), today)
 
 
-def _build(dashboard, outcomes, report_filter: ReportFilter | None, today: date | None) -> bytes:
+def _build(
+    dashboard: Report, outcomes: Report, report_filter: ReportFilter | None, today: date | None
+) -> bytes:
     today = today or timezone.localdate()
     min_group = report_filter.min_group if report_filter else None
     styles = _Styles()

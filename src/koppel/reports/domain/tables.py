@@ -6,7 +6,7 @@ only these, so a new figure in a report shows up in every export without touchin
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from django.utils.translation import gettext
 
@@ -32,7 +32,7 @@ class Suppressed:
 
     _instance = None
 
-    def __new__(cls):
+    def __new__(cls) -> Self:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance

@@ -1,5 +1,7 @@
 """The confirmation form of an erasure (GDPR art. 17): why, and the person's name typed again."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ class ErasureForm(forms.Form):
         help_text=_("Erasure cannot be undone."),
     )
 
-    def __init__(self, *args, name: str, **kwargs):
+    def __init__(self, *args: Any, name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.name = name
 

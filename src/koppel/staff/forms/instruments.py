@@ -1,7 +1,12 @@
 """Loading an instrument definition: upload a .toml file or paste its text."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from koppel.programmes.models import Organisation
 
 MAX_DEFINITION_BYTES = 512 * 1024
 
@@ -22,7 +27,7 @@ class InstrumentLoadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false", "class": "code"}),
     )
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         # With one organisation there is nothing to choose.
@@ -30,7 +35,7 @@ class InstrumentLoadForm(forms.Form):
         if self.only_organisation is not None:
             del self.fields["organisation"]
 
-    def clean_file(self):
+    def clean_file(self) -> str | None:
         upload = self.cleaned_data.get("file")
         if upload is None:
             return None
@@ -43,7 +48,7 @@ class InstrumentLoadForm(forms.Form):
                 _("The file is not UTF-8 text; save it as UTF-8 and try again.")
             ) from None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         text = cleaned.get("file") or cleaned.get("text") or ""
         if not text.strip() and not self.errors:

@@ -1,10 +1,15 @@
 """The filter form shared by the report pages (dashboard, outcomes): programme, period, coordinator."""
 
 from datetime import date
+from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from koppel.accounts.models import User
+from koppel.programmes.models import Programme
 from koppel.reports.domain.period import ReportFilter, build_filter, default_period
 
 
@@ -19,14 +24,22 @@ class ReportFilterForm(forms.Form):
     end = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     coordinator = forms.TypedChoiceField(label=_("Coordinator"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, data=None, *, programmes, coordinators=(), today: date, **kwargs):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        programmes: QuerySet[Programme],
+        coordinators: QuerySet[User] | tuple[()] = (),
+        today: date,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
         self.programmes = programmes
         self.today = today
         self.fields["programme"].queryset = programmes
         self.fields["coordinator"].choices = [("", _("All")), *[(u.pk, str(u)) for u in coordinators]]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:

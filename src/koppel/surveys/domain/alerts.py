@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.models import SupportContact
@@ -97,7 +98,7 @@ def check_quality(scores: Iterable[Score]) -> list[QualityAlert]:
     return alerts
 
 
-def open_alerts(programme_ids) -> QuerySet[QualityAlert]:
+def open_alerts(programme_ids: Iterable[int]) -> QuerySet[QualityAlert]:
     """Alerts nobody handled and after which no support contact with the respondent's side was
     logged for the match (OUT-4): a contact with a parent, or one held (or logged) before the alert
     came in, does not answer it. `ContactWith` and `Respondent` share their values."""
@@ -115,7 +116,7 @@ def open_alerts(programme_ids) -> QuerySet[QualityAlert]:
     )
 
 
-def handle_alert(alert: QualityAlert, *, by) -> QualityAlert:
+def handle_alert(alert: QualityAlert, *, by: User) -> QualityAlert:
     """Mark an alert handled (the extra contact happened or is not needed), and with it the match's
     other open alerts: one low survey raises one per aspect, and one extra contact answers them all.
 

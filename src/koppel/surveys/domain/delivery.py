@@ -19,15 +19,17 @@ An assignment is created only once it is due and while its window is still open
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain import attempts
 from koppel.common.domain.audit import log_action, log_actions_bulk
@@ -35,7 +37,7 @@ from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.enums import MentorStatus, YouthStatus
-from koppel.people.models import Guardianship, Youth
+from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.people.models.people import age_on
 from koppel.surveys.domain.responses import is_answerable
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, InstrumentKind, Moment, Respondent
@@ -108,7 +110,7 @@ def _youth_guardianships() -> Prefetch:
     return Prefetch("youth__guardianships", queryset=_guardianships().queryset, to_attr="authority")
 
 
-def _matches(schedule: SurveySchedule, *, mentors: bool, guardians: bool):
+def _matches(schedule: SurveySchedule, *, mentors: bool, guardians: bool) -> QuerySet[Match]:
     queryset = Match.objects.filter(
         programme_id=schedule.programme_id, started_on__isnull=False
     ).select_related("youth__user")
@@ -121,7 +123,7 @@ def _matches(schedule: SurveySchedule, *, mentors: bool, guardians: bool):
     return queryset
 
 
-def _during(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Due]:
+def _during(schedule: SurveySchedule, first: date, today: date, **kw: bool) -> list[Due]:
     months = schedule.months or 0
     candidates = _matches(schedule, **kw).filter(
         state__in=[*STARTED_STATES, MatchState.CLOSED],
@@ -129,19 +131,19 @@ def _during(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Du
     )
     found = []
     for match in candidates:
-        due_on = add_months(match.started_on, months)
+        due_on = add_months(cast(date, match.started_on), months)  # _matches: started matches only
         # Still running on that day: not ended before it.
         if first <= due_on <= today and (match.ended_on is None or match.ended_on >= due_on):
             found.append(Due(match.youth, match, due_on))
     return found
 
 
-def _closure(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Due]:
+def _closure(schedule: SurveySchedule, first: date, today: date, **kw: bool) -> list[Due]:
     candidates = _matches(schedule, **kw).filter(state=MatchState.CLOSED, ended_on__range=(first, today))
-    return [Due(match.youth, match, match.ended_on) for match in candidates]
+    return [Due(match.youth, match, cast(date, match.ended_on)) for match in candidates]
 
 
-def _follow_up(schedule: SurveySchedule, first: date, today: date, **kw) -> list[Due]:
+def _follow_up(schedule: SurveySchedule, first: date, today: date, **kw: bool) -> list[Due]:
     months = schedule.months or 0
     candidates = (
         _matches(schedule, **kw)
@@ -158,7 +160,9 @@ def _follow_up(schedule: SurveySchedule, first: date, today: date, **kw) -> list
     found = []
     for match in candidates:
         closure = getattr(match, "closure", None)
-        due_on = (closure.follow_up_due if closure else None) or add_months(match.ended_on, months)
+        due_on = (closure.follow_up_due if closure else None) or add_months(
+            cast(date, match.ended_on), months
+        )
         if first <= due_on <= today:
             found.append(Due(match.youth, match, due_on))
     return found
@@ -171,7 +175,7 @@ FINDERS: dict[str, Callable[..., list[Due]]] = {
 }
 
 
-def _language(person) -> str:
+def _language(person: Youth | Mentor | Guardian) -> str:
     user = person.user if person.user_id else None
     return person.preferred_language or (user.language if user is not None else "") or settings.LANGUAGE_CODE
 
@@ -321,7 +325,7 @@ def cancel_outdated_assignments() -> int:
     return _close_open(outdated, AssignmentStatus.CANCELLED, "surveys.assignment.cancelled")
 
 
-def cancel_surveys_of_disqualified_mentor(mentor, *, by) -> None:
+def cancel_surveys_of_disqualified_mentor(mentor: Mentor, *, by: User) -> None:
     """SCR-3: a disqualified mentor answers no more surveys about a youth: their open surveys are
     cancelled at once (registered in `AFTER_DISQUALIFICATION`; the periodic command's
     `cancel_outdated_assignments` holds the same rule). Side effects: as `cancel_outdated_assignments`."""
@@ -386,7 +390,7 @@ def assignment_from_token(token: str, *, today: date | None = None) -> Assignmen
     return assignment
 
 
-def reissue_survey_link(assignment: Assignment, *, by) -> Assignment:
+def reissue_survey_link(assignment: Assignment, *, by: User) -> Assignment:
     """Staff replace a survey's personal link (it was forwarded, or someone else may hold it): the
     old link answers "not valid" (404) at once, and the next reminder carries the new one. The
     saved answers stay; whoever opens the new link still passes the second check to see them.

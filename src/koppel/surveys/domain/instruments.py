@@ -17,10 +17,11 @@ from typing import Any, TypeGuard
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.formatting import decimal_text
@@ -94,11 +95,11 @@ class _Errors:
         self.messages.append(f"{where}: {message}" if where else message)
 
 
-def _is_int(value) -> TypeGuard[int]:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -107,7 +108,9 @@ def _unknown(errors: _Errors, where: str, table: dict, allowed: set[str]) -> Non
         errors.add(where, _("unknown field '%(name)s'") % {"name": name})
 
 
-def _text_pair(errors: _Errors, where: str, value, label: str, *, required: bool, max_length=None) -> dict:
+def _text_pair(
+    errors: _Errors, where: str, value: object, label: str, *, required: bool, max_length: int | None = None
+) -> dict:
     """A {nl, en} table of texts; both languages are required when `required`."""
     if value is None and not required:
         return {"nl": "", "en": ""}
@@ -142,7 +145,7 @@ def _bool(errors: _Errors, where: str, table: dict, name: str, default: bool) ->
     return value
 
 
-def _check_scales(errors: _Errors, raw) -> dict[str, dict]:
+def _check_scales(errors: _Errors, raw: object) -> dict[str, dict]:
     scales: dict[str, dict] = {}
     if not isinstance(raw, dict) or not raw:
         errors.add("scales", _("at least one answer scale is needed"))
@@ -215,7 +218,7 @@ def _keyed_tables(
         yield where, key, table
 
 
-def _check_subscales(errors: _Errors, raw) -> list[dict]:
+def _check_subscales(errors: _Errors, raw: object) -> list[dict]:
     subscales: list[dict] = []
     for where, key, table in _keyed_tables(
         errors, raw, "subscales", _SUBSCALE, empty=_("at least one subscale is needed")
@@ -263,7 +266,7 @@ def _check_subscales(errors: _Errors, raw) -> list[dict]:
     return subscales
 
 
-def _check_items(errors: _Errors, raw, scales: dict, subscales: list[dict]) -> list[dict]:
+def _check_items(errors: _Errors, raw: object, scales: dict, subscales: list[dict]) -> list[dict]:
     items: list[dict] = []
     by_key = {s["key"]: s for s in subscales if s["key"]}
     for where, key, table in _keyed_tables(
@@ -478,7 +481,7 @@ def check_definition(text: str) -> dict[str, Any]:
     }
 
 
-def _same_key(definition: dict, organisation: Organisation | None):
+def _same_key(definition: dict, organisation: Organisation | None) -> QuerySet[Instrument]:
     return Instrument.objects.filter(organisation=organisation, key=definition["key"])
 
 
@@ -521,7 +524,7 @@ def plan_instrument(text: str, *, organisation: Organisation | None) -> Instrume
     return plan
 
 
-def load_instrument(text: str, *, organisation: Organisation | None, by) -> Instrument:
+def load_instrument(text: str, *, organisation: Organisation | None, by: User | None) -> Instrument:
     """Check and load a definition (organisation None: one that ships with Koppel).
 
     Side effects: creates the Instrument with its subscales and items in one transaction and writes
@@ -597,7 +600,7 @@ def load_instrument(text: str, *, organisation: Organisation | None, by) -> Inst
     return instrument
 
 
-def set_instrument_active(instrument: Instrument, *, active: bool, by) -> Instrument:
+def set_instrument_active(instrument: Instrument, *, active: bool, by: User) -> Instrument:
     """Switch an organisation's own instrument on or off (shipped instruments stay as they are).
 
     Side effects: saves `active`, bumps the version, writes `surveys.instrument.activated` or

@@ -5,10 +5,13 @@ Every change locks the assignment row first, so two open tabs never interleave b
 not written to the activity log one by one (too noisy), and values are never logged anywhere.
 """
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.matches.models import Closure
@@ -18,7 +21,7 @@ from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Moment
 from koppel.surveys.models import Answer, Assignment, Item, answer_columns, given_answers
 
 
-def is_answerable(assignment: Assignment, *, today=None) -> bool:
+def is_answerable(assignment: Assignment, *, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return assignment.status in ANSWERABLE and today <= assignment.closes_on
 
@@ -67,7 +70,9 @@ def _write(assignment: Assignment, item: Item, value: int | None) -> None:
         )
 
 
-def save_answer(assignment: Assignment, *, item: Item, value: int | None, by=None) -> Assignment:
+def save_answer(
+    assignment: Assignment, *, item: Item, value: int | None, by: User | None = None
+) -> Assignment:
     """Save (or with None, remove) one answer.
 
     Side effects: the first answer sets the status to started and started_at. Raises DomainError when
@@ -81,7 +86,9 @@ def save_answer(assignment: Assignment, *, item: Item, value: int | None, by=Non
     return locked
 
 
-def save_answers(assignment: Assignment, *, values: dict[int, int | None], by=None) -> Assignment:
+def save_answers(
+    assignment: Assignment, *, values: dict[int, int | None], by: User | None = None
+) -> Assignment:
     """Save several answers at once (item id -> value, None removes), for the plain-form fallback.
     All are checked before any is written."""
     with transaction.atomic():
@@ -104,7 +111,7 @@ def answers_of(assignment: Assignment) -> dict[int, int]:
     return given_answers(Answer.objects.filter(assignment=assignment))
 
 
-def submit_assignment(assignment: Assignment, *, by=None) -> Assignment:
+def submit_assignment(assignment: Assignment, *, by: User | None = None) -> Assignment:
     """Send in a survey. Unanswered items are allowed (scoring handles missing answers).
 
     Side effects: status submitted and submitted_at; one Score per subscale (compute_scores); OUT-4

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -78,7 +79,7 @@ def _shipped_instruments(keys: set[str]) -> dict[str, Instrument]:
 
 
 @transaction.atomic
-def ensure_default_schedules(programme: Programme, *, by=None) -> list[SurveySchedule]:
+def ensure_default_schedules(programme: Programme, *, by: User | None = None) -> list[SurveySchedule]:
     """Give a programme without schedules the default ones (see `default_schedules`).
 
     Does nothing for a programme that has any schedule (active or not): staff choices stand.
@@ -139,7 +140,7 @@ def _duplicate(programme: Programme, values: dict, *, exclude: int | None = None
 
 
 @transaction.atomic
-def add_schedule(programme: Programme, *, by, values: dict) -> SurveySchedule:
+def add_schedule(programme: Programme, *, by: User, values: dict) -> SurveySchedule:
     """Add a schedule to a programme. `values`: instrument, respondent, moment, months, window_days.
 
     Refused when the instrument is not written for the respondent, the months do not fit the
@@ -154,7 +155,7 @@ def add_schedule(programme: Programme, *, by, values: dict) -> SurveySchedule:
 
 
 @transaction.atomic
-def update_schedule(schedule: SurveySchedule, *, by, values: dict, expected_version: int) -> list[str]:
+def update_schedule(schedule: SurveySchedule, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a schedule (window days, active, ...) unless someone saved it since it was loaded.
 
     Side effects: "surveys.schedule.changed" with the changed field names. Assignments already
@@ -177,7 +178,7 @@ def update_schedule(schedule: SurveySchedule, *, by, values: dict, expected_vers
 
 
 @transaction.atomic
-def deactivate_schedule(schedule: SurveySchedule, *, by) -> SurveySchedule:
+def deactivate_schedule(schedule: SurveySchedule, *, by: User) -> SurveySchedule:
     """Stop planning surveys from a schedule; surveys already sent stay open until they close.
 
     Side effects: "surveys.schedule.deactivated".

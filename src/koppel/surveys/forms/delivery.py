@@ -1,12 +1,15 @@
 """Forms of survey delivery: a programme's schedules, answering a survey, filtering the list."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
-from koppel.surveys.models import Instrument, Item, SurveySchedule
+from koppel.surveys.models import Assignment, Instrument, Item, SurveySchedule
 
 
 class ScheduleForm(ErrorClassMixin, VersionedModelForm):
@@ -16,7 +19,7 @@ class ScheduleForm(ErrorClassMixin, VersionedModelForm):
         model = SurveySchedule
         fields = ["instrument", "respondent", "moment", "months", "window_days", "active"]
 
-    def __init__(self, *args, instruments, **kwargs):
+    def __init__(self, *args: Any, instruments: QuerySet[Instrument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             for name in ("instrument", "respondent", "moment", "months"):
@@ -25,7 +28,7 @@ class ScheduleForm(ErrorClassMixin, VersionedModelForm):
             self.fields["instrument"].queryset = instruments.filter(active=True)
             del self.fields["active"]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         instrument, respondent = data.get("instrument"), data.get("respondent")
         if instrument is not None and respondent and respondent not in (instrument.respondents or []):
@@ -37,7 +40,7 @@ class ScheduleForm(ErrorClassMixin, VersionedModelForm):
             self.add_error("months", _("A survey at baseline or at closure has no number of months."))
         return data
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         # The domain function says so in a clear sentence; the model's constraint is the backstop.
         pass
 
@@ -45,7 +48,9 @@ class ScheduleForm(ErrorClassMixin, VersionedModelForm):
 class AnswersForm(forms.Form):
     """One radio group per item of the instrument; every item may stay unanswered."""
 
-    def __init__(self, *args, assignment, items: list[Item], language: str, **kwargs):
+    def __init__(
+        self, *args: Any, assignment: Assignment, items: list[Item], language: str, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         scales = assignment.instrument.scales or {}
@@ -97,11 +102,11 @@ class SurveyFilterForm(forms.Form):
         label=_("Respondent"), choices=[("", _("All")), *list(Respondent.choices)], required=False
     )
 
-    def __init__(self, *args, instruments, **kwargs):
+    def __init__(self, *args: Any, instruments: QuerySet[Instrument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["instrument"].queryset = instruments
 
-    def filter(self, queryset):
+    def filter(self, queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
@@ -121,7 +126,7 @@ class SecondCheckForm(ErrorClassMixin, forms.Form):
 
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DATE_WIDGET)
 
-    def __init__(self, *args, of_child: bool = False, **kwargs):
+    def __init__(self, *args: Any, of_child: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if of_child:
             self.fields["date_of_birth"].label = _("Your child's date of birth")

@@ -4,23 +4,25 @@ Every function runs in one transaction, writes the activity log (ids and field n
 raises DomainError with a translated message naming the rule when it refuses.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.programmes.models import Programme
 from koppel.training.enums import Audience
-from koppel.training.models import ExternalHours, PeerGroup, PeerSession, Registration, Session
+from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Registration, Session
 
 ZERO = Decimal("0")
 
 
-def _check_modules(modules, audience: str) -> None:
+def _check_modules(modules: Iterable[Module], audience: str) -> None:
     wrong = [m for m in modules if m.audience != audience]
     if wrong:
         raise DomainError(
@@ -30,7 +32,7 @@ def _check_modules(modules, audience: str) -> None:
 
 
 @transaction.atomic
-def create_session(programme: Programme, *, by, values: dict) -> Session:
+def create_session(programme: Programme, *, by: User, values: dict) -> Session:
     """Plan a training session, youth orientation or guardians' meeting.
     Side effect: an activity-log entry."""
     values = dict(values)
@@ -59,7 +61,7 @@ def _belongs_to_programme(person: Mentor | Youth | Guardian, programme: Programm
 
 
 @transaction.atomic
-def register_for_session(session: Session, person: Mentor | Youth | Guardian, *, by) -> Registration:
+def register_for_session(session: Session, person: Mentor | Youth | Guardian, *, by: User) -> Registration:
     """Give a mentor, youth or guardian a place in a session.
 
     Refused when the session is for another audience or programme, the person is already registered,
@@ -94,7 +96,7 @@ def register_for_session(session: Session, person: Mentor | Youth | Guardian, *,
 
 
 @transaction.atomic
-def record_attendance(session: Session, *, by, attendance: dict[int, bool | None]) -> int:
+def record_attendance(session: Session, *, by: User, attendance: dict[int, bool | None]) -> int:
     """Record who attended a session that has started; an attendee is credited the session's hours,
     which feed the hours ledger (TRN-1, TRN-2). `attendance` maps registration ids to True (attended),
     False (absent) or None (not known yet). Returns the number of registrations changed.
@@ -123,7 +125,7 @@ def record_attendance(session: Session, *, by, attendance: dict[int, bool | None
 
 
 @transaction.atomic
-def record_external_hours(mentor: Mentor, *, by, values: dict) -> ExternalHours:
+def record_external_hours(mentor: Mentor, *, by: User, values: dict) -> ExternalHours:
     """Record a mentor's training outside the programme (a course elsewhere or self-study); the hours
     count in the ledger (TRN-1, TRN-2). Side effect: an activity-log entry on the mentor."""
     if values["date"] > timezone.localdate():
@@ -139,7 +141,7 @@ def record_external_hours(mentor: Mentor, *, by, values: dict) -> ExternalHours:
     return entry
 
 
-def _check_members(programme: Programme, mentors) -> None:
+def _check_members(programme: Programme, mentors: Iterable[Mentor]) -> None:
     outside = [m for m in mentors if m.programme_id != programme.pk]
     if outside:
         raise DomainError(
@@ -148,7 +150,7 @@ def _check_members(programme: Programme, mentors) -> None:
 
 
 @transaction.atomic
-def create_peer_group(programme: Programme, *, by, values: dict) -> PeerGroup:
+def create_peer_group(programme: Programme, *, by: User, values: dict) -> PeerGroup:
     """Start a peer-supervision (intervisie) group of the programme's mentors (SUP-4).
     Side effect: an activity-log entry."""
     values = dict(values)
@@ -161,7 +163,9 @@ def create_peer_group(programme: Programme, *, by, values: dict) -> PeerGroup:
 
 
 @transaction.atomic
-def record_peer_session_attendance(group: PeerGroup, *, by, values: dict, attendees) -> PeerSession:
+def record_peer_session_attendance(
+    group: PeerGroup, *, by: User, values: dict, attendees: Iterable[Mentor]
+) -> PeerSession:
     """Record one meeting of a peer-supervision group and who attended it (SUP-4).
     Only the group's members can attend. Side effect: an activity-log entry on the group."""
     if values["date"] > timezone.localdate():

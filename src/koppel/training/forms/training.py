@@ -1,22 +1,28 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from koppel.accounts.models import User
 from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin
 from koppel.people.domain.queries.visible import coordinators_of_programmes_of, programmes_visible_to
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.training.enums import Audience
-from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Session
+from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Registration, Session
 
 
-def _staff_users(user):
+def _staff_users(user: AnyUser) -> QuerySet[User]:
     """Users who can train or facilitate: the coordinators of the user's programmes."""
     return coordinators_of_programmes_of(user)
 
 
 class ModuleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Module) -> str:
         return f"{obj.title} ({obj.rule})"
 
 
@@ -51,12 +57,12 @@ class SessionForm(ErrorClassMixin, forms.ModelForm):
         ]
         widgets = {"starts_at": DATETIME_WIDGET}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
         self.fields["trainer"].queryset = _staff_users(user)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("online") and not cleaned.get("link"):
             self.add_error("link", _("An online session needs a link."))
@@ -79,7 +85,7 @@ class RegistrationForm(ErrorClassMixin, forms.Form):
 
     person = forms.ModelChoiceField(label=pgettext_lazy("training registration", "Person"), queryset=None)
 
-    def __init__(self, *args, session: Session, **kwargs):
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programme = session.programme
         if session.audience == Audience.MENTOR:
@@ -113,7 +119,7 @@ ATTENDANCE_CHOICES = [
 class AttendanceForm(forms.Form):
     """One choice per registration: attended, absent or not recorded yet."""
 
-    def __init__(self, *args, registrations, **kwargs):
+    def __init__(self, *args: Any, registrations: Iterable[Registration], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = []
         for registration in registrations:
@@ -134,7 +140,7 @@ class AttendanceForm(forms.Form):
             for registration, name in self.rows
         }
 
-    def bound_rows(self):
+    def bound_rows(self) -> list[tuple[Registration, BoundField]]:
         return [(registration, self[name]) for registration, name in self.rows]
 
 
@@ -153,7 +159,7 @@ class PeerGroupForm(ErrorClassMixin, forms.ModelForm):
         fields = ["programme", "name", "facilitator", "members"]
         widgets = {"members": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_visible_to(user)
         self.fields["facilitator"].queryset = _staff_users(user)
@@ -161,7 +167,7 @@ class PeerGroupForm(ErrorClassMixin, forms.ModelForm):
             programme_id__in=roles_of(user).staff_programme_ids
         ).select_related("programme")
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         programme = cleaned.get("programme")
         if programme and any(m.programme_id != programme.pk for m in cleaned.get("members") or []):
@@ -178,7 +184,7 @@ class PeerSessionForm(ErrorClassMixin, forms.ModelForm):
         fields = ["date", "duration_hours", "topic", "attendees"]
         widgets = {"date": DATE_WIDGET, "attendees": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, group: PeerGroup, **kwargs):
+    def __init__(self, *args: Any, group: PeerGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = group.members.all()
 

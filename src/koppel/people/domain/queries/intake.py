@@ -8,6 +8,7 @@ the waiting list are query-count tested at 1 and 50 rows.
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from koppel.people.domain.queries.visible import staff_mentors, staff_youth
+from koppel.people.domain.roles import AnyUser
 from koppel.people.enums import (
     MentorStatus,
     ReferenceOutcome,
@@ -82,7 +84,9 @@ class WaitingRow:
         return str(SpokenLanguage(code).label) if code in SpokenLanguage.values else code
 
 
-def waiting_rows(youth, *, first_position: int, matches_in_window: int, today: date) -> list[WaitingRow]:
+def waiting_rows(
+    youth: Iterable[Youth], *, first_position: int, matches_in_window: int, today: date
+) -> list[WaitingRow]:
     return [
         WaitingRow(
             youth=y,
@@ -97,7 +101,7 @@ def waiting_rows(youth, *, first_position: int, matches_in_window: int, today: d
 # --- The worklist ---------------------------------------------------------------------------------
 
 
-def new_applications(user) -> QuerySet[Mentor]:
+def new_applications(user: AnyUser) -> QuerySet[Mentor]:
     return (
         staff_mentors(user)
         .filter(status=MentorStatus.APPLIED)
@@ -105,7 +109,7 @@ def new_applications(user) -> QuerySet[Mentor]:
     )
 
 
-def interviews_to_plan(user) -> QuerySet[Mentor]:
+def interviews_to_plan(user: AnyUser) -> QuerySet[Mentor]:
     """Applicants without an interview planned or held (SCR-1)."""
     planned = Interview.objects.filter(mentor=OuterRef("pk")).filter(
         Q(planned_for__isnull=False) | Q(held_on__isnull=False)
@@ -118,7 +122,7 @@ def interviews_to_plan(user) -> QuerySet[Mentor]:
     )
 
 
-def references_outstanding(user) -> QuerySet[Mentor]:
+def references_outstanding(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors in screening with fewer answered references than their programme requires (SCR-2)."""
     answered = (
         Reference.objects.filter(mentor=OuterRef("pk"))
@@ -137,7 +141,7 @@ def references_outstanding(user) -> QuerySet[Mentor]:
     )
 
 
-def vogs_outstanding(user) -> QuerySet[Mentor]:
+def vogs_outstanding(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors in screening in a programme that requires a VOG and without an issued one (SCR-2)."""
     issued = ConductCertificate.objects.filter(mentor=OuterRef("pk"), outcome=VogOutcome.ISSUED)
     return (
@@ -148,7 +152,7 @@ def vogs_outstanding(user) -> QuerySet[Mentor]:
     )
 
 
-def youth_waiting_longest(user) -> QuerySet[Youth]:
+def youth_waiting_longest(user: AnyUser) -> QuerySet[Youth]:
     return (
         staff_youth(user)
         .filter(status=YouthStatus.WAITING)

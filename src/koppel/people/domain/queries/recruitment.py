@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Campaign, Mentor, PipelineEvent
 
@@ -24,7 +24,7 @@ FUNNEL_STAGES: dict[str, frozenset[str]] = {
 FUNNEL_KEYS = ("applied", *FUNNEL_STAGES)
 
 
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:
     """Staff see the campaigns of their programmes; nobody else sees any."""
     return Campaign.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
@@ -46,7 +46,7 @@ def reached(stage: str) -> Q:
     return Q(status__in=statuses) | Q(ever)
 
 
-def _count_applicants(condition: Q | None):
+def _count_applicants(condition: Q | None) -> Coalesce:
     applicants = Mentor.objects.filter(campaign=OuterRef("pk"))
     if condition is not None:
         applicants = applicants.filter(condition)

@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from koppel.people.domain.queries.visible import staff_mentors
-from koppel.people.domain.roles import roles_of
+from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.enums import DisclosureDecision, MentorStatus, ReferenceOutcome, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
 
@@ -23,24 +23,24 @@ IN_POOL = (S.APPROVED, S.READY, S.MATCHED, S.PAUSED)
 # --- Selectors: screening is for the programme's coordinators and administrators only -------------
 
 
-def screening_mentors_visible_to(user) -> QuerySet[Mentor]:
+def screening_mentors_visible_to(user: AnyUser) -> QuerySet[Mentor]:
     """Mentors whose screening the user may see: staff of the mentor's programme, never the mentor."""
     return staff_mentors(user)
 
 
-def interviews_visible_to(user) -> QuerySet[Interview]:
+def interviews_visible_to(user: AnyUser) -> QuerySet[Interview]:
     return Interview.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def references_visible_to(user) -> QuerySet[Reference]:
+def references_visible_to(user: AnyUser) -> QuerySet[Reference]:
     return Reference.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def vogs_visible_to(user) -> QuerySet[ConductCertificate]:
+def vogs_visible_to(user: AnyUser) -> QuerySet[ConductCertificate]:
     return ConductCertificate.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
-def disclosures_visible_to(user) -> QuerySet[SelfDisclosure]:
+def disclosures_visible_to(user: AnyUser) -> QuerySet[SelfDisclosure]:
     return SelfDisclosure.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
 
 
