@@ -14,11 +14,9 @@ Definitions a coordinator can check by hand (also in each table's note):
   paused, the share that logged at least floor(days in the month / meeting interval) meetings (4 a
   month with the weekly rhythm). Holiday periods (REL-4) are not taken out.
 - Support contacts (SUP-1), on the last day of every third month (the last one included): of the
-  matches active (and not paused) that day, the share with a contact with the mentor (with the
-  parents or guardians) within one and a half times the interval of the schedule's phase on that
-  day: the intensive months, the rest of the first year, after the first year. A match younger
-  than that counts as on schedule. The worklist keeps the exact schedule
-  (matches/domain/support.py); this is its summary.
+  matches active (and not paused) that day, the share with no contact with the mentor (with the
+  parents or guardians) overdue that day, as matches/domain/support.py defines it for the worklist
+  (`support_on_schedule`).
 - Training: TRN-1, of the mentors ready to match or matched now, the share with the programme's
   pre-match hours before their first match; TRN-2, per month, of the mentors in a match that ran
   during the month, the share who trained the programme's monthly hours in that month.
@@ -85,7 +83,8 @@ from koppel.matches.domain.counts import (
     in_preparation,
 )
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
-from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
+from koppel.matches.domain.support import support_on_schedule
+from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_STAGES,
     reached,  # the campaign page's REC-3 rule
@@ -380,7 +379,7 @@ def build_dashboard(
         [partial(_match_figures, report, f, months), partial(_meeting_figures, report, f, months)],
         [partial(_training_figures, report, f, months, settings)],
         [partial(_survey_figures, report, f)],
-        [partial(_support_figures, report, f, months, settings)],
+        [partial(_support_figures, report, f, months)],
         [partial(_ended_figures, report, f), partial(_waiting_figures, report, f, today)],
         [partial(_funnel_figures, report, f, today), partial(_pool_figures, report, f)],
     ]
@@ -554,104 +553,34 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
 
 
 SUPPORT_EVERY_MONTHS = 3
-SUPPORT_FIELDS = (
-    "support_intensive_months",
-    "support_intensive_per_month",
-    "support_regular_per_month",
-    "support_after_year_interval_months",
-    "support_guardians",
-)
 
 
-def _settings(f: ReportFilter) -> dict[int, dict]:
-    """The programmes' settings the dashboard needs, per programme id (one query)."""
+def _settings(f: ReportFilter) -> dict[int, dict[str, Any]]:
+    """The programmes' training settings the dashboard needs, per programme id (one query)."""
     return {
         row["programme_id"]: row
         for row in ProgrammeSettings.objects.filter(programme_id__in=f.programme_ids).values(
-            "programme_id", "pre_match_training_hours", "monthly_training_hours", *SUPPORT_FIELDS
+            "programme_id", "pre_match_training_hours", "monthly_training_hours"
         )
     }
 
 
-def _settings_groups(settings: dict[int, dict]) -> list[tuple[list[int], dict]]:
-    """The programmes grouped by their SUP-1 settings (most share the factsheet's defaults)."""
-    groups: dict[tuple, list[int]] = {}
-    for programme_id, row in settings.items():
-        groups.setdefault(tuple(row[name] for name in SUPPORT_FIELDS), []).append(programme_id)
-    return [
-        (sorted(ids), dict(zip(SUPPORT_FIELDS, key, strict=True)))
-        for key, ids in sorted(groups.items(), key=lambda g: sorted(g[1]))
-    ]
-
-
-def _allowed_gap(interval_days: float) -> timedelta:
-    """SUP-1 summary: a contact is due within one and a half intervals of the previous one."""
-    return timedelta(days=math.ceil(1.5 * interval_days))
-
-
-def _on_schedule(day: date, groups, party: str) -> Q:
-    """The match is too young to owe a contact with `party` on `day`, or one took place within the
-    allowed gap of the phase of the schedule it is in on `day` (an Exists on the SupportContact
-    (match, with_whom, held_on) index, only evaluated for the phase that applies)."""
-    condition = Q(pk__in=[])
-    for ids, s in groups:
-        if party == ContactWith.GUARDIAN and not s["support_guardians"]:
-            continue
-        intensive_from = add_months(day, -s["support_intensive_months"])
-        year_from = add_months(day, -12)
-        phases = [
-            (Q(started_on__gt=intensive_from), AVERAGE_MONTH_DAYS / s["support_intensive_per_month"]),
-            (
-                Q(started_on__lte=intensive_from, started_on__gt=year_from),
-                AVERAGE_MONTH_DAYS / s["support_regular_per_month"],
-            ),
-            (Q(started_on__lte=year_from), AVERAGE_MONTH_DAYS * s["support_after_year_interval_months"]),
-        ]
-        for phase, interval in phases:
-            due = day - _allowed_gap(interval)
-            recent = Exists(
-                SupportContact.objects.filter(
-                    match=OuterRef("pk"), with_whom=party, held_on__gte=due, held_on__lte=day
-                )
-            )
-            condition |= Q(programme_id__in=ids) & phase & (Q(started_on__gte=due) | Q(recent))
-    return condition
-
-
-def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
-    """SUP-1 on the last day of every third month, for mentors and for parents or guardians: one
-    aggregate over the matches, whose conditions look a contact up only for a match open on that day."""
+def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
+    """SUP-1 on the last day of every third month, for mentors and for parents or guardians, as
+    matches/domain/support.py defines "on schedule" (`support_on_schedule`: one query)."""
     if not months:
         return
-    groups = _settings_groups(settings)
-    guardian_programmes = [pid for ids, s in groups if s["support_guardians"] for pid in ids]
     # Quarterly points (the last month and every third month before it): the schedule moves slowly,
     # and each point costs a look-up per open match.
     days = [_month_end(m) for i, m in enumerate(months) if (len(months) - 1 - i) % SUPPORT_EVERY_MONTHS == 0]
-    has_guardian = Q(Exists(Guardianship.objects.filter(youth=OuterRef("youth_id"))))
-    aggregates = {}
-    for k, day in enumerate(days):
-        open_on = active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
-        with_guardian = open_on & Q(programme_id__in=guardian_programmes) & has_guardian
-        aggregates[f"m_all{k}"] = Count("id", filter=open_on)
-        aggregates[f"m_ok{k}"] = Count("id", filter=open_on & _on_schedule(day, groups, ContactWith.MENTOR))
-        aggregates[f"g_all{k}"] = Count("id", filter=with_guardian)
-        aggregates[f"g_ok{k}"] = Count(
-            "id", filter=with_guardian & _on_schedule(day, groups, ContactWith.GUARDIAN)
-        )
-    counts = (
-        _matches(f)
-        .filter(state__in=RAN_STATES, started_on__isnull=False, started_on__lte=days[-1])
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=days[0]))
-        .aggregate(**aggregates)
-    )
+    counts = {(c.day, c.with_whom): c for c in support_on_schedule(_matches(f), days=days)}
+
+    def share(day: date, party: str) -> Share:
+        found = counts[day, party]
+        return Share(found.on_schedule, found.owed, f.min_group, group=MATCHES)
+
     report.support = [
-        SupportPoint(
-            day,
-            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group, group=MATCHES),
-            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group, group=MATCHES),
-        )
-        for k, day in enumerate(days)
+        SupportPoint(day, share(day, ContactWith.MENTOR), share(day, ContactWith.GUARDIAN)) for day in days
     ]
 
 
@@ -1178,10 +1107,11 @@ def _tables(r: DashboardReport) -> list[Table]:
                 for p in r.support
             ],
             note=_(
-                "At the end of every third month: the share of active, unpaused matches whose latest support "
-                "contact is no older than one and a half times the schedule's interval at that point (twice "
-                "a month in the first months, then monthly, after the first year every three months, as the "
-                "programme set it). The worklist follows the exact schedule."
+                "At the end of every third month: the share of active, unpaused matches with no support "
+                "contact overdue that day by the schedule (twice a month in the first months, then monthly, "
+                "after the first year every three months, as the programme set it): the latest contact falls "
+                "in the window of the last planned date, which opens half an interval before it. The "
+                "worklist counts the same way."
             )
             + " "
             + suppressed_note,
