@@ -37,7 +37,6 @@ youth by wish are hidden. Counts of matches, mentors and surveys are shown as th
 
 from __future__ import annotations
 
-import math
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -82,8 +81,8 @@ from koppel.matches.domain.counts import (
     active_on,
     in_preparation,
 )
-from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
 from koppel.matches.domain.support import support_on_schedule
+from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
 from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_STAGES,
@@ -98,7 +97,7 @@ from koppel.people.enums import (
     SpokenLanguage,
     YouthStatus,
 )
-from koppel.people.models import Guardianship, Mentor, Youth
+from koppel.people.models import Mentor, Youth
 from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_side
 from koppel.reports.domain.period import ReportFilter
@@ -111,6 +110,7 @@ from koppel.reports.domain.suppression import (
     hidden_text,
     suppress,
 )
+from koppel.reports.domain.survival import months_between
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import (
@@ -131,7 +131,6 @@ from matchmaker.encode import normalise_name
 MAX_MONTHS = 24
 # Waiting-time buckets in days (MAT: how long youth wait for a mentor).
 WAITING_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, 365), (366, None))
-AVERAGE_MONTH_DAYS = 30.44
 
 
 # -- small value types ----------------------------------------------------------------------------
@@ -445,7 +444,8 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
         state=MatchState.CLOSED, started_on__isnull=False, ended_on__gte=f.start, ended_on__lte=f.end
     )
     rows = list(ended.values_list("started_on", "ended_on", "closure__early"))
-    lengths = [(e - s).days / AVERAGE_MONTH_DAYS for s, e, _early in rows if s is not None and e is not None]
+    # Months as the outcomes report and its survival curve count them (survival.months_between).
+    lengths = [months_between(s, e) for s, e, _early in rows if s is not None and e is not None]
     report.matches_ended = len(rows)
     if lengths:
         report.length_mean_months = suppress(
@@ -1040,7 +1040,7 @@ def _tables(r: DashboardReport) -> list[Table]:
             columns=[_("Figure"), _("Value")],
             rows=[[label, value] for label, value, _group in overview],
             note=f"{ACTIVE_DEFINITION} {PREPARING_DEFINITION} "
-            + _("Length in months of 30.4 days.")
+            + _("Length in calendar months, the days after the last whole month as a fraction of a month.")
             + " "
             + suppressed_note,
             rule="CLS-1",
