@@ -401,9 +401,7 @@ def support_on_schedule(matches: QuerySet[Match], *, days: Sequence[date]) -> li
                 )
                 if overdue is None:
                     cell[0] += 1
-    return [
-        OnSchedule(day, party, *counts[k, party]) for k, day in enumerate(days) for party in SCHEDULED
-    ]
+    return [OnSchedule(day, party, *counts[k, party]) for k, day in enumerate(days) for party in SCHEDULED]
 
 
 def with_schedule_data(matches: QuerySet[Match]) -> QuerySet[Match]:

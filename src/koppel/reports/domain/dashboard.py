@@ -60,13 +60,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import get_language, pgettext
@@ -81,9 +78,10 @@ from koppel.matches.domain.counts import (
     active_on,
     in_preparation,
 )
+from koppel.matches.domain.meetings import met_often_enough_q, ran_whole_period_q
 from koppel.matches.domain.support import support_on_schedule
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
-from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog
+from koppel.matches.models import Closure, Match, MatchMentor
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_STAGES,
     reached,  # the campaign page's REC-3 rule
@@ -347,15 +345,6 @@ def _mentors(f: ReportFilter) -> QuerySet[Mentor]:
     return mentors
 
 
-def _whole_month(first: date, last: date, prefix: str = "") -> Q:
-    """REL-1: active from the month's first to its last day and not paused during it."""
-    return (
-        active_on(first, prefix)
-        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": last}))
-        & (Q(**{f"{prefix}paused_since__isnull": True}) | Q(**{f"{prefix}paused_since__gt": last}))
-    )
-
-
 # -- the report -----------------------------------------------------------------------------------
 
 
@@ -429,7 +418,10 @@ def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date])
             "id",
             filter=Q(state__in=RAN_STATES, started_on__gte=f.start, started_on__lte=report.as_of),
         ),
-        **{f"whole{k}": Count("id", filter=_whole_month(m, _month_end(m))) for k, m in enumerate(months)},
+        **{
+            f"whole{k}": Count("id", filter=ran_whole_period_q(m, _month_end(m)))
+            for k, m in enumerate(months)
+        },
     )
     report.active_matches = counts["active"]
     report.matches_in_preparation = counts["preparing"]
@@ -510,21 +502,6 @@ def _waiting_figures(report: DashboardReport, f: ReportFilter, today: date) -> N
     ]
 
 
-def _met_enough(first: date, last: date) -> GreaterThan:
-    """REL-1: the match logged at least floor(days / interval) meetings from `first` to `last`:
-    (n + 1) * interval > days. A count on the MeetingLog (match, held_on) index."""
-    n = Subquery(
-        MeetingLog.objects.filter(match=OuterRef("pk"), held_on__gte=first, held_on__lte=last)
-        .order_by()
-        .values("match")
-        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (match, held_on)
-        .values("n"),
-        output_field=IntegerField(),
-    )
-    interval = F("programme__settings__meeting_interval_days")
-    return GreaterThan((Coalesce(n, 0) + 1) * interval, (last - first).days + 1)
-
-
 def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
     """REL-1 per month: of the matches active all month, those that met often enough. One query:
     the count of a month's meetings is only looked up for the matches active all that month."""
@@ -540,7 +517,7 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
         .aggregate(
             **{
                 f"met{k}": Count(
-                    "id", filter=_whole_month(m, _month_end(m)) & Q(_met_enough(m, _month_end(m)))
+                    "id", filter=ran_whole_period_q(m, _month_end(m)) & met_often_enough_q(m, _month_end(m))
                 )
                 for k, m in enumerate(months)
             }
