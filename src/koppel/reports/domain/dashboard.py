@@ -38,7 +38,6 @@ youth by wish are hidden. Counts of matches, mentors and surveys are shown as th
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,20 +48,15 @@ from typing import Any
 
 from django.db import connection, connections
 from django.db.models import (
-    Case,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -96,7 +90,6 @@ from koppel.people.enums import (
     YouthStatus,
 )
 from koppel.people.models import Mentor, Youth
-from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_side
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import (
@@ -121,8 +114,7 @@ from koppel.surveys.enums import (
     Respondent,
 )
 from koppel.surveys.models import Assignment, Score
-from koppel.training.enums import Audience
-from koppel.training.models import ExternalHours, Registration
+from koppel.training.domain.ledger import count_with_monthly_hours, count_with_pre_match_hours
 from matchmaker.encode import normalise_name
 
 # The longest series of months on the page (a period of several years shows its last 24 months).
@@ -360,12 +352,11 @@ def build_dashboard(
     f = report_filter
     report = DashboardReport(report_filter=f, today=today, as_of=min(f.end, today))
     months = report_months(f.start, f.end, today)
-    settings = _settings(f)
     # Each section: figures read one after the other (meeting frequency needs the match figures'
     # denominators); the sections are independent of each other.
     sections: list[list[Callable[[], None]]] = [
         [partial(_match_figures, report, f, months), partial(_meeting_figures, report, f, months)],
-        [partial(_training_figures, report, f, months, settings)],
+        [partial(_training_figures, report, f, months)],
         [partial(_survey_figures, report, f)],
         [partial(_support_figures, report, f, months)],
         [partial(_ended_figures, report, f), partial(_waiting_figures, report, f, today)],
@@ -532,16 +523,6 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
 SUPPORT_EVERY_MONTHS = 3
 
 
-def _settings(f: ReportFilter) -> dict[int, dict[str, Any]]:
-    """The programmes' training settings the dashboard needs, per programme id (one query)."""
-    return {
-        row["programme_id"]: row
-        for row in ProgrammeSettings.objects.filter(programme_id__in=f.programme_ids).values(
-            "programme_id", "pre_match_training_hours", "monthly_training_hours"
-        )
-    }
-
-
 def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
     """SUP-1 on the last day of every third month, for mentors and for parents or guardians, as
     matches/domain/support.py defines "on schedule" (`support_on_schedule`: one query)."""
@@ -565,141 +546,15 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _before_first_match(day_ref: str) -> Any:
-    """No match of the row's mentor had started on or before the row's `day_ref`: the hours of that
-    day count as before matching (TRN-1). PostgreSQL runs it as one hash anti-join."""
-    return ~Exists(
-        MatchMentor.objects.filter(
-            mentor=OuterRef("mentor_id"),
-            match__started_on__isnull=False,
-            match__started_on__lte=OuterRef(day_ref),
-        )
-    )
-
-
-def _hours_per_mentor(queryset: QuerySet, field_name: str) -> QuerySet:
-    """(mentor id, hours) per mentor with hours in `queryset`; floats, no Decimal per row."""
-    return (
-        queryset.values("mentor_id")
-        .annotate(h=Sum(field_name, output_field=FloatField()))
-        .values_list("mentor_id", "h")
-        .order_by()
-    )
-
-
-def _trn1(f: ReportFilter, settings: dict[int, dict]) -> Share:
-    """TRN-1: of the mentors ready to match or matched now, those with the programme's pre-match
-    hours before the day their first match started. Three queries (the pool, session hours and
-    external hours per mentor), combined per mentor."""
-    pool = _mentors(f).filter(status__in=[MentorStatus.READY, MentorStatus.MATCHED])
-    needed = {pid: float(row["pre_match_training_hours"]) for pid, row in settings.items()}
-    required = {mentor_id: needed.get(pid, 0.0) for mentor_id, pid in pool.values_list("id", "programme_id")}
-    sessions = Registration.objects.filter(
-        mentor__in=pool, attended=True, session__audience=Audience.MENTOR
-    ).filter(_before_first_match("session__starts_at"))
-    external = ExternalHours.objects.filter(mentor__in=pool).filter(_before_first_match("date"))
-    hours: dict[int, float] = {}
-    for rows in (_hours_per_mentor(sessions, "hours_credited"), _hours_per_mentor(external, "hours")):
-        for mentor_id, h in rows:
-            hours[mentor_id] = hours.get(mentor_id, 0.0) + (h or 0.0)
-    ok = sum(1 for mentor_id, hours_needed in required.items() if hours.get(mentor_id, 0.0) >= hours_needed)
-    return Share(ok, len(required), f.min_group, group=MENTORS)
-
-
-def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
-    """TRN-1 (mentors ready or matched now with the pre-match hours: three queries) and TRN-2 per
-    month (matched mentors with the monthly hours: three grouped queries, combined per mentor)."""
-    report.trn1 = _trn1(f, settings)
-    if not months:
-        return
-    first, last = months[0], _month_end(months[-1])
-    mentors = _mentors(f)
-    # The matches of the scope's mentors that ran during the months: a row per mentor and match
-    # (a few thousand at most), the months each one covers worked out here.
-    matched = (
-        MatchMentor.objects.filter(
-            mentor__in=mentors,
-            match__state__in=RAN_STATES,
-            match__started_on__isnull=False,
-            match__started_on__lte=last,
-        )
-        .filter(Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=first))
-        .values_list("mentor_id", "mentor__programme_id", "match__started_on", "match__ended_on")
-        .order_by()
-    )
-    ends = [_month_end(m) for m in months]
-    in_month: dict[int, set[int]] = {}
-    programme_of: dict[int, int] = {}
-    for mentor_id, programme_id, started_on, ended_on in matched:
-        if started_on is None:  # excluded by the query; for the type checker
-            continue
-        programme_of[mentor_id] = programme_id
-        # The months k with started_on <= their last day and ended_on (if any) >= their first day.
-        first_k = bisect_left(ends, started_on)
-        last_k = len(months) - 1 if ended_on is None else bisect_right(months, ended_on) - 1
-        in_month.setdefault(mentor_id, set()).update(range(first_k, last_k + 1))
-    # The hours per mentor and month: one grouped query per source, the month as a key (only
-    # mentor-months with hours come back).
-    session_month = Case(
-        *[
-            When(
-                session__starts_at__gte=_day_start(m),
-                session__starts_at__lt=_day_start(ends[k] + timedelta(days=1)),
-                then=Value(k),
-            )
-            for k, m in enumerate(months)
-        ],
-        output_field=IntegerField(),
-    )
-    session_hours = (
-        Registration.objects.filter(
-            # Only the mentors matched during the months: most sessions are pre-match training.
-            mentor_id__in=matched.values("mentor_id"),
-            attended=True,
-            session__audience=Audience.MENTOR,
-            session__starts_at__gte=_day_start(first),
-            session__starts_at__lt=_day_start(last + timedelta(days=1)),
-        )
-        .annotate(k=session_month)
-        .values("mentor_id", "k")
-        .annotate(h=Sum("hours_credited", output_field=FloatField()))  # floats: no Decimal per row
-        .values_list("mentor_id", "k", "h")
-        .order_by()
-    )
-    external_month = Case(
-        *[When(date__gte=m, date__lte=ends[k], then=Value(k)) for k, m in enumerate(months)],
-        output_field=IntegerField(),
-    )
-    external_hours = (
-        ExternalHours.objects.filter(
-            mentor_id__in=matched.values("mentor_id"), date__gte=first, date__lte=last
-        )
-        .annotate(k=external_month)
-        .values("mentor_id", "k")
-        .annotate(h=Sum("hours", output_field=FloatField()))
-        .values_list("mentor_id", "k", "h")
-        .order_by()
-    )
-    hours: dict[tuple[int, int], float] = {}
-    for rows in (session_hours, external_hours):
-        for mentor_id, k, h in rows:
-            hours[mentor_id, k] = hours.get((mentor_id, k), 0.0) + (h or 0.0)
-    # Every mentor-month in a match is eligible; a mentor-month with enough hours counts as ok
-    # (a programme that asks 0 hours: every eligible one).
-    needed = {pid: float(row["monthly_training_hours"]) for pid, row in settings.items()}
-    eligible = Counter(k for ks in in_month.values() for k in ks)
-    ok = Counter(
-        k for mentor_id, ks in in_month.items() if needed.get(programme_of[mentor_id], 0.0) <= 0 for k in ks
-    )
-    ok.update(
-        k
-        for (mentor_id, k), h in hours.items()
-        if k is not None
-        and k in in_month.get(mentor_id, ())
-        and 0 < needed.get(programme_of[mentor_id], 0.0) <= h
-    )
+def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
+    """TRN-1 (mentors ready or matched now with the pre-match hours) and TRN-2 per month (matched
+    mentors with the monthly hours), counted as training/domain/ledger.py defines them: six queries."""
+    ready_or_matched = _mentors(f).filter(status__in=[MentorStatus.READY, MentorStatus.MATCHED])
+    ok, total = count_with_pre_match_hours(ready_or_matched)
+    report.trn1 = Share(ok, total, f.min_group, group=MENTORS)
     report.trn2 = [
-        MonthShare(m, Share(ok[k], eligible[k], f.min_group, group=MENTORS)) for k, m in enumerate(months)
+        MonthShare(c.month, Share(c.met, c.matched, f.min_group, group=MENTORS))
+        for c in count_with_monthly_hours(_mentors(f), months=months)
     ]
 
 
