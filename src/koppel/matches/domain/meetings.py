@@ -16,11 +16,13 @@ weekly). `ran_whole_period` and `met_often_enough` answer for one match, `ran_wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     DateField,
@@ -37,9 +39,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.lookups import GreaterThan
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
@@ -147,7 +151,7 @@ def confirm_meeting(meeting: MeetingLog, *, youth: Youth) -> MeetingLog:
 
 
 @transaction.atomic
-def add_holiday(programme: Programme, *, by, values: dict[str, Any]) -> HolidayPeriod:
+def add_holiday(programme: Programme, *, by: User, values: dict[str, Any]) -> HolidayPeriod:
     """Record a holiday period of a programme; for school-based programmes its days do not count
     towards the REL-1 alert (REL-4). Side effects: an activity-log entry."""
     if values["ends_on"] < values["starts_on"]:
@@ -160,7 +164,7 @@ def add_holiday(programme: Programme, *, by, values: dict[str, Any]) -> HolidayP
 
 
 @transaction.atomic
-def remove_holiday(holiday: HolidayPeriod, *, by) -> None:
+def remove_holiday(holiday: HolidayPeriod, *, by: User) -> None:
     """Remove a holiday period. Side effects: an activity-log entry on the programme."""
     log_action(holiday.programme, "matches.holiday.removed", by=by, data={"holiday": holiday.pk})
     holiday.delete()
@@ -175,12 +179,16 @@ class PlusDays(Func):
     arity = 2
     output_field = DateField()
 
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         day, day_params = compiler.compile(self.source_expressions[0])
         days, days_params = compiler.compile(self.source_expressions[1])
         return f"({day} + {days})", [*day_params, *days_params]
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
         day, day_params = compiler.compile(self.source_expressions[0])
         days, days_params = compiler.compile(self.source_expressions[1])
         return f"date({day}, '+' || ({days}) || ' days')", [*day_params, *days_params]
@@ -239,7 +247,9 @@ def days_counted(since: date, today: date, holidays: list[tuple[date, date]]) ->
     return days - covered
 
 
-def _holidays_by_programme(programme_ids, *, since: date, today: date) -> dict[int, list[tuple[date, date]]]:
+def _holidays_by_programme(
+    programme_ids: Iterable[int], *, since: date, today: date
+) -> dict[int, list[tuple[date, date]]]:
     by_programme: dict[int, list[tuple[date, date]]] = {}
     rows = HolidayPeriod.objects.filter(
         programme_id__in=programme_ids, ends_on__gt=since, starts_on__lte=today
@@ -249,7 +259,7 @@ def _holidays_by_programme(programme_ids, *, since: date, today: date) -> dict[i
     return by_programme
 
 
-def matches_without_recent_meeting(programme_ids, today: date) -> QuerySet[Match]:
+def matches_without_recent_meeting(programme_ids: Iterable[int], today: date) -> QuerySet[Match]:
     """REL-1: the started, unpaused matches of these programmes whose last meeting (or start, when
     none) lies more than the agreed interval plus the programme's days of grace back; holiday days of
     school-based programmes do not count (REL-4). Annotated as in `with_meeting_facts`; longest ago first.

@@ -57,6 +57,7 @@ from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QueryS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koppel.accounts.models import User
 from koppel.common.dates import add_months
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
@@ -78,11 +79,16 @@ PLANNED = "planned"  # in the future
 class ScheduleSettings(Protocol):
     """The programme settings the SUP-1 schedule reads (ProgrammeSettings, or `_Settings`)."""
 
-    support_intensive_months: int
-    support_intensive_per_month: int
-    support_regular_per_month: int
-    support_after_year_interval_months: int
-    support_guardians: bool
+    @property
+    def support_intensive_months(self) -> int: ...
+    @property
+    def support_intensive_per_month(self) -> int: ...
+    @property
+    def support_regular_per_month(self) -> int: ...
+    @property
+    def support_after_year_interval_months(self) -> int: ...
+    @property
+    def support_guardians(self) -> bool: ...
 
 
 class _Settings(NamedTuple):
@@ -461,7 +467,7 @@ def follow_ups_due(programme_ids: Iterable[int], today: date) -> QuerySet[Suppor
 
 
 @transaction.atomic
-def log_contact(match: Match, *, by, values: dict) -> SupportContact:
+def log_contact(match: Match, *, by: User, values: dict[str, Any]) -> SupportContact:
     """Record a support contact (SUP-2) with the mentor, a guardian or the youth of a started match.
 
     `values`: held_on, with_whom, mentor (with_whom mentor; in a team match: which one), guardian

@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 from typing import Any
 
@@ -387,7 +387,7 @@ def _can_run_concurrently() -> bool:
     return not connection.in_atomic_block and not in_memory
 
 
-def _on_own_connection(section: list[Callable[[], None]], language: str | None, zone) -> None:
+def _on_own_connection(section: list[Callable[[], None]], language: str | None, zone: tzinfo) -> None:
     """Run one section in a worker thread, in the caller's language and time zone, on the thread's
     own database connection, closed afterwards."""
     try:

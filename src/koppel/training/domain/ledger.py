@@ -97,14 +97,16 @@ def pre_match_hours(mentor: Mentor) -> Decimal:
     return _sum(sessions, "hours_credited") + _sum(external, "hours")
 
 
-def _before_first_match(day_ref: str) -> Exists:
+def _before_first_match(day_ref: str) -> Q:
     """No match of the row's mentor had started on or before the row's `day_ref` (a date): the
     hours of that day count as before matching (TRN-1). PostgreSQL runs it as one hash anti-join."""
-    return ~Exists(
-        MatchMentor.objects.filter(
-            mentor=OuterRef("mentor_id"),
-            match__started_on__isnull=False,
-            match__started_on__lte=OuterRef(day_ref),
+    return ~Q(
+        Exists(
+            MatchMentor.objects.filter(
+                mentor=OuterRef("mentor_id"),
+                match__started_on__isnull=False,
+                match__started_on__lte=OuterRef(day_ref),
+            )
         )
     )
 
