@@ -1,18 +1,30 @@
 """The programme dashboard: how the programme runs, per programme(s), period and coordinator.
 
+A composition: each practice rule's figure is counted by the rule's owner, the domain module of the
+app that owns its data, with the same definition the gates, the worklist and the reminders use
+(docs/rules.md): REL-1 by matches/domain/meetings.py (`ran_whole_period_q`, `met_often_enough_q`),
+SUP-1 by matches/domain/support.py (`support_on_schedule`), TRN-1 and TRN-2 by
+training/domain/ledger.py (`count_with_pre_match_hours`, `count_with_monthly_hours`), the active
+and preparing matches by matches/domain/counts.py, REC-3's stages by people/domain/queries/recruitment.py,
+and a match's length in months by survival.py (`months_between`). What is left here is the period,
+the scope (programmes, coordinator), the small-group suppression and the figures only the dashboard
+shows. The tables the page and the exports read are laid out in dashboard_tables.py.
+
 Every figure is counted in the database (conditional aggregates, grouped counts, correlated
 subqueries on indexed columns); the only rows that come back one by one are the durations behind
 the medians (matches that ended in the period, youth waiting now), the mentors' languages of the
-available pool, and for TRN-2 the matched mentors' matches of the months (a few thousand rows) with
-their hours grouped per mentor and month. The number of queries is the same whatever the size of
-the programme.
+available pool, for SUP-1 the matches open on the quarterly days with their latest contacts, and
+for TRN-2 the matched mentors' matches of the months with their hours grouped per mentor and month.
+The number of queries is the same whatever the size of the programme.
 
 Definitions a coordinator can check by hand (also in each table's note):
 
 - Active on a day: the match started on or before it and had not ended before it.
+- Length of a match that ended (CLS-1): calendar months from start to end, the days after the last
+  whole month as a fraction of an average month, as the outcomes report counts it.
 - Meeting frequency (REL-1), per calendar month: of the matches active for the whole month and not
-  paused, the share that logged at least floor(days in the month / meeting interval) meetings (4 a
-  month with the weekly rhythm). Holiday periods (REL-4) are not taken out.
+  paused, the share that logged at least floor(days in the month / agreed meeting interval)
+  meetings (4 a month with the weekly rhythm). Holiday periods (REL-4) are not taken out.
 - Support contacts (SUP-1), on the last day of every third month (the last one included): of the
   matches active (and not paused) that day, the share with no contact with the mentor (with the
   parents or guardians) overdue that day, as matches/domain/support.py defines it for the worklist
