@@ -46,6 +46,7 @@ those facts by the same function.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -274,30 +275,47 @@ def schedule_status(match: Match, *, with_whom: str, today: date) -> Status:
     )
 
 
-def _overdue_since(
-    start: date,
-    settings: ScheduleSettings,
-    *,
-    last_contact: date | None,
-    day: date,
-    ended_on: date | None,
-    paused_since: date | None,
-) -> date | None:
+class _Windows(NamedTuple):
+    """A match's planned dates before some day, in order, each with the first day of its window."""
+
+    planned: list[date]
+    starts: list[date]
+
+
+def _windows(
+    start: date, settings: ScheduleSettings, *, until: date, ended_on: date | None, paused_since: date | None
+) -> _Windows:
+    """The planned dates before `until` (stopping at the end or the current pause) and their
+    windows' first days: the start for the first date, else the day after the midpoint with the
+    previous planned date (the module docstring)."""
+    planned: list[date] = []
+    starts: list[date] = []
+    for day in _rhythm(start, settings):
+        if day >= until or _stops_on(day, ended_on=ended_on, paused_since=paused_since):
+            break
+        starts.append(start if not planned else _midpoint(planned[-1], day) + timedelta(days=1))
+        planned.append(day)
+    return _Windows(planned, starts)
+
+
+def _overdue_since(windows: _Windows, *, last_contact: date | None, day: date) -> date | None:
     """SUP-1 "on schedule", the one definition: the first planned date before `day` whose window
     began after `last_contact` (the latest contact up to `day`), or None when the match is on
-    schedule. Windows as in the module docstring: from the day after the midpoint with the previous
-    planned date (the start for the first one)."""
-    previous: date | None = None
-    window_start = start
-    for planned in _rhythm(start, settings):
-        if planned >= day or _stops_on(planned, ended_on=ended_on, paused_since=paused_since):
+    schedule. The windows' first days only grow, so the match is on schedule exactly when the
+    latest contact falls on or after the first day of the window of the last planned date before
+    `day`: the count over many matches reads only that (`_on_schedule`)."""
+    for planned, window_start in zip(windows.planned, windows.starts, strict=True):
+        if planned >= day:
             return None
-        if previous is not None:
-            window_start = _midpoint(previous, planned) + timedelta(days=1)
         if last_contact is None or last_contact < window_start:
             return planned
-        previous = planned
-    return None  # pragma: no cover - the rhythm has no end
+    return None
+
+
+def _on_schedule(windows: _Windows, *, last_contact: date | None, day: date) -> bool:
+    """`_overdue_since(...) is None`, by one look-up: the window of the last planned date before `day`."""
+    last = bisect_left(windows.planned, day) - 1
+    return last < 0 or (last_contact is not None and last_contact >= windows.starts[last])
 
 
 def owes_support_on(match: Match, *, with_whom: str, day: date) -> bool:
@@ -324,14 +342,14 @@ def support_overdue_since(match: Match, *, with_whom: str, day: date) -> date | 
     if not owes_support_on(match, with_whom=with_whom, day=day) or match.started_on is None:
         return None
     contacts = _contact_days(match, with_whom, day)
-    return _overdue_since(
+    windows = _windows(
         match.started_on,
         match.programme.settings,
-        last_contact=contacts[-1] if contacts else None,
-        day=day,
+        until=day,
         ended_on=match.ended_on,
         paused_since=match.paused_since,
     )
+    return _overdue_since(windows, last_contact=contacts[-1] if contacts else None, day=day)
 
 
 @dataclass(frozen=True)
@@ -387,6 +405,8 @@ def support_on_schedule(matches: QuerySet[Match], *, days: Sequence[date]) -> li
             continue
         settings = _Settings(*(row[name] for name in SETTINGS_FIELDS))
         start, ended_on, paused_since = row["started_on"], row["ended_on"], row["paused_since"]
+        # The planned dates up to the last day, walked once per match (calendar months are slow).
+        windows = _windows(start, settings, until=max(days), ended_on=ended_on, paused_since=paused_since)
         for k, day in enumerate(days):
             if start > day or (ended_on is not None and ended_on < day):
                 continue
@@ -397,15 +417,7 @@ def support_on_schedule(matches: QuerySet[Match], *, days: Sequence[date]) -> li
                     continue
                 cell = counts[k, party]
                 cell[1] += 1
-                overdue = _overdue_since(
-                    start,
-                    settings,
-                    last_contact=row[f"last_{party}_{k}"],
-                    day=day,
-                    ended_on=ended_on,
-                    paused_since=paused_since,
-                )
-                if overdue is None:
+                if _on_schedule(windows, last_contact=row[f"last_{party}_{k}"], day=day):
                     cell[0] += 1
     return [OnSchedule(day, party, *counts[k, party]) for k, day in enumerate(days) for party in SCHEDULED]
 
