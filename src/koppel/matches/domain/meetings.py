@@ -6,6 +6,12 @@ agreed rhythm (REL-1), and the match's page says so at once; the worklist's aler
 reminder follow after the programme's days of grace (`meeting_alert_grace_days`). In school-based
 programmes the days of the programme's holiday periods do not count (REL-4). A paused match never
 alerts.
+
+The dashboard's monthly measure of REL-1 is defined here too, per match and for many matches: a
+match that ran a whole period (a calendar month) without a pause met often enough when it logged at
+least floor(days in the period / its agreed interval) meetings in it (4 a month when meeting
+weekly). `ran_whole_period` and `met_often_enough` answer for one match, `ran_whole_period_q` and
+`met_often_enough_q` are the same conditions for counting many matches in one query.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from django.db.models import (
     DateField,
     F,
     Func,
+    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -31,6 +38,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import GreaterThan
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +47,7 @@ from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.versioning import save_versioned
+from koppel.matches.domain.counts import RAN_STATES, active_on
 from koppel.matches.domain.lifecycle import lock_match
 from koppel.matches.enums import STARTED_STATES, ActivityKind, MatchState
 from koppel.matches.models import Agreement, HolidayPeriod, Match, MatchMentor, MeetingLog
@@ -185,6 +194,25 @@ class PlusDays(Func):
         return f"date({day}, '+' || ({days}) || ' days')", [*day_params, *days_params]
 
 
+def interval_days() -> Coalesce:
+    """The match's agreed meeting interval in days (REL-1): the latest agreement's, else the
+    programme's setting, else weekly. An expression over a Match queryset."""
+    agreed = (
+        Agreement.objects.filter(match=OuterRef("pk")).order_by("-number").values("meeting_interval_days")
+    )
+    return Coalesce(
+        Subquery(agreed[:1]),
+        F("programme__settings__meeting_interval_days"),
+        Value(DEFAULT_INTERVAL_DAYS),
+        output_field=IntegerField(),
+    )
+
+
+def interval_days_of(match: Match) -> int:
+    """`interval_days` for one match (one query)."""
+    return Match.objects.filter(pk=match.pk).values_list(interval_days(), flat=True)[0]
+
+
 def with_meeting_facts(matches: QuerySet[Match]) -> QuerySet[Any]:
     """Annotate `last_meeting` (None without meetings), `counted_from` (the last meeting, else the
     start), `interval_days` (the latest agreement's, else the programme's) and `grace_days` (the
@@ -196,16 +224,9 @@ def with_meeting_facts(matches: QuerySet[Match]) -> QuerySet[Any]:
         .annotate(last=Max("held_on"))
         .values("last")
     )
-    agreed = (
-        Agreement.objects.filter(match=OuterRef("pk")).order_by("-number").values("meeting_interval_days")
-    )
     return matches.annotate(
         last_meeting=Subquery(last, output_field=DateField()),
-        interval_days=Coalesce(
-            Subquery(agreed[:1]),
-            F("programme__settings__meeting_interval_days"),
-            Value(DEFAULT_INTERVAL_DAYS),
-        ),
+        interval_days=interval_days(),
         grace_days=Coalesce(F("programme__settings__meeting_alert_grace_days"), Value(DEFAULT_GRACE_DAYS)),
     ).annotate(counted_from=Coalesce(F("last_meeting"), F("started_on"), output_field=DateField()))
 
@@ -274,6 +295,57 @@ def matches_without_recent_meeting(programme_ids: Iterable[int], today: date) ->
         if days_counted(since, today, holidays.get(programme_id, [])) <= interval + grace
     ]
     return candidates.exclude(pk__in=exempt) if exempt else candidates
+
+
+# --- The monthly measure (REL-1, the dashboard) ---------------------------------------------------
+
+
+def ran_whole_period_q(first: date, last: date, prefix: str = "") -> Q:
+    """REL-1: the match (through `prefix`) was active from `first` to `last` and not paused during
+    it. For counting many matches; `ran_whole_period` is the same for one."""
+    return (
+        active_on(first, prefix)
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": last}))
+        & (Q(**{f"{prefix}paused_since__isnull": True}) | Q(**{f"{prefix}paused_since__gt": last}))
+    )
+
+
+def ran_whole_period(match: Match, *, first: date, last: date) -> bool:
+    """REL-1: the match was active from `first` to `last` and not paused during it."""
+    return (
+        match.state in RAN_STATES
+        and match.started_on is not None
+        and match.started_on <= first
+        and (match.ended_on is None or match.ended_on >= last)
+        and (match.paused_since is None or match.paused_since > last)
+    )
+
+
+def meetings_needed(first: date, last: date, interval: int) -> int:
+    """REL-1: the meetings a match owes from `first` to `last` (both included): one per whole
+    interval, floor(days / interval)."""
+    return ((last - first).days + 1) // interval
+
+
+def met_often_enough_q(first: date, last: date) -> Q:
+    """REL-1: the match logged at least `meetings_needed` meetings from `first` to `last` with its
+    agreed interval: (n + 1) * interval > days. A count on the MeetingLog (match, held_on) index."""
+    n = Subquery(
+        MeetingLog.objects.filter(match=OuterRef("pk"), held_on__gte=first, held_on__lte=last)
+        .order_by()
+        .values("match")
+        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (match, held_on)
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    return Q(GreaterThan((Coalesce(n, 0) + 1) * interval_days(), (last - first).days + 1))
+
+
+def met_often_enough(match: Match, *, first: date, last: date) -> bool:
+    """REL-1 for one match: it logged at least `meetings_needed` meetings from `first` to `last`
+    with its agreed interval (`interval_days`). Two queries."""
+    held = MeetingLog.objects.filter(match=match, held_on__gte=first, held_on__lte=last).count()
+    return held >= meetings_needed(first, last, interval_days_of(match))
 
 
 @dataclass(frozen=True)

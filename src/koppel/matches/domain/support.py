@@ -31,17 +31,30 @@ without a contact in its window is late when a contact took place after its wind
 the next planned date, and another contact still falls in the next date's window (a contact counts
 once: a single contact makes the next date on time and leaves this one missed). Until the next
 planned date passes, a date without a contact is "due" (it may still be made up), then missed.
+
+On schedule on a day (the worklist's alert, the reminders' digest and the dashboard's share all
+read this one definition, `support_overdue_since`): a contact is overdue on day D when a planned
+date before D has had no contact since its window began. Only the latest contact counts for this,
+so a match is on schedule on D exactly when its latest contact (up to D) falls on or after the start
+of the window of the last planned date before D. There is no further tolerance: the window already
+gives half an interval before the planned date, and the planned date itself is allowed until it
+passes (so a contact may be up to one and a half intervals old just before the next date, and no
+older). `support_overdue_since` answers for one match; `support_on_schedule` counts many matches on
+several days in one query that brings each match's latest contact per day, the rule then applied to
+those facts by the same function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any, NamedTuple, Protocol
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +65,6 @@ from koppel.common.domain.errors import DomainError
 from koppel.matches.enums import STARTED_STATES, ContactWith, MatchState, SupportTopic
 from koppel.matches.models import Match, SupportContact
 from koppel.people.models import Guardianship
-from koppel.programmes.models import ProgrammeSettings
 
 FIRST_YEAR_MONTHS = 12
 SCHEDULED = (ContactWith.MENTOR, ContactWith.GUARDIAN)
@@ -65,7 +77,33 @@ DUE = "due"  # the date has passed (or is today), no contact yet; it can still b
 PLANNED = "planned"  # in the future
 
 
-def _rhythm(start: date, settings: ProgrammeSettings) -> Iterator[date]:
+class ScheduleSettings(Protocol):
+    """The programme settings the SUP-1 schedule reads (ProgrammeSettings, or `_Settings`)."""
+
+    @property
+    def support_intensive_months(self) -> int: ...
+    @property
+    def support_intensive_per_month(self) -> int: ...
+    @property
+    def support_regular_per_month(self) -> int: ...
+    @property
+    def support_after_year_interval_months(self) -> int: ...
+    @property
+    def support_guardians(self) -> bool: ...
+
+
+class _Settings(NamedTuple):
+    support_intensive_months: int
+    support_intensive_per_month: int
+    support_regular_per_month: int
+    support_after_year_interval_months: int
+    support_guardians: bool
+
+
+SETTINGS_FIELDS = _Settings._fields
+
+
+def _rhythm(start: date, settings: ScheduleSettings) -> Iterator[date]:
     """Every planned date from `start` on, without end (see the module docstring)."""
     for k in range(FIRST_YEAR_MONTHS):
         per_month = (
@@ -89,9 +127,13 @@ def _has_guardian(match: Match) -> bool:
 
 
 def _stops(match: Match, day: date) -> bool:
-    if match.ended_on is not None and day > match.ended_on:
+    return _stops_on(day, ended_on=match.ended_on, paused_since=match.paused_since)
+
+
+def _stops_on(day: date, *, ended_on: date | None, paused_since: date | None) -> bool:
+    if ended_on is not None and day > ended_on:
         return True
-    return match.paused_since is not None and day >= match.paused_since
+    return paused_since is not None and day >= paused_since
 
 
 def _schedule(match: Match, with_whom: str) -> Iterator[date]:
@@ -233,6 +275,153 @@ def schedule_status(match: Match, *, with_whom: str, today: date) -> Status:
     )
 
 
+class _Windows(NamedTuple):
+    """A match's planned dates before some day, in order, each with the first day of its window."""
+
+    planned: list[date]
+    starts: list[date]
+
+
+def _windows(
+    start: date, settings: ScheduleSettings, *, until: date, ended_on: date | None, paused_since: date | None
+) -> _Windows:
+    """The planned dates before `until` (stopping at the end or the current pause) and their
+    windows' first days: the start for the first date, else the day after the midpoint with the
+    previous planned date (the module docstring)."""
+    planned: list[date] = []
+    starts: list[date] = []
+    for day in _rhythm(start, settings):
+        if day >= until or _stops_on(day, ended_on=ended_on, paused_since=paused_since):
+            break
+        starts.append(start if not planned else _midpoint(planned[-1], day) + timedelta(days=1))
+        planned.append(day)
+    return _Windows(planned, starts)
+
+
+def _overdue_since(windows: _Windows, *, last_contact: date | None, day: date) -> date | None:
+    """SUP-1 "on schedule", the one definition: the first planned date before `day` whose window
+    began after `last_contact` (the latest contact up to `day`), or None when the match is on
+    schedule. The windows' first days only grow, so the match is on schedule exactly when the
+    latest contact falls on or after the first day of the window of the last planned date before
+    `day`: the count over many matches reads only that (`_on_schedule`)."""
+    for planned, window_start in zip(windows.planned, windows.starts, strict=True):
+        if planned >= day:
+            return None
+        if last_contact is None or last_contact < window_start:
+            return planned
+    return None
+
+
+def _on_schedule(windows: _Windows, *, last_contact: date | None, day: date) -> bool:
+    """`_overdue_since(...) is None`, by one look-up: the window of the last planned date before `day`."""
+    last = bisect_left(windows.planned, day) - 1
+    return last < 0 or (last_contact is not None and last_contact >= windows.starts[last])
+
+
+def owes_support_on(match: Match, *, with_whom: str, day: date) -> bool:
+    """SUP-1: whether the schedule with `with_whom` applies to the match on `day`: the match ran
+    that day (started on or before it, not ended before it) and was not paused; for the parents or
+    guardians only when the programme plans contacts with them and the youth has one. Uses
+    match.youth.guardianships.all()."""
+    if match.started_on is None or match.state not in [*STARTED_STATES, MatchState.CLOSED]:
+        return False
+    if match.started_on > day or (match.ended_on is not None and match.ended_on < day):
+        return False
+    if match.paused_since is not None and match.paused_since <= day:
+        return False
+    if with_whom == ContactWith.GUARDIAN:
+        return bool(match.programme.settings.support_guardians) and _has_guardian(match)
+    return with_whom == ContactWith.MENTOR
+
+
+def support_overdue_since(match: Match, *, with_whom: str, day: date) -> date | None:
+    """SUP-1 for one match: the planned date from which a contact with `with_whom` is overdue on
+    `day`, or None when the match is on schedule (or owes no contact that day: `owes_support_on`).
+    Uses match.support_contacts.all() and match.youth.guardianships.all(): prefetch them for lists
+    (`with_schedule_data`)."""
+    if not owes_support_on(match, with_whom=with_whom, day=day) or match.started_on is None:
+        return None
+    contacts = _contact_days(match, with_whom, day)
+    windows = _windows(
+        match.started_on,
+        match.programme.settings,
+        until=day,
+        ended_on=match.ended_on,
+        paused_since=match.paused_since,
+    )
+    return _overdue_since(windows, last_contact=contacts[-1] if contacts else None, day=day)
+
+
+@dataclass(frozen=True)
+class OnSchedule:
+    """SUP-1 on one day: of the matches that owe contacts with the party (`owed`), those on schedule."""
+
+    day: date
+    with_whom: str
+    on_schedule: int
+    owed: int
+
+
+def support_on_schedule(matches: QuerySet[Match], *, days: Sequence[date]) -> list[OnSchedule]:
+    """SUP-1 for many matches: per day and party (mentor, then guardian), how many of `matches`
+    owed contacts and how many of those were on schedule, exactly as `support_overdue_since` and
+    `owes_support_on` answer for each match. One query: the matches open on any of the days, each
+    with its schedule settings, whether the youth has a guardian, and its latest contact per party
+    up to each day (a look-up on the SupportContact (match, with_whom, held_on) index); the
+    schedule's calendar months are then walked here, by the same function as for one match."""
+    if not days:
+        return []
+    latest = {
+        f"last_{party}_{k}": Subquery(
+            SupportContact.objects.filter(match=OuterRef("pk"), with_whom=party, held_on__lte=day)
+            .order_by("-held_on")
+            .values("held_on")[:1],
+            output_field=DateField(),
+        )
+        for k, day in enumerate(days)
+        for party in SCHEDULED
+    }
+    rows: Iterable[dict[str, Any]] = (
+        matches.filter(
+            state__in=[*STARTED_STATES, MatchState.CLOSED],
+            started_on__isnull=False,
+            started_on__lte=max(days),
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=min(days)))
+        .annotate(has_guardian=Exists(Guardianship.objects.filter(youth=OuterRef("youth_id"))), **latest)
+        .values(
+            "started_on",
+            "ended_on",
+            "paused_since",
+            "has_guardian",
+            *latest,
+            **{name: F(f"programme__settings__{name}") for name in SETTINGS_FIELDS},
+        )
+        .order_by()
+    )
+    counts = {(k, party): [0, 0] for k in range(len(days)) for party in SCHEDULED}
+    for row in rows:
+        if row["support_intensive_months"] is None:  # a programme without settings plans nothing
+            continue
+        settings = _Settings(*(row[name] for name in SETTINGS_FIELDS))
+        start, ended_on, paused_since = row["started_on"], row["ended_on"], row["paused_since"]
+        # The planned dates up to the last day, walked once per match (calendar months are slow).
+        windows = _windows(start, settings, until=max(days), ended_on=ended_on, paused_since=paused_since)
+        for k, day in enumerate(days):
+            if start > day or (ended_on is not None and ended_on < day):
+                continue
+            if paused_since is not None and paused_since <= day:
+                continue
+            for party in SCHEDULED:
+                if party == ContactWith.GUARDIAN and not (settings.support_guardians and row["has_guardian"]):
+                    continue
+                cell = counts[k, party]
+                cell[1] += 1
+                if _on_schedule(windows, last_contact=row[f"last_{party}_{k}"], day=day):
+                    cell[0] += 1
+    return [OnSchedule(day, party, *counts[k, party]) for k, day in enumerate(days) for party in SCHEDULED]
+
+
 def with_schedule_data(matches: QuerySet[Match]) -> QuerySet[Match]:
     """What schedule_status reads, fetched for a whole list in three queries."""
     return matches.select_related("programme__settings", "youth").prefetch_related(
@@ -265,8 +454,8 @@ def overdue_contacts(programme_ids: Iterable[int], today: date) -> list[Overdue]
     )
     found = []
     for match in matches:
-        mentor = schedule_status(match, with_whom=ContactWith.MENTOR, today=today).overdue_since
-        guardian = schedule_status(match, with_whom=ContactWith.GUARDIAN, today=today).overdue_since
+        mentor = support_overdue_since(match, with_whom=ContactWith.MENTOR, day=today)
+        guardian = support_overdue_since(match, with_whom=ContactWith.GUARDIAN, day=today)
         if mentor is not None or guardian is not None:
             found.append(Overdue(match, mentor, guardian))
     return sorted(found, key=lambda o: (o.since, o.match.pk))
@@ -290,7 +479,7 @@ def follow_ups_due(programme_ids: Iterable[int], today: date) -> QuerySet[Suppor
 
 
 @transaction.atomic
-def log_contact(match: Match, *, by: User, values: dict) -> SupportContact:
+def log_contact(match: Match, *, by: User, values: dict[str, Any]) -> SupportContact:
     """Record a support contact (SUP-2) with the mentor, a guardian or the youth of a started match.
 
     `values`: held_on, with_whom, mentor (with_whom mentor; in a team match: which one), guardian

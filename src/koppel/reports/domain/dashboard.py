@@ -1,24 +1,34 @@
 """The programme dashboard: how the programme runs, per programme(s), period and coordinator.
 
+A composition: each practice rule's figure is counted by the rule's owner, the domain module of the
+app that owns its data, with the same definition the gates, the worklist and the reminders use
+(docs/rules.md): REL-1 by matches/domain/meetings.py (`ran_whole_period_q`, `met_often_enough_q`),
+SUP-1 by matches/domain/support.py (`support_on_schedule`), TRN-1 and TRN-2 by
+training/domain/ledger.py (`count_with_pre_match_hours`, `count_with_monthly_hours`), the active
+and preparing matches by matches/domain/counts.py, REC-3's stages by people/domain/queries/recruitment.py,
+and a match's length in months by survival.py (`months_between`). What is left here is the period,
+the scope (programmes, coordinator), the small-group suppression and the figures only the dashboard
+shows. The tables the page and the exports read are laid out in dashboard_tables.py.
+
 Every figure is counted in the database (conditional aggregates, grouped counts, correlated
 subqueries on indexed columns); the only rows that come back one by one are the durations behind
 the medians (matches that ended in the period, youth waiting now), the mentors' languages of the
-available pool, and for TRN-2 the matched mentors' matches of the months (a few thousand rows) with
-their hours grouped per mentor and month. The number of queries is the same whatever the size of
-the programme.
+available pool, for SUP-1 the matches open on the quarterly days with their latest contacts, and
+for TRN-2 the matched mentors' matches of the months with their hours grouped per mentor and month.
+The number of queries is the same whatever the size of the programme.
 
 Definitions a coordinator can check by hand (also in each table's note):
 
 - Active on a day: the match started on or before it and had not ended before it.
+- Length of a match that ended (CLS-1): calendar months from start to end, the days after the last
+  whole month as a fraction of an average month, as the outcomes report counts it.
 - Meeting frequency (REL-1), per calendar month: of the matches active for the whole month and not
-  paused, the share that logged at least floor(days in the month / meeting interval) meetings (4 a
-  month with the weekly rhythm). Holiday periods (REL-4) are not taken out.
+  paused, the share that logged at least floor(days in the month / agreed meeting interval)
+  meetings (4 a month with the weekly rhythm). Holiday periods (REL-4) are not taken out.
 - Support contacts (SUP-1), on the last day of every third month (the last one included): of the
-  matches active (and not paused) that day, the share with a contact with the mentor (with the
-  parents or guardians) within one and a half times the interval of the schedule's phase on that
-  day: the intensive months, the rest of the first year, after the first year. A match younger
-  than that counts as on schedule. The worklist keeps the exact schedule
-  (matches/domain/support.py); this is its summary.
+  matches active (and not paused) that day, the share with no contact with the mentor (with the
+  parents or guardians) overdue that day, as matches/domain/support.py defines it for the worklist
+  (`support_on_schedule`).
 - Training: TRN-1, of the mentors ready to match or matched now, the share with the programme's
   pre-match hours before their first match; TRN-2, per month, of the mentors in a match that ran
   during the month, the share who trained the programme's monthly hours in that month.
@@ -39,9 +49,7 @@ youth by wish are hidden. Counts of matches, mentors and surveys are shown as th
 
 from __future__ import annotations
 
-import math
 import statistics
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -52,40 +60,31 @@ from typing import Any
 
 from django.db import connection, connections
 from django.db.models import (
-    Case,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThan
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from koppel.common.dates import add_months
 from koppel.common.formatting import rounded
 from koppel.matches.domain.counts import (
-    ACTIVE_DEFINITION,
-    PREPARING_DEFINITION,
     RAN_STATES,
     active_on,
     in_preparation,
 )
+from koppel.matches.domain.meetings import met_often_enough_q, ran_whole_period_q
+from koppel.matches.domain.support import support_on_schedule
 from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
-from koppel.matches.models import Closure, Match, MatchMentor, MeetingLog, SupportContact
+from koppel.matches.models import Closure, Match, MatchMentor
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_STAGES,
     reached,  # the campaign page's REC-3 rule
@@ -99,19 +98,18 @@ from koppel.people.enums import (
     SpokenLanguage,
     YouthStatus,
 )
-from koppel.people.models import Guardianship, Mentor, Youth
-from koppel.programmes.models import ProgrammeSettings
+from koppel.people.models import Mentor, Youth
 from koppel.reports.domain.outcomes import Scale, scales_of, scales_per_side
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.suppression import (
     MATCHES,
     MENTORS,
     PEOPLE,
-    YOUTH,
     hidden_cells,
     hidden_text,
     suppress,
 )
+from koppel.reports.domain.survival import months_between
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import (
@@ -124,15 +122,13 @@ from koppel.surveys.enums import (
     Respondent,
 )
 from koppel.surveys.models import Assignment, Score
-from koppel.training.enums import Audience
-from koppel.training.models import ExternalHours, Registration
+from koppel.training.domain.ledger import count_with_monthly_hours, count_with_pre_match_hours
 from matchmaker.encode import normalise_name
 
 # The longest series of months on the page (a period of several years shows its last 24 months).
 MAX_MONTHS = 24
 # Waiting-time buckets in days (MAT: how long youth wait for a mentor).
 WAITING_BUCKETS = ((0, 30), (31, 90), (91, 180), (181, 365), (366, None))
-AVERAGE_MONTH_DAYS = 30.44
 
 
 # -- small value types ----------------------------------------------------------------------------
@@ -302,7 +298,10 @@ class DashboardReport:
         return self.report_filter.min_group
 
     def tables(self) -> list[Table]:
-        return _tables(self)
+        """What the page, its charts and the exports read (dashboard_tables.py lays them out)."""
+        from koppel.reports.domain.dashboard_tables import dashboard_tables
+
+        return dashboard_tables(self)
 
 
 # -- the periods ----------------------------------------------------------------------------------
@@ -349,15 +348,6 @@ def _mentors(f: ReportFilter) -> QuerySet[Mentor]:
     return mentors
 
 
-def _whole_month(first: date, last: date, prefix: str = "") -> Q:
-    """REL-1: active from the month's first to its last day and not paused during it."""
-    return (
-        active_on(first, prefix)
-        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": last}))
-        & (Q(**{f"{prefix}paused_since__isnull": True}) | Q(**{f"{prefix}paused_since__gt": last}))
-    )
-
-
 # -- the report -----------------------------------------------------------------------------------
 
 
@@ -373,14 +363,13 @@ def build_dashboard(
     f = report_filter
     report = DashboardReport(report_filter=f, today=today, as_of=min(f.end, today))
     months = report_months(f.start, f.end, today)
-    settings = _settings(f)
     # Each section: figures read one after the other (meeting frequency needs the match figures'
     # denominators); the sections are independent of each other.
     sections: list[list[Callable[[], None]]] = [
         [partial(_match_figures, report, f, months), partial(_meeting_figures, report, f, months)],
-        [partial(_training_figures, report, f, months, settings)],
+        [partial(_training_figures, report, f, months)],
         [partial(_survey_figures, report, f)],
-        [partial(_support_figures, report, f, months, settings)],
+        [partial(_support_figures, report, f, months)],
         [partial(_ended_figures, report, f), partial(_waiting_figures, report, f, today)],
         [partial(_funnel_figures, report, f, today), partial(_pool_figures, report, f)],
     ]
@@ -431,7 +420,10 @@ def _match_figures(report: DashboardReport, f: ReportFilter, months: list[date])
             "id",
             filter=Q(state__in=RAN_STATES, started_on__gte=f.start, started_on__lte=report.as_of),
         ),
-        **{f"whole{k}": Count("id", filter=_whole_month(m, _month_end(m))) for k, m in enumerate(months)},
+        **{
+            f"whole{k}": Count("id", filter=ran_whole_period_q(m, _month_end(m)))
+            for k, m in enumerate(months)
+        },
     )
     report.active_matches = counts["active"]
     report.matches_in_preparation = counts["preparing"]
@@ -446,7 +438,8 @@ def _ended_figures(report: DashboardReport, f: ReportFilter) -> None:
         state=MatchState.CLOSED, started_on__isnull=False, ended_on__gte=f.start, ended_on__lte=f.end
     )
     rows = list(ended.values_list("started_on", "ended_on", "closure__early"))
-    lengths = [(e - s).days / AVERAGE_MONTH_DAYS for s, e, _early in rows if s is not None and e is not None]
+    # Months as the outcomes report and its survival curve count them (survival.months_between).
+    lengths = [months_between(s, e) for s, e, _early in rows if s is not None and e is not None]
     report.matches_ended = len(rows)
     if lengths:
         report.length_mean_months = suppress(
@@ -511,21 +504,6 @@ def _waiting_figures(report: DashboardReport, f: ReportFilter, today: date) -> N
     ]
 
 
-def _met_enough(first: date, last: date) -> GreaterThan:
-    """REL-1: the match logged at least floor(days / interval) meetings from `first` to `last`:
-    (n + 1) * interval > days. A count on the MeetingLog (match, held_on) index."""
-    n = Subquery(
-        MeetingLog.objects.filter(match=OuterRef("pk"), held_on__gte=first, held_on__lte=last)
-        .order_by()
-        .values("match")
-        .annotate(n=Count("*"))  # COUNT(*): an index-only scan of (match, held_on)
-        .values("n"),
-        output_field=IntegerField(),
-    )
-    interval = F("programme__settings__meeting_interval_days")
-    return GreaterThan((Coalesce(n, 0) + 1) * interval, (last - first).days + 1)
-
-
 def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
     """REL-1 per month: of the matches active all month, those that met often enough. One query:
     the count of a month's meetings is only looked up for the matches active all that month."""
@@ -541,7 +519,7 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
         .aggregate(
             **{
                 f"met{k}": Count(
-                    "id", filter=_whole_month(m, _month_end(m)) & Q(_met_enough(m, _month_end(m)))
+                    "id", filter=ran_whole_period_q(m, _month_end(m)) & met_often_enough_q(m, _month_end(m))
                 )
                 for k, m in enumerate(months)
             }
@@ -554,104 +532,24 @@ def _meeting_figures(report: DashboardReport, f: ReportFilter, months: list[date
 
 
 SUPPORT_EVERY_MONTHS = 3
-SUPPORT_FIELDS = (
-    "support_intensive_months",
-    "support_intensive_per_month",
-    "support_regular_per_month",
-    "support_after_year_interval_months",
-    "support_guardians",
-)
 
 
-def _settings(f: ReportFilter) -> dict[int, dict]:
-    """The programmes' settings the dashboard needs, per programme id (one query)."""
-    return {
-        row["programme_id"]: row
-        for row in ProgrammeSettings.objects.filter(programme_id__in=f.programme_ids).values(
-            "programme_id", "pre_match_training_hours", "monthly_training_hours", *SUPPORT_FIELDS
-        )
-    }
-
-
-def _settings_groups(settings: dict[int, dict]) -> list[tuple[list[int], dict]]:
-    """The programmes grouped by their SUP-1 settings (most share the factsheet's defaults)."""
-    groups: dict[tuple, list[int]] = {}
-    for programme_id, row in settings.items():
-        groups.setdefault(tuple(row[name] for name in SUPPORT_FIELDS), []).append(programme_id)
-    return [
-        (sorted(ids), dict(zip(SUPPORT_FIELDS, key, strict=True)))
-        for key, ids in sorted(groups.items(), key=lambda g: sorted(g[1]))
-    ]
-
-
-def _allowed_gap(interval_days: float) -> timedelta:
-    """SUP-1 summary: a contact is due within one and a half intervals of the previous one."""
-    return timedelta(days=math.ceil(1.5 * interval_days))
-
-
-def _on_schedule(day: date, groups: list[tuple[list[int], dict]], party: str) -> Q:
-    """The match is too young to owe a contact with `party` on `day`, or one took place within the
-    allowed gap of the phase of the schedule it is in on `day` (an Exists on the SupportContact
-    (match, with_whom, held_on) index, only evaluated for the phase that applies)."""
-    condition = Q(pk__in=[])
-    for ids, s in groups:
-        if party == ContactWith.GUARDIAN and not s["support_guardians"]:
-            continue
-        intensive_from = add_months(day, -s["support_intensive_months"])
-        year_from = add_months(day, -12)
-        phases = [
-            (Q(started_on__gt=intensive_from), AVERAGE_MONTH_DAYS / s["support_intensive_per_month"]),
-            (
-                Q(started_on__lte=intensive_from, started_on__gt=year_from),
-                AVERAGE_MONTH_DAYS / s["support_regular_per_month"],
-            ),
-            (Q(started_on__lte=year_from), AVERAGE_MONTH_DAYS * s["support_after_year_interval_months"]),
-        ]
-        for phase, interval in phases:
-            due = day - _allowed_gap(interval)
-            recent = Exists(
-                SupportContact.objects.filter(
-                    match=OuterRef("pk"), with_whom=party, held_on__gte=due, held_on__lte=day
-                )
-            )
-            condition |= Q(programme_id__in=ids) & phase & (Q(started_on__gte=due) | Q(recent))
-    return condition
-
-
-def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
-    """SUP-1 on the last day of every third month, for mentors and for parents or guardians: one
-    aggregate over the matches, whose conditions look a contact up only for a match open on that day."""
+def _support_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
+    """SUP-1 on the last day of every third month, for mentors and for parents or guardians, as
+    matches/domain/support.py defines "on schedule" (`support_on_schedule`: one query)."""
     if not months:
         return
-    groups = _settings_groups(settings)
-    guardian_programmes = [pid for ids, s in groups if s["support_guardians"] for pid in ids]
     # Quarterly points (the last month and every third month before it): the schedule moves slowly,
     # and each point costs a look-up per open match.
     days = [_month_end(m) for i, m in enumerate(months) if (len(months) - 1 - i) % SUPPORT_EVERY_MONTHS == 0]
-    has_guardian = Q(Exists(Guardianship.objects.filter(youth=OuterRef("youth_id"))))
-    aggregates = {}
-    for k, day in enumerate(days):
-        open_on = active_on(day) & (Q(paused_since__isnull=True) | Q(paused_since__gt=day))
-        with_guardian = open_on & Q(programme_id__in=guardian_programmes) & has_guardian
-        aggregates[f"m_all{k}"] = Count("id", filter=open_on)
-        aggregates[f"m_ok{k}"] = Count("id", filter=open_on & _on_schedule(day, groups, ContactWith.MENTOR))
-        aggregates[f"g_all{k}"] = Count("id", filter=with_guardian)
-        aggregates[f"g_ok{k}"] = Count(
-            "id", filter=with_guardian & _on_schedule(day, groups, ContactWith.GUARDIAN)
-        )
-    counts = (
-        _matches(f)
-        .filter(state__in=RAN_STATES, started_on__isnull=False, started_on__lte=days[-1])
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=days[0]))
-        .aggregate(**aggregates)
-    )
+    counts = {(c.day, c.with_whom): c for c in support_on_schedule(_matches(f), days=days)}
+
+    def share(day: date, party: str) -> Share:
+        found = counts[day, party]
+        return Share(found.on_schedule, found.owed, f.min_group, group=MATCHES)
+
     report.support = [
-        SupportPoint(
-            day,
-            Share(counts[f"m_ok{k}"], counts[f"m_all{k}"], f.min_group, group=MATCHES),
-            Share(counts[f"g_ok{k}"], counts[f"g_all{k}"], f.min_group, group=MATCHES),
-        )
-        for k, day in enumerate(days)
+        SupportPoint(day, share(day, ContactWith.MENTOR), share(day, ContactWith.GUARDIAN)) for day in days
     ]
 
 
@@ -659,141 +557,15 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _before_first_match(day_ref: str) -> Any:
-    """No match of the row's mentor had started on or before the row's `day_ref`: the hours of that
-    day count as before matching (TRN-1). PostgreSQL runs it as one hash anti-join."""
-    return ~Exists(
-        MatchMentor.objects.filter(
-            mentor=OuterRef("mentor_id"),
-            match__started_on__isnull=False,
-            match__started_on__lte=OuterRef(day_ref),
-        )
-    )
-
-
-def _hours_per_mentor(queryset: QuerySet, field_name: str) -> QuerySet:
-    """(mentor id, hours) per mentor with hours in `queryset`; floats, no Decimal per row."""
-    return (
-        queryset.values("mentor_id")
-        .annotate(h=Sum(field_name, output_field=FloatField()))
-        .values_list("mentor_id", "h")
-        .order_by()
-    )
-
-
-def _trn1(f: ReportFilter, settings: dict[int, dict]) -> Share:
-    """TRN-1: of the mentors ready to match or matched now, those with the programme's pre-match
-    hours before the day their first match started. Three queries (the pool, session hours and
-    external hours per mentor), combined per mentor."""
-    pool = _mentors(f).filter(status__in=[MentorStatus.READY, MentorStatus.MATCHED])
-    needed = {pid: float(row["pre_match_training_hours"]) for pid, row in settings.items()}
-    required = {mentor_id: needed.get(pid, 0.0) for mentor_id, pid in pool.values_list("id", "programme_id")}
-    sessions = Registration.objects.filter(
-        mentor__in=pool, attended=True, session__audience=Audience.MENTOR
-    ).filter(_before_first_match("session__starts_at"))
-    external = ExternalHours.objects.filter(mentor__in=pool).filter(_before_first_match("date"))
-    hours: dict[int, float] = {}
-    for rows in (_hours_per_mentor(sessions, "hours_credited"), _hours_per_mentor(external, "hours")):
-        for mentor_id, h in rows:
-            hours[mentor_id] = hours.get(mentor_id, 0.0) + (h or 0.0)
-    ok = sum(1 for mentor_id, hours_needed in required.items() if hours.get(mentor_id, 0.0) >= hours_needed)
-    return Share(ok, len(required), f.min_group, group=MENTORS)
-
-
-def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date], settings: dict) -> None:
-    """TRN-1 (mentors ready or matched now with the pre-match hours: three queries) and TRN-2 per
-    month (matched mentors with the monthly hours: three grouped queries, combined per mentor)."""
-    report.trn1 = _trn1(f, settings)
-    if not months:
-        return
-    first, last = months[0], _month_end(months[-1])
-    mentors = _mentors(f)
-    # The matches of the scope's mentors that ran during the months: a row per mentor and match
-    # (a few thousand at most), the months each one covers worked out here.
-    matched = (
-        MatchMentor.objects.filter(
-            mentor__in=mentors,
-            match__state__in=RAN_STATES,
-            match__started_on__isnull=False,
-            match__started_on__lte=last,
-        )
-        .filter(Q(match__ended_on__isnull=True) | Q(match__ended_on__gte=first))
-        .values_list("mentor_id", "mentor__programme_id", "match__started_on", "match__ended_on")
-        .order_by()
-    )
-    ends = [_month_end(m) for m in months]
-    in_month: dict[int, set[int]] = {}
-    programme_of: dict[int, int] = {}
-    for mentor_id, programme_id, started_on, ended_on in matched:
-        if started_on is None:  # excluded by the query; for the type checker
-            continue
-        programme_of[mentor_id] = programme_id
-        # The months k with started_on <= their last day and ended_on (if any) >= their first day.
-        first_k = bisect_left(ends, started_on)
-        last_k = len(months) - 1 if ended_on is None else bisect_right(months, ended_on) - 1
-        in_month.setdefault(mentor_id, set()).update(range(first_k, last_k + 1))
-    # The hours per mentor and month: one grouped query per source, the month as a key (only
-    # mentor-months with hours come back).
-    session_month = Case(
-        *[
-            When(
-                session__starts_at__gte=_day_start(m),
-                session__starts_at__lt=_day_start(ends[k] + timedelta(days=1)),
-                then=Value(k),
-            )
-            for k, m in enumerate(months)
-        ],
-        output_field=IntegerField(),
-    )
-    session_hours = (
-        Registration.objects.filter(
-            # Only the mentors matched during the months: most sessions are pre-match training.
-            mentor_id__in=matched.values("mentor_id"),
-            attended=True,
-            session__audience=Audience.MENTOR,
-            session__starts_at__gte=_day_start(first),
-            session__starts_at__lt=_day_start(last + timedelta(days=1)),
-        )
-        .annotate(k=session_month)
-        .values("mentor_id", "k")
-        .annotate(h=Sum("hours_credited", output_field=FloatField()))  # floats: no Decimal per row
-        .values_list("mentor_id", "k", "h")
-        .order_by()
-    )
-    external_month = Case(
-        *[When(date__gte=m, date__lte=ends[k], then=Value(k)) for k, m in enumerate(months)],
-        output_field=IntegerField(),
-    )
-    external_hours = (
-        ExternalHours.objects.filter(
-            mentor_id__in=matched.values("mentor_id"), date__gte=first, date__lte=last
-        )
-        .annotate(k=external_month)
-        .values("mentor_id", "k")
-        .annotate(h=Sum("hours", output_field=FloatField()))
-        .values_list("mentor_id", "k", "h")
-        .order_by()
-    )
-    hours: dict[tuple[int, int], float] = {}
-    for rows in (session_hours, external_hours):
-        for mentor_id, k, h in rows:
-            hours[mentor_id, k] = hours.get((mentor_id, k), 0.0) + (h or 0.0)
-    # Every mentor-month in a match is eligible; a mentor-month with enough hours counts as ok
-    # (a programme that asks 0 hours: every eligible one).
-    needed = {pid: float(row["monthly_training_hours"]) for pid, row in settings.items()}
-    eligible = Counter(k for ks in in_month.values() for k in ks)
-    ok = Counter(
-        k for mentor_id, ks in in_month.items() if needed.get(programme_of[mentor_id], 0.0) <= 0 for k in ks
-    )
-    ok.update(
-        k
-        for (mentor_id, k), h in hours.items()
-        if k is not None
-        and k in in_month.get(mentor_id, ())
-        and 0 < needed.get(programme_of[mentor_id], 0.0) <= h
-    )
+def _training_figures(report: DashboardReport, f: ReportFilter, months: list[date]) -> None:
+    """TRN-1 (mentors ready or matched now with the pre-match hours) and TRN-2 per month (matched
+    mentors with the monthly hours), counted as training/domain/ledger.py defines them: six queries."""
+    ready_or_matched = _mentors(f).filter(status__in=[MentorStatus.READY, MentorStatus.MATCHED])
+    ok, total = count_with_pre_match_hours(ready_or_matched)
+    report.trn1 = Share(ok, total, f.min_group, group=MENTORS)
     report.trn2 = [
-        MonthShare(m, Share(ok[k], eligible[k], f.min_group, group=MENTORS)) for k, m in enumerate(months)
+        MonthShare(c.month, Share(c.met, c.matched, f.min_group, group=MENTORS))
+        for c in count_with_monthly_hours(_mentors(f), months=months)
     ]
 
 
@@ -1069,312 +841,3 @@ def _survey_figures(report: DashboardReport, f: ReportFilter) -> None:
         for domain in OUTCOME_DOMAINS
     ]
     report.open_alerts = alerts.count()
-
-
-# -- tables ---------------------------------------------------------------------------------------
-
-
-def _count_or_suppressed(n: int, min_group: int) -> Any:
-    """A count of youth in a small group (a cultural background) is hidden below the minimum."""
-    return SUPPRESSED if 0 < n < min_group else n
-
-
-def _month_label(month: date) -> str:
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
-def _tables(r: DashboardReport) -> list[Table]:
-    meta = {"min_group": r.min_group}
-    suppressed_note = _("Shares about fewer than %(n)s matches or people are not shown.") % {"n": r.min_group}
-    small_youth_note = _("Numbers of youth below %(n)s are not shown.") % {"n": r.min_group}
-    reached = r.reached_duration or Share(0, 0, r.min_group, group=MATCHES)
-    trn1 = r.trn1 or Share(0, 0, r.min_group, group=MENTORS)
-    # (label, value, what a hidden value's group counts: suppression.group_of)
-    overview = [
-        (_("Active matches at the end of the period"), r.active_matches, MATCHES),
-        (_("Matches in preparation now"), r.matches_in_preparation, MATCHES),
-        (_("Matches made in the period"), r.matches_made, MATCHES),
-        (_("Youth waiting for a mentor now"), r.youth_waiting, YOUTH),
-        (_("Median waiting time (days)"), r.waiting_median_days, YOUTH),
-        (_("Longest waiting time (days)"), r.waiting_longest_days, YOUTH),
-        (_("Matches that ended in the period"), r.matches_ended, MATCHES),
-        (_("Average length of those matches (months)"), r.length_mean_months, MATCHES),
-        (_("Median length of those matches (months)"), r.length_median_months, MATCHES),
-        (_("Reached the agreed duration (%)"), reached.percent, MATCHES),
-        (_("Ended early"), r.early_closures, MATCHES),
-        (_("Mentors ready to match now"), r.mentors_available, MENTORS),
-    ]
-    tables = [
-        Table(
-            key="overview",
-            title=_("Matches and waiting list"),
-            columns=[_("Figure"), _("Value")],
-            rows=[[label, value] for label, value, _group in overview],
-            note=f"{ACTIVE_DEFINITION} {PREPARING_DEFINITION} "
-            + _("Length in months of 30.4 days.")
-            + " "
-            + suppressed_note,
-            rule="CLS-1",
-            meta={**meta, "group": MATCHES, "row_groups": [group for _label, _value, group in overview]},
-        ),
-        Table(
-            key="waiting",
-            title=_("How long youth have been waiting"),
-            columns=[_("Waiting"), _("Youth")],
-            rows=[[label, n] for label, n in r.waiting_buckets],
-            note=_("Days since the youth was put on the waiting list, for the youth waiting today."),
-            meta={**meta, "group": YOUTH},
-        ),
-        Table(
-            key="closure_reasons",
-            title=_("Why matches ended"),
-            columns=[_("Reason"), _("Matches"), _("Of which early")],
-            rows=[[row.label, row.total, row.early] for row in r.closure_reasons],
-            note=_("Matches that ended in the period, by the reason recorded at closure.")
-            + " "
-            + _(
-                "A number below %(n)s is not shown, nor another that would give it away (the early "
-                "ones of a reason, when the planned ones are too few)."
-            )
-            % {"n": r.min_group},
-            rule="CLS-1",
-            meta={**meta, "group": MATCHES},
-        ),
-        Table(
-            key="meetings",
-            title=_("Meeting frequency per month"),
-            columns=[
-                pgettext("calendar", "Month"),
-                _("Matches active all month"),
-                _("Met often enough"),
-                _("Share (%)"),
-            ],
-            rows=[
-                [_month_label(m.month), m.share.whole, m.share.shown_part, m.share.percent]
-                for m in r.meetings
-            ],
-            note=_(
-                "Of the matches active and not paused for the whole month, the share that logged at least "
-                "as many meetings as the month has meeting intervals (4 a month when meeting weekly). "
-                "Holiday periods are not taken out."
-            )
-            + " "
-            + suppressed_note,
-            rule="REL-1",
-            meta={**meta, "group": MATCHES, "months": [m.month for m in r.meetings]},
-        ),
-        Table(
-            key="support",
-            title=_("Support contacts on schedule"),
-            columns=[
-                _("At the end of"),
-                _("Matches"),
-                _("Mentor contacts on schedule (%)"),
-                _("Matches with parents to support"),
-                _("Parent contacts on schedule (%)"),
-            ],
-            rows=[
-                [_month_label(p.day), p.mentor.whole, p.mentor.percent, p.guardian.whole, p.guardian.percent]
-                for p in r.support
-            ],
-            note=_(
-                "At the end of every third month: the share of active, unpaused matches whose latest support "
-                "contact is no older than one and a half times the schedule's interval at that point (twice "
-                "a month in the first months, then monthly, after the first year every three months, as the "
-                "programme set it). The worklist follows the exact schedule."
-            )
-            + " "
-            + suppressed_note,
-            rule="SUP-1",
-            meta={**meta, "group": MATCHES, "months": [p.day for p in r.support]},
-        ),
-        Table(
-            key="training",
-            title=_("Training"),
-            columns=[_("Measure"), _("Mentors"), _("With enough hours"), _("Share (%)")],
-            rows=[
-                [
-                    _("Before matching (mentors ready or matched now)"),
-                    trn1.whole,
-                    trn1.shown_part,
-                    trn1.percent,
-                ],
-                *[
-                    [
-                        _("In %(month)s (matched mentors)") % {"month": _month_label(m.month)},
-                        m.share.whole,
-                        m.share.shown_part,
-                        m.share.percent,
-                    ]
-                    for m in r.trn2
-                ],
-            ],
-            note=_(
-                "TRN-1: the programme's training hours before the first match. TRN-2: the programme's "
-                "monthly hours, for mentors in a match during the month."
-            )
-            + " "
-            + suppressed_note,
-            rule="TRN-1, TRN-2",
-            meta={**meta, "group": MENTORS, "months": [m.month for m in r.trn2]},  # the rows after TRN-1
-        ),
-    ]
-    funnel_columns = [
-        _("Applied"),
-        _("Screened"),
-        _("Trained (ready)"),
-        pgettext("mentor state", "Matched"),
-        _("A full year matched"),
-    ]
-    tables += [
-        Table(
-            key="funnel_campaigns",
-            title=_("Recruitment per campaign"),
-            columns=[_("Campaign"), *funnel_columns],
-            rows=[[row.label, *row.steps()] for row in r.funnel_campaigns],
-            note=_("Applicants of the period and how far they got so far; a full year needs a year to pass."),
-            rule="REC-3",
-            meta=meta,
-        ),
-        Table(
-            key="funnel_channels",
-            title=_("Recruitment per channel"),
-            columns=[_("Channel"), *funnel_columns],
-            rows=[[row.label, *row.steps()] for row in r.funnel_channels],
-            rule="REC-3",
-            meta=meta,
-        ),
-        Table(
-            key="pool_languages",
-            title=_("Languages: youth waiting and mentors available"),
-            columns=[_("Language"), _("Youth who wish it"), _("Mentors who speak it")],
-            rows=[
-                [row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors]
-                for row in r.pool_languages
-            ],
-            note=small_youth_note,
-            rule="MAT-5",
-            meta={**meta, "group": YOUTH},
-        ),
-        Table(
-            key="pool_genders",
-            title=_("Mentor gender: youth waiting and mentors available"),
-            columns=[_("Wish"), _("Youth who wish it"), _("Mentors available")],
-            rows=[
-                [row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors]
-                for row in r.pool_genders
-            ],
-            note=small_youth_note,
-            rule="MAT-5",
-            meta={**meta, "group": YOUTH},
-        ),
-        Table(
-            key="pool_backgrounds",
-            title=_("Cultural background: youth waiting and mentors available"),
-            columns=[
-                _("Background"),
-                _("Youth who require it"),
-                _("Youth who find it important"),
-                _("Mentors available"),
-            ],
-            rows=[
-                [
-                    row.label,
-                    _count_or_suppressed(row.youth, r.min_group),
-                    _count_or_suppressed(row.important, r.min_group),
-                    row.mentors,
-                ]
-                for row in r.pool_backgrounds
-            ],
-            note=_(
-                "Only where the family asked for it. Mentors available: ready to match now. Numbers of youth "
-                "below %(n)s are not shown."
-            )
-            % {"n": r.min_group},
-            rule="MAT-5",
-            meta={**meta, "group": YOUTH},
-        ),
-    ]
-    tables += _survey_tables(r, meta, suppressed_note)
-    return tables
-
-
-def _moment_label(row: SurveyRow) -> str:
-    if row.months:
-        return _("%(moment)s, %(months)s months") % {"moment": row.moment, "months": row.months}
-    return row.moment
-
-
-def _survey_tables(r: DashboardReport, meta: dict, suppressed_note: str) -> list[Table]:
-    return [
-        Table(
-            key="surveys",
-            title=_("Surveys due in the period"),
-            columns=[
-                _("Instrument"),
-                _("Moment"),
-                _("Respondent"),
-                pgettext("survey", "Due"),
-                pgettext("survey", "Submitted"),
-                _("Response rate (%)"),
-                _("Still open"),
-            ],
-            rows=[
-                [
-                    row.instrument,
-                    _moment_label(row),
-                    row.respondent,
-                    row.due,
-                    row.submitted,
-                    row.rate.percent,
-                    row.open,
-                ]
-                for row in r.surveys
-            ],
-            note=_(
-                "Surveys whose due date falls in the period (cancelled ones left out): how many were "
-                "submitted and how many can still be answered. Whether surveys came back says nothing "
-                "about the answers, so these are shown for groups of any size."
-            ),
-            rule="OUT-1, OUT-4",
-            meta=meta,
-        ),
-        Table(
-            key="relationship_quality",
-            title=_("Relationship quality"),
-            columns=[
-                _("Aspect"),
-                _("Mean score from youth"),
-                _("Youth"),
-                _("Mean score from mentors"),
-                _("Youth (mentor answers)"),
-            ],
-            rows=[
-                [row.domain, row.youth_mean, row.youth_n, row.mentor_mean, row.mentor_n]
-                for row in r.relationship
-            ],
-            note=_(
-                "Scores submitted in the period, on the instrument's scale. Open extra-support "
-                "requests after a low score or a sharp drop: %(n)s. A mean about fewer than %(min)s "
-                "youth is not shown."
-            )
-            % {"n": r.open_alerts, "min": r.min_group},
-            rule="OUT-4",
-            meta={**meta, "group": YOUTH, "open_alerts": r.open_alerts},
-        ),
-        Table(
-            key="outcome_baselines",
-            title=_("Baselines received per outcome domain"),
-            columns=[
-                _("Outcome domain"),
-                pgettext("respondent", "Youth"),
-                pgettext("respondent", "Mentor"),
-                pgettext("respondent", "Parent or guardian"),
-                _("Total"),
-            ],
-            rows=[[row.domain, row.youth, row.mentor, row.guardian, row.total] for row in r.baselines],
-            note=_("Baseline surveys submitted in the period, counted per outcome domain and respondent."),
-            rule="OUT-1",
-            meta=meta,
-        ),
-    ]

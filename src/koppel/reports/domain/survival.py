@@ -131,7 +131,8 @@ def whole_months(start: date, end: date) -> int:
 def months_between(start: date, end: date) -> float:
     """The length from `start` to `end` in months: whole calendar months plus the days after them
     divided by the average month (30.4375 days). So exactly six calendar months is 6.0, a day less
-    is just under 6, a day more just over."""
+    is just under 6, a day more just over. The one definition of a match's length in months: the
+    survival curve (OUT-3) and the dashboard's mean and median length of ended matches (CLS-1)."""
     whole = whole_months(start, end)
     rest = (end - add_months(start, whole)).days
     return whole + rest / DAYS_PER_MONTH
