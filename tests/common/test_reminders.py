@@ -21,7 +21,7 @@ from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatu
 from koppel.matches.domain.support import Overdue
 from koppel.matches.models import Agreement, Consent, HolidayPeriod, MeetingLog
 from tests import factories as f
-from tests.screening_factories import ConductCertificateFactory
+from tests.factories.screening import ConductCertificateFactory
 
 K = ReminderKind
 S = ReminderStatus

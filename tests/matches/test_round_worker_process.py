@@ -22,7 +22,7 @@ import django
 django.setup()
 from koppel.matches.domain.rounds import start_round
 from tests.factories import ProgrammeFactory
-from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.matching import TrainedMentorFactory, WaitingYouthFactory
 programme = ProgrammeFactory()
 for _ in range(2):
     WaitingYouthFactory(programme=programme)
