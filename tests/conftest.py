@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -124,6 +125,27 @@ def demo_db(django_db_setup, django_db_blocker):
 def demo(demo_db, db) -> None:
     """The demo organisation for one test: `demo_db` (loaded once per module) plus the test's own
     savepoint."""
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory, worker_id) -> Path:
+    """One migrated SQLite file for the tests that run Koppel in processes of its own, made once per
+    run (in the folder pytest-xdist's workers share) rather than once per test."""
+    from tests.processes import migrate_template
+
+    root = tmp_path_factory.getbasetemp()
+    return migrate_template(root if worker_id == "master" else root.parent)
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path, migrated_sqlite_template) -> Path:
+    """`tmp_path/koppel.sqlite3`, a migrated database for a test's `koppel` processes (what
+    `koppel migrate` on a new file gives)."""
+    from tests.processes import copy_database
+
+    db = tmp_path / "koppel.sqlite3"
+    copy_database(migrated_sqlite_template, db)
+    return db
 
 
 @pytest.fixture
