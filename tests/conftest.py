@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -62,6 +63,12 @@ def private_data_dir(tmp_path_factory):
         yield data
 
 
+# PBKDF2 on every test user makes the suite take minutes; MD5 is fine for test passwords.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Background tasks run at once in tests (the database backend needs a worker process).
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in the site's language (Dutch): a request made by an earlier test in the same
@@ -77,14 +84,12 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """PBKDF2 on every test user makes the suite take minutes; MD5 is fine for test passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
-    """Background tasks run at once in tests (the database backend needs a worker process)."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +105,60 @@ def flushable_audit_trail(request):
     from koppel.common.guards import GUARDS, drop_guards
 
     drop_guards(GUARDS)
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo organisation (`koppel demo`), loaded once for all the tests of a module that ask for
+    it, in a transaction rolled back after the module's last test. Loading it takes seconds; each test
+    still runs in a savepoint of its own (the `db` fixture), so what one test changes the next one
+    does not see. A module that uses it has no `transaction=True` test (that would flush the demo)
+    and no test that needs an empty database."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from koppel.demo.load import load_demo
+
+    # Function-scoped fixtures (and `settings`) start after this one: set what they would set.
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, TASKS=IMMEDIATE_TASKS):
+        outer = transaction.atomic()
+        with django_db_blocker.unblock():
+            outer.__enter__()
+        try:
+            with django_db_blocker.unblock():
+                assert load_demo() is True
+            yield
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_db, db) -> None:
+    """The demo organisation for one test: `demo_db` (loaded once per module) plus the test's own
+    savepoint."""
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory, worker_id) -> Path:
+    """One migrated SQLite file for the tests that run Koppel in processes of its own, made once per
+    run (in the folder pytest-xdist's workers share) rather than once per test."""
+    from tests.processes import migrate_template
+
+    root = tmp_path_factory.getbasetemp()
+    return migrate_template(root if worker_id == "master" else root.parent)
+
+
+@pytest.fixture
+def migrated_sqlite(tmp_path, migrated_sqlite_template) -> Path:
+    """`tmp_path/koppel.sqlite3`, a migrated database for a test's `koppel` processes (what
+    `koppel migrate` on a new file gives)."""
+    from tests.processes import copy_database
+
+    db = tmp_path / "koppel.sqlite3"
+    copy_database(migrated_sqlite_template, db)
+    return db
 
 
 @pytest.fixture

@@ -46,3 +46,33 @@ def wait_for(condition, *, seconds: float, what: str) -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy the SQLite database `source` to `target` page by page (whatever its journal holds)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def migrate_template(folder: Path) -> Path:
+    """A freshly migrated Koppel database in `folder`, made by `koppel migrate` the first time and
+    found there after: migrating takes most of a minute, so the process tests copy one template.
+    Test processes that share `folder` (pytest-xdist's workers) wait for each other on a lock."""
+    import fcntl
+    import os
+
+    template = folder / "migrated.sqlite3"
+    with (folder / "migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not template.exists():
+            data = folder / "migrated-data"
+            env = {
+                "PATH": os.environ["PATH"],
+                "DJANGO_SETTINGS_MODULE": "koppel.settings",
+                "DEBUG": "1",
+                "DATABASE_URL": f"sqlite:///{data}/koppel.sqlite3",
+                "KOPPEL_DATA_DIR": str(data),
+            }
+            run(["-m", "koppel.cli", "migrate", "--noinput"], env)
+            copy_database(data / "koppel.sqlite3", template)
+    return template

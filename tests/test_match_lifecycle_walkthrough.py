@@ -36,9 +36,9 @@ from koppel.matches.enums import (
 from koppel.matches.models import Closure, Consent, Match, MeetingLog, SupportContact
 from koppel.people.enums import MentorStatus, YouthStatus
 from tests import factories as f
-from tests.matching_factories import WaitingYouthFactory
+from tests.factories.matching import WaitingYouthFactory
+from tests.factories.training import ExternalHoursFactory
 from tests.test_intake_walkthrough import _initial
-from tests.training_factories import ExternalHoursFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from koppel.reports.domain.exports import sheet_names
 from koppel.surveys.enums import AssignmentStatus, Respondent
 from koppel.surveys.models import Answer, Assignment, QualityAlert
 from tests import factories as f
-from tests.matching_factories import WaitingYouthFactory
+from tests.factories.matching import WaitingYouthFactory
 from tests.test_match_lifecycle_walkthrough import submit
 
 pytestmark = pytest.mark.django_db

@@ -57,7 +57,7 @@ def test_serve_refuses_debug_and_the_development_key(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_runs_a_production_server_with_static_files(tmp_path):
+def test_serve_runs_a_production_server_with_static_files(tmp_path, migrated_sqlite):
     env = _env(tmp_path)
     assert _koppel("migrate", "--noinput", env=env).returncode == 0
     collected = _koppel("collectstatic", "--noinput", env=env)

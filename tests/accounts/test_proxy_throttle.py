@@ -10,8 +10,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests import factories as f
+from tests.factories.recruitment import CampaignFactory
 from tests.portal.test_public_apply import application, apply_url
-from tests.recruitment_factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django import forms
 from django.urls import reverse
 
 from koppel.people.models import Interest, Mentor
+from tests.factories.recruitment import CampaignFactory
 from tests.html_forms import page_form_data
-from tests.recruitment_factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 

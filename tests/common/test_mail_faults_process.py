@@ -107,9 +107,10 @@ def _stop(process):
             process.kill()
 
 
-def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_its_message_id(tmp_path):
-    db = tmp_path / "koppel.sqlite3"
-    run(["-m", "koppel.cli", "migrate", "--noinput"], _env(tmp_path))
+def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_its_message_id(
+    tmp_path, migrated_sqlite
+):
+    db = migrated_sqlite
     run(["-c", QUEUE_MAILS], _env(tmp_path))
 
     worker = None
@@ -148,10 +149,11 @@ def test_a_worker_killed_while_sending_holds_one_mail_which_is_sent_again_with_i
     assert tasks == [("FAILED", "koppel.common.domain.jobs.WorkerLost")]
 
 
-def test_a_periodic_command_killed_mid_run_holds_one_reminder_for_minutes_and_sends_each_once(tmp_path):
-    db = tmp_path / "koppel.sqlite3"
+def test_a_periodic_command_killed_mid_run_holds_one_reminder_for_minutes_and_sends_each_once(
+    tmp_path, migrated_sqlite
+):
+    db = migrated_sqlite
     env = _env(tmp_path)
-    run(["-m", "koppel.cli", "migrate", "--noinput"], env)
     run(["-c", QUEUE_REMINDERS], env)
 
     started = tmp_path / "second-reminder"

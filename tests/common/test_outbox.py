@@ -17,7 +17,7 @@ from koppel.common.models import ActivityLog
 from koppel.common.models.outbox import MailStatus, OutgoingMail
 from koppel.matches.domain.concerns import raise_portal_concern
 from koppel.matches.models import Concern
-from tests.agreement_factories import written_agreement
+from tests.factories.agreement import written_agreement
 from tests.smtp_server import OK, SILENT, closed_port, smtp_mailers, smtp_server
 
 M = MailStatus

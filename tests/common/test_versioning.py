@@ -141,16 +141,14 @@ def test_every_edit_form_of_a_versioned_model_carries_the_version(cls):
 
 
 def _factories() -> dict[type, object]:
-    """Model -> a factory_boy factory for it, from every tests/*factories.py module."""
+    """Model -> a factory_boy factory for it, from every module of tests/factories/."""
     import factory
 
-    import tests
+    from tests import factories
 
     by_model: dict[type, object] = {}
-    for module_info in pkgutil.iter_modules(tests.__path__):
-        if not module_info.name.endswith("factories"):
-            continue
-        module = importlib.import_module(f"tests.{module_info.name}")
+    for module_info in pkgutil.iter_modules(factories.__path__):
+        module = importlib.import_module(f"tests.factories.{module_info.name}")
         for value in vars(module).values():
             if inspect.isclass(value) and issubclass(value, factory.django.DjangoModelFactory):
                 model = value._meta.model
@@ -171,7 +169,7 @@ def _stored_instance(model):
     if model is MatchingSettings:
         return matching_settings_of(ProgrammeFactory())
     factory_class = _factories().get(model)
-    assert factory_class is not None, f"add a factory for {model.__name__} to a tests/*factories.py"
+    assert factory_class is not None, f"add a factory for {model.__name__} to a module of tests/factories/"
     return factory_class()
 
 
@@ -238,7 +236,7 @@ def test_a_new_record_needs_no_version(cls):
 
 def _stale_pages(cast):
     """Per page: its URL and a text field whose change another editor saves first."""
-    from tests.recruitment_factories import CampaignFactory
+    from tests.factories.recruitment import CampaignFactory
 
     campaign = CampaignFactory(programme=cast.programme)
     return {

@@ -5,7 +5,6 @@ from collections import Counter
 
 import pytest
 
-from koppel.demo.load import load_demo
 from koppel.programmes.models import Programme
 from koppel.surveys.domain.alerts import open_alerts
 from koppel.surveys.enums import AssignmentStatus, OutcomeDomain
@@ -20,8 +19,8 @@ def fast_hasher(settings):
 
 
 @pytest.fixture
-def loaded():
-    assert load_demo() is True
+def loaded(demo):
+    """The demo, loaded once for this module (`demo_db` in tests/conftest.py)."""
 
 
 def test_demo_surveys(loaded):

@@ -31,7 +31,6 @@ from koppel.people.models import (
     Campaign,
     Guardian,
     Intake,
-    Interest,
     Mentor,
     SelfDisclosure,
     Youth,
@@ -64,27 +63,15 @@ def fast_hasher(settings):
 
 
 @pytest.fixture
-def loaded():
-    assert load_demo() is True
-
-
-def test_interests_are_seeded_by_the_migration():
-    assert Interest.objects.count() >= 25
-    football = Interest.objects.get(slug="voetbal")
-    assert (football.name_nl, football.name_en) == ("voetbal", "football")
+def loaded(demo):
+    """The demo, loaded once for this module (`demo_db` in tests/conftest.py); the tests that need an
+    empty database are in test_load_empty.py."""
 
 
 def test_loads_only_into_an_empty_database(loaded):
     assert load_demo() is False
     assert Organisation.objects.count() == 1
     assert Programme.objects.count() == 2
-
-
-def test_loads_nothing_when_an_organisation_exists():
-    Organisation.objects.create(name="Al bestaand", slug="al-bestaand")
-    assert load_demo() is False
-    assert not Programme.objects.exists()
-    assert not Mentor.objects.exists()
 
 
 def test_programmes(loaded):

@@ -16,7 +16,7 @@ from koppel.matches.domain import agreement as domain
 from koppel.matches.domain.lifecycle import activate_match
 from koppel.matches.models import Agreement, Consent
 from tests import factories as f
-from tests.agreement_factories import TERMS, written_agreement
+from tests.factories.agreement import TERMS, written_agreement
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from koppel.staff import worklist_agreement
 from koppel.staff.views_worklist import _section
 from koppel.staff.worklist_agreement import consent_pending
 from tests import factories as f
-from tests.agreement_factories import TERMS, written_agreement
+from tests.factories.agreement import TERMS, written_agreement
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure, Match, MatchEvent
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Mentor, Youth
-from tests.closure_factories import AgreementFactory, active_match, matched_mentor, proposed_match
 from tests.factories import GuardianshipFactory, MatchFactory, UserFactory, YouthFactory
+from tests.factories.closure import AgreementFactory, active_match, matched_mentor, proposed_match
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure, Match
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Youth
-from tests.closure_factories import AgreementFactory, active_match, proposed_match
+from tests.factories.closure import AgreementFactory, active_match, proposed_match
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from koppel.matches.models import Concern
 from koppel.staff.views_worklist import _section
 from koppel.staff.worklist_concerns import SECTIONS, concern_note
 from tests import factories as f
-from tests.concern_factories import ClosedConcernFactory, ConcernFactory
+from tests.factories.concern import ClosedConcernFactory, ConcernFactory
 
 SECRET = "Hij stuurt haar 's nachts berichten en ze durft het niet te zeggen."
 

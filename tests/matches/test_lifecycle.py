@@ -192,7 +192,7 @@ def test_portal_match_page_shows_first_names_only(cast, client_for):
 
 
 def test_a_match_cannot_start_before_the_last_consent_was_given__AGR_1(staff):
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     match = consented_match(MentorFactory().programme)
     with pytest.raises(DomainError, match="AGR-1: the match cannot start before everyone had consented"):
@@ -208,7 +208,7 @@ def test_a_match_cannot_start_before_the_last_consent_was_given__AGR_1(staff):
 
 def test_a_paper_consent_counts_from_the_day_it_was_signed__AGR_1(staff):
     from koppel.matches.domain.agreement import record_paper_consent
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     signed = TODAY - timedelta(days=5)
     match = consented_match(MentorFactory().programme, given_at=timezone.now() - timedelta(days=20))
@@ -227,7 +227,7 @@ def test_a_paper_consent_counts_from_the_day_it_was_signed__AGR_1(staff):
 
 def test_the_start_makes_a_ready_mentor_matched(staff):
     from koppel.people.enums import MentorStatus
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     mentor = MentorFactory(status=MentorStatus.READY)
     match = consented_match(mentor.programme, mentor=mentor)
@@ -239,7 +239,7 @@ def test_the_start_makes_a_ready_mentor_matched(staff):
 
 def test_a_paused_mentor_cannot_start_a_match(staff):
     from koppel.people.enums import MentorStatus
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     mentor = MentorFactory(status=MentorStatus.PAUSED)
     match = consented_match(mentor.programme, mentor=mentor)
@@ -249,8 +249,8 @@ def test_a_paused_mentor_cannot_start_a_match(staff):
 
 def test_a_parent_with_authority_added_after_the_agreement_is_asked_before_the_start__AGR_1(staff):
     from koppel.people.domain.people import link_guardian
-    from tests.agreement_factories import consented_match
     from tests.factories import GuardianFactory
+    from tests.factories.agreement import consented_match
 
     match = consented_match(MentorFactory().programme)
     father = GuardianFactory(organisation=match.programme.organisation, first_name="Karim")
@@ -260,7 +260,7 @@ def test_a_parent_with_authority_added_after_the_agreement_is_asked_before_the_s
 
 
 def test_a_minor_without_a_parent_with_authority_does_not_start__AGR_1(staff):
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     match = consented_match(MentorFactory().programme)
     match.youth.guardianships.update(has_parental_authority=False)
@@ -269,7 +269,7 @@ def test_a_minor_without_a_parent_with_authority_does_not_start__AGR_1(staff):
 
 
 def test_a_match_does_not_start_in_the_future(staff):
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     match = consented_match(MentorFactory().programme)
     with pytest.raises(DomainError, match="record the start on that day"):
@@ -279,7 +279,7 @@ def test_a_match_does_not_start_in_the_future(staff):
 def test_a_consent_outlives_the_person_it_names__AGR_1(cast, client_for):
     from django.db.models import ProtectedError
 
-    from tests.agreement_factories import consented_match
+    from tests.factories.agreement import consented_match
 
     match = consented_match(cast.programme)
     guardian = match.agreements.get().consents.get(party=Party.GUARDIAN).guardian

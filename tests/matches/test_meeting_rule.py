@@ -17,8 +17,8 @@ from koppel.matches.domain.meetings import (
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Match
 from tests.factories import ProgrammeFactory
-from tests.meeting_factories import MeetingLogFactory, agree
-from tests.support_factories import started_match
+from tests.factories.meeting import MeetingLogFactory, agree
+from tests.factories.support import started_match
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from koppel.matches.enums import MatchState
 from koppel.matches.models import HolidayPeriod, MeetingLog
 from tests.factories import MatchFactory, MentorFactory, YouthFactory
-from tests.meeting_factories import HolidayPeriodFactory, MeetingLogFactory
+from tests.factories.meeting import HolidayPeriodFactory, MeetingLogFactory
 
 pytestmark = pytest.mark.django_db
 

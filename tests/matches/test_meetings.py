@@ -23,7 +23,7 @@ from koppel.matches.domain.meetings import (
 )
 from koppel.matches.models import HolidayPeriod, Match, MeetingLog
 from tests.factories import MatchFactory, MentorFactory, ProgrammeFactory, UserFactory, YouthFactory
-from tests.meeting_factories import HolidayPeriodFactory, MeetingLogFactory, agree
+from tests.factories.meeting import HolidayPeriodFactory, MeetingLogFactory, agree
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from koppel.matches.models import Match, MatchMentor
 from koppel.people.enums import MentorStatus, YouthStatus
 from koppel.people.models import Interest
 from tests.factories import CoordinatorFactory, MatchFactory, MentorFactory, ProgrammeFactory, UserFactory
-from tests.intake_factories import IntakeFactory
-from tests.matching_factories import PairRuleFactory, TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.intake import IntakeFactory
+from tests.factories.matching import PairRuleFactory, TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.training_factories import PeerGroupFactory, PeerSessionFactory
+from tests.factories.training import PeerGroupFactory, PeerSessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from koppel.matches.domain.pool import pool_analysis
 from koppel.people.enums import Importance
 from tests.factories import ProgrammeFactory
-from tests.matching_factories import PostcodeAreaFactory, TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.matching import PostcodeAreaFactory, TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from koppel.matches.domain.adapter import postcode_locations
 from koppel.matches.models import PostcodeArea
-from tests.matching_factories import PostcodeAreaFactory
+from tests.factories.matching import PostcodeAreaFactory
 
 pytestmark = pytest.mark.django_db
 

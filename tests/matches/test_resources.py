@@ -15,7 +15,7 @@ from koppel.matches.domain.resources import (
 )
 from koppel.matches.models import Resource
 from tests import factories as f
-from tests.concern_factories import ResourceFactory
+from tests.factories.concern import ResourceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from koppel.matches.enums import Decision, MatchState, PairRuleKind, RoundStatus
 from koppel.matches.models import Match, MatchRound, PairRule
-from tests.matching_factories import (
+from tests.factories.matching import (
     MatchRoundFactory,
     RoundProposalFactory,
     RoundUnmatchedFactory,

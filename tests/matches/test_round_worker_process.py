@@ -22,7 +22,7 @@ import django
 django.setup()
 from koppel.matches.domain.rounds import start_round
 from tests.factories import ProgrammeFactory
-from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.matching import TrainedMentorFactory, WaitingYouthFactory
 programme = ProgrammeFactory()
 for _ in range(2):
     WaitingYouthFactory(programme=programme)
@@ -73,10 +73,9 @@ def _round(db: Path, pk: int) -> tuple[str, str, int]:
     return query(db, "SELECT status, stage, attempts FROM matches_matchround WHERE id = ?", pk)[0]
 
 
-def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path):
+def test_a_round_whose_worker_is_killed_is_finished_by_the_next_worker(tmp_path, migrated_sqlite):
     env = _env(tmp_path)
-    db = tmp_path / "koppel.sqlite3"
-    run(["-m", "koppel.cli", "migrate", "--noinput"], env)
+    db = migrated_sqlite
     round_id = int(run(["-c", SETUP], env).strip().splitlines()[-1])
 
     started = tmp_path / "engine-started"

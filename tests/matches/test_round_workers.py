@@ -20,7 +20,7 @@ from koppel.matches.enums import RoundStatus
 from koppel.matches.models import MatchRound
 from koppel.matches.tasks import run_match_round
 from tests.factories import ProgrammeFactory, UserFactory
-from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.matching import TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.django_db
 

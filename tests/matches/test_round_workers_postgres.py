@@ -10,7 +10,7 @@ from koppel.matches.domain import rounds
 from koppel.matches.enums import RoundStatus
 from koppel.matches.models import MatchRound, RoundProposal
 from tests.factories import ProgrammeFactory
-from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.matching import TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 

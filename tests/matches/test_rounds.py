@@ -14,8 +14,8 @@ from koppel.matches.enums import Decision, MatchingObjective, MatchState, PairRu
 from koppel.matches.models import Match, MatchRound
 from koppel.people.models import Interest
 from tests.factories import MatchFactory, ProgrammeFactory, UserFactory
-from tests.intake_factories import IntakeFactory
-from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.intake import IntakeFactory
+from tests.factories.matching import TrainedMentorFactory, WaitingYouthFactory
 
 pytestmark = pytest.mark.django_db
 

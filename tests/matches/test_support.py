@@ -24,7 +24,7 @@ from koppel.matches.domain.support import (
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Match
 from tests.factories import GuardianFactory, MentorFactory, ProgrammeFactory
-from tests.support_factories import SupportContactFactory, started_match
+from tests.factories.support import SupportContactFactory, started_match
 
 pytestmark = pytest.mark.django_db
 

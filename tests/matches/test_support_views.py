@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from koppel.matches.domain.support import add_months, planned_contacts
 from koppel.matches.models import Match, SupportContact
 from tests.factories import MentorFactory, YouthFactory
-from tests.support_factories import SupportContactFactory, started_match
+from tests.factories.support import SupportContactFactory, started_match
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

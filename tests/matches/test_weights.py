@@ -21,7 +21,7 @@ from koppel.matches.domain.weights import (
 from koppel.matches.enums import MatchingObjective, MatchState
 from koppel.matches.models import MatchingSettings, MatchRound, RoundProposal
 from tests.factories import MatchFactory, ProgrammeFactory, UserFactory
-from tests.matching_factories import (
+from tests.factories.matching import (
     MatchRoundFactory,
     PostcodeAreaFactory,
     RoundProposalFactory,

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.urls import reverse
 
 from koppel.matches.domain.agreement import consent_link
-from tests.agreement_factories import written_agreement
+from tests.factories.agreement import written_agreement
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, ROLES, STAFF_OBJECT, Row, expect, url
 
 STAFF_POST = expect(anonymous=LOGIN, admin=302, coordinator=302, other_coordinator=404, **NOT_STAFF)

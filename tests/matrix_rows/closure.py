@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.closure_factories import proposed_match
+from tests.factories.closure import proposed_match
 from tests.matrix import LOGIN, NOT_STAFF, STAFF_OBJECT, Row, expect, url
 
 # A POST the domain refuses for cast.match (active: nothing to close, rematch or record yet): the

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.concern_factories import ConcernFactory, ResourceFactory
+from tests.factories.concern import ConcernFactory, ResourceFactory
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, STAFF_OBJECT, STAFF_PAGE, Row, expect, url
 
 # A POST that succeeds redirects; the other programme's coordinator may not know the object exists.

@@ -5,8 +5,8 @@ from django.urls import reverse
 from koppel.surveys.domain.instruments import load_instrument
 from koppel.surveys.enums import AlertReason
 from koppel.surveys.models import QualityAlert
+from tests.factories.survey import AssignmentFactory, ScoreFactory, small_instrument
 from tests.matrix import LOGIN, NOT_STAFF, STAFF_PAGE, Row, expect, url
-from tests.survey_factories import AssignmentFactory, ScoreFactory, small_instrument
 
 # All the cast's staff share one organisation, so its instruments are visible to all of them; only
 # its administrators may switch one off (it stops the surveys of every programme).

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.matching_factories import MatchRoundFactory, PairRuleFactory, RoundProposalFactory
+from tests.factories.matching import MatchRoundFactory, PairRuleFactory, RoundProposalFactory
 from tests.matrix import LOGIN, NOT_STAFF, STAFF_OBJECT, STAFF_PAGE, Row, expect, url
 
 STAFF_POST = expect(anonymous=LOGIN, admin=302, coordinator=302, other_coordinator=404, **NOT_STAFF)

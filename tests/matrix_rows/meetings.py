@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
+from tests.factories.meeting import HolidayPeriodFactory, MeetingLogFactory
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, STAFF_OBJECT, Row, expect, url
 from tests.matrix_rows.matches import PORTAL_MATCH
-from tests.meeting_factories import HolidayPeriodFactory, MeetingLogFactory
 
 STAFF_POST = expect(anonymous=LOGIN, admin=302, coordinator=302, other_coordinator=404, **NOT_STAFF)
 # Youth and guardians see the match's meetings but do not log them: 403 (the match is theirs to see).

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koppel.privacy.models import OwnConfirmation
-from tests.agreement_factories import AgreementFactory, ConsentFactory
+from tests.factories.agreement import AgreementFactory, ConsentFactory
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, Row, expect, url
 
 # Administrators only: coordinators of any programme are refused.

@@ -3,8 +3,8 @@ the natural-mentor proposal."""
 
 from django.urls import reverse
 
+from tests.factories.recruitment import CampaignFactory
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, ROLES, STAFF_OBJECT, STAFF_PAGE, Row, expect, url
-from tests.recruitment_factories import CampaignFactory
 
 # Public pages: everyone, logged in or not, gets the page.
 PUBLIC = expect(**dict.fromkeys(ROLES, 200))

@@ -2,13 +2,13 @@
 
 from django.urls import reverse
 
-from tests.matrix import STAFF_OBJECT, Row, url
-from tests.screening_factories import (
+from tests.factories.screening import (
     ConductCertificateFactory,
     InterviewFactory,
     ReferenceFactory,
     SelfDisclosureFactory,
 )
+from tests.matrix import STAFF_OBJECT, Row, url
 
 
 def _record(name: str, factory):

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from koppel.surveys.domain.delivery import survey_link
 from koppel.surveys.enums import OutcomeDomain, Respondent
+from tests.factories.survey import AssignmentFactory, ScheduleFactory, small_instrument
 from tests.matrix import LOGIN, NO_PORTAL_ROLE, NOT_STAFF, ROLES, STAFF_OBJECT, Row, expect, url
-from tests.survey_factories import AssignmentFactory, ScheduleFactory, small_instrument
 
 STAFF_POST = expect(anonymous=LOGIN, admin=302, coordinator=302, other_coordinator=404, **NOT_STAFF)
 # Every portal user has a "My surveys" page (empty or not); staff have no portal role.

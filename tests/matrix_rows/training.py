@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from tests.factories.training import PeerGroupFactory, SessionFactory
 from tests.matrix import STAFF_OBJECT, STAFF_PAGE, Row, url
-from tests.training_factories import PeerGroupFactory, SessionFactory
 
 
 def _session(name):

@@ -25,9 +25,9 @@ from koppel.people.domain.screening import record_self_disclosure
 from koppel.people.enums import DisqualificationReason, MentorStatus, VogOutcome
 from koppel.people.models import Mentor, SelfDisclosure
 from tests import factories as f
-from tests.agreement_factories import consented_match
-from tests.matching_factories import TrainedMentorFactory, WaitingYouthFactory
-from tests.screening_factories import ConductCertificateFactory
+from tests.factories.agreement import consented_match
+from tests.factories.matching import TrainedMentorFactory, WaitingYouthFactory
+from tests.factories.screening import ConductCertificateFactory
 
 pytestmark = pytest.mark.django_db
 S = MentorStatus
@@ -284,7 +284,7 @@ def test_disqualifying_a_mentor_ends_their_open_matches_and_their_access__SCR_3(
 
 def test_a_disqualified_person_does_not_come_back_as_a_new_applicant__SCR_3(cast):
     from koppel.people.domain.pipeline import approve_mentor
-    from tests.screening_factories import ClearedDisclosureFactory, InterviewFactory, ReferenceFactory
+    from tests.factories.screening import ClearedDisclosureFactory, InterviewFactory, ReferenceFactory
 
     earlier = _disqualified(cast)
     for kwargs in (
@@ -394,7 +394,7 @@ def test_a_disqualified_mentor_hears_nothing_more_about_a_youth__SCR_3(cast, cli
     from koppel.common.domain.reminders import propose_reminders
     from koppel.people.domain.calendar import calendar_feed_token as feed_token
     from koppel.surveys.models import Assignment
-    from tests.survey_factories import AssignmentFactory
+    from tests.factories.survey import AssignmentFactory
 
     # A name of the youth's own, so the check below cannot meet the mentor's (factory) name.
     type(cast.youth_row).objects.filter(pk=cast.youth_row.pk).update(first_name="Zeynep")

@@ -11,7 +11,7 @@ from koppel.common.domain.errors import ConflictError, DomainError
 from koppel.people.domain.intake import add_to_waiting_list, record_intake, withdraw_youth
 from koppel.people.models import Intake, Youth
 from tests import factories as f
-from tests.intake_factories import IntakeFactory
+from tests.factories.intake import IntakeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from koppel.people.enums import DisqualificationReason, MentorStatus
 from koppel.people.models import PipelineEvent
 from koppel.training.models import ExternalHours
 from tests import factories as f
-from tests.screening_factories import (
+from tests.factories.screening import (
     ClearedDisclosureFactory,
     ConductCertificateFactory,
     InterviewFactory,

@@ -12,7 +12,7 @@ from koppel.common.domain.audit import history_of
 from koppel.people.domain.queries.recruitment import campaign_funnel, with_funnel
 from koppel.people.models import Campaign, Guardian, Guardianship, Intake, PipelineEvent, Youth
 from tests import factories as f
-from tests.recruitment_factories import CampaignFactory
+from tests.factories.recruitment import CampaignFactory
 from tests.staff.test_query_counts import MANY, assert_constant_queries, content
 
 pytestmark = pytest.mark.django_db

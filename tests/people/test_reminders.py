@@ -8,9 +8,9 @@ from django.utils import timezone
 from koppel.common.domain import reminders as r
 from koppel.common.models.reminders import Reminder, ReminderKind
 from tests import factories as f
+from tests.factories.screening import ConductCertificateFactory
 from tests.reminder_helpers import send_only
 from tests.reminder_helpers import subject_in as _subject
-from tests.screening_factories import ConductCertificateFactory
 
 K = ReminderKind
 

@@ -13,8 +13,8 @@ from koppel.people.forms.people import MentorForm
 from koppel.people.forms.recruitment import MentorApplicationForm
 from koppel.people.models import Mentor, RepeatApplication
 from tests import factories as f
+from tests.factories.recruitment import CampaignFactory
 from tests.portal.test_public_apply import application
-from tests.recruitment_factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 

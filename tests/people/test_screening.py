@@ -28,7 +28,7 @@ from koppel.people.domain.screening import (
 )
 from koppel.people.enums import DisclosureDecision, DisqualificationReason, MentorStatus
 from tests import factories as f
-from tests.screening_factories import (
+from tests.factories.screening import (
     ClearedDisclosureFactory,
     ConductCertificateFactory,
     InterviewFactory,

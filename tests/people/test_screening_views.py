@@ -12,7 +12,7 @@ from koppel.common.domain.audit import access_log_of
 from koppel.people.enums import DisclosureDecision, DisqualificationReason, MentorStatus
 from koppel.people.models import ConductCertificate, Interview, PipelineEvent, Reference, SelfDisclosure
 from tests import factories as f
-from tests.screening_factories import (
+from tests.factories.screening import (
     ClearedDisclosureFactory,
     ConductCertificateFactory,
     InterviewFactory,

@@ -15,7 +15,7 @@ from koppel.people.domain.intake import add_to_waiting_list, withdraw_youth
 from koppel.people.domain.youth_status import ALLOWED, move_youth
 from koppel.people.enums import YouthStatus
 from tests import factories as f
-from tests.intake_factories import IntakeFactory
+from tests.factories.intake import IntakeFactory
 
 pytestmark = pytest.mark.django_db
 S = YouthStatus

@@ -12,7 +12,7 @@ from koppel.common.models import ActivityLog
 from koppel.matches.models import Agreement
 from koppel.people.domain.calendar import calendar_feed_token
 from koppel.people.models import Mentor
-from tests.training_factories import PeerGroupFactory, RegistrationFactory, SessionFactory
+from tests.factories.training import PeerGroupFactory, RegistrationFactory, SessionFactory
 
 
 def feed_of(client, mentor_row, token=None):
@@ -168,7 +168,7 @@ def test_a_mentor_who_mentors_or_pauses_keeps_the_feed(cast, client, status):
 
 
 def test_a_refused_vog_stops_the_feed_whatever_the_status_says__SCR_3(cast, client):
-    from tests.screening_factories import ConductCertificateFactory
+    from tests.factories.screening import ConductCertificateFactory
 
     token = calendar_feed_token(cast.mentor_row)
     ConductCertificateFactory(mentor=cast.mentor_row, outcome="refused")

@@ -18,7 +18,7 @@ from koppel.people.forms.recruitment import MentorApplicationForm
 from koppel.people.models import Mentor, RepeatApplication
 from koppel.portal.views_public import RATE_LIMIT
 from tests import factories as f
-from tests.recruitment_factories import CampaignFactory
+from tests.factories.recruitment import CampaignFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from koppel.common.models import RateLimitWindow
 from koppel.people.models import Mentor, RepeatApplication
 from koppel.portal.views_public import RATE_LIMIT
 from tests import factories as f
+from tests.factories.recruitment import CampaignFactory
 from tests.portal.test_public_apply import application
-from tests.recruitment_factories import CampaignFactory
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 

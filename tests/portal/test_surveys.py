@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from koppel.surveys.enums import AssignmentStatus, Respondent
 from koppel.surveys.models import Answer
+from tests.factories.survey import AnswerFactory, AssignmentFactory, small_instrument
 from tests.staff.test_query_counts import MANY, assert_constant_queries
-from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

@@ -14,17 +14,17 @@ from koppel.matches.models import Closure, ClosureConversation, MatchEvent, Pair
 from koppel.people.models import Intake, PipelineEvent, RepeatApplication
 from koppel.reports.models import ExportJob
 from tests import factories as f
-from tests.agreement_factories import AgreementFactory, ConsentFactory
-from tests.concern_factories import ClosedConcernFactory
-from tests.meeting_factories import MeetingLogFactory
-from tests.screening_factories import (
+from tests.factories.agreement import AgreementFactory, ConsentFactory
+from tests.factories.concern import ClosedConcernFactory
+from tests.factories.meeting import MeetingLogFactory
+from tests.factories.screening import (
     ConductCertificateFactory,
     InterviewFactory,
     ReferenceFactory,
     SelfDisclosureFactory,
 )
-from tests.support_factories import SupportContactFactory
-from tests.training_factories import ExternalHoursFactory
+from tests.factories.support import SupportContactFactory
+from tests.factories.training import ExternalHoursFactory
 
 TEXT = "kwikstaartje-unique"
 MENTOR = {

@@ -16,8 +16,8 @@ from koppel.privacy.domain.access import request_access_archive, run_access_requ
 from koppel.privacy.domain.archive import redact_third_parties
 from koppel.privacy.enums import RetentionRule
 from tests import factories as f
-from tests.screening_factories import InterviewFactory, ReferenceFactory
-from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
+from tests.factories.screening import InterviewFactory, ReferenceFactory
+from tests.factories.survey import AnswerFactory, AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

@@ -13,10 +13,10 @@ from koppel.common.fields import EncryptedTextField, UndecryptableValue
 from koppel.matches.models import Concern
 from koppel.people.models import Intake, Interview, PipelineEvent, Reference, SelfDisclosure
 from tests import factories as f
-from tests.concern_factories import ClosedConcernFactory, ConcernFactory
-from tests.intake_factories import IntakeFactory
+from tests.factories.concern import ClosedConcernFactory, ConcernFactory
+from tests.factories.intake import IntakeFactory
+from tests.factories.screening import InterviewFactory, ReferenceFactory, SelfDisclosureFactory
 from tests.privacy.crypto_helpers import KEY_A, KEY_B, is_token_under, raw_column
-from tests.screening_factories import InterviewFactory, ReferenceFactory, SelfDisclosureFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.db.migrations.executor import MigrationExecutor
 from koppel.matches.models import Concern
 from koppel.people.models import Intake, Interview, Reference, SelfDisclosure
 from koppel.surveys.models import Answer
-from tests.concern_factories import ClosedConcernFactory
-from tests.intake_factories import IntakeFactory
+from tests.factories.concern import ClosedConcernFactory
+from tests.factories.intake import IntakeFactory
+from tests.factories.screening import InterviewFactory, ReferenceFactory, SelfDisclosureFactory
+from tests.factories.survey import AnswerFactory, AssignmentFactory, small_instrument
 from tests.privacy.crypto_helpers import KEY_A, is_token_under, raw_column
-from tests.screening_factories import InterviewFactory, ReferenceFactory, SelfDisclosureFactory
-from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
 
 BEFORE = [
     ("people", "0011_phone_numbers_validated"),

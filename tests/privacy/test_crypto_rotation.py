@@ -15,10 +15,10 @@ from koppel.matches.models import Concern
 from koppel.people.models import Reference
 from koppel.surveys.models import Answer
 from tests import factories as f
-from tests.concern_factories import ConcernFactory
+from tests.factories.concern import ConcernFactory
+from tests.factories.screening import InterviewFactory, ReferenceFactory
+from tests.factories.survey import AnswerFactory, AssignmentFactory, small_instrument
 from tests.privacy.crypto_helpers import KEY_A, KEY_B, is_token_under, raw_column
-from tests.screening_factories import InterviewFactory, ReferenceFactory
-from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

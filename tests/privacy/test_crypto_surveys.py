@@ -16,8 +16,8 @@ from koppel.surveys.domain.responses import answers_of, save_answer, save_answer
 from koppel.surveys.enums import Moment, OutcomeDomain, Respondent
 from koppel.surveys.models import Answer, Instrument, Score
 from tests import factories as f
+from tests.factories.survey import AnswerFactory, AssignmentFactory, small_instrument
 from tests.privacy.crypto_helpers import KEY_A, is_token_under, raw_column
-from tests.survey_factories import AnswerFactory, AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from koppel.demo.load import load_demo
 from koppel.programmes.models import Organisation
 
 
 @pytest.fixture
-def loaded(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    assert load_demo() is True
+def loaded(demo):
+    """The demo organisation; the demo is loaded once for this module (`demo_db` in tests/conftest.py)."""
     return Organisation.objects.get(slug="samen-verder")
 
 

@@ -44,9 +44,9 @@ from koppel.reports.domain.outcomes import build_outcomes
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.models import ExportJob
 from tests import factories as f
+from tests.factories.screening import ConductCertificateFactory, SelfDisclosureFactory
+from tests.factories.survey import small_instrument, submitted_score
 from tests.privacy.erasure_world import MENTOR, MENTOR_BORN, TEXT, YOUTH, build_world
-from tests.screening_factories import ConductCertificateFactory, SelfDisclosureFactory
-from tests.survey_factories import small_instrument, submitted_score
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +317,7 @@ def test_no_survey_is_planned_for_an_erased_person(cast):
     from koppel.surveys.domain.delivery import plan_assignments
     from koppel.surveys.enums import Moment
     from koppel.surveys.models import Assignment
-    from tests.survey_factories import ScheduleFactory
+    from tests.factories.survey import ScheduleFactory
 
     instrument = small_instrument(respondents=["youth", "mentor", "guardian"], young_age=12)
     ScheduleFactory(programme=cast.programme, moment=Moment.BASELINE, instrument=instrument)

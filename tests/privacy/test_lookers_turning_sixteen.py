@@ -20,9 +20,9 @@ from koppel.privacy.domain.coming_of_age import (
 )
 from koppel.privacy.models import ComingOfAge, OwnConfirmation
 from tests import factories as f
-from tests.agreement_factories import AgreementFactory, ConsentFactory
 from tests.conftest import enrol_mfa
-from tests.meeting_factories import MeetingLogFactory
+from tests.factories.agreement import AgreementFactory, ConsentFactory
+from tests.factories.meeting import MeetingLogFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from koppel.privacy.enums import RetentionRule
 from koppel.privacy.models import RetentionOverride, RetentionPreviewItem, RetentionRun
 from tests import factories as f
 from tests.conftest import enrol_mfa
-from tests.meeting_factories import MeetingLogFactory
+from tests.factories.meeting import MeetingLogFactory
 from tests.privacy.retention_helpers import closed_match
 
 pytestmark = pytest.mark.django_db

@@ -36,15 +36,15 @@ from koppel.privacy.models import RetentionOverride, RetentionPreviewItem, Reten
 from koppel.surveys.enums import AssignmentStatus
 from koppel.surveys.models import Answer, Assignment, Score
 from tests import factories as f
-from tests.meeting_factories import MeetingLogFactory
-from tests.privacy.retention_helpers import TODAY, aware, closed_match, ended_mentor, months_before
-from tests.screening_factories import (
+from tests.factories.meeting import MeetingLogFactory
+from tests.factories.screening import (
     ConductCertificateFactory,
     InterviewFactory,
     ReferenceFactory,
     SelfDisclosureFactory,
 )
-from tests.survey_factories import AnswerFactory, AssignmentFactory, ScoreFactory, small_instrument
+from tests.factories.survey import AnswerFactory, AssignmentFactory, ScoreFactory, small_instrument
+from tests.privacy.retention_helpers import TODAY, aware, closed_match, ended_mentor, months_before
 
 pytestmark = pytest.mark.django_db
 

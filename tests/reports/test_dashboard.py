@@ -16,13 +16,13 @@ from koppel.reports.domain.dashboard import Share, _can_run_concurrently, build_
 from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.tables import SUPPRESSED
 from koppel.training.models import ExternalHours
-from tests.closure_factories import active_match
 from tests.factories import CoordinatorFactory, MentorFactory, ProgrammeFactory, YouthFactory
-from tests.meeting_factories import MeetingLogFactory
-from tests.recruitment_factories import CampaignFactory
-from tests.support_factories import SupportContactFactory
-from tests.survey_factories import small_instrument, submitted_score
-from tests.training_factories import AttendedRegistrationFactory, RegistrationFactory, SessionFactory
+from tests.factories.closure import active_match
+from tests.factories.meeting import MeetingLogFactory
+from tests.factories.recruitment import CampaignFactory
+from tests.factories.support import SupportContactFactory
+from tests.factories.survey import small_instrument, submitted_score
+from tests.factories.training import AttendedRegistrationFactory, RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -443,7 +443,7 @@ def surveyed():
     instrument with baselines, and one open extra-support request."""
     from koppel.surveys.enums import AlertReason, AssignmentStatus, Moment, Respondent
     from koppel.surveys.models import QualityAlert
-    from tests.survey_factories import AssignmentFactory, small_instrument, submitted_score
+    from tests.factories.survey import AssignmentFactory, small_instrument, submitted_score
 
     programme = ProgrammeFactory()
     relation = small_instrument(name_en="Our match", domain="trust")

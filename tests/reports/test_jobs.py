@@ -27,7 +27,7 @@ from koppel.reports.domain.suppression import table_hidden_text
 from koppel.reports.domain.tables import SUPPRESSED, Table
 from koppel.reports.models import ExportJob
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
-from tests.survey_factories import AssignmentFactory, ScoreFactory
+from tests.factories.survey import AssignmentFactory, ScoreFactory
 
 TODAY = timezone.localdate()
 

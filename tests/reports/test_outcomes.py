@@ -21,7 +21,7 @@ from koppel.reports.domain.period import ReportFilter
 from koppel.reports.domain.tables import SUPPRESSED
 from koppel.surveys.enums import InstrumentKind, Moment, OutcomeDomain, Respondent
 from tests import factories as f
-from tests.survey_factories import InstrumentFactory, SubscaleFactory, submitted_score
+from tests.factories.survey import InstrumentFactory, SubscaleFactory, submitted_score
 
 START, END, TODAY = date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 10)
 

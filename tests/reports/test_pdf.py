@@ -34,8 +34,8 @@ from koppel.reports.domain.pdf import (
 )
 from koppel.reports.domain.period import build_filter
 from koppel.reports.domain.tables import SUPPRESSED, Table
-from tests.closure_factories import active_match
-from tests.meeting_factories import MeetingLogFactory
+from tests.factories.closure import active_match
+from tests.factories.meeting import MeetingLogFactory
 
 TODAY = date(2026, 6, 30)
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from koppel.reports.domain.tables import SUPPRESSED
-from tests.closure_factories import active_match
 from tests.factories import YouthFactory
-from tests.meeting_factories import MeetingLogFactory
+from tests.factories.closure import active_match
+from tests.factories.meeting import MeetingLogFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_page_queries_do_not_grow_with_the_data(cast, client_for):
 
 def test_the_surveys_are_on_the_dashboard__OUT_1_OUT_4(cast, client_for):
     from koppel.surveys.models import QualityAlert
-    from tests.survey_factories import small_instrument, submitted_score
+    from tests.factories.survey import small_instrument, submitted_score
 
     today = timezone.localdate()
     trust = small_instrument(name_en="Our match", domain="trust").subscales.get()

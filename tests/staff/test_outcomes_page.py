@@ -15,7 +15,7 @@ from koppel.programmes.models import ProgrammeSettings
 from koppel.reports.domain.tables import SUPPRESSED
 from koppel.surveys.enums import InstrumentKind, Moment, OutcomeDomain
 from tests import factories as f
-from tests.survey_factories import InstrumentFactory, SubscaleFactory, submitted_score
+from tests.factories.survey import InstrumentFactory, SubscaleFactory, submitted_score
 
 URL = reverse("staff:outcomes")
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from tests import factories as f
 from tests.conftest import enrol_mfa
-from tests.survey_factories import (
+from tests.factories.survey import (
     AnswerFactory,
     AssignmentFactory,
     ScheduleFactory,
@@ -315,7 +315,7 @@ def _worklist_rows(key, programme, i):
     from decimal import Decimal
 
     from koppel.training.models import ExternalHours
-    from tests.intake_factories import ReferenceFactory, SelfDisclosureFactory
+    from tests.factories.intake import ReferenceFactory, SelfDisclosureFactory
 
     def mentor(status):
         return f.MentorFactory(programme=programme, status=status, first_name=f"Rij{i:02d}", last_name="Test")

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from koppel.surveys.enums import AlertReason, AssignmentStatus, Respondent
 from koppel.surveys.models import QualityAlert
-from tests.survey_factories import AssignmentFactory, ScoreFactory
+from tests.factories.survey import AssignmentFactory, ScoreFactory
 
 
 def _alert(match, value=2.0):
@@ -42,7 +42,7 @@ def test_support_page_shows_open_alert_and_marks_it_handled__OUT_4(client, cast)
 
 @pytest.mark.django_db
 def test_support_page_hides_alert_once_a_contact_was_logged__OUT_4(client, cast):
-    from tests.support_factories import SupportContactFactory
+    from tests.factories.support import SupportContactFactory
 
     alert = _alert(cast.match)  # from the youth's answers
     client.force_login(cast.coordinator)

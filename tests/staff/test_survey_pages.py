@@ -13,7 +13,7 @@ from django.utils import timezone
 from koppel.common.models import AccessLog, ActivityLog
 from koppel.surveys.enums import AssignmentStatus, OutcomeDomain
 from koppel.surveys.models import SurveySchedule
-from tests.survey_factories import (
+from tests.factories.survey import (
     AnswerFactory,
     AssignmentFactory,
     ScheduleFactory,

@@ -10,14 +10,14 @@ from django.utils import timezone
 from koppel.people.models import Youth
 from koppel.training.models import ExternalHours
 from tests import factories as f
-from tests.intake_factories import (
+from tests.factories.intake import (
     ConductCertificateFactory,
     InterviewFactory,
     ReferenceFactory,
     SelfDisclosureFactory,
 )
+from tests.factories.training import AttendedRegistrationFactory
 from tests.staff.test_query_counts import MANY, assert_constant_queries, content
-from tests.training_factories import AttendedRegistrationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from koppel.surveys.domain.responses import save_answers, submit_assignment
 from koppel.surveys.enums import AlertReason
 from koppel.surveys.models import QualityAlert, Score
 from tests.factories import MentorFactory
+from tests.factories.support import SupportContactFactory, started_match
+from tests.factories.survey import AssignmentFactory, small_instrument
 from tests.staff.test_query_counts import MANY, assert_constant_queries, content
-from tests.support_factories import SupportContactFactory, started_match
-from tests.survey_factories import AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +223,7 @@ def test_worklist_section_query_count_is_constant__OUT_4(cast, client_for):
 
 
 def test_handling_one_alert_closes_the_other_open_alerts_of_the_match__OUT_4(cast):
-    from tests.survey_factories import AssignmentFactory, ScoreFactory
+    from tests.factories.survey import AssignmentFactory, ScoreFactory
 
     alerts = []
     for reason in (AlertReason.BELOW_THRESHOLD, AlertReason.SHARP_DROP):
@@ -238,7 +238,7 @@ def test_handling_one_alert_closes_the_other_open_alerts_of_the_match__OUT_4(cas
 
 
 def test_a_raised_alert_is_in_the_activity_log_without_values__OUT_4(cast):
-    from tests.survey_factories import AssignmentFactory, ScoreFactory
+    from tests.factories.survey import AssignmentFactory, ScoreFactory
 
     assignment = AssignmentFactory(
         youth=cast.match.youth, match=cast.match, moment="during", months=3, status="submitted"

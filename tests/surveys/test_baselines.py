@@ -8,7 +8,7 @@ from koppel.surveys.domain.baselines import refresh_baselines
 from koppel.surveys.enums import Moment, OutcomeDomain, Respondent
 from koppel.surveys.models import Score
 from tests.factories import YouthFactory
-from tests.survey_factories import SubscaleFactory, submitted_score
+from tests.factories.survey import SubscaleFactory, submitted_score
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from koppel.surveys.domain.delivery import cancel_outdated_assignments, expire_a
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from koppel.surveys.models import Assignment
 from tests.factories import GuardianFactory, GuardianshipFactory, MatchFactory, MentorFactory, YouthFactory
-from tests.survey_factories import AssignmentFactory, ScheduleFactory, small_instrument
+from tests.factories.survey import AssignmentFactory, ScheduleFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from koppel.common.models.reminders import Reminder
 from koppel.surveys.domain import delivery
 from koppel.surveys.enums import AssignmentStatus, Respondent
 from koppel.surveys.models import Answer, Assignment
-from tests.survey_factories import AssignmentFactory, small_instrument
+from tests.factories.survey import AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from koppel.surveys.domain.delivery import LINK_SALT, assignment_from_token, survey_link
 from koppel.surveys.enums import AssignmentStatus
 from koppel.surveys.models import Answer, Instrument, Score
-from tests.survey_factories import AssignmentFactory, small_instrument
+from tests.factories.survey import AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

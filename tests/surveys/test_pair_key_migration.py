@@ -10,7 +10,7 @@ from django.apps import apps
 from koppel.surveys.enums import Moment, Respondent
 from koppel.surveys.models import Score
 from tests.factories import GuardianFactory, YouthFactory
-from tests.survey_factories import SubscaleFactory, submitted_score
+from tests.factories.survey import SubscaleFactory, submitted_score
 
 migration = importlib.import_module("koppel.surveys.migrations.0003_score_pair_key")
 

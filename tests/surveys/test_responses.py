@@ -12,7 +12,7 @@ from koppel.surveys.domain.responses import answers_of, save_answer, save_answer
 from koppel.surveys.enums import AssignmentStatus
 from koppel.surveys.models import Answer, Score
 from tests.factories import MatchFactory
-from tests.survey_factories import AssignmentFactory, small_instrument
+from tests.factories.survey import AssignmentFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

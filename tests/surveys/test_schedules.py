@@ -8,7 +8,7 @@ from koppel.surveys.domain import schedules
 from koppel.surveys.enums import Moment, Respondent
 from koppel.surveys.models import SurveySchedule
 from tests.factories import ProgrammeFactory
-from tests.survey_factories import ScheduleFactory, small_instrument
+from tests.factories.survey import ScheduleFactory, small_instrument
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from koppel.surveys.domain.scoring import compute_scores, item_value, score_subscale
 from koppel.surveys.enums import AssignmentStatus, ScoreMethod
-from tests.survey_factories import (
+from tests.factories.survey import (
     AnswerFactory,
     AssignmentFactory,
     ItemFactory,

@@ -17,7 +17,7 @@ from koppel.training.domain.training import (
 )
 from koppel.training.models import Module, Registration
 from tests import factories as f
-from tests.training_factories import PeerGroupFactory, SessionFactory
+from tests.factories.training import PeerGroupFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from koppel.training.domain.ledger import (
     pre_match_hours_missing,
 )
 from tests import factories as f
-from tests.training_factories import (
+from tests.factories.training import (
     AttendedRegistrationFactory,
     ExternalHoursFactory,
     RegistrationFactory,

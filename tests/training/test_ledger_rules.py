@@ -21,7 +21,7 @@ from koppel.training.domain.ledger import (
     pre_match_hours_of,
 )
 from tests.factories import MatchFactory, MentorFactory, ProgrammeFactory, YouthFactory
-from tests.training_factories import AttendedRegistrationFactory, ExternalHoursFactory, SessionFactory
+from tests.factories.training import AttendedRegistrationFactory, ExternalHoursFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from koppel.matches.enums import MatchState
 from koppel.training.domain.ledger import mentors_below_monthly_hours
 from tests import factories as f
-from tests.training_factories import AttendedRegistrationFactory, ExternalHoursFactory, SessionFactory
+from tests.factories.training import AttendedRegistrationFactory, ExternalHoursFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 

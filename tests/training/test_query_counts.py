@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
-from tests.staff.test_query_counts import MANY, assert_constant_queries, content
-from tests.training_factories import (
+from tests.factories.training import (
     AttendedRegistrationFactory,
     ExternalHoursFactory,
     PeerGroupFactory,
@@ -17,6 +16,7 @@ from tests.training_factories import (
     RegistrationFactory,
     SessionFactory,
 )
+from tests.staff.test_query_counts import MANY, assert_constant_queries, content
 
 
 @pytest.fixture

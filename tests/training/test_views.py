@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from koppel.training.models import ExternalHours, PeerGroup, Registration, Session
 from tests import factories as f
-from tests.training_factories import (
+from tests.factories.training import (
     AttendedRegistrationFactory,
     ExternalHoursFactory,
     PeerGroupFactory,

@@ -1,4 +1,5 @@
-"""factory_boy factories for Koppel's models; realistic enough for forms and pages."""
+"""The everyday cast's factories: users, organisations, programmes, staff roles, people and matches;
+realistic enough for forms and pages. Import them from `tests.factories`."""
 
 from datetime import date, timedelta
 
@@ -56,7 +57,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     form = "individual"
     locations = ["community_centre", "free"]
     settings = factory.RelatedFactory(
-        "tests.factories.ProgrammeSettingsFactory", factory_related_name="programme"
+        "tests.factories.core.ProgrammeSettingsFactory", factory_related_name="programme"
     )
 
 
