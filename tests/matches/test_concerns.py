@@ -20,8 +20,8 @@ from koppel.matches.domain.concerns import (
 )
 from koppel.matches.enums import ConcernStatus
 from koppel.matches.models import Concern
-from koppel.staff.views_worklist import _section
-from koppel.staff.worklist_concerns import SECTIONS, concern_note
+from koppel.staff.views.worklist import _section
+from koppel.staff.worklist.concerns import SECTIONS, concern_note
 from tests import factories as f
 from tests.concern_factories import ClosedConcernFactory, ConcernFactory
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from koppel.staff import views
+from koppel.staff.views import people as views
 
 app_name = "staff"
 

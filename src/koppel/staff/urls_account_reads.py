@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_account_reads
+from koppel.staff.views import account_reads as views_account_reads
 
 urlpatterns: list = [
     path("privacy/account-reads/", views_account_reads.account_reads, name="files_read"),

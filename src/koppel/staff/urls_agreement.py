@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_agreement as views
+from koppel.staff.views import agreement as views
 
 urlpatterns = [
     path("matches/<int:pk>/agreement/", views.match_agreement, name="match_agreement"),

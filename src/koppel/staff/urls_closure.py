@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_closure as views
+from koppel.staff.views import closure as views
 
 urlpatterns = [
     path("matches/<int:pk>/closure/", views.match_closure, name="match_closure"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_concerns as views
+from koppel.staff.views import concerns as views
 
 urlpatterns = [
     path("concerns/", views.concern_list, name="concern_list"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_erasure as views
+from koppel.staff.views import erasure as views
 
 urlpatterns = [
     path("mentors/<int:pk>/erase/", views.person_erase, {"kind": "mentor"}, name="mentor_erase"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_exports as views
+from koppel.staff.views import exports as views
 
 urlpatterns = [
     path("exports/", views.export_list, name="export_list"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_imports
+from koppel.staff.views import imports as views_imports
 
 urlpatterns = [
     path("people/import/", views_imports.import_people_page, name="import_people"),

@@ -3,7 +3,7 @@ marking a relationship-quality alert handled (OUT-4)."""
 
 from django.urls import path
 
-from koppel.staff import views_instruments as views
+from koppel.staff.views import instruments as views
 
 urlpatterns = [
     path("instruments/", views.instrument_list, name="instruments"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_intake
+from koppel.staff.views import intake as views_intake
 
 urlpatterns: list = [
     path("youth/<int:pk>/intake/", views_intake.youth_intake, name="youth_intake"),

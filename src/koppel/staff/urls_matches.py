@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_matches as views
+from koppel.staff.views import matches as views
 
 urlpatterns = [
     path("matches/", views.match_list, name="match_list"),

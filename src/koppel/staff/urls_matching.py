@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_matching as views
+from koppel.staff.views import matching as views
 
 urlpatterns = [
     path("matching/", views.round_list, name="match_rounds"),

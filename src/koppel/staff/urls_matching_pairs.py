@@ -3,7 +3,7 @@ koppel/staff/urls.py under the staff: namespace."""
 
 from django.urls import path
 
-from koppel.staff import views_matching_pairs as views
+from koppel.staff.views import matching_pairs as views
 
 urlpatterns = [
     path("programmes/<int:pk>/matching/pair/", views.matching_pair, name="matching_pair"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_matching_weights as views
+from koppel.staff.views import matching_weights as views
 
 urlpatterns = [
     path("programmes/<int:pk>/matching/weights/", views.matching_weights, name="matching_weights"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_outcomes as views
+from koppel.staff.views import outcomes as views
 
 urlpatterns = [
     path("reports/outcomes/", views.outcomes, name="outcomes"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_privacy as views
+from koppel.staff.views import privacy as views
 
 urlpatterns = [
     path("privacy/", views.privacy_overview, name="privacy"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_privacy_access as views
+from koppel.staff.views import privacy_access as views
 
 urlpatterns = [
     path("privacy/access/", views.access_request_list, name="access_request_list"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_recruitment as views
+from koppel.staff.views import recruitment as views
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),

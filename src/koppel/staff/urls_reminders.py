@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_reminders as views
+from koppel.staff.views import reminders as views
 
 urlpatterns = [
     path("reminders/", views.reminder_list, name="reminders"),

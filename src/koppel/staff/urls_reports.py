@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_reports as views
+from koppel.staff.views import reports as views
 
 urlpatterns = [
     path("reports/", views.dashboard, name="dashboard"),

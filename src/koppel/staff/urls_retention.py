@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_retention as views
+from koppel.staff.views import retention as views
 
 urlpatterns = [
     path("privacy/retention/", views.retention_page, name="privacy_retention"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_screening as views
+from koppel.staff.views import screening as views
 
 urlpatterns = [
     path("mentors/<int:pk>/screening/", views.mentor_screening, name="mentor_screening"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_support as views
+from koppel.staff.views import support as views
 
 urlpatterns = [
     path("matches/<int:pk>/support/", views.match_support, name="match_support"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_surveys as views
+from koppel.staff.views import surveys as views
 
 urlpatterns = [
     path(

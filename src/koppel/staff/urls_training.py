@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_training as views
+from koppel.staff.views import training as views
 
 urlpatterns = [
     path("training/sessions/", views.session_list, name="training_sessions"),

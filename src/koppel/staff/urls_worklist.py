@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.staff import views_worklist
+from koppel.staff.views import worklist as views_worklist
 
 urlpatterns: list = [
     path("worklist/", views_worklist.worklist, name="worklist"),
