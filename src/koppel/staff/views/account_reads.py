@@ -5,7 +5,6 @@ import csv
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,7 +22,7 @@ from koppel.policy import (
 )
 from koppel.privacy.domain.lookers import reads_by_account
 from koppel.privacy.forms import DEFAULT_WINDOW, AccountReadsForm
-from koppel.staff.views.people import request_page_size, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 PAGE = "staff:files_read"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -84,7 +83,7 @@ def account_reads(request):
     if form.is_valid() and form.chosen is not None:
         reads = _reads(request, form)
         _audit(request, form, reads, "privacy.account_reads.viewed")
-        page = Paginator(reads.files, request_page_size(request)).get_page(request.GET.get("page"))
+        page = paginate(request, reads.files)
         query = urlencode(
             {
                 "account": form.chosen.pk,

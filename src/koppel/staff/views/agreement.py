@@ -1,6 +1,6 @@
 """Staff pages for a match's agreement and the parties' consent (AGR-1, REL-3, REL-4): the versions,
 each party's consent, writing a new version, sending the personal links, recording consent given
-on paper, and the PDF. Same recipe as koppel.staff.views."""
+on paper, and the PDF. Same recipe as koppel.staff.views.helpers."""
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain import agreement as domain
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
@@ -20,7 +20,7 @@ from koppel.matches.forms.agreement import AgreementForm, PaperConsentForm
 from koppel.matches.models import Agreement, Consent, MatchMentor
 from koppel.matches.pdf import agreement_pdf
 from koppel.policy import get_visible_or_404, staff_matches
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 
 
 def _matches(user):
@@ -81,16 +81,14 @@ def match_agreement_edit(request, pk):
         initial={**domain.agreement_defaults(match), "seen_number": latest.number if latest else 0},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             agreement = domain.write_agreement(
                 match,
                 by=request.user,
                 values=form.domain_values(),
                 expected_number=form.cleaned_data["seen_number"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Version %(n)s of the agreement was saved. Everyone is asked to consent to it.")
@@ -112,10 +110,9 @@ def match_agreement_send_links(request, pk):
     if latest is None:
         messages.error(request, _("Write the agreement first."))
         return redirect("staff:match_agreement", pk=match.pk)
-    try:
+    with show_refusal(request) as outcome:
         sent = domain.send_consent_links(latest, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
+    if not outcome.ok:
         return redirect("staff:match_agreement", pk=match.pk)
     if sent.mailed:
         messages.success(
@@ -147,16 +144,14 @@ def consent_record_paper(request, pk):
     log_access_all(people_of_match(match), by=request.user, page="staff:consent_record_paper")
     form = PaperConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             domain.record_paper_consent(
                 consent,
                 by=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 given_on=form.cleaned_data["given_on"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The consent on paper was recorded."))
             return redirect("staff:match_agreement", pk=match.pk)
     return render(

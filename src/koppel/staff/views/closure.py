@@ -1,7 +1,7 @@
 """Staff pages for closure (CLS-1, OUT-2): one page per match that shows what its state allows:
 start the closure (active), the closure conversations and the close button (closing), the summary,
 contact rules, follow-up and rematch (closed), or cancel (a match that never started).
-Same recipe as koppel.staff.views: selector -> form -> domain function -> message -> redirect."""
+Same recipe as koppel.staff.views.helpers: selector -> form -> domain function -> message -> redirect."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain import closure as domain
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
@@ -19,7 +19,7 @@ from koppel.matches.forms.closure import CancelForm, ConversationForm, StartClos
 from koppel.matches.models import Closure, ClosureConversation
 from koppel.people.enums import YouthStatus
 from koppel.policy import get_visible_or_404, staff_matches
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 
 
 def _match(request, pk):
@@ -30,7 +30,7 @@ def _closure(match) -> Closure | None:
     return Closure.objects.filter(match=match).first()
 
 
-def _page(request, match, *, start_form=None, conversation_form=None, cancel_form=None, status=200):
+def _closure_page(request, match, *, start_form=None, conversation_form=None, cancel_form=None, status=200):
     closure = _closure(match)
     log_access_all(people_of_match(match), by=request.user, page="staff:match_closure")
     today = timezone.localdate()
@@ -80,14 +80,14 @@ def _page(request, match, *, start_form=None, conversation_form=None, cancel_for
 def match_closure(request, pk):
     match = _match(request, pk)
     if request.method != "POST":
-        return _page(request, match)
+        return _closure_page(request, match)
     if match.state != MatchState.ACTIVE:
         messages.error(request, _("Only an active match can start its closure."))
         return redirect("staff:match_closure", pk=match.pk)
     form = StartClosureForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with show_refusal(form) as outcome:
             domain.start_closure(
                 match,
                 by=request.user,
@@ -98,14 +98,12 @@ def match_closure(request, pk):
                 contact_after=d["contact_after"],
                 contact_after_note=d["contact_after_note"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("The closure has started. Hold a closure conversation with each party.")
             )
             return redirect("staff:match_closure", pk=match.pk)
-    return _page(request, match, start_form=form)
+    return _closure_page(request, match, start_form=form)
 
 
 @staff_required
@@ -118,23 +116,19 @@ def closure_conversation_add(request, pk):
         return redirect("staff:match_closure", pk=match.pk)
     form = ConversationForm(request.POST)
     if form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             domain.record_closure_conversation(closure, by=request.user, values=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The closure conversation was recorded."))
             return redirect("staff:match_closure", pk=match.pk)
-    return _page(request, match, conversation_form=form)
+    return _closure_page(request, match, conversation_form=form)
 
 
 def _post_step(request, pk, call, done):
     match = _match(request, pk)
-    try:
+    with show_refusal(request) as outcome:
         call(match)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, done)
     return redirect("staff:match_closure", pk=match.pk)
 
@@ -170,7 +164,7 @@ def match_cancel(request, pk):
     form = CancelForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        try:
+        with show_refusal(form) as outcome:
             domain.cancel_match(
                 match,
                 by=request.user,
@@ -178,9 +172,7 @@ def match_cancel(request, pk):
                 reason_note=d["reason_note"],
                 ended_by=d["ended_by"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The match was cancelled; the youth is back on the waiting list."))
             return redirect("staff:match_closure", pk=match.pk)
-    return _page(request, match, cancel_form=form)
+    return _closure_page(request, match, cancel_form=form)

@@ -1,5 +1,5 @@
 """Staff pages for concerns (taken up and closed with an outcome) and the resource library (SUP-3).
-Same recipe as koppel.staff.views: selector -> form -> domain function -> message -> redirect."""
+Same recipe as koppel.staff.views.helpers: selector -> form -> domain function -> message -> redirect."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access, log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.concerns import (
     STATUS_ORDER,
@@ -27,7 +27,7 @@ from koppel.matches.forms.concerns import CloseConcernForm, ConcernFilterForm, S
 from koppel.matches.forms.resources import ResourceForm
 from koppel.policy import get_visible_or_404
 from koppel.programmes.models import Organisation
-from koppel.staff.views.people import _page, _query_without_page, staff_required
+from koppel.staff.views.helpers import paginate, query_without_page, staff_required
 
 # --- Concerns -------------------------------------------------------------------------------------
 
@@ -55,10 +55,10 @@ def concern_list(request):
         request,
         "staff/concerns/concern_list.html",
         {
-            "page": _page(request, concerns),
+            "page": paginate(request, concerns),
             "filters": filters,
             "match_id": match_id,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -94,11 +94,9 @@ def concern_detail(request, pk):
 @require_POST
 def concern_take_up(request, pk):
     concern = _concern(request, pk)
-    try:
+    with show_refusal(request) as outcome:
         take_up_concern(concern, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("You are handling this concern now."))
     return redirect("staff:concern_detail", pk=concern.pk)
 
@@ -109,11 +107,9 @@ def concern_close(request, pk):
     concern = _concern(request, pk)
     form = CloseConcernForm(request.POST)
     if form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             close_concern(concern, by=request.user, outcome=form.cleaned_data["outcome"])
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The concern was closed."))
             return redirect("staff:concern_detail", pk=concern.pk)
     return _detail(request, concern, close_form=form)
@@ -127,7 +123,7 @@ def concern_create(request):
         initial["match"] = int(request.GET["match"])
     form = StaffConcernForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             concern = raise_concern(
                 form.cleaned_data["programme"],
                 by=request.user,
@@ -135,9 +131,7 @@ def concern_create(request):
                 text=form.cleaned_data["text"],
                 match=form.cleaned_data["match"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The concern was recorded."))
             return redirect("staff:concern_detail", pk=concern.pk)
     return render(request, "staff/concerns/concern_form.html", {"form": form})
@@ -157,7 +151,7 @@ def resource_list(request):
     return render(
         request,
         "staff/resources/resource_list.html",
-        {"page": _page(request, resources), "editable": editable},
+        {"page": paginate(request, resources), "editable": editable},
     )
 
 
@@ -165,12 +159,10 @@ def resource_list(request):
 def resource_create(request):
     form = ResourceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             organisation = Organisation.objects.get(pk=form.organisation_id())
             create_resource(organisation, by=request.user, values=form.domain_values())
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The item was added to the library."))
             return redirect("staff:resource_list")
     return render(request, "staff/resources/resource_form.html", {"form": form})
@@ -181,16 +173,14 @@ def resource_edit(request, pk):
     resource = get_visible_or_404(resources_editable_by(request.user), pk)
     form = ResourceForm(request.POST or None, instance=resource, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             update_resource(
                 resource,
                 by=request.user,
                 values=form.domain_values(),
                 expected_version=form.get_expected_version(),
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The item was saved."))
             return redirect("staff:resource_list")
     return render(request, "staff/resources/resource_form.html", {"form": form, "resource": resource})

@@ -9,18 +9,20 @@ from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_around
 from koppel.policy import get_visible_or_404, roles_of
 from koppel.privacy.domain.erasure import erase_person, erasure_plan, erasure_records
 from koppel.privacy.models import ErasureLedgerEntry
 from koppel.staff.forms.erasure import ErasureForm
-from koppel.staff.views.people import KINDS, _page, _staff_queryset, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.people import KINDS, staff_people
 
 
 @staff_required
 def person_erase(request, kind, pk):
     kind = KINDS[kind]
-    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    person = get_visible_or_404(staff_people(kind, request.user), pk)
     if not request.user.has_perm("privacy.erase_person", person):
         raise PermissionDenied
     if person.erased_at is not None:
@@ -36,11 +38,9 @@ def person_erase(request, kind, pk):
         )
     form = ErasureForm(request.POST or None, name=name)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             erase_person(person, by=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The person was erased."))
             return redirect("staff:erasure_list")
     return render(
@@ -58,7 +58,7 @@ def erasure_list(request):
         request,
         "staff/privacy/erasure_list.html",
         {
-            "entries": _page(request, erasure_records(org_ids)),
+            "entries": paginate(request, erasure_records(org_ids)),
             "ledger_count": ErasureLedgerEntry.objects.count(),
         },
     )

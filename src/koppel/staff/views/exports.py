@@ -12,18 +12,19 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from koppel.common.domain.audit import log_access, log_action
-from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import is_stalled
 from koppel.common.redirects import safe_next_url
+from koppel.common.refusal import show_refusal
 from koppel.policy import (
     export_jobs_visible_to,
     get_visible_or_404,
 )
 from koppel.reports.domain.jobs import FORMATS, REPORT_LABELS, request_export
 from koppel.reports.models.exports import ExportFormat, ExportStatus
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 from koppel.staff.views.reports import report_filter_form
 
 # Every export as one choice for the form on the exports page: "outcomes.xlsx".
@@ -89,8 +90,8 @@ def _posted_data(request):
 
 def _go(request, url: str):
     """A redirect; an HTMX post gets HX-Redirect, so the browser loads the page itself."""
-    if request.headers.get("HX-Request") == "true":
-        return HttpResponse(headers={"HX-Redirect": url})
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
     return redirect(url)
 
 
@@ -113,7 +114,7 @@ def export_request(request):
             % {"errors": " ".join(_error_texts(form) + _error_texts(filter_form))},
         )
         return _back(request, data.get("next", ""))
-    try:
+    with show_refusal(request) as outcome:
         job = request_export(
             user=request.user,
             report=form.cleaned_data["report"],
@@ -121,8 +122,7 @@ def export_request(request):
             report_filter=filter_form.report_filter(),
             language=get_language() or "nl",
         )
-    except DomainError as e:
-        messages.error(request, e.message)
+    if not outcome.ok:
         return _back(request, form.cleaned_data["next"])
     # No message: the export's page says what is happening, and keeps saying it as it changes.
     return _go(request, reverse("staff:export_detail", args=[job.pk]))
@@ -155,7 +155,7 @@ def export_detail(request, pk):
         "stalled": is_stalled(job),
     }
     template = "staff/exports/detail.html"
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         template += "#status"
     return render(request, template, context)
 
@@ -184,7 +184,7 @@ def export_download(request, pk):
 def export_list(request):
     """My recent exports (kept for ExportJob.KEEP_DAYS days) and a form to start a new one."""
     jobs = _jobs(request).order_by("-created_at", "-id")
-    page = _page(request, jobs)
+    page = paginate(request, jobs)
     for job in page:
         job.label = EXPORT_LABELS.get((job.report, job.format), job.report)
     context = {

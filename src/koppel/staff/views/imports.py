@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.people.domain.imports import CONTENT_TYPES, export_people, import_people, read_table
 from koppel.people.forms.imports import ConfirmImportForm, ExportForm, ImportForm
 from koppel.policy import get_visible_or_404, programmes_visible_to
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 
 PENDING_SECONDS = 60 * 60
 LIST_PAGES = {"mentor": "staff:mentor_list", "youth": "staff:youth_list", "guardian": "staff:guardian_list"}
@@ -38,13 +38,11 @@ def import_people_page(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         kind, programme = form.cleaned_data["kind"], form.cleaned_data["programme"]
-        try:
+        with show_refusal(form, field="file") as outcome:
             report = import_people(
                 kind, programme, read_table(content, upload.name), by=request.user, dry_run=True
             )
-        except DomainError as e:
-            form.add_error("file", e.message)
-        else:
+        if outcome.ok:
             context.update(report=report, programme=programme)
             if report.ok:
                 token = secrets.token_urlsafe(32)
@@ -69,11 +67,10 @@ def _confirm(request):
         messages.error(request, _("This import is no longer waiting; upload the file again."))
         return redirect("staff:import_people")
     programme = get_visible_or_404(programmes_visible_to(request.user), pending["programme"])
-    try:
+    with show_refusal(request) as outcome:
         dataset = read_table(pending["content"], pending["filename"])
         report = import_people(pending["kind"], programme, dataset, by=request.user, dry_run=False)
-    except DomainError as e:
-        messages.error(request, e.message)
+    if not outcome.ok:
         return redirect("staff:import_people")
     if not report.written:
         # Something changed since the preview; nothing was written, show why.

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from koppel.common.domain.errors import DomainError
 from koppel.common.redirects import safe_next_url
+from koppel.common.refusal import show_refusal
 from koppel.policy import get_visible_or_404, instruments_visible_to, quality_alerts_visible_to, roles_of
 from koppel.programmes.models import Organisation
 from koppel.staff.forms.instruments import InstrumentLoadForm
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 from koppel.surveys.domain.alerts import handle_alert
 from koppel.surveys.domain.instruments import load_instrument, plan_instrument, set_instrument_active
 from koppel.surveys.enums import Respondent
@@ -43,7 +44,7 @@ def instrument_list(request):
         .select_related("organisation")
         .order_by("organisation__name", "key", "-revision")
     )
-    page = _page(request, instruments)
+    page = paginate(request, instruments)
     for instrument in page:
         instrument.respondent_labels = _respondent_labels(instrument)
     return render(request, "staff/instruments/list.html", {"page": page})
@@ -114,11 +115,9 @@ def instrument_set_active(request, pk):
     if not request.user.has_perm("surveys.switch_instrument", instrument):
         raise PermissionDenied  # administrators of the instrument's organisation only
     active = request.POST.get("active") == "1"
-    try:
+    with show_refusal(request) as outcome:
         set_instrument_active(instrument, active=active, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _("The instrument is active again.") if active else _("The instrument is switched off."),
@@ -132,10 +131,8 @@ def quality_alert_handle(request, pk):
     """OUT-4: the coordinator marks an extra-support alert handled (from the worklist or the
     match's support page); `next` says where to go back to."""
     alert = get_visible_or_404(quality_alerts_visible_to(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         handle_alert(alert, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The alert is marked as handled."))
     return redirect(safe_next_url(request, request.POST.get("next"), "staff:worklist"))

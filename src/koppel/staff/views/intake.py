@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_around
 from koppel.people.domain.intake import (
     add_to_waiting_list,
@@ -28,7 +28,7 @@ from koppel.people.enums import YouthStatus
 from koppel.people.forms.intake import IntakeForm, YouthWishesForm
 from koppel.people.models import Intake
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_youth
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 
 @staff_required
@@ -45,7 +45,7 @@ def youth_intake(request, pk):
     if request.method == "POST":
         intake_ok = intake_form.is_valid()
         if youth_form.is_valid() and intake_ok:
-            try:
+            with show_refusal(intake_form) as outcome:
                 changed = record_intake(
                     youth,
                     by=request.user,
@@ -56,9 +56,7 @@ def youth_intake(request, pk):
                         "intake": intake_form.cleaned_data.get("expected_version"),
                     },
                 )
-            except DomainError as e:
-                intake_form.add_error(None, e.message)
-            else:
+            if outcome.ok:
                 if changed:
                     messages.success(request, _("The intake was saved."))
                 else:
@@ -84,11 +82,9 @@ def youth_intake(request, pk):
 @require_POST
 def youth_add_to_waiting_list(request, pk):
     youth = get_visible_or_404(staff_youth(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         add_to_waiting_list(youth, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("%(name)s is on the waiting list.") % {"name": youth.full_name})
     return redirect("staff:youth_intake", pk=youth.pk)
 
@@ -97,11 +93,9 @@ def youth_add_to_waiting_list(request, pk):
 @require_POST
 def youth_withdraw(request, pk):
     youth = get_visible_or_404(staff_youth(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         withdraw_youth(youth, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("%(name)s was withdrawn.") % {"name": youth.full_name})
     return redirect("staff:youth_detail", pk=youth.pk)
 
@@ -114,7 +108,7 @@ def waiting_list_page(request):
     programme = next((p for p in programmes if str(p.pk) == chosen), programmes[0] if programmes else None)
     context = {"programmes": programmes, "programme": programme, "window_days": RATE_WINDOW_DAYS}
     if programme is not None:
-        page = _page(request, waiting_list(programme.pk))
+        page = paginate(request, waiting_list(programme.pk))
         recent = matches_started_recently(programme.pk)
         context.update(
             page=page,

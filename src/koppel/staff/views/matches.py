@@ -1,6 +1,6 @@
 """Staff pages for matches: the list, and each match's page with its people, state, timeline and
 the steps it can take (introduce, start, pause, resume). The agreement, meetings, support contacts
-and closure have their own pages, linked from the match page. Same recipe as koppel.staff.views."""
+and closure have their own pages, linked from the match page. Same recipe as koppel.staff.views.helpers."""
 
 from django.contrib import messages
 from django.db.models import Max, Prefetch
@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain import lifecycle
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.enums import MatchState
 from koppel.matches.forms.lifecycle import ActivateForm, IntroduceForm, PauseForm
 from koppel.matches.models import MatchEvent, MatchMentor
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_matches
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 
 def _matches(user):
@@ -43,7 +43,7 @@ def match_list(request):
         request,
         "staff/matches/match_list.html",
         {
-            "page": _page(request, matches),
+            "page": paginate(request, matches),
             "states": MatchState.choices,
             "state": state,
             "programmes": programmes_visible_to(request.user),
@@ -80,11 +80,9 @@ def _step(request, pk, form_class, name, call, done):
     kwargs = {"user": request.user} if form_class is IntroduceForm else {}
     form = form_class(request.POST, **kwargs)
     if form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             call(match, form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, done)
             return redirect("staff:match_detail", pk=match.pk)
     return _detail(request, match, **{name: form})
@@ -135,10 +133,8 @@ def match_pause(request, pk):
 @require_POST
 def match_resume(request, pk):
     match = get_visible_or_404(_matches(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         lifecycle.resume_match(match, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The match continues."))
     return redirect("staff:match_detail", pk=match.pk)

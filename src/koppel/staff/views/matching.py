@@ -1,16 +1,18 @@
 """Staff pages for match rounds (MAT-1..6): start a round, follow its progress, read the proposals
-with their explanations, and accept, reject, lock or exclude pairs. Same recipe as koppel.staff.views."""
+with their explanations, and accept, reject, lock or exclude pairs.
+Same recipe as koppel.staff.views.helpers."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import is_stalled
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain import rounds
 from koppel.matches.domain.reasons import (
     RULE_OF,
@@ -31,7 +33,7 @@ from koppel.policy import (
     proposals_visible_to,
     staff_mentors,
 )
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 STAGES = {
     "loading": lambda: _("Loading the profiles"),
@@ -65,7 +67,7 @@ def round_list(request):
     return render(
         request,
         "staff/matching/round_list.html",
-        {"page": _page(request, match_rounds), "programmes": programmes_visible_to(request.user)},
+        {"page": paginate(request, match_rounds), "programmes": programmes_visible_to(request.user)},
     )
 
 
@@ -190,7 +192,7 @@ def round_progress(request, pk):
     """The progress bar, polled by HTMX; once the round is finished the whole page reloads."""
     match_round = get_visible_or_404(match_rounds_visible_to(request.user), pk)
     if match_round.finished:
-        return HttpResponse(status=200, headers={"HX-Refresh": "true"})
+        return HttpResponseClientRefresh()
     return render(
         request,
         "staff/matching/round_detail.html#progress",
@@ -208,10 +210,9 @@ def _progress_context(match_round) -> dict:
 @require_POST
 def round_rerun(request, pk):
     match_round = get_visible_or_404(match_rounds_visible_to(request.user).select_related("programme"), pk)
-    try:
+    with show_refusal(request) as outcome:
         new = rounds.rerun_round(match_round, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
+    if not outcome.ok:
         return redirect("staff:match_round_detail", pk=match_round.pk)
     messages.success(request, _("The round runs again with your locks and exclusions."))
     return redirect("staff:match_round_detail", pk=new.pk)
@@ -223,7 +224,7 @@ def proposal_decide(request, pk, action):
     proposal = get_visible_or_404(proposals_visible_to(request.user).select_related("youth", "round"), pk)
     if action not in ("accept", "reject"):
         raise Http404
-    try:
+    with show_refusal(request):
         if action == "accept":
             rounds.accept_proposal(proposal, by=request.user)
             messages.success(
@@ -236,8 +237,6 @@ def proposal_decide(request, pk, action):
             messages.success(
                 request, _("The proposal for %(name)s was rejected.") % {"name": proposal.youth.full_name}
             )
-    except DomainError as e:
-        messages.error(request, e.message)
     return redirect(f"{_round_url(proposal.round_id)}#proposal-{proposal.pk}")
 
 
@@ -258,11 +257,9 @@ def pair_rule_set(request, pk, mentor_pk, kind):
     if mentor_pk not in allowed:
         raise Http404
     mentor = get_visible_or_404(staff_mentors(request.user), mentor_pk)
-    try:
+    with show_refusal(request) as outcome:
         rounds.set_pair_rule(proposal.round.programme, proposal.youth, mentor, kind, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         text = (
             _("%(youth)s and %(mentor)s are locked: a re-run keeps this pair.")
             if kind == PairRuleKind.LOCK

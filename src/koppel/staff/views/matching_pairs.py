@@ -1,17 +1,17 @@
 """Staff pages for matching by hand (MAT-6) and the pool analysis (MAT-5). Same recipe as
-koppel.staff.views: fetch through a selector, bind a form, call one domain function, redirect."""
+koppel.staff.views.helpers: fetch through a selector, bind a form, call one domain function, redirect."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.pairs import check_pair, propose_pair
 from koppel.matches.domain.pool import pool_analysis
 from koppel.matches.domain.reasons import met_constraints
 from koppel.matches.forms.pairs import PairForm
 from koppel.policy import get_visible_or_404, programmes_visible_to
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 
 
 def _programme(request, pk):
@@ -28,7 +28,7 @@ def matching_pair(request, pk):
     if request.method == "POST" and form.is_valid():
         youth, mentors = form.cleaned_data["youth"], form.cleaned_data["mentors"]
         if "propose" in request.POST:
-            try:
+            with show_refusal(form) as outcome:
                 propose_pair(
                     programme,
                     youth,
@@ -37,9 +37,7 @@ def matching_pair(request, pk):
                     origin=form.cleaned_data["origin"],
                     note=form.cleaned_data["note"],
                 )
-            except DomainError as e:
-                form.add_error(None, e.message)
-            else:
+            if outcome.ok:
                 messages.success(
                     request,
                     _("The match of %(name)s was created in the proposed state.") % {"name": youth.full_name},

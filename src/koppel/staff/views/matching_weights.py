@@ -1,17 +1,17 @@
 """Staff pages for a programme's matching settings and weights (MAT-1, MAT-2, MAT-3, MAT-5): show and
 change them, reset them to the factsheet, and preview their effect on the last finished round.
-Same recipe as koppel.staff.views."""
+Same recipe as koppel.staff.views.helpers."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from koppel.common.domain.errors import ConflictError, DomainError
+from koppel.common.domain.errors import ConflictError
 from koppel.matches.domain.adapter import matching_settings_of
 from koppel.matches.domain.weights import factsheet_defaults, preview_weights, update_matching_settings
 from koppel.matches.forms.weights import MatchingWeightsForm, ResetForm
 from koppel.policy import get_visible_or_404, programmes_visible_to
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import save_versioned_form, staff_required
 
 TEMPLATE = "staff/matching/weights.html"
 
@@ -50,16 +50,8 @@ def matching_weights(request, pk):
         return _reset(request, programme, settings)
     form = MatchingWeightsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = update_matching_settings(
-                settings,
-                by=request.user,
-                values=form.domain_values(),
-                expected_version=form.get_expected_version(),
-            )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        changed = save_versioned_form(request, form, update_matching_settings, settings)
+        if changed is not None:
             _saved(request, changed)
             return redirect("staff:matching_weights", pk=programme.pk)
     return _render(request, programme, settings, form)
@@ -107,5 +99,5 @@ def matching_weights_preview(request, pk):
         form,
         preview=preview,
         previewed=True,
-        partial=bool(request.headers.get("HX-Request")),
+        partial=bool(request.htmx),
     )

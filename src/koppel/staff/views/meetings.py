@@ -1,5 +1,6 @@
 """Staff pages for meetings (REL-1, REL-5) and the holiday periods of a programme (REL-4): a match's
-meetings with its REL-1 status and rhythm, and a programme's holidays. Same recipe as koppel.staff.views."""
+meetings with its REL-1 status and rhythm, and a programme's holidays.
+Same recipe as koppel.staff.views.helpers."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.meetings import (
     add_holiday,
@@ -20,7 +21,7 @@ from koppel.matches.forms.meetings import HolidayForm
 from koppel.matches.models import HolidayPeriod, MatchMentor, MeetingLog
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_matches
 from koppel.programmes.enums import ProgrammeKind
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 
 @staff_required
@@ -37,7 +38,7 @@ def match_meetings(request, pk):
         {
             "match": match,
             "mentors": mentors,
-            "page": _page(request, meetings),
+            "page": paginate(request, meetings),
             "status": meeting_status(match, today),
             "rhythm": meeting_rhythm(match, today=today),
         },
@@ -65,11 +66,9 @@ def programme_holidays(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user), pk)
     form = HolidayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             add_holiday(programme, by=request.user, values=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The holiday was added."))
             return redirect("staff:programme_holidays", pk=programme.pk)
     return _holidays_page(request, programme, form)

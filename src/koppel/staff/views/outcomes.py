@@ -15,7 +15,7 @@ from koppel.reports import charts
 from koppel.reports.charts import change_chart
 from koppel.reports.domain.outcomes import LATER_MOMENTS, build_outcomes
 from koppel.reports.domain.suppression import YOUTH, hidden_text
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 from koppel.staff.views.reports import report_filter_form
 
 
@@ -52,7 +52,7 @@ def outcomes(request):
             x_max=max(3.0, points[-1][0]),
         )
     template = "staff/reports/outcomes.html"
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         template += "#results"
     return render(
         request,

@@ -1,19 +1,14 @@
-"""Pages for coordinators and administrators.
-
-Every view follows one recipe: fetch through a permission-checked selector
-(404 when the user may not see it) -> bind a form -> call one domain function -> message -> redirect.
+"""Mentors, youth and parents/guardians: one table of the three kinds (`KINDS`) and one set of
+small views over it (list, detail, create, edit, history, access log), linking a guardian to a
+youth, and a coordinator's caseload. Same recipe as every staff page (koppel.staff.views.helpers).
 """
 
 from dataclasses import dataclass
-from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koppel.common.domain.audit import access_log_of, history_of, log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_around
-from koppel.matches.domain.counts import ACTIVE_DEFINITION, PREPARING_DEFINITION, active_on, in_preparation
 from koppel.matches.domain.support import SCHEDULED as SUPPORT_SCHEDULED
 from koppel.matches.domain.support import schedule_status, with_schedule_data
 from koppel.matches.enums import OPEN_STATES, ContactWith
@@ -47,155 +41,14 @@ from koppel.policy import (
     staff_youth,
     youth_visible_to,
 )
-from koppel.programmes.domain.programmes import update_programme, update_programme_settings
-from koppel.programmes.forms import ProgrammeForm, ProgrammeSettingsForm
 from koppel.staff.filters import GuardianFilter, MentorFilter, YouthFilter
-
-
-def staff_required(view):
-    """Staff pages are for administrators and coordinators only (403 for anyone else)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not roles_of(request.user).is_staff_member:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _page(request, queryset):
-    paginator = Paginator(queryset, request_page_size(request))
-    return paginator.get_page(request.GET.get("page"))
-
-
-def request_page_size(request) -> int:
-    return settings.PAGE_SIZE
-
-
-def _render_list(request, template, context):
-    """One view serves the page and, for HTMX requests, only the results partial."""
-    if request.headers.get("HX-Request") == "true":
-        template = f"{template}#results"
-    return render(request, template, context)
-
-
-def _count(model, field="programme"):
-    return Coalesce(
-        Subquery(
-            model.objects.filter(**{field: OuterRef("pk")})
-            .order_by()
-            .values(field)
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def _save(request, form, update, obj) -> list[str] | None:
-    """Call a versioned update function with the form's values; on a refusal (a conflicting edit,
-    a broken rule) put its message on the form and return None, so the page re-renders as typed."""
-    try:
-        return update(
-            obj, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
-        )
-    except DomainError as e:
-        form.add_error(None, e.message)
-        return None
-
-
-# --- Programmes -----------------------------------------------------------------------------------
-
-
-def _count_matches(condition: Q):
-    """The programme's matches that meet `condition` (matches/domain/counts.py)."""
-    return Coalesce(
-        Subquery(
-            Match.objects.filter(condition, programme=OuterRef("pk"))
-            .order_by()
-            .values("programme")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-@staff_required
-def overview(request):
-    # Active and in preparation as the dashboard counts them (one definition, matches/domain/counts.py).
-    today = timezone.localdate()
-    programmes = programmes_visible_to(request.user).annotate(
-        n_mentors=_count(Mentor),
-        n_youth=_count(Youth),
-        n_active_matches=_count_matches(active_on(today)),
-        n_preparing_matches=_count_matches(in_preparation(today)),
-    )
-    return render(
-        request,
-        "staff/overview.html",
-        {
-            "programmes": programmes,
-            "definitions": [ACTIVE_DEFINITION, PREPARING_DEFINITION],
-        },
-    )
-
-
-@staff_required
-def programme_detail(request, pk):
-    programme = get_visible_or_404(programmes_visible_to(request.user).select_related("settings"), pk)
-    return render(request, "staff/programme_detail.html", {"programme": programme})
-
-
-@staff_required
-def programme_edit(request, pk):
-    programme = get_visible_or_404(programmes_visible_to(request.user), pk)
-    form = ProgrammeForm(request.POST or None, instance=programme)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(request, form, update_programme, programme) is not None
-    ):
-        messages.success(request, _("The programme was saved."))
-        return redirect("staff:programme_detail", pk=programme.pk)
-    return render(request, "staff/programme_form.html", {"programme": programme, "form": form})
-
-
-@staff_required
-def programme_settings(request, pk):
-    programme = get_visible_or_404(programmes_visible_to(request.user).select_related("settings"), pk)
-    form = ProgrammeSettingsForm(request.POST or None, instance=programme.settings)
-    if request.method == "POST" and form.is_valid():
-        changed = _save(request, form, update_programme_settings, programme.settings)
-        if changed is not None:
-            if changed:
-                messages.success(request, _("The programme settings were saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("staff:programme_detail", pk=programme.pk)
-    return render(request, "staff/programme_settings.html", {"programme": programme, "form": form})
-
-
-@staff_required
-def programme_history(request, pk):
-    programme = get_visible_or_404(programmes_visible_to(request.user), pk)
-    return render(
-        request,
-        "staff/history.html",
-        {
-            "object": programme,
-            "entries": _page(request, history_of(programme)),
-            "back_url": programme_url(programme),
-        },
-    )
-
-
-def programme_url(programme):
-    return reverse("staff:programme_detail", kwargs={"pk": programme.pk})
-
+from koppel.staff.views.helpers import (
+    paginate,
+    query_without_page,
+    render_list,
+    save_versioned_form,
+    staff_required,
+)
 
 # --- People: one table of the three kinds, one set of small views --------------------------------
 
@@ -242,7 +95,7 @@ KINDS = {
 }
 
 
-def _staff_queryset(kind: Kind, user):
+def staff_people(kind: Kind, user):
     """The kind's selector, narrowed to what staff pages show (never a person's own portal row)."""
     qs = kind.selector(user)
     r = roles_of(user)
@@ -263,7 +116,7 @@ def person_list(request, kind):
     kind = KINDS[kind]
     # Erased people (GDPR art. 17) are no one to work with: the lists leave them out, the reports
     # still count them, and a match's page names them "Erased mentor #12".
-    queryset = _staff_queryset(kind, request.user).filter(erased_at=None).select_related(*kind.list_related)
+    queryset = staff_people(kind, request.user).filter(erased_at=None).select_related(*kind.list_related)
     if kind.name == "mentor":
         # Flag the mentors with a second application still to review (kept apart, never merged).
         # (Exists, not Count: a grouped query would lose the list's order.)
@@ -274,26 +127,20 @@ def person_list(request, kind):
         request.GET or None, queryset=queryset, programmes=programmes_visible_to(request.user)
     )
     results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    page = _page(request, results)
+    page = paginate(request, results)
     if kind.name == "guardian":  # the list shows their phone numbers
         log_access_all(page.object_list, by=request.user, page="staff:guardian_list")
-    return _render_list(
+    return render_list(
         request,
         f"staff/{kind.name}_list.html",
-        {"kind": kind, "filter": filterset, "page": page, "query": _query_without_page(request)},
+        {"kind": kind, "filter": filterset, "page": page, "query": query_without_page(request)},
     )
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @staff_required
 def person_detail(request, kind, pk):
     kind = KINDS[kind]
-    queryset = _staff_queryset(kind, request.user)
+    queryset = staff_people(kind, request.user)
     if kind.name == "youth":
         queryset = queryset.select_related("programme", "coordinator").prefetch_related(
             "interests", "guardianships__guardian"
@@ -336,7 +183,7 @@ def person_create(request, kind):
 @staff_required
 def person_edit(request, kind, pk):
     kind = KINDS[kind]
-    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    person = get_visible_or_404(staff_people(kind, request.user), pk)
     if person.erased_at is not None:
         messages.error(request, _("An erased person cannot be edited."))
         return redirect(f"staff:{kind.name}_detail", pk=person.pk)
@@ -348,7 +195,7 @@ def person_edit(request, kind, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(request, form, update_person, person) is not None
+        and save_versioned_form(request, form, update_person, person) is not None
     ):
         messages.success(request, _("The changes were saved."))
         return redirect(f"staff:{kind.name}_detail", pk=person.pk)
@@ -376,14 +223,14 @@ def _person_form_page(request, kind, form, person):
 @staff_required
 def person_history(request, kind, pk):
     kind = KINDS[kind]
-    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    person = get_visible_or_404(staff_people(kind, request.user), pk)
     log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_history")
     return render(
         request,
         "staff/history.html",
         {
             "object": person,
-            "entries": _page(request, history_of(person)),
+            "entries": paginate(request, history_of(person)),
             "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk}),
         },
     )
@@ -393,7 +240,7 @@ def person_history(request, kind, pk):
 def person_access_log(request, kind, pk):
     """Administrators see who viewed a person's pages."""
     kind = KINDS[kind]
-    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    person = get_visible_or_404(staff_people(kind, request.user), pk)
     if not request.user.has_perm("people.view_access_log", person):
         raise PermissionDenied
     log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_access_log")
@@ -402,7 +249,7 @@ def person_access_log(request, kind, pk):
         "staff/access_log.html",
         {
             "object": person,
-            "entries": _page(request, access_log_of(person)),
+            "entries": paginate(request, access_log_of(person)),
             "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk}),
         },
     )
@@ -412,7 +259,7 @@ def person_access_log(request, kind, pk):
 def guardian_create(request, youth_pk):
     """Register a parent or guardian for a youth (a guardian always comes with a child)."""
     youth = get_visible_or_404(
-        _staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk
+        staff_people(KINDS["youth"], request.user).select_related("programme"), youth_pk
     )
     log_access_all(people_around(youth), by=request.user, page="staff:guardian_create")
     form = GuardianForm(request.POST or None)
@@ -439,12 +286,12 @@ def guardian_create(request, youth_pk):
 def guardian_link(request, youth_pk):
     """Link an existing parent or guardian (for instance of a sibling) to a youth."""
     youth = get_visible_or_404(
-        _staff_queryset(KINDS["youth"], request.user).select_related("programme"), youth_pk
+        staff_people(KINDS["youth"], request.user).select_related("programme"), youth_pk
     )
     log_access_all(people_around(youth), by=request.user, page="staff:guardian_link")
     form = LinkGuardianForm(request.POST or None, user=request.user, youth=youth)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             link_guardian(
                 youth,
                 form.cleaned_data["guardian"],
@@ -452,9 +299,7 @@ def guardian_link(request, youth_pk):
                 relation=form.cleaned_data["relation"],
                 has_parental_authority=form.cleaned_data["has_parental_authority"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The parent or guardian was linked."))
             return redirect("staff:youth_detail", pk=youth.pk)
     return render(request, "staff/guardian_link.html", {"youth": youth, "form": form})
@@ -470,12 +315,12 @@ def caseload(request):
     user = request.user
     # Erased people stay on the caseload for the reports' coordinator filter, not on this page.
     mentors = (
-        _staff_queryset(KINDS["mentor"], user)
+        staff_people(KINDS["mentor"], user)
         .filter(coordinator=user, erased_at=None)
         .select_related("programme")
     )
     youth = (
-        _staff_queryset(KINDS["youth"], user)
+        staff_people(KINDS["youth"], user)
         .filter(coordinator=user, erased_at=None)
         .select_related("programme")
         .order_by(F("waiting_since").asc(nulls_last=True), "last_name")

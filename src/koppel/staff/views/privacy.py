@@ -1,6 +1,6 @@
 """The privacy officer's page: the register of processing (verwerkingsregister) read from the data
 map, its downloads for a DPIA, and the list of the other privacy pages. Administrators only:
-coordinators get 403, like the access-log pages. Same recipe as koppel.staff.views.
+coordinators get 403, like the access-log pages. Same recipe as koppel.staff.views.helpers.
 """
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from koppel.privacy.domain.register import (
 )
 from koppel.privacy.domain.retention import retention_texts
 from koppel.privacy.enums import RetentionRule
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 
 
 def _organisation(request):

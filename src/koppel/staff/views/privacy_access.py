@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy
 from koppel.common.domain.audit import log_access, log_access_all
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import is_stalled
+from koppel.common.refusal import show_refusal
 from koppel.people.models import Guardian, Youth
 from koppel.policy import get_visible_or_404, roles_of, staff_access_requests
 from koppel.privacy.domain.access import record_download, request_access_archive
 from koppel.privacy.http import archive_response
 from koppel.privacy.models import AccessRequest
-from koppel.staff.views.people import KINDS, _page, _staff_queryset, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.people import KINDS, staff_people
 
 
 def admin_required(view):
@@ -71,7 +73,7 @@ class AccessRequestForm(forms.Form):
 @admin_required
 def access_request_list(request):
     """The organisation's access requests, newest first (who, for whom, status)."""
-    page = _page(request, _requests(request.user).order_by("-created_at", "-id"))
+    page = paginate(request, _requests(request.user).order_by("-created_at", "-id"))
     return render(
         request, "staff/privacy/access_list.html", {"page": page, "keep_days": AccessRequest.KEEP_DAYS}
     )
@@ -81,18 +83,16 @@ def access_request_list(request):
 def access_request_new(request, kind, pk):
     """Produce an archive of everything Koppel holds about a mentor, youth or guardian."""
     kind = KINDS[kind]
-    person = get_visible_or_404(_staff_queryset(kind, request.user), pk)
+    person = get_visible_or_404(staff_people(kind, request.user), pk)
     form = AccessRequestForm(request.POST or None, person=person)
     shown = [person, *(form.fields["on_behalf"].queryset if "on_behalf" in form.fields else [])]
     log_access_all(shown, by=request.user, page=f"staff:{kind.name}_access_request")
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             access = request_access_archive(
                 person, by=request.user, on_behalf_of=form.cleaned_data.get("on_behalf")
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             return redirect("staff:access_request_detail", pk=access.pk)
     earlier = _requests(request.user).filter(**{kind.name: person}).order_by("-created_at", "-id")[:10]
     return render(
@@ -109,7 +109,7 @@ def access_request_detail(request, pk):
     access = get_visible_or_404(_requests(request.user), pk)
     log_access(access.subject, by=request.user, page="staff:access_request_detail")
     template = "staff/privacy/access_detail.html"
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         template += "#status"
     return render(request, template, {"access": access, "stalled": is_stalled(access)})
 

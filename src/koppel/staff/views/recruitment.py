@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_access
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_KEYS,
     campaign_funnel,
@@ -27,7 +27,13 @@ from koppel.people.enums import MentorMotive, SpokenLanguage, availability_label
 from koppel.people.forms.recruitment import CampaignForm, RepeatApplicationMergeForm, YouthRegistrationForm
 from koppel.people.models import Interest, Mentor, RepeatApplication
 from koppel.policy import get_visible_or_404, programmes_visible_to
-from koppel.staff.views.people import _page, _query_without_page, _render_list, _save, staff_required
+from koppel.staff.views.helpers import (
+    paginate,
+    query_without_page,
+    render_list,
+    save_versioned_form,
+    staff_required,
+)
 
 
 def public_link(campaign) -> str:
@@ -41,14 +47,14 @@ def campaign_list(request):
     programme_id = request.GET.get("programme", "")
     if programme_id.isdigit():
         campaigns = campaigns.filter(programme_id=int(programme_id))
-    return _render_list(
+    return render_list(
         request,
         "staff/recruitment/campaign_list.html",
         {
-            "page": _page(request, campaigns),
+            "page": paginate(request, campaigns),
             "programmes": programmes,
             "programme_id": programme_id,
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -74,7 +80,7 @@ def campaign_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(request, form, update_campaign, campaign) is not None
+        and save_versioned_form(request, form, update_campaign, campaign) is not None
     ):
         messages.success(request, _("The changes were saved."))
         return redirect("staff:campaign_detail", pk=campaign.pk)
@@ -96,7 +102,7 @@ def campaign_detail(request, pk):
             "campaign": campaign,
             "link": public_link(campaign),
             "funnel": [(key, funnel[key]) for key in FUNNEL_KEYS],
-            "page": _page(request, applicants),
+            "page": paginate(request, applicants),
         },
     )
 
@@ -107,7 +113,7 @@ def youth_register(request):
     form = YouthRegistrationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with show_refusal(form) as outcome:
             youth = register_youth(
                 data["programme"],
                 by=request.user,
@@ -119,9 +125,7 @@ def youth_register(request):
                 consent=data["guardian_consent"],
                 consent_on=data["consent_on"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("%(name)s was registered.") % {"name": youth.full_name})
             return redirect("staff:youth_detail", pk=youth.pk)
     return render(request, "staff/recruitment/youth_register.html", {"form": form, **form.GROUPS})
@@ -142,16 +146,14 @@ def repeat_application(request, pk):
     form = RepeatApplicationMergeForm(request.POST or None, application=application)
     if request.method == "POST" and application.reviewed_at is None and form.is_valid():
         chosen = form.cleaned_data["fields_to_copy"]
-        try:
+        with show_refusal(form) as outcome:
             merge_repeat_application(
                 application,
                 by=request.user,
                 fields=chosen,
                 expected_version=form.cleaned_data["expected_version"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             if chosen:
                 messages.success(request, _("The chosen values were copied into the mentor."))
             else:

@@ -2,7 +2,7 @@
 
 Coordinators get 403: a failing reminder or mail is about the mail server or an address, which the
 organisation's administrators fix. An administrator sees the reminders and the outbox mails of their
-organisations' programmes. Same recipe as koppel.staff.views.
+organisations' programmes. Same recipe as koppel.staff.views.helpers.
 """
 
 from datetime import timedelta
@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import mail_needing_attention, retry_mail
 from koppel.common.domain.reminders import reminder_counts, reminders_needing_attention, retry_reminder
+from koppel.common.refusal import show_refusal
 from koppel.policy import get_visible_or_404, roles_of
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 
 def _admin_programme_ids(user):
@@ -49,7 +49,7 @@ def reminder_list(request):
     return render(
         request,
         "staff/reminders/list.html",
-        {"page": _page(request, reminders), "counts": counts, "mails": mails},
+        {"page": paginate(request, reminders), "counts": counts, "mails": mails},
     )
 
 
@@ -57,11 +57,9 @@ def reminder_list(request):
 @require_POST
 def reminder_retry(request, pk):
     reminder = get_visible_or_404(_visible_reminders(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         retry_reminder(reminder, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The reminder will be sent again at the next run."))
     return redirect("staff:reminders")
 
@@ -70,10 +68,8 @@ def reminder_retry(request, pk):
 @require_POST
 def mail_retry(request, pk):
     mail = get_visible_or_404(_visible_mails(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         retry_mail(mail, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The mail will be sent again."))
     return redirect("staff:reminders")

@@ -12,7 +12,7 @@ from koppel.policy import coordinators_of_programmes_of, programmes_visible_to
 from koppel.reports.domain.dashboard import build_dashboard
 from koppel.reports.domain.dashboard_charts import dashboard_charts
 from koppel.staff.forms.reports import ReportFilterForm
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 
 
 def report_filter_form(request, data, *, today=None) -> ReportFilterForm:
@@ -34,7 +34,7 @@ def dashboard(request):
     charts = dashboard_charts(report)
     blocks = [(table, charts.get(table.key)) for table in report.tables()]
     template = "staff/reports/dashboard.html"
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         template += "#results"
     return render(
         request,

@@ -3,7 +3,7 @@
 Coordinators get 403: how long the organisation keeps personal data is the administrators' decision
 (with the privacy officer). The page shows the schedule (each rule's default, the organisation's
 period, why, the last change), the current preview with the day each item goes, a list of the items
-on demand and the last purges. Same recipe as koppel.staff.views.
+on demand and the last purges. Same recipe as koppel.staff.views.helpers.
 """
 
 from django.contrib import messages
@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.policy import roles_of
 from koppel.privacy.domain import retention
 from koppel.privacy.forms import RetentionOverrideForm
 from koppel.privacy.models import RetentionOverride, RetentionPreviewItem, RetentionRun
 from koppel.programmes.models import Organisation
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 
 PURGES_SHOWN = 10
 
@@ -109,7 +109,7 @@ def retention_items(request, rule):
         .select_related("content_type")
         .order_by("first_previewed_on", "id")
     )
-    page = _page(request, items)
+    page = paginate(request, items)
     notice = timezone.timedelta(days=retention.notice_days())
     rows = []
     for item in page:
@@ -157,7 +157,7 @@ def retention_edit(request, rule):
     )
     form = RetentionOverrideForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             changed = retention.set_retention_period(
                 organisation,
                 rule=rule,
@@ -165,9 +165,7 @@ def retention_edit(request, rule):
                 values=form.domain_values(),
                 expected_version=form.get_expected_version(),
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             if changed:
                 messages.success(request, _("The retention period was saved."))
             else:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_access
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.people.domain.pipeline import (
     SIMPLE_TRANSITIONS,
     approval_checklist,
@@ -44,7 +44,7 @@ from koppel.people.forms.screening import (
 )
 from koppel.people.models import PipelineEvent
 from koppel.policy import get_visible_or_404
-from koppel.staff.views.people import _save, staff_required
+from koppel.staff.views.helpers import save_versioned_form, staff_required
 from koppel.training.domain.ledger import pre_match_hours_missing
 
 SCREENING_PAGE = "staff:mentor_screening"
@@ -103,7 +103,7 @@ def mentor_transition(request, pk):
     form = TransitionForm(request.POST or None, statuses=statuses)
     if request.method == "POST" and form.is_valid():
         to, reason = form.cleaned_data["to"], form.cleaned_data["reason"]
-        try:
+        with show_refusal(form) as outcome:
             if to == MentorStatus.INTERVIEW_PLANNED:
                 plan_interview(
                     mentor,
@@ -116,9 +116,7 @@ def mentor_transition(request, pk):
                 resume_mentor(mentor, by=request.user, reason=reason)
             else:
                 SIMPLE_TRANSITIONS[to](mentor, by=request.user, reason=reason)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("The status is now '%(status)s'.") % {"status": mentor.get_status_display()}
             )
@@ -144,11 +142,9 @@ def interview_create(request, pk):
     mentor = _mentor(request, pk, "staff:interview_create")
     form = InterviewForm(request.POST or None, mentor=mentor, initial={"interviewer": request.user.pk})
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             record_interview(mentor, by=request.user, values=form.domain_values())
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The interview was saved."))
             return _back(mentor)
     return render(request, "staff/screening/interview_form.html", {"form": form, "mentor": mentor})
@@ -161,7 +157,7 @@ def interview_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(request, form, update_interview, interview) is not None
+        and save_versioned_form(request, form, update_interview, interview) is not None
     ):
         messages.success(request, _("The interview was saved."))
         return _back(interview.mentor)
@@ -180,11 +176,9 @@ def reference_create(request, pk):
     mentor = _mentor(request, pk, "staff:reference_create")
     form = ReferenceForm(request.POST or None, mentor=mentor)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             add_reference(mentor, by=request.user, values=form.domain_values())
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The reference was saved."))
             return _back(mentor)
     return _form_page(request, form, mentor, _("Add a reference"))
@@ -197,7 +191,7 @@ def reference_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(request, form, update_reference, reference) is not None
+        and save_versioned_form(request, form, update_reference, reference) is not None
     ):
         messages.success(request, _("The reference was saved."))
         return _back(reference.mentor)
@@ -221,11 +215,9 @@ def vog_create(request, pk):
     mentor = _mentor(request, pk, "staff:vog_create")
     form = VogForm(request.POST or None, mentor=mentor)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             record_vog(mentor, by=request.user, values=form.domain_values())
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             _vog_message(request, mentor)
             return _back(mentor)
     return _form_page(request, form, mentor, _("Certificate of conduct (VOG)"))
@@ -238,7 +230,7 @@ def vog_edit(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _save(request, form, update_vog, certificate) is not None
+        and save_versioned_form(request, form, update_vog, certificate) is not None
     ):
         _vog_message(request, certificate)
         return _back(certificate.mentor)
@@ -253,11 +245,9 @@ def disclosure_create(request, pk):
     mentor = _mentor(request, pk, "staff:disclosure_create")
     form = DisclosureForm(request.POST or None, mentor=mentor)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             disclosure = record_self_disclosure(mentor, by=request.user, values=form.domain_values())
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             if disclosure.involves_children:
                 messages.warning(
                     request, _("SCR-3: the disclosed offence involving children disqualified this mentor.")
@@ -277,16 +267,14 @@ def disclosure_review(request, pk):
         request.POST or None, initial={"decision": disclosure.decision, "notes": disclosure.review_notes}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             review_disclosure(
                 disclosure,
                 by=request.user,
                 decision=form.cleaned_data["decision"],
                 notes=form.cleaned_data["notes"],
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The decision was recorded."))
             return _back(disclosure.mentor)
     return render(

@@ -1,5 +1,5 @@
 """Staff pages for the support schedule (SUP-1) and the support-contact log (SUP-2) of a match.
-Same recipe as koppel.staff.views: selector -> form -> domain function -> redirect."""
+Same recipe as koppel.staff.views.helpers: selector -> form -> domain function -> redirect."""
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.support import follow_ups_due, log_contact, schedule_status
 from koppel.matches.enums import ContactWith, SupportTopic
 from koppel.matches.forms.support import SupportContactForm
 from koppel.matches.models import MatchMentor, SupportContact
 from koppel.policy import get_visible_or_404, staff_matches
-from koppel.staff.views.people import staff_required
+from koppel.staff.views.helpers import staff_required
 from koppel.staff.worklist.surveys import alert_note
 from koppel.surveys.domain.alerts import open_alerts
 
@@ -39,7 +39,7 @@ def _match(request, pk):
     )
 
 
-def _page(request, match, form=None, status=200):
+def _support_page(request, match, form=None, status=200):
     today = timezone.localdate()
     log_access_all(people_of_match(match), by=request.user, page="staff:match_support")
     contacts = list(match.support_contacts.all())
@@ -71,7 +71,7 @@ def _page(request, match, form=None, status=200):
 @staff_required
 def match_support(request, pk):
     """The planned contacts with mentor and guardians, the contact log and the form to log one."""
-    return _page(request, _match(request, pk))
+    return _support_page(request, _match(request, pk))
 
 
 @staff_required
@@ -80,11 +80,9 @@ def match_support_add(request, pk):
     match = _match(request, pk)
     form = SupportContactForm(request.POST, match=match)
     if form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             log_contact(match, by=request.user, values=form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The support contact was logged."))
             return redirect("staff:match_support", pk=match.pk)
-    return _page(request, match, form)
+    return _support_page(request, match, form)

@@ -1,7 +1,7 @@
 """Staff pages for survey schedules (OUT-1, OUT-2, OUT-4), the surveys of a programme, one survey's
 answers and scores, and a youth's surveys. Answers are for coordinators and administrators only;
 every view of a youth's answers or scores is written to the access log. Same recipe as
-koppel.staff.views: selector -> form -> domain function -> message -> redirect."""
+koppel.staff.views.helpers: selector -> form -> domain function -> message -> redirect."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.policy import (
     get_visible_or_404,
     instruments_visible_to,
@@ -20,7 +20,13 @@ from koppel.policy import (
     staff_youth,
     survey_schedules_visible_to,
 )
-from koppel.staff.views.people import _page, _query_without_page, _render_list, _save, staff_required
+from koppel.staff.views.helpers import (
+    paginate,
+    query_without_page,
+    render_list,
+    save_versioned_form,
+    staff_required,
+)
 from koppel.surveys.domain import schedules as domain
 from koppel.surveys.domain.delivery import reissue_survey_link, survey_link
 from koppel.surveys.enums import SENSITIVE_DOMAINS
@@ -40,11 +46,9 @@ def programme_survey_schedules(request, pk):
     form = ScheduleForm(request.POST or None, instruments=instruments)
     if request.method == "POST":
         if request.POST.get("defaults"):
-            try:
+            with show_refusal(request) as outcome:
                 created = domain.ensure_default_schedules(programme, by=request.user)
-            except DomainError as e:
-                messages.error(request, e.message)
-            else:
+            if outcome.ok:
                 if created:
                     messages.success(request, _("The default schedules were added."))
                 else:
@@ -52,11 +56,9 @@ def programme_survey_schedules(request, pk):
             return redirect("staff:programme_survey_schedules", pk=programme.pk)
         if form.is_valid():
             values = {k: v for k, v in form.domain_values().items() if k != "active"}
-            try:
+            with show_refusal(form) as outcome:
                 domain.add_schedule(programme, by=request.user, values=values)
-            except DomainError as e:
-                form.add_error(None, e.message)
-            else:
+            if outcome.ok:
                 messages.success(request, _("The schedule was added."))
                 return redirect("staff:programme_survey_schedules", pk=programme.pk)
     schedules = (
@@ -82,7 +84,7 @@ def survey_schedule_edit(request, pk):
         request.POST or None, instance=schedule, instruments=instruments_visible_to(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        changed = _save(request, form, domain.update_schedule, schedule)
+        changed = save_versioned_form(request, form, domain.update_schedule, schedule)
         if changed is not None:
             if changed:
                 messages.success(request, _("The schedule was saved."))
@@ -96,11 +98,9 @@ def survey_schedule_edit(request, pk):
 @require_POST
 def survey_schedule_deactivate(request, pk):
     schedule = get_visible_or_404(survey_schedules_visible_to(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         domain.deactivate_schedule(schedule, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("The schedule was switched off. Surveys already sent stay open."))
     return redirect("staff:programme_survey_schedules", pk=schedule.programme_id)
 
@@ -121,14 +121,14 @@ def programme_surveys(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user), pk)
     filters = SurveyFilterForm(request.GET or None, instruments=instruments_visible_to(request.user))
     surveys = filters.filter(staff_assignments(request.user).filter(programme=programme))
-    return _render_list(
+    return render_list(
         request,
         "staff/surveys/survey_list.html",
         {
             "programme": programme,
             "filters": filters,
-            "page": _page(request, _assignment_rows(surveys).order_by("-due_on", "-id")),
-            "query": _query_without_page(request),
+            "page": paginate(request, _assignment_rows(surveys).order_by("-due_on", "-id")),
+            "query": query_without_page(request),
         },
     )
 
@@ -195,11 +195,9 @@ def survey_link_reissue(request, pk):
     """Replace the respondent's personal link: the old one stops at once (it was forwarded, or
     someone else may hold it). The new link is on the survey's page and in the next reminder."""
     assignment = get_visible_or_404(staff_assignments(request.user), pk)
-    try:
+    with show_refusal(request) as outcome:
         reissue_survey_link(assignment, by=request.user)
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(
             request,
             _(

@@ -1,5 +1,5 @@
 """Staff pages for training (TRN-1..5, SUP-4): sessions, registration and attendance, the hours ledger,
-the monthly-hours alert and peer-supervision groups. Same recipe as koppel.staff.views."""
+the monthly-hours alert and peer-supervision groups. Same recipe as koppel.staff.views.helpers."""
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.people.enums import MentorStatus
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_mentors
-from koppel.staff.views.people import _page, staff_required
+from koppel.staff.views.helpers import paginate, staff_required
 from koppel.training.domain.ledger import (
     first_match_start,
     is_matched,
@@ -45,11 +45,9 @@ from koppel.training.models import PeerSession, Registration
 
 def _call(form, function, *args, **kwargs):
     """Call a domain function; on a refusal put its message on the form and return None."""
-    try:
+    with show_refusal(form):
         return function(*args, **kwargs)
-    except DomainError as e:
-        form.add_error(None, e.message)
-        return None
+    return None
 
 
 # --- Sessions -------------------------------------------------------------------------------------
@@ -67,7 +65,7 @@ def session_list(request):
         )
     )
     upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "id")
-    past = _page(request, sessions.filter(starts_at__lt=now).order_by("-starts_at", "-id"))
+    past = paginate(request, sessions.filter(starts_at__lt=now).order_by("-starts_at", "-id"))
     return render(request, "staff/training/session_list.html", {"upcoming": upcoming, "page": past})
 
 
@@ -201,7 +199,7 @@ def peer_group_list(request):
         .annotate(n_members=Count("members", distinct=True), n_sessions=Count("sessions", distinct=True))
         .order_by("name", "id")
     )
-    return render(request, "staff/training/peer_group_list.html", {"page": _page(request, groups)})
+    return render(request, "staff/training/peer_group_list.html", {"page": paginate(request, groups)})
 
 
 @staff_required

@@ -1,5 +1,5 @@
-"""One section of the coordinator's worklist (see views_worklist.py). Areas define their sections in
-their own module (worklist_<area>.py, a SECTIONS list) so that each grows without touching the others."""
+"""One section of the coordinator's worklist (see views/worklist.py). Areas define their sections in
+their own module (worklist/<area>.py, a SECTIONS list) so that each grows without touching the others."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
