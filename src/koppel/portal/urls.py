@@ -1,6 +1,9 @@
 from django.urls import include, path
 
-from koppel.portal import views, views_matches, views_mentor, views_natural
+from koppel.portal.views import home as views
+from koppel.portal.views import matches as views_matches
+from koppel.portal.views import mentor as views_mentor
+from koppel.portal.views import natural as views_natural
 
 app_name = "portal"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_agreement as views
+from koppel.portal.views import agreement as views
 
 urlpatterns = [
     path("matches/<int:pk>/agreement/", views.agreement, name="agreement"),

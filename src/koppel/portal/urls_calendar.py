@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_calendar
+from koppel.portal.views import calendar as views_calendar
 
 urlpatterns = [
     path("calendar/", views_calendar.calendar_page, name="calendar"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_calendar
+from koppel.portal.views import calendar as views_calendar
 
 app_name = "feeds"
 urlpatterns = [

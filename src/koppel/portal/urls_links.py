@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from koppel.portal import views_agreement, views_surveys
+from koppel.portal.views import agreement as views_agreement
+from koppel.portal.views import surveys as views_surveys
 
 app_name = "links"
 urlpatterns = [

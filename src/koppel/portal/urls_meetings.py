@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_meetings as views
+from koppel.portal.views import meetings as views
 
 urlpatterns = [
     path("matches/<int:pk>/meetings/", views.match_meetings, name="match_meetings"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_own_file as views
+from koppel.portal.views import own_file as views
 
 urlpatterns = [
     path("who-looked/", views.who_looked, name="who_looked"),

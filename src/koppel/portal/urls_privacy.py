@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_privacy as views
+from koppel.portal.views import privacy as views
 
 urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),

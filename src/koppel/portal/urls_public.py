@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_public as views
+from koppel.portal.views import public as views
 
 app_name = "public"
 urlpatterns = [

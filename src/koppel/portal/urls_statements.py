@@ -3,7 +3,7 @@ organisation on an install with several. Included from koppel/urls.py under stat
 
 from django.urls import path
 
-from koppel.portal import views_statements as views
+from koppel.portal.views import statements as views
 
 app_name = "statements"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_support as views
+from koppel.portal.views import support as views
 
 urlpatterns = [
     path("concerns/", views.concerns, name="concerns"),

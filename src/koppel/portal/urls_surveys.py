@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from koppel.portal import views_surveys
+from koppel.portal.views import surveys as views_surveys
 
 urlpatterns = [
     path("surveys/", views_surveys.my_surveys, name="my_surveys"),

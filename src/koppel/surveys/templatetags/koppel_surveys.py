@@ -8,6 +8,6 @@ register = template.Library()
 @register.simple_tag
 def open_surveys_of(user):
     """The user's own surveys that can be answered now (the portal home's block); one query."""
-    from koppel.portal.views_surveys import open_surveys
+    from koppel.portal.views.surveys import open_surveys
 
     return list(open_surveys(user)[:10])

@@ -24,7 +24,7 @@ from koppel.common.domain.attempts import TooManyAttempts
 from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
 from koppel.policy import get_visible_or_404, portal_assignments
-from koppel.portal.views import portal_required
+from koppel.portal.views.home import portal_required
 from koppel.surveys.domain import delivery, responses
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Respondent
 from koppel.surveys.forms.delivery import AnswersForm, SecondCheckForm, survey_language

@@ -12,7 +12,7 @@ from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.policy import get_visible_or_404, portal_access_requests, roles_of
-from koppel.portal.views import portal_required
+from koppel.portal.views.home import portal_required
 from koppel.privacy.domain.access import record_download, refusal, request_access_archive
 from koppel.privacy.http import archive_response
 from koppel.privacy.models import AccessRequest

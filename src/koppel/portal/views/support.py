@@ -13,7 +13,7 @@ from koppel.matches.domain.concerns import concerns_raised_by, raise_portal_conc
 from koppel.matches.domain.resources import by_topic, portal_resources
 from koppel.matches.forms.concerns import RaiseConcernForm
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views import portal_required
+from koppel.portal.views.home import portal_required
 from koppel.training.models import PeerGroup, PeerSession
 
 # --- Concerns -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from koppel.matches.domain.access import people_of_match
 from koppel.matches.forms.agreement import ConsentForm
 from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.policy import get_visible_or_404, own_file_logs_visible_to, roles_of
-from koppel.portal.views import portal_required
+from koppel.portal.views.home import portal_required
 from koppel.privacy.domain import coming_of_age, lookers
 
 KINDS = ("mentor", "youth", "guardian")

@@ -22,7 +22,7 @@ from koppel.matches.enums import ConsentVia, Party
 from koppel.matches.forms.agreement import ConsentForm
 from koppel.matches.models import Consent, Match, MatchMentor
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views import portal_required
+from koppel.portal.views.home import portal_required
 
 
 def _terms_context(match: Match, agreement, consents, *, youth_reads: bool) -> dict:

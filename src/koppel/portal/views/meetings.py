@@ -24,7 +24,7 @@ from koppel.matches.forms.meetings import MeetingForm
 from koppel.matches.models import MatchMentor, MeetingLog
 from koppel.people.models import Mentor, Youth
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views import portal_required
+from koppel.portal.views.home import portal_required
 from koppel.privacy.domain.coming_of_age import is_under_own_consent_age
 
 MEETINGS_PER_PAGE = 50
