@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from koppel.common.domain.attempts import TooManyAttempts
 from koppel.common.domain.audit import log_access_all
 from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain import agreement as domain
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
@@ -22,7 +23,7 @@ from koppel.matches.enums import ConsentVia, Party
 from koppel.matches.forms.agreement import ConsentForm
 from koppel.matches.models import Consent, Match, MatchMentor
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 
 
 def _terms_context(match: Match, agreement, consents, *, youth_reads: bool) -> dict:
@@ -61,16 +62,14 @@ def agreement(request, pk):
     )
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and own_pending is not None and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             domain.give_consent(
                 own_pending,
                 typed_name=form.cleaned_data["typed_name"],
                 via=ConsentVia.PORTAL,
                 by=request.user,
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Thank you. Your consent was recorded."))
             return redirect("portal:agreement", pk=match.pk)
     context = _terms_context(match, latest, consents, youth_reads=match.youth_id in r.youth_ids)

@@ -19,7 +19,7 @@ from koppel.common.domain.calendar import (
     revoke_calendar_feed,
 )
 from koppel.policy import roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 
 
 @portal_required

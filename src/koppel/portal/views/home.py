@@ -1,7 +1,5 @@
 """Pages for mentors, youth and parents or guardians: each sees only what is theirs."""
 
-from functools import wraps
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
@@ -11,18 +9,8 @@ from koppel.matches.enums import KNOWN_TO_MENTOR, OPEN_STATES
 from koppel.matches.models import Match
 from koppel.people.models import Guardianship
 from koppel.policy import get_visible_or_404, matches_visible_to, portal_matches, roles_of, youth_visible_to
+from koppel.portal.views.helpers import portal_required
 from koppel.privacy.domain.coming_of_age import agreements_to_confirm
-
-
-def portal_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        r = roles_of(request.user)
-        if not (r.is_mentor or r.is_youth or r.is_guardian):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @portal_required

@@ -9,7 +9,7 @@ from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.models import MatchMentor
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 
 
 @portal_required

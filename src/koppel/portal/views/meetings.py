@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.domain.meetings import EDIT_DAYS, confirm_meeting, log_meeting, update_meeting
@@ -24,7 +24,7 @@ from koppel.matches.forms.meetings import MeetingForm
 from koppel.matches.models import MatchMentor, MeetingLog
 from koppel.people.models import Mentor, Youth
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 from koppel.privacy.domain.coming_of_age import is_under_own_consent_age
 
 MEETINGS_PER_PAGE = 50
@@ -59,11 +59,9 @@ def meeting_log(request, pk):
         initial["place"] = agreement.place
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             log_meeting(match, mentor=mentor, values=form.domain_values())
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting was logged. Thank you!"))
             return redirect("portal:match_meetings", pk=match.pk)
     return render(
@@ -87,16 +85,14 @@ def meeting_edit(request, pk):
     log_access_all(people_of_match(meeting.match), by=request.user, page="portal:meeting_edit")
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             update_meeting(
                 meeting,
                 mentor=meeting.mentor,
                 values=form.domain_values(),
                 expected_version=form.get_expected_version(),
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting was changed."))
             return redirect("portal:match_meetings", pk=meeting.match_id)
     return render(
@@ -146,10 +142,8 @@ def meeting_confirm(request, pk):
     )
     if meeting.match.youth_id not in roles_of(request.user).youth_ids:
         raise PermissionDenied
-    try:
+    with show_refusal(request) as outcome:
         confirm_meeting(meeting, youth=Youth.objects.select_related("user").get(pk=meeting.match.youth_id))
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
+    if outcome.ok:
         messages.success(request, _("Thank you for confirming the meeting."))
     return redirect("portal:match_meetings", pk=meeting.match_id)

@@ -10,7 +10,7 @@ from koppel.matches.enums import STARTED_STATES, ContactWith, SupportTopic
 from koppel.matches.models import SupportContact
 from koppel.people.models import Mentor
 from koppel.policy import portal_matches, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 from koppel.training.domain.ledger import ledger_of, month_bounds, pre_match_hours_missing
 from koppel.training.models import Registration
 

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_access, log_access_all
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.access import people_of_match
 from koppel.matches.forms.agreement import ConsentForm
 from koppel.people.models import Guardianship, Mentor, Youth
 from koppel.policy import get_visible_or_404, own_file_logs_visible_to, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 from koppel.privacy.domain import coming_of_age, lookers
 
 KINDS = ("mentor", "youth", "guardian")
@@ -102,13 +102,11 @@ def own_consent(request, pk):
     log_access_all(people_of_match(match), by=request.user, page="portal:own_consent")
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             coming_of_age.confirm_own_consent(
                 agreement, youth=youth, by=request.user, typed_name=form.cleaned_data["typed_name"]
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(request, _("Thank you. You confirmed the agreement yourself."))
             return redirect("portal:home")
     return render(

@@ -3,16 +3,16 @@ progress and download it. A mentor and a guardian ask for themself, a youth of 1
 themself, a guardian with parental authority for their child under 16 (privacy/domain/access.py
 holds the rule). Only the requester downloads the archive here."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.policy import get_visible_or_404, portal_access_requests, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 from koppel.privacy.domain.access import record_download, refusal, request_access_archive
 from koppel.privacy.http import archive_response
 from koppel.privacy.models import AccessRequest
@@ -64,10 +64,9 @@ def access_request_new(request):
     chosen = {c["token"]: c for c in _choices(request.user)}.get(request.POST.get("subject", ""))
     if chosen is None:
         raise Http404
-    try:
+    with show_refusal(request) as outcome:
         access = request_access_archive(chosen["person"], by=request.user, from_portal=True)
-    except DomainError as e:
-        messages.error(request, e.message)
+    if not outcome.ok:
         return redirect("portal:my_data")
     return redirect("portal:access_request_detail", pk=access.pk)
 
@@ -87,7 +86,7 @@ def _own_request(request, pk) -> AccessRequest:
 def access_request_detail(request, pk):
     access = _own_request(request, pk)
     template = "portal/privacy/access_detail.html"
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         template += "#status"
     return render(request, template, {"access": access})
 

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.matches.domain.concerns import concerns_raised_by, raise_portal_concern
 from koppel.matches.domain.resources import by_topic, portal_resources
 from koppel.matches.forms.concerns import RaiseConcernForm
 from koppel.policy import get_visible_or_404, portal_matches, roles_of
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 from koppel.training.models import PeerGroup, PeerSession
 
 # --- Concerns -------------------------------------------------------------------------------------
@@ -28,16 +28,14 @@ def concern_raise(request):
         initial["match"] = get_visible_or_404(portal_matches(request.user), match_pk).pk
     form = RaiseConcernForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with show_refusal(form) as outcome:
             raise_portal_concern(
                 request.user,
                 text=form.cleaned_data["text"],
                 match=form.cleaned_data.get("match"),
                 programme=form.cleaned_data.get("programme"),
             )
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("Thank you for telling us. A coordinator of the programme will contact you soon."),

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 from koppel.common.domain.attempts import TooManyAttempts
 from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
+from koppel.common.refusal import show_refusal
 from koppel.policy import get_visible_or_404, portal_assignments
-from koppel.portal.views.home import portal_required
+from koppel.portal.views.helpers import portal_required
 from koppel.surveys.domain import delivery, responses
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Respondent
 from koppel.surveys.forms.delivery import AnswersForm, SecondCheckForm, survey_language
@@ -76,7 +77,7 @@ def _answer_page(request, assignment, *, save_url: str, page_url: str, done):
     if request.method == "POST":
         form = _form(request, assignment, items, bound=True)
         if form.is_valid():
-            try:
+            with show_refusal(form) as outcome:
                 responses.save_answers(assignment, values=form.values(), by=request.user)
                 if request.POST.get("action") == SEND:
                     # Sending cannot be undone: with questions left open, ask once more first.
@@ -84,14 +85,11 @@ def _answer_page(request, assignment, *, save_url: str, page_url: str, done):
                     if not unanswered or request.POST.get("confirm"):
                         responses.submit_assignment(assignment, by=request.user)
                         return done()
-            except DomainError as e:
-                form.add_error(None, e.message)
-            else:
-                if not unanswered:
-                    messages.success(
-                        request, _("Your answers are saved. You can close this page and continue later.")
-                    )
-                    return redirect(page_url)
+            if outcome.ok and not unanswered:
+                messages.success(
+                    request, _("Your answers are saved. You can close this page and continue later.")
+                )
+                return redirect(page_url)
     else:
         form = _form(request, assignment, items, bound=False)
     return render(
@@ -222,7 +220,7 @@ def survey_by_link(request, token):
 def survey_save_by_link(request, token):
     assignment, refusal = _from_link(request, token, page="links:survey_save")
     if refusal is not None:
-        if request.headers.get("HX-Request") == "true":
+        if request.htmx:
             # HTMX shows only a 2xx answer: say in the "saved" spot why nothing was saved.
             try:
                 delivery.assignment_from_token(token)
@@ -231,7 +229,7 @@ def survey_save_by_link(request, token):
         return refusal
     if not _may_see_answers(request, assignment):
         # Someone else saved answers meanwhile: nothing is changed before the second check.
-        if request.headers.get("HX-Request") == "true":
+        if request.htmx:
             message = _("Nothing was saved. Reload the page to continue.")
             return render(request, "portal/surveys/_saved.html", {"error": message})
         return redirect("links:survey", token=token)
