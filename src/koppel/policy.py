@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
-from koppel.matches.models import Match, MatchRound, PairRule, RoundProposal
+from koppel.matches.models import Concern, Match, MatchRound, PairRule, Resource, RoundProposal
 from koppel.people.enums import MentorStatus
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.privacy.models import AccessRequest
@@ -227,6 +227,24 @@ def proposals_visible_to(user) -> QuerySet[RoundProposal]:
 
 def pair_rules_visible_to(user) -> QuerySet[PairRule]:
     return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def concerns_visible_to(user) -> QuerySet[Concern]:
+    """Concerns of the programmes the user coordinates or administers (staff pages only)."""
+    return Concern.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def resources_visible_to(user) -> QuerySet[Resource]:
+    """The resource library (SUP-3) on the staff pages: their programmes' items and their
+    organisations' organisation-wide items."""
+    programme_ids = roles_of(user).staff_programme_ids
+    return Resource.objects.filter(
+        Q(programme_id__in=programme_ids)
+        | Q(
+            programme=None,
+            organisation_id__in=Programme.objects.filter(id__in=programme_ids).values("organisation_id"),
+        )
+    )
 
 
 def instruments_visible_to(user) -> QuerySet[Instrument]:

@@ -23,19 +23,6 @@ TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def _staff_organisation_ids(user) -> QuerySet:
-    return Programme.objects.filter(id__in=roles_of(user).staff_programme_ids).values("organisation_id")
-
-
-def resources_visible_to(user) -> QuerySet[Resource]:
-    """Staff see their programmes' items and their organisations' organisation-wide items."""
-    r = roles_of(user)
-    return Resource.objects.filter(
-        Q(programme_id__in=r.staff_programme_ids)
-        | Q(programme=None, organisation_id__in=_staff_organisation_ids(user))
-    )
-
-
 def resources_editable_by(user) -> QuerySet[Resource]:
     """Coordinators change their programmes' items; administrators also organisation-wide ones."""
     r = roles_of(user)

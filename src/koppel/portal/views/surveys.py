@@ -24,9 +24,10 @@ from koppel.common.domain.attempts import TooManyAttempts
 from koppel.common.domain.audit import log_access
 from koppel.common.domain.errors import DomainError
 from koppel.common.refusal import show_refusal
-from koppel.policy import get_visible_or_404, portal_assignments
+from koppel.policy import get_visible_or_404
 from koppel.portal.views.helpers import portal_required
 from koppel.surveys.domain import delivery, responses
+from koppel.surveys.domain.queries.assignments import own_surveys
 from koppel.surveys.enums import ANSWERABLE, AssignmentStatus, Respondent
 from koppel.surveys.forms.delivery import AnswersForm, SecondCheckForm, survey_language
 from koppel.surveys.models import Item
@@ -240,19 +241,10 @@ def survey_save_by_link(request, token):
 # --- In the portal --------------------------------------------------------------------------------
 
 
-def _own_surveys(user):
-    return portal_assignments(user).select_related("instrument", "youth")
-
-
-def open_surveys(user):
-    """The user's surveys that can be answered now, soonest closing first (portal home block)."""
-    return _own_surveys(user).filter(status__in=ANSWERABLE).order_by("closes_on", "id")
-
-
 @portal_required
 def my_surveys(request):
     surveys = (
-        _own_surveys(request.user)
+        own_surveys(request.user)
         .annotate(
             still_open=Case(
                 When(status__in=ANSWERABLE, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -265,7 +257,7 @@ def my_surveys(request):
 
 @portal_required
 def survey(request, pk):
-    assignment = get_visible_or_404(_own_surveys(request.user), pk)
+    assignment = get_visible_or_404(own_surveys(request.user), pk)
     if not delivery.answerable(assignment):
         return render(request, "portal/surveys/closed.html", {"assignment": assignment})
 
@@ -285,5 +277,5 @@ def survey(request, pk):
 @portal_required
 @require_POST
 def survey_save(request, pk):
-    assignment = get_visible_or_404(_own_surveys(request.user), pk)
+    assignment = get_visible_or_404(own_surveys(request.user), pk)
     return _save_fragment(request, assignment)

@@ -12,7 +12,6 @@ from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.concerns import (
     STATUS_ORDER,
     close_concern,
-    concerns_visible_to,
     raise_concern,
     take_up_concern,
 )
@@ -20,12 +19,11 @@ from koppel.matches.domain.resources import (
     create_resource,
     delete_resource,
     resources_editable_by,
-    resources_visible_to,
     update_resource,
 )
 from koppel.matches.forms.concerns import CloseConcernForm, ConcernFilterForm, StaffConcernForm
 from koppel.matches.forms.resources import ResourceForm
-from koppel.policy import get_visible_or_404
+from koppel.policy import concerns_visible_to, get_visible_or_404, resources_visible_to
 from koppel.programmes.models import Organisation
 from koppel.staff.views.helpers import paginate, query_without_page, staff_required
 

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from koppel.matches.domain.concerns import STATUS_ORDER, concerns_visible_to
+from koppel.matches.domain.concerns import STATUS_ORDER
 from koppel.matches.enums import ConcernStatus
+from koppel.policy import concerns_visible_to
 from koppel.staff.worklist.spec import Spec
 
 BY_WHOM = {

@@ -2,12 +2,12 @@
 
 from django import template
 
+from koppel.surveys.domain.queries.assignments import open_surveys
+
 register = template.Library()
 
 
 @register.simple_tag
 def open_surveys_of(user):
     """The user's own surveys that can be answered now (the portal home's block); one query."""
-    from koppel.portal.views.surveys import open_surveys
-
     return list(open_surveys(user)[:10])
