@@ -23,7 +23,7 @@ from koppel.matches.domain.queries.visible import matches_visible_to as matches_
 from koppel.matches.domain.queries.visible import portal_matches as portal_matches
 from koppel.matches.domain.queries.visible import staff_matches as staff_matches
 from koppel.matches.domain.queries.visible import youth_visible_to as youth_visible_to
-from koppel.matches.models import MatchRound, PairRule, RoundProposal
+from koppel.matches.models import Concern, MatchRound, PairRule, Resource, RoundProposal
 from koppel.people.domain.queries.visible import (
     coordinators_of_programmes_of as coordinators_of_programmes_of,
 )
@@ -42,6 +42,7 @@ from koppel.privacy.domain.coming_of_age import latest_birth_date
 from koppel.privacy.models import AccessRequest
 from koppel.programmes.models import Organisation, Programme
 from koppel.reports.models import ExportJob
+from koppel.surveys.domain.queries.assignments import portal_assignments as portal_assignments
 from koppel.surveys.models import Assignment, Instrument, QualityAlert, Score, SurveySchedule
 
 
@@ -77,6 +78,24 @@ def pair_rules_visible_to(user: AnyUser) -> QuerySet[PairRule]:
     return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
 
 
+def concerns_visible_to(user: AnyUser) -> QuerySet[Concern]:
+    """Concerns of the programmes the user coordinates or administers (staff pages only)."""
+    return Concern.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+
+
+def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
+    """The resource library (SUP-3) on the staff pages: their programmes' items and their
+    organisations' organisation-wide items."""
+    programme_ids = roles_of(user).staff_programme_ids
+    return Resource.objects.filter(
+        Q(programme_id__in=programme_ids)
+        | Q(
+            programme=None,
+            organisation_id__in=Programme.objects.filter(id__in=programme_ids).values("organisation_id"),
+        )
+    )
+
+
 def instruments_visible_to(user: AnyUser) -> QuerySet[Instrument]:
     """The instruments shipped with Koppel and those loaded by the user's organisations (staff only)."""
     r = roles_of(user)
@@ -102,20 +121,6 @@ def staff_scores(user: AnyUser) -> QuerySet[Score]:
 
 def quality_alerts_visible_to(user: AnyUser) -> QuerySet[QualityAlert]:
     return QualityAlert.objects.filter(match__programme_id__in=roles_of(user).staff_programme_ids)
-
-
-def portal_assignments(user: AnyUser) -> QuerySet[Assignment]:
-    """The surveys the user is asked to answer themselves: as the youth, as the mentor, or as the
-    guardian. Never another respondent's survey, so a mentor or guardian never sees a youth's answers."""
-    r = roles_of(user)
-    q = Q(pk__in=[])
-    if r.youth_ids:
-        q |= Q(respondent="youth", youth_id__in=r.youth_ids)
-    if r.mentor_ids:
-        q |= Q(respondent="mentor", mentor_id__in=r.mentor_ids)
-    if r.guardian_id is not None:
-        q |= Q(respondent="guardian", guardian_id=r.guardian_id)
-    return Assignment.objects.filter(q)
 
 
 def export_jobs_visible_to(user: AnyUser) -> QuerySet[ExportJob]:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from koppel import roles
 from koppel.common import views as common_views
+from koppel.portal import urls as portal_urls
 
 # The Django admin sits behind the same login, throttling and MFA as the rest of the site.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,8 +17,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("koppel.staff.urls")),
     path("me/", include("koppel.portal.urls")),
-    path("join/", include("koppel.portal.urls_public")),
-    path("link/", include("koppel.portal.urls_links")),
-    path("feed/", include("koppel.portal.urls_feeds")),
-    path("", include("koppel.portal.urls_statements")),
+    path("join/", include(portal_urls.public_urls)),
+    path("link/", include(portal_urls.link_urls)),
+    path("feed/", include(portal_urls.feed_urls)),
+    path("", include(portal_urls.statement_urls)),
 ]

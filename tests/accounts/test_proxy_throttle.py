@@ -72,7 +72,7 @@ def test_failed_logins_of_one_client_do_not_lock_out_another_behind_the_proxy(be
 
 
 def test_applications_of_one_client_do_not_give_another_429_behind_the_proxy(behind_proxy):
-    from koppel.portal.views_public import RATE_LIMIT
+    from koppel.portal.views.public import RATE_LIMIT
 
     campaign = CampaignFactory()
     with override_settings(**behind_proxy):

@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from koppel.matches.domain import agreement as domain
 from koppel.matches.models import Agreement
 from koppel.policy import roles_of
-from koppel.staff import worklist_agreement
-from koppel.staff.views_worklist import _section
-from koppel.staff.worklist_agreement import consent_pending
+from koppel.staff.views.worklist import _section
+from koppel.staff.worklist import agreement as worklist_agreement
+from koppel.staff.worklist.agreement import consent_pending
 from tests import factories as f
 from tests.factories.agreement import TERMS, written_agreement
 

@@ -13,15 +13,15 @@ from koppel.common.domain.errors import DomainError
 from koppel.common.models import AccessLog, ActivityLog
 from koppel.matches.domain.concerns import (
     close_concern,
-    concerns_visible_to,
     raise_concern,
     raise_portal_concern,
     take_up_concern,
 )
 from koppel.matches.enums import ConcernStatus
 from koppel.matches.models import Concern
-from koppel.staff.views_worklist import _section
-from koppel.staff.worklist_concerns import SECTIONS, concern_note
+from koppel.policy import concerns_visible_to
+from koppel.staff.views.worklist import _section
+from koppel.staff.worklist.concerns import SECTIONS, concern_note
 from tests import factories as f
 from tests.factories.concern import ClosedConcernFactory, ConcernFactory
 

@@ -364,7 +364,7 @@ def test_worklist_lists_matches_without_a_recent_meeting__REL_1(cast, client_for
 def test_worklist_notes_say_how_long_ago__REL_1(cast):
     from django.utils import translation
 
-    from koppel.staff.worklist_meetings import SECTIONS
+    from koppel.staff.worklist.meetings import SECTIONS
 
     late = _late_match(cast, 12)
     [spec] = SECTIONS
@@ -376,8 +376,8 @@ def test_worklist_notes_say_how_long_ago__REL_1(cast):
 
 
 def test_worklist_section_runs_constant_queries__REL_1(cast, client_for):
-    from koppel.staff.views_worklist import _section
-    from koppel.staff.worklist_meetings import SECTIONS
+    from koppel.staff.views.worklist import _section
+    from koppel.staff.worklist.meetings import SECTIONS
 
     cast.programme.kind = "school"
     cast.programme.save()

@@ -435,7 +435,7 @@ def test_preview_without_a_finished_round_says_so(cast, client_for):
 
 
 def test_preview_of_an_invalid_form_shows_the_errors_and_runs_nothing(cast, client_for, monkeypatch):
-    import koppel.staff.views_matching_weights as views
+    import koppel.staff.views.matching_weights as views
 
     monkeypatch.setattr(views, "preview_weights", lambda *a, **k: pytest.fail("the preview ran"))
     settings = matching_settings_of(cast.programme)

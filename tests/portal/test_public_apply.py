@@ -16,7 +16,7 @@ from koppel.people.domain import recruitment
 from koppel.people.enums import MentorRoute, MentorStatus
 from koppel.people.forms.recruitment import MentorApplicationForm
 from koppel.people.models import Mentor, RepeatApplication
-from koppel.portal.views_public import RATE_LIMIT
+from koppel.portal.views.public import RATE_LIMIT
 from tests import factories as f
 from tests.factories.recruitment import CampaignFactory
 

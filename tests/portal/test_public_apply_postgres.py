@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from koppel.common.models import RateLimitWindow
 from koppel.people.models import Mentor, RepeatApplication
-from koppel.portal.views_public import RATE_LIMIT
+from koppel.portal.views.public import RATE_LIMIT
 from tests import factories as f
 from tests.factories.recruitment import CampaignFactory
 from tests.portal.test_public_apply import application

@@ -19,7 +19,7 @@ from koppel.reports.domain import pdf
 from koppel.reports.domain.dashboard import Share
 from koppel.reports.domain.exports import to_csv, to_xlsx
 from koppel.reports.domain.tables import SUPPRESSED, Table
-from koppel.staff.worklist_surveys import alert_note
+from koppel.staff.worklist.surveys import alert_note
 from koppel.surveys.enums import AlertReason, Respondent
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -275,7 +275,7 @@ def test_the_full_list_of_a_section_pages_through_every_item(cast, client_for, s
 
 
 def test_every_section_has_a_full_list(cast, client_for):
-    from koppel.staff.views_worklist import ALL_SECTIONS
+    from koppel.staff.worklist import ALL_SECTIONS
 
     client = client_for(cast.coordinator)
     for spec in ALL_SECTIONS:

@@ -14,7 +14,7 @@ from koppel.common.models import ActivityLog
 from koppel.common.models.reminders import Reminder
 from koppel.matches.enums import MatchState
 from koppel.matches.models import Closure
-from koppel.staff.worklist_closure import follow_ups_due
+from koppel.staff.worklist.closure import follow_ups_due
 from koppel.surveys.domain.delivery import cancel_outdated_assignments, expire_assignments, plan_assignments
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from koppel.surveys.models import Assignment

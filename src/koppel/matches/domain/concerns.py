@@ -42,11 +42,6 @@ STATUS_ORDER = Case(
 # --- Selectors ------------------------------------------------------------------------------------
 
 
-def concerns_visible_to(user: AnyUser) -> QuerySet[Concern]:
-    """Concerns of the programmes the user coordinates or administers (staff pages only)."""
-    return Concern.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
-
-
 def concerns_raised_by(user: AnyUser | None) -> QuerySet[Concern]:
     """The concerns a portal user raised themselves (they see the status, never the outcome)."""
     if user is None or not user.is_authenticated:

@@ -5,7 +5,6 @@ one programme. Administrators keep the organisation-wide items; coordinators the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -25,19 +24,6 @@ TOPIC_ORDER = {value: index for index, value in enumerate(ResourceTopic.values)}
 
 
 # --- Selectors ------------------------------------------------------------------------------------
-
-
-def _staff_organisation_ids(user: AnyUser) -> QuerySet[Programme, Any]:
-    return Programme.objects.filter(id__in=roles_of(user).staff_programme_ids).values("organisation_id")
-
-
-def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
-    """Staff see their programmes' items and their organisations' organisation-wide items."""
-    r = roles_of(user)
-    return Resource.objects.filter(
-        Q(programme_id__in=r.staff_programme_ids)
-        | Q(programme=None, organisation_id__in=_staff_organisation_ids(user))
-    )
 
 
 def resources_editable_by(user: AnyUser) -> QuerySet[Resource]:

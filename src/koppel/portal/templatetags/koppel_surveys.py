@@ -3,7 +3,7 @@
 from django import template
 
 from koppel.accounts.models import User
-from koppel.portal.views_surveys import open_surveys
+from koppel.surveys.domain.queries.assignments import open_surveys
 from koppel.surveys.models import Assignment
 
 register = template.Library()

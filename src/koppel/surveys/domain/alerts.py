@@ -4,7 +4,7 @@ drop since the same respondent's previous score, asks the coordinator for an ext
 An alert is open while nobody marked it handled and no support contact with the respondent's side
 (the mentor after a mentor's score, the youth after the youth's) was logged for the match after the
 alert was raised, held on or after its day; open alerts are a worklist section
-(staff/worklist_surveys.py).
+(staff/worklist/surveys.py).
 """
 
 from collections.abc import Iterable

@@ -1,9 +1,0 @@
-"""Portal page for the agreement and the user's own consent (AGR-1)."""
-
-from django.urls import path
-
-from koppel.portal import views_agreement as views
-
-urlpatterns = [
-    path("matches/<int:pk>/agreement/", views.agreement, name="agreement"),
-]

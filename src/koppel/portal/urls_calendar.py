@@ -1,9 +1,0 @@
-"""Portal page for the mentor's calendar feed."""
-
-from django.urls import path
-
-from koppel.portal import views_calendar
-
-urlpatterns = [
-    path("calendar/", views_calendar.calendar_page, name="calendar"),
-]

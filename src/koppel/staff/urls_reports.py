@@ -1,9 +1,0 @@
-"""Staff pages for the programme dashboard (the outcomes report has urls_outcomes.py)."""
-
-from django.urls import path
-
-from koppel.staff import views_reports as views
-
-urlpatterns = [
-    path("reports/", views.dashboard, name="dashboard"),
-]
