@@ -46,6 +46,6 @@ def show_refusal(target: BaseForm | HttpRequest, *, field: str | None = None) ->
     except DomainError as refusal:
         outcome.refusal = str(refusal.message)
         if isinstance(target, HttpRequest):
-            messages.error(target, refusal.message)
+            messages.error(target, outcome.refusal)
         else:
-            target.add_error(field, refusal.message)
+            target.add_error(field, outcome.refusal)
