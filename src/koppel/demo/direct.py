@@ -16,8 +16,9 @@ from django.db import models
 from django.db.models import F
 
 from koppel.accounts.models import User
+from koppel.common.models import OutgoingMail
 from koppel.matches.enums import MatchState
-from koppel.matches.models import Match, MatchRound, PostcodeArea
+from koppel.matches.models import Concern, Match, MatchRound, PostcodeArea
 from koppel.people.models import Mentor, PipelineEvent, SelfDisclosure, Youth
 from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
 
@@ -83,6 +84,14 @@ def backdate_waiting_since(youth: Youth, waiting_since: date | None) -> None:
     Youth.objects.filter(pk=youth.pk).update(waiting_since=waiting_since)
 
 
+def backdate_concern(concern: Concern, *, raised_at: datetime, closed_at: datetime | None = None) -> None:
+    """A concern was raised (and closed) on the story's days (raising and closing stamp `now`)."""
+    values: dict = {"created_at": raised_at}
+    if closed_at is not None:
+        values["closed_at"] = closed_at
+    Concern.objects.filter(pk=concern.pk).update(**values)
+
+
 def start_match_as_planned(match_id: int, started_on: date) -> None:
     """The match started on `started_on`. Its agreement, consents and events follow in
     koppel.demo.relationships, which writes a started match's history as rows; `activate_match`
@@ -101,6 +110,12 @@ def backdate_application(mentor: Mentor, days: int) -> None:
 def create_postcode_areas(areas: Iterable[PostcodeArea]) -> None:
     """Reference data, as `koppel load_postcode_areas` loads it; nobody enters it on a page."""
     PostcodeArea.objects.bulk_create(areas)
+
+
+def forget_story_mail() -> None:
+    """The mail the story's steps queued (status mails to applicants, concern notices) went out when
+    the story happened: the demo starts with an empty outbox. Runs on the demo's own, new database."""
+    OutgoingMail.objects.all().delete()
 
 
 def create_match_round(programme: Programme, *, by) -> MatchRound:

@@ -32,6 +32,7 @@ from koppel.demo.direct import (
     create_match_round,
     create_organisation,
     create_postcode_areas,
+    forget_story_mail,
     make_superuser,
     start_match_as_planned,
     values_of,
@@ -955,6 +956,7 @@ def _load(today: date) -> None:
     )
     # One finished match round to look at (MAT-1..6).
     run_round(create_match_round(community, by=coordinator_zuid).pk)
+    forget_story_mail()
 
 
 # --- Set-up ---------------------------------------------------------------------------------------

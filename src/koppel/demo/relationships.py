@@ -15,12 +15,16 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from koppel.common.dates import add_months
+from koppel.demo.direct import backdate_concern
 from koppel.matches.domain.closure import follow_up_date
+from koppel.matches.domain.concerns import close_concern, raise_concern
+from koppel.matches.domain.lifecycle import pause_match
+from koppel.matches.domain.meetings import add_holiday
+from koppel.matches.domain.resources import create_resource
 from koppel.matches.enums import (
     ActivityKind,
     ClosureKind,
     ClosureReason,
-    ConcernStatus,
     ConsentVia,
     ContactAfterClosure,
     ContactChannel,
@@ -37,13 +41,11 @@ from koppel.matches.models import (
     Agreement,
     Closure,
     ClosureConversation,
-    Concern,
     Consent,
     HolidayPeriod,
     Match,
     MatchEvent,
     MeetingLog,
-    Resource,
     SupportContact,
 )
 from koppel.people.enums import MentorStatus, YouthStatus
@@ -309,23 +311,33 @@ class Relationships:
     def run(self, programmes: list[Programme]) -> None:
         today = self.today
         for programme in programmes:
-            if programme.kind == "school":
-                HolidayPeriod.objects.bulk_create(school_holidays(programme, today))
+            if programme.kind == "school":  # REL-4: school holidays do not count towards REL-1
+                for holiday in school_holidays(programme, today):
+                    add_holiday(
+                        programme,
+                        by=self.coordinators[programme.pk],
+                        values={
+                            "name": holiday.name,
+                            "starts_on": holiday.starts_on,
+                            "ends_on": holiday.ends_on,
+                        },
+                    )
         organisation = programmes[0].organisation
-        Resource.objects.bulk_create(
-            Resource(
-                organisation=organisation,
-                title=title,
-                kind=kind,
-                topic=topic,
-                url=url,
-                description=description,
-                for_mentors=mentors,
-                for_youth=youth,
-                for_guardians=guardians,
+        for title, kind, topic, url, description, mentors, youth, guardians in RESOURCES:
+            create_resource(
+                organisation,
+                by=self.coordinators[programmes[0].pk],
+                values={
+                    "title": title,
+                    "kind": kind,
+                    "topic": topic,
+                    "url": url,
+                    "description": description,
+                    "for_mentors": mentors,
+                    "for_youth": youth,
+                    "for_guardians": guardians,
+                },
             )
-            for title, kind, topic, url, description, mentors, youth, guardians in RESOURCES
-        )
         matches = list(
             Match.objects.filter(programme__in=programmes)
             .select_related("programme__settings", "youth")
@@ -406,8 +418,11 @@ class Relationships:
 
     def pause(self, match: Match) -> None:
         since = self.today - timedelta(days=10)
-        Match.objects.filter(pk=match.pk).update(
-            paused_since=since, pause_reason="De mentor is drie weken op reis."
+        pause_match(
+            match,
+            by=self.coordinators[match.programme_id],
+            since=since,
+            reason="De mentor is drie weken op reis.",
         )
 
     def close(self, match: Match, *, planned: bool, finished: bool) -> None:
@@ -487,24 +502,32 @@ class Relationships:
         if len(active) < 2:
             return
         coordinator = self.coordinators[active[0].programme_id]
-        recent = Concern.objects.create(
-            programme=active[0].programme,
+        # A parent's concern two days ago, still open; a mentor's, handled and closed three weeks ago.
+        recent = raise_concern(
+            active[0].programme,
+            by=None,
             match=active[0],
             raised_as=Party.GUARDIAN,
             text="Mijn zoon komt de laatste tijd erg stil thuis na de afspraken. Kunnen we even bellen?",
         )
-        handled = Concern.objects.create(
-            programme=active[1].programme,
+        handled = raise_concern(
+            active[1].programme,
+            by=None,
             match=active[1],
             raised_as=Party.MENTOR,
             text="Mijn maatje vertelde dat hij gepest wordt op school.",
-            status=ConcernStatus.CLOSED,
+        )
+        close_concern(
+            handled,
+            by=coordinator,
             outcome="Met ouders en mentor gesproken; school is ingelicht en houdt een oogje in het zeil.",
-            handled_by=coordinator,
+        )
+        backdate_concern(recent, raised_at=_at(self.today - timedelta(days=2), 18))
+        backdate_concern(
+            handled,
+            raised_at=_at(self.today - timedelta(days=26), 21),
             closed_at=_at(self.today - timedelta(days=20), 15),
         )
-        Concern.objects.filter(pk=recent.pk).update(created_at=_at(self.today - timedelta(days=2), 18))
-        Concern.objects.filter(pk=handled.pk).update(created_at=_at(self.today - timedelta(days=26), 21))
 
 
 NOTES = {
