@@ -17,8 +17,16 @@ from django.db.models import F
 
 from koppel.accounts.models import User
 from koppel.common.models import OutgoingMail
-from koppel.matches.enums import MatchState
-from koppel.matches.models import Concern, Match, MatchRound, PostcodeArea
+from koppel.matches.models import (
+    Agreement,
+    Closure,
+    Concern,
+    Consent,
+    Match,
+    MatchEvent,
+    MatchRound,
+    PostcodeArea,
+)
 from koppel.people.models import Mentor, PipelineEvent, SelfDisclosure, Youth
 from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
 
@@ -92,11 +100,44 @@ def backdate_concern(concern: Concern, *, raised_at: datetime, closed_at: dateti
     Concern.objects.filter(pk=concern.pk).update(**values)
 
 
-def start_match_as_planned(match_id: int, started_on: date) -> None:
-    """The match started on `started_on`. Its agreement, consents and events follow in
-    koppel.demo.relationships, which writes a started match's history as rows; `activate_match`
-    needs them first, so the start is set here."""
-    Match.objects.filter(pk=match_id).update(state=MatchState.ACTIVE, started_on=started_on)
+def backdate_match(
+    match: Match, *, proposed_at: datetime | None = None, agreed_on: date | None = None
+) -> None:
+    """A match was proposed and agreed on the story's days (proposing and writing the agreement
+    stamp now and today)."""
+    values: dict = {}
+    if proposed_at is not None:
+        values["created_at"] = proposed_at
+    if agreed_on is not None:
+        values["agreed_on"] = agreed_on
+    Match.objects.filter(pk=match.pk).update(**values)
+
+
+def backdate_match_event(match: Match, to_state: str, at: datetime) -> None:
+    """The match's latest move to `to_state` happened at `at` (the move stamps `now`)."""
+    event = MatchEvent.objects.filter(match=match, to_state=to_state).latest("id")
+    MatchEvent.objects.filter(pk=event.pk).update(at=at)
+
+
+def backdate_closure(closure: Closure, *, closed_at: datetime) -> None:
+    """The match closed on its last day (closing stamps `now`)."""
+    Closure.objects.filter(pk=closure.pk).update(closed_at=closed_at)
+
+
+def backdate_agreement(agreement: Agreement, written_at: datetime) -> None:
+    """The agreement was written a week before the start (writing stamps `now`)."""
+    Agreement.objects.filter(pk=agreement.pk).update(created_at=written_at)
+
+
+def backdate_consent(
+    consent: Consent, *, asked_at: datetime, link_sent_at: datetime, given_at: datetime | None = None
+) -> None:
+    """A consent was asked for when its agreement was written, its link sent the next day, and (when
+    given) given a few days before the start: the functions stamp `now` for each."""
+    values: dict = {"created_at": asked_at, "link_sent_at": link_sent_at}
+    if given_at is not None:
+        values["given_at"] = given_at
+    Consent.objects.filter(pk=consent.pk).update(**values)
 
 
 def backdate_application(mentor: Mentor, days: int) -> None:

@@ -34,7 +34,6 @@ from koppel.demo.direct import (
     create_postcode_areas,
     forget_story_mail,
     make_superuser,
-    start_match_as_planned,
     values_of,
 )
 from koppel.demo.relationships import Relationships
@@ -936,10 +935,11 @@ def _load(today: date) -> None:
     stages.save_peer_groups()
     stages.save_intakes(youth)
     matches = _propose_matches(planned, coordinators)
-    for match, plan in zip(matches, planned, strict=True):
-        if plan.state == MatchState.ACTIVE:
-            start_match_as_planned(match.pk, match_start[id(plan.youth.obj)])
-    stages.mark_matched(mentors)
+    starts = {
+        match.pk: match_start[id(plan.youth.obj)]
+        for match, plan in zip(matches, planned, strict=True)
+        if plan.state == MatchState.ACTIVE
+    }
 
     _create_postcode_areas()
     # Agreements, meetings, support contacts and matches in every state.
@@ -947,7 +947,9 @@ def _load(today: date) -> None:
         today,
         coordinators={community.pk: coordinator_zuid, school.pk: coordinator_school},
         login_match_id=next(m.pk for m, plan in zip(matches, planned, strict=True) if plan is login_match),
+        starts=starts,
     ).run([community, school])
+    stages.date_matched(mentors)
     load_surveys(
         [community, school],
         today=today,

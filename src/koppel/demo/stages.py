@@ -28,7 +28,6 @@ from koppel.people.domain.intake import add_to_waiting_list, record_intake
 from koppel.people.domain.pipeline import (
     approve_mentor,
     disqualify_mentor,
-    mark_matched,
     mark_ready_to_match,
     pause_mentor,
     plan_interview,
@@ -857,7 +856,7 @@ class Stages:
                 update_vog(vog, by=by, values={"outcome": VogOutcome.REFUSED}, expected_version=vog.version)
 
     def _move_on(self, mentors: dict, statuses: tuple[str, ...]) -> None:
-        moves = {S.READY: mark_ready_to_match, S.PAUSED: pause_mentor, S.MATCHED: mark_matched}
+        moves = {S.READY: mark_ready_to_match, S.PAUSED: pause_mentor}
         for drafts in mentors.values():
             for draft in drafts:
                 m = draft.obj
@@ -871,9 +870,13 @@ class Stages:
         """TRN-1: with their training done, screened mentors become ready to match (or pause)."""
         self._move_on(mentors, (S.READY, S.PAUSED))
 
-    def mark_matched(self, mentors: dict) -> None:
-        """Mentors in a started match are matched (once the matches have started)."""
-        self._move_on(mentors, (S.MATCHED,))
+    def date_matched(self, mentors: dict) -> None:
+        """A mentor became matched when their first match started (`activate_match` moved them)."""
+        for drafts in mentors.values():
+            for draft in drafts:
+                for event, at in self._events_of(draft.obj):
+                    if event.to_status == S.MATCHED:
+                        backdate_event(draft.obj.pipeline_events.filter(to_status=S.MATCHED).latest("id"), at)
 
     def save_training(self) -> None:
         """TRN-1..5: the sessions, who registered and who attended, and hours recorded elsewhere."""
