@@ -25,7 +25,9 @@ from koppel.matches.models import (
     Match,
     MatchEvent,
     MatchRound,
+    MeetingLog,
     PostcodeArea,
+    SupportContact,
 )
 from koppel.people.models import Mentor, PipelineEvent, SelfDisclosure, Youth
 from koppel.programmes.models import Administrator, Coordinator, Organisation, Programme
@@ -151,6 +153,15 @@ def backdate_application(mentor: Mentor, days: int) -> None:
 def create_postcode_areas(areas: Iterable[PostcodeArea]) -> None:
     """Reference data, as `koppel load_postcode_areas` loads it; nobody enters it on a page."""
     PostcodeArea.objects.bulk_create(areas)
+
+
+def record_meeting_history(meetings: list[MeetingLog], contacts: list[SupportContact]) -> None:
+    """Two years of weekly meetings and support contacts: about 1,000 and 400 rows. `log_meeting` and
+    `log_contact` refuse what they should (a date in the future or before the start, a mentor or
+    guardian not of the match) and the demo draws none of those; one call per row (a lock, checks and
+    an activity-log entry each) would double the time `koppel demo` takes, so they are saved in bulk."""
+    MeetingLog.objects.bulk_create(meetings)
+    SupportContact.objects.bulk_create(contacts)
 
 
 def forget_story_mail() -> None:

@@ -4,8 +4,14 @@
 random generator, so every run creates the same people; only dates follow today's date (ages,
 waiting times and match start dates stay realistic whenever the demo is loaded).
 
-After the people and matches, `koppel.demo.stages` adds what every stage implies: campaigns, screening
-records, training sessions and hours, peer-supervision groups and youth intakes.
+`_load` tells the story in order. First everything is drawn (people, families, which youth gets
+which mentors, and in `koppel.demo.stages` each mentor's timeline, screening records, training and each
+youth's intake), saving nothing, so the draws never depend on what is saved. Then it happens step by
+step through the domain functions the pages call, with their checks: programmes, campaigns, people,
+screening and the pipeline's moves, training, intakes and the waiting list, proposed matches; then
+`koppel.demo.relationships` takes the matches through their lifecycle, and `koppel.demo.surveys` adds
+the surveys. What no domain function owns, and setting the story's dates back, is in
+`koppel.demo.direct`.
 
 People's own e-mail addresses are all @example.org. The six demo logins share `DEMO_PASSWORD`.
 """

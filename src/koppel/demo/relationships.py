@@ -2,9 +2,12 @@
 resources, concerns, and matches in every state (introduced, agreed with consent pending, active,
 paused, closing, closed early and rematched, closed as planned). Deterministic: its own random seed.
 
-Written as data (bulk rows), following the rules the domain functions enforce: a started match has an
-agreement everyone consented to (AGR-1), closures say why and, when early, who ended it (CLS-1), and
-a follow-up is due a year after closure (OUT-2).
+Every step goes through the function a coordinator's page calls, so the rules hold as they do for
+users: introduce_match, write_agreement and give_consent, activate_match (AGR-1: everyone consented),
+pause_match, start_closure, record_closure_conversation and close_match (CLS-1), rematch_youth,
+raise_concern and close_concern, add_holiday, create_resource. The story's dates are set back afterwards
+(koppel.demo.direct). Only the meeting logs and support contacts are saved as rows in bulk (see
+`record_meeting_history` for why).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from koppel.demo.direct import (
     backdate_match,
     backdate_match_event,
     backdate_waiting_since,
+    record_meeting_history,
 )
 from koppel.matches.domain.agreement import give_consent, write_agreement
 from koppel.matches.domain.closure import (
@@ -53,10 +57,8 @@ from koppel.matches.enums import (
 )
 from koppel.matches.models import (
     Agreement,
-    Consent,
     HolidayPeriod,
     Match,
-    MatchEvent,
     MeetingLog,
     SupportContact,
 )
@@ -185,19 +187,10 @@ class Relationships:
         self.today = today
         self.coordinators = coordinators  # programme id -> user
         self.login_match_id = login_match_id
-        self.events: list[MatchEvent] = []
-        self.consents: list[Consent] = []
         self.meetings: list[MeetingLog] = []
         self.contacts: list[SupportContact] = []
 
     # -- helpers --
-
-    def event(self, match: Match, frm: str, to: str, day: date, note: str = "") -> None:
-        e = MatchEvent(
-            match=match, from_state=frm, to_state=to, by=self.coordinators[match.programme_id], note=note
-        )
-        e._demo_at = _at(day, 10)  # type: ignore[attr-defined]
-        self.events.append(e)
 
     def agreement(self, match: Match, start: date, *, given: set[str] | None = None) -> Agreement:
         """Agreement v1 (AGR-1), written a week before the start; consents of the parties in `given`
@@ -390,12 +383,7 @@ class Relationships:
         self.close(closed_planned, planned=True, finished=True)
         self.close(closed_early, planned=False, finished=True)
         self.concerns(community)
-        MeetingLog.objects.bulk_create(self.meetings)
-        SupportContact.objects.bulk_create(self.contacts)
-        events = MatchEvent.objects.bulk_create(self.events)
-        for e, source in zip(events, self.events, strict=True):
-            e.at = source._demo_at  # type: ignore[attr-defined]
-        MatchEvent.objects.bulk_update(events, ["at"])  # `at` is auto_now_add
+        record_meeting_history(self.meetings, self.contacts)
 
     def introduce(self, match: Match, day: date) -> None:
         """The first meeting, with the coordinator there (proposed -> introduced)."""

@@ -1,7 +1,9 @@
 """The demo at every stage: campaigns, screening records, training and intakes (called by load.py).
 
-Runs after the people and matches are saved, on the loader's seeded generator, so it never changes
-the names drawn before it. Every mentor gets the records their status implies:
+`plan` draws everything on the loader's seeded generator before anything is saved, so it never
+changes the names drawn before it; the `save_*`, `screen_mentors` and `mark_ready` steps then record it
+through the domain functions (SCR-1..4, TRN-1..5, SUP-4, YTH-1..2 checked on the way) and set the
+story's dates back. Every mentor gets the records their status implies:
 
 - applied: a campaign and a channel (or a natural mentor's youth), nothing else yet;
 - interview planned: an interview in the next two weeks;
