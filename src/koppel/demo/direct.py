@@ -78,9 +78,11 @@ def appoint_coordinator(user: User, programme: Programme, *, caseload_limit: int
 # --- Dating history back --------------------------------------------------------------------------
 
 
-def backdate_event(event: PipelineEvent, at: datetime) -> None:
-    """A pipeline event happened at `at` in the demo's story (the transition stamps `now`)."""
-    PipelineEvent.objects.filter(pk=event.pk).update(at=at)
+def backdate_event(event: PipelineEvent, at: datetime, *, reason: str = "") -> None:
+    """A pipeline event happened at `at` in the demo's story (the transition stamps `now`). `reason`:
+    the story's note, for a move its function records without one (`activate_match` makes the
+    mentors matched)."""
+    PipelineEvent.objects.filter(pk=event.pk).update(at=at, **({"reason": reason} if reason else {}))
 
 
 def backdate_review(disclosure: SelfDisclosure, reviewed_on: date | None) -> None:

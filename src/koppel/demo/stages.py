@@ -878,7 +878,8 @@ class Stages:
             for draft in drafts:
                 for event, at in self._events_of(draft.obj):
                     if event.to_status == S.MATCHED:
-                        backdate_event(draft.obj.pipeline_events.filter(to_status=S.MATCHED).latest("id"), at)
+                        matched = draft.obj.pipeline_events.filter(to_status=S.MATCHED).latest("id")
+                        backdate_event(matched, at, reason=event.reason)
 
     def save_training(self) -> None:
         """TRN-1..5: the sessions, who registered and who attended, and hours recorded elsewhere."""
