@@ -199,7 +199,8 @@ class Timeline:
 
 @dataclass
 class Records:
-    """Everything made here, saved in bulk at the end."""
+    """Everything drawn by `plan`, as unsaved rows; the saving steps record them through the domain
+    functions."""
 
     campaigns: list = field(default_factory=list)
     events: list = field(default_factory=list)
