@@ -5,8 +5,10 @@ through their hooks, filled in MatchesConfig.ready (see `give_match_facts`)."""
 
 from datetime import date, timedelta
 
+from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils import timezone
 
+from koppel.common.dates import add_months
 from koppel.matches.enums import STARTED_STATES, MatchState
 from koppel.matches.models import Match, MatchMentor
 from koppel.people.domain import pipeline
@@ -31,6 +33,39 @@ def matches_started_recently(programme_id: int, *, today: date | None = None) ->
         started_on__gt=today - timedelta(days=RATE_WINDOW_DAYS),
         started_on__lte=today,
     ).count()
+
+
+def served_full_year(mentor: Mentor, *, today: date) -> bool:
+    """REC-3: the mentor was in a match for a full year (12 months): one that ended more than 364 days
+    after its start, or one that still runs and started a year ago or earlier."""
+    year_ago = add_months(today, -12)
+    for match in Match.objects.filter(match_mentors__mentor=mentor, started_on__isnull=False):
+        if match.ended_on is None and match.state in STARTED_STATES and match.started_on <= year_ago:
+            return True
+        if match.ended_on is not None and match.ended_on > match.started_on + timedelta(days=364):
+            return True
+    return False
+
+
+def served_full_year_q(today: date) -> Exists:
+    """REC-3 for many mentors (the outer row is a mentor), as `served_full_year` answers for one."""
+    return Exists(
+        MatchMentor.objects.filter(mentor=OuterRef("pk"), match__started_on__isnull=False)
+        .annotate(
+            year_after=ExpressionWrapper(
+                F("match__started_on") + timedelta(days=364), output_field=DateField()
+            )
+        )
+        .filter(
+            Q(
+                match__ended_on__isnull=True,
+                match__state__in=STARTED_STATES,
+                match__started_on__lte=add_months(today, -12),
+            )
+            # ended_on > start + 364 days: compares the same way as a date and as a timestamp.
+            | Q(match__ended_on__gt=F("year_after"))
+        )
+    )
 
 
 def give_match_facts() -> None:

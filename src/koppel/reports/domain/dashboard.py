@@ -61,11 +61,7 @@ from typing import Any
 from django.db import connection, connections
 from django.db.models import (
     Count,
-    DateField,
-    Exists,
-    ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -81,10 +77,11 @@ from koppel.matches.domain.counts import (
     active_on,
     in_preparation,
 )
+from koppel.matches.domain.matched import served_full_year_q
 from koppel.matches.domain.meetings import met_often_enough_q, ran_whole_period_q
 from koppel.matches.domain.support import support_on_schedule
-from koppel.matches.enums import STARTED_STATES, ClosureReason, ContactWith, MatchState
-from koppel.matches.models import Closure, Match, MatchMentor
+from koppel.matches.enums import ClosureReason, ContactWith, MatchState
+from koppel.matches.models import Closure, Match
 from koppel.people.domain.queries.recruitment import (
     FUNNEL_STAGES,
     reached,  # the campaign page's REC-3 rule
@@ -569,35 +566,13 @@ def _training_figures(report: DashboardReport, f: ReportFilter, months: list[dat
     ]
 
 
-def _full_year(today: date) -> Exists:
-    """REC-3: the mentor was in a match for a full year (12 months): one that ended at least 365
-    days after its start, or that runs and started a year ago or earlier."""
-    return Exists(
-        MatchMentor.objects.filter(mentor=OuterRef("pk"), match__started_on__isnull=False)
-        .annotate(
-            year_after=ExpressionWrapper(
-                F("match__started_on") + timedelta(days=364), output_field=DateField()
-            )
-        )
-        .filter(
-            Q(
-                match__ended_on__isnull=True,
-                match__state__in=STARTED_STATES,
-                match__started_on__lte=add_months(today, -12),
-            )
-            # ended_on > start + 364 days: compares the same way as a date and as a timestamp.
-            | Q(match__ended_on__gt=F("year_after"))
-        )
-    )
-
-
 def _funnel_rows(applicants: QuerySet[Mentor], key: str, today: date) -> list[dict]:
     return list(
         applicants.values(key)
         .annotate(
             applied=Count("id"),
             **{stage: Count("id", filter=reached(stage)) for stage in FUNNEL_STAGES},
-            full_year=Count("id", filter=Q(_full_year(today))),
+            full_year=Count("id", filter=Q(served_full_year_q(today))),
         )
         .order_by("-applied", key)
     )
