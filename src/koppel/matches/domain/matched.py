@@ -40,9 +40,11 @@ def served_full_year(mentor: Mentor, *, today: date) -> bool:
     after its start, or one that still runs and started a year ago or earlier."""
     year_ago = add_months(today, -12)
     for match in Match.objects.filter(match_mentors__mentor=mentor, started_on__isnull=False):
-        if match.ended_on is None and match.state in STARTED_STATES and match.started_on <= year_ago:
+        started, ended = match.started_on, match.ended_on
+        assert started is not None  # the filter above
+        if ended is None and match.state in STARTED_STATES and started <= year_ago:
             return True
-        if match.ended_on is not None and match.ended_on > match.started_on + timedelta(days=364):
+        if ended is not None and ended > started + timedelta(days=364):
             return True
     return False
 
