@@ -4,8 +4,14 @@
 random generator, so every run creates the same people; only dates follow today's date (ages,
 waiting times and match start dates stay realistic whenever the demo is loaded).
 
-After the people and matches, `koppel.demo.stages` adds what every stage implies: campaigns, screening
-records, training sessions and hours, peer-supervision groups and youth intakes.
+`_load` tells the story in order. First everything is drawn (people, families, which youth gets
+which mentors, and in `koppel.demo.stages` each mentor's timeline, screening records, training and each
+youth's intake), saving nothing, so the draws never depend on what is saved. Then it happens step by
+step through the domain functions the pages call, with their checks: programmes, campaigns, people,
+screening and the pipeline's moves, training, intakes and the waiting list, proposed matches; then
+`koppel.demo.relationships` takes the matches through their lifecycle, and `koppel.demo.surveys` adds
+the surveys. What no domain function owns, and setting the story's dates back, is in
+`koppel.demo.direct`.
 
 People's own e-mail addresses are all @example.org. The six demo logins share `DEMO_PASSWORD`.
 """
@@ -21,16 +27,28 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from koppel.accounts.domain.accounts import create_account
+from koppel.demo.direct import (
+    adopt,
+    appoint_administrator,
+    appoint_coordinator,
+    backdate_application,
+    create_match_round,
+    create_organisation,
+    create_postcode_areas,
+    forget_story_mail,
+    make_superuser,
+    values_of,
+)
 from koppel.demo.relationships import Relationships
 from koppel.demo.stages import Stages
 from koppel.demo.surveys import load_surveys
-from koppel.matches.domain.rounds import run_round
+from koppel.matches.domain.rounds import create_proposed_match, run_round
 from koppel.matches.enums import MatchState
-from koppel.matches.models import Match, MatchMentor, MatchRound, PostcodeArea
+from koppel.matches.models import Match, PostcodeArea
+from koppel.people.domain.people import create_guardian, create_mentor, create_youth, link_guardian
 from koppel.people.enums import (
     AVAILABILITY_SLOTS,
     DayPart,
@@ -47,16 +65,11 @@ from koppel.people.enums import (
     Weekday,
     YouthStatus,
 )
-from koppel.people.models import Guardian, Guardianship, Interest, Mentor, PipelineEvent, Youth
+from koppel.people.models import Guardian, Interest, Mentor, Youth
 from koppel.privacy.domain.retention import preview_retention
+from koppel.programmes.domain.programmes import create_programme, update_programme_settings
 from koppel.programmes.enums import AccessibilityStatus, Approach, Location, ProgrammeForm, ProgrammeKind
-from koppel.programmes.models import (
-    Administrator,
-    Coordinator,
-    Organisation,
-    Programme,
-    ProgrammeSettings,
-)
+from koppel.programmes.models import Organisation, Programme
 
 DEMO_PASSWORD = "koppel-demo-2026"
 SEED = 2026
@@ -454,6 +467,9 @@ class Draft:
     age: int
     interests: list[str]
     load: int = 0  # matches assigned (mentors)
+    # Where the story takes them (the saved row starts at the beginning and is moved on step by step).
+    status: str = ""
+    waiting_since: date | None = None
 
 
 @dataclass
@@ -891,14 +907,71 @@ def _privacy_examples(today: date) -> None:
         .first()
     )
     if mentor is not None:
-        shift = timedelta(days=200)
-        PipelineEvent.objects.filter(mentor=mentor).update(at=F("at") - shift)
-        Mentor.objects.filter(pk=mentor.pk).update(applied_at=F("applied_at") - shift)
+        backdate_application(mentor, days=200)
     preview_retention(organisation, today=today)
 
 
 def _load(today: date) -> None:
-    organisation = Organisation.objects.create(
+    """The demo's story in the order it happened: set-up, people drawn and planned, then every step
+    through the domain function a coordinator's page calls, then the matches' history and surveys."""
+    organisation = _create_organisation(today)
+    community, school = _create_programmes(organisation)
+    _admin, coordinator_zuid, coordinator_school = _create_staff(organisation, community, school)
+    gen = _Generator(organisation, list(Interest.objects.order_by("slug")), today)
+    programmes = {"community": community, "school": school}
+    coordinators = {"community": coordinator_zuid, "school": coordinator_school}
+
+    # Drawn first, all from the one seeded generator, so the same people come out every time.
+    mentors = _draw_mentors(gen, programmes, coordinators)
+    youth, _families, family_of = _draw_youth(gen, programmes, coordinators)
+    planned = _plan_matches(gen, programmes, mentors, youth)
+    login_match = _create_demo_logins(planned, family_of, community)
+    match_start = _draw_match_starts(gen.rng, planned, today)
+    stages = Stages(
+        gen, today=today, programmes=programmes, coordinators=coordinators, match_start=match_start
+    )
+    stages.plan(mentors, youth, family_of)
+
+    # Then it happens, step by step.
+    stages.save_campaigns()
+    _register_people(gen, coordinators, mentors, youth, family_of)
+    stages.screen_mentors(mentors)
+    stages.save_training()
+    stages.mark_ready(mentors)
+    stages.save_peer_groups()
+    stages.save_intakes(youth)
+    matches = _propose_matches(planned, coordinators)
+    starts = {
+        match.pk: match_start[id(plan.youth.obj)]
+        for match, plan in zip(matches, planned, strict=True)
+        if plan.state == MatchState.ACTIVE
+    }
+
+    _create_postcode_areas()
+    # Agreements, meetings, support contacts and matches in every state.
+    Relationships(
+        today,
+        coordinators={community.pk: coordinator_zuid, school.pk: coordinator_school},
+        login_match_id=next(m.pk for m, plan in zip(matches, planned, strict=True) if plan is login_match),
+        starts=starts,
+    ).run([community, school])
+    stages.date_matched(mentors)
+    load_surveys(
+        [community, school],
+        today=today,
+        youth_user=login_match.youth.obj.user,
+        mentor_user=login_match.mentors[0].obj.user,
+    )
+    # One finished match round to look at (MAT-1..6).
+    run_round(create_match_round(community, by=coordinator_zuid).pk)
+    forget_story_mail()
+
+
+# --- Set-up ---------------------------------------------------------------------------------------
+
+
+def _create_organisation(today: date) -> Organisation:
+    return create_organisation(
         name="Stichting Samen Verder",
         slug="samen-verder",
         # What the privacy statement and the accessibility statement say (made-up contacts).
@@ -914,37 +987,49 @@ def _load(today: date) -> None:
             "de tabellen eronder geven dezelfde cijfers. Wij testen dit in het komende halfjaar."
         ),
     )
-    community = Programme.objects.create(
-        organisation=organisation,
-        name="Maatjes Rotterdam-Zuid",
-        description=COMMUNITY_DESCRIPTION,
-        kind=ProgrammeKind.COMMUNITY,
-        form=ProgrammeForm.INDIVIDUAL,
-        locations=[Location.COMMUNITY_CENTRE, Location.FREE],
-        approach=Approach.COMBINED,
-    )
-    school = Programme.objects.create(
-        organisation=organisation,
-        name="Samen Sterk op School",
-        description=SCHOOL_DESCRIPTION,
-        kind=ProgrammeKind.SCHOOL,
-        form=ProgrammeForm.TEAM,
-        team_size_min=2,
-        team_size_max=3,
-        locations=[Location.SCHOOL],
-        approach=Approach.INSTRUMENTAL,
-    )
-    ProgrammeSettings.objects.create(programme=community)
-    ProgrammeSettings.objects.create(
-        programme=school, holiday_expectations_required=True, references_required=1
-    )
 
+
+def _create_programmes(organisation: Organisation) -> tuple[Programme, Programme]:
+    community = create_programme(
+        organisation,
+        by=None,
+        values={
+            "name": "Maatjes Rotterdam-Zuid",
+            "description": COMMUNITY_DESCRIPTION,
+            "kind": ProgrammeKind.COMMUNITY,
+            "form": ProgrammeForm.INDIVIDUAL,
+            "locations": [Location.COMMUNITY_CENTRE, Location.FREE],
+            "approach": Approach.COMBINED,
+        },
+    )
+    school = create_programme(
+        organisation,
+        by=None,
+        values={
+            "name": "Samen Sterk op School",
+            "description": SCHOOL_DESCRIPTION,
+            "kind": ProgrammeKind.SCHOOL,
+            "form": ProgrammeForm.TEAM,
+            "team_size_min": 2,
+            "team_size_max": 3,
+            "locations": [Location.SCHOOL],
+            "approach": Approach.INSTRUMENTAL,
+        },
+    )
+    # The school programme asks one reference (SCR-2); its holiday expectations (REL-4) are the default.
+    settings = school.settings
+    update_programme_settings(
+        settings, by=None, values={"references_required": 1}, expected_version=settings.version
+    )
+    return community, school
+
+
+def _create_staff(organisation: Organisation, community: Programme, school: Programme) -> tuple:
     admin = create_account(
         ADMIN_EMAIL, by=None, name="Marco van der Velden", language="nl", password=DEMO_PASSWORD
     )
-    admin.is_staff = admin.is_superuser = True
-    admin.save(update_fields=["is_staff", "is_superuser"])
-    Administrator.objects.create(user=admin, organisation=organisation)
+    make_superuser(admin)
+    appoint_administrator(admin, organisation)
     coordinator_zuid = create_account(
         COORDINATOR_ZUID_EMAIL,
         by=None,
@@ -952,7 +1037,7 @@ def _load(today: date) -> None:
         language="nl",
         password=DEMO_PASSWORD,
     )
-    Coordinator.objects.create(user=coordinator_zuid, programme=community, caseload_limit=40)
+    appoint_coordinator(coordinator_zuid, community, caseload_limit=40)
     coordinator_school = create_account(
         COORDINATOR_SCHOOL_EMAIL,
         by=None,
@@ -960,21 +1045,38 @@ def _load(today: date) -> None:
         language="en",
         password=DEMO_PASSWORD,
     )
-    Coordinator.objects.create(user=coordinator_school, programme=school, caseload_limit=25)
+    appoint_coordinator(coordinator_school, school, caseload_limit=25)
+    return admin, coordinator_zuid, coordinator_school
 
-    gen = _Generator(organisation, list(Interest.objects.order_by("slug")), today)
-    rng = gen.rng
 
-    # Mentors: 50 in the community programme, 30 in the school programme (two of them 17: MAT-4).
-    mentors = {
-        "community": [gen.mentor(community, coordinator_zuid, gen.mentor_age()) for _ in range(50)],
+def _create_postcode_areas() -> None:
+    """Reference data for travel distances (as `koppel load_postcode_areas` loads it)."""
+    create_postcode_areas(
+        PostcodeArea(postcode=code, name=name, latitude=Decimal(lat), longitude=Decimal(lon))
+        for code, (name, lat, lon) in POSTCODE_AREAS.items()
+    )
+
+
+# --- Drawing the people and the matches (nothing saved) -------------------------------------------
+
+
+def _draw_mentors(gen: _Generator, programmes: dict, coordinators: dict) -> dict[str, list[Draft]]:
+    """50 mentors in the community programme, 30 in the school programme (two of them 17: MAT-4)."""
+    return {
+        "community": [
+            gen.mentor(programmes["community"], coordinators["community"], gen.mentor_age())
+            for _ in range(50)
+        ],
         "school": [
-            gen.mentor(school, coordinator_school, 17 if i in (6, 19) else gen.mentor_age())
+            gen.mentor(programmes["school"], coordinators["school"], 17 if i in (6, 19) else gen.mentor_age())
             for i in range(30)
         ],
     }
 
-    # Youth: 36 + 24, from families; a few siblings share their parents.
+
+def _draw_youth(gen: _Generator, programmes: dict, coordinators: dict):
+    """36 + 24 youth, from families; a few siblings share their parents."""
+    rng = gen.rng
     statuses = {
         "community": [YouthStatus.INTAKE] * 6 + [YouthStatus.WAITING] * 18 + [YouthStatus.MATCHED] * 12,
         "school": [YouthStatus.INTAKE] * 4 + [YouthStatus.WAITING] * 13 + [YouthStatus.MATCHED] * 7,
@@ -986,20 +1088,12 @@ def _load(today: date) -> None:
     family_of: dict[int, Family] = {}
     # (programme, position) -> the community youth whose brother or sister this is
     sibling_slots = {("community", 9): 2, ("community", 25): 14, ("school", 5): 20}
-    for key, programme, coordinator, ages in (
-        (
-            "community",
-            community,
-            coordinator_zuid,
-            dict(zip(range(10, 18), [3, 3, 3, 3, 3, 2, 2, 1], strict=True)),
-        ),
-        (
-            "school",
-            school,
-            coordinator_school,
-            dict(zip(range(12, 17), [3, 3, 3, 2, 1], strict=True)),
-        ),
-    ):
+    ages_of = {
+        "community": dict(zip(range(10, 18), [3, 3, 3, 3, 3, 2, 2, 1], strict=True)),
+        "school": dict(zip(range(12, 17), [3, 3, 3, 2, 1], strict=True)),
+    }
+    for key in ("community", "school"):
+        ages = ages_of[key]
         for i, status in enumerate(statuses[key]):
             earlier = sibling_slots.get((key, i))
             if earlier is not None:
@@ -1008,13 +1102,18 @@ def _load(today: date) -> None:
                 family = gen.family()
                 families.append(family)
             age = rng.choices(list(ages), weights=list(ages.values()))[0]
-            draft = gen.youth(programme, coordinator, family, age, status)
+            draft = gen.youth(programmes[key], coordinators[key], family, age, status)
             youth[key].append(draft)
             family_of[id(draft.obj)] = family
+    return youth, families, family_of
 
-    # Matches: active ones for matched youth, a few proposals for waiting youth.
+
+def _plan_matches(gen: _Generator, programmes: dict, mentors: dict, youth: dict) -> list[PlannedMatch]:
+    """Active matches for matched youth, a few proposals for waiting youth; the statuses of the
+    mentors left over."""
+    rng, today = gen.rng, gen.today
     planned: list[PlannedMatch] = []
-    for key, programme in (("community", community), ("school", school)):
+    for key, programme in programmes.items():
         proposals_left = 2 if key == "community" else 1
         for draft in youth[key]:
             y = draft.obj
@@ -1047,8 +1146,11 @@ def _load(today: date) -> None:
             mentor.obj.status = status
             if status == MentorStatus.DISQUALIFIED:  # the status and its reason go together (SCR-3)
                 mentor.obj.disqualification_reason = DisqualificationReason.VOG_REFUSED
+    return planned
 
-    # The demo logins for a mentor, a youth (12 or older) and a parent, all around one active match.
+
+def _create_demo_logins(planned: list[PlannedMatch], family_of: dict, community: Programme) -> PlannedMatch:
+    """The demo logins for a mentor, a youth (12 or older) and a parent, all around one active match."""
     login_match = next(
         match
         for match in planned
@@ -1068,64 +1170,72 @@ def _load(today: date) -> None:
         person.user = create_account(
             email, by=None, name=person.full_name, language="nl", password=DEMO_PASSWORD
         )
+    return login_match
 
-    # Save everything.
-    Guardian.objects.bulk_create([guardian for family in families for guardian, _, _ in family.guardians])
-    all_mentors = mentors["community"] + mentors["school"]
-    all_youth = youth["community"] + youth["school"]
-    Mentor.objects.bulk_create([draft.obj for draft in all_mentors])
-    Youth.objects.bulk_create([draft.obj for draft in all_youth])
-    for draft in all_mentors + all_youth:
-        draft.obj.interests.set([gen.interests[slug] for slug in draft.interests])
-    Guardianship.objects.bulk_create(
-        Guardianship(youth=draft.obj, guardian=guardian, relation=relation, has_parental_authority=authority)
-        for draft in all_youth
-        for guardian, relation, authority in family_of[id(draft.obj)].guardians
-    )
-    matches = Match.objects.bulk_create(
-        Match(
-            programme=plan.programme,
-            youth=plan.youth.obj,
-            state=plan.state,
-            started_on=today - timedelta(days=rng.randint(45, 760))
-            if plan.state == MatchState.ACTIVE
-            else None,
-        )
-        for plan in planned
-    )
-    MatchMentor.objects.bulk_create(
-        MatchMentor(match=match, mentor=mentor.obj)
-        for match, plan in zip(matches, planned, strict=True)
-        for mentor in plan.mentors
-    )
 
-    # Every stage of the pipeline: campaigns, screening, training, intakes.
+def _draw_match_starts(rng: random.Random, planned: list[PlannedMatch], today: date) -> dict[int, date]:
+    """The day each active match started, for its youth and its mentors (by id of the planned object)."""
     match_start: dict[int, date] = {}
-    for match, plan in zip(matches, planned, strict=True):
-        if match.started_on is not None:
+    for plan in planned:
+        if plan.state == MatchState.ACTIVE:
+            started_on = today - timedelta(days=rng.randint(45, 760))
             for person in (plan.youth, *plan.mentors):
-                match_start[id(person.obj)] = match.started_on
-    Stages(
-        gen,
-        today=today,
-        programmes={"community": community, "school": school},
-        coordinators={"community": coordinator_zuid, "school": coordinator_school},
-        match_start=match_start,
-    ).run(mentors, youth, family_of)
+                match_start[id(person.obj)] = started_on
+    return match_start
 
-    # Postcode areas for travel distances, and one finished match round to look at (MAT-1..6).
-    PostcodeArea.objects.bulk_create(
-        PostcodeArea(postcode=code, name=name, latitude=Decimal(lat), longitude=Decimal(lon))
-        for code, (name, lat, lon) in POSTCODE_AREAS.items()
-    )
-    # Agreements, meetings, support contacts and matches in every state.
-    Relationships(
-        today,
-        coordinators={community.pk: coordinator_zuid, school.pk: coordinator_school},
-        login_match_id=next(m.pk for m, plan in zip(matches, planned, strict=True) if plan is login_match),
-    ).run([community, school])
-    load_surveys(
-        [community, school], today=today, youth_user=login_youth.obj.user, mentor_user=login_mentor.obj.user
-    )
-    demo_round = MatchRound.objects.create(programme=community, started_by=coordinator_zuid)
-    run_round(demo_round.pk)
+
+# --- Saving, through the domain functions ---------------------------------------------------------
+
+
+def _register_people(
+    gen: _Generator, coordinators: dict, mentors: dict, youth: dict, family_of: dict
+) -> None:
+    """Every youth with their parents or guardians, then every mentor (who may have been proposed by a
+    youth's family, REC-1). Each starts at the beginning: youth in intake, mentors as applicants."""
+    saved: set[int] = set()
+    for key in ("community", "school"):
+        for draft in youth[key]:
+            family = family_of[id(draft.obj)]
+            if id(family) not in saved:
+                saved.add(id(family))
+                for guardian, _, _ in family.guardians:
+                    row = create_guardian(
+                        gen.organisation,
+                        by=coordinators[key],
+                        values=values_of(guardian, exclude={"organisation"}),
+                    )
+                    adopt(guardian, row)
+            _register(draft, create_youth, by=coordinators[key], interests=gen.interests)
+            for guardian, relation, authority in family.guardians:
+                link_guardian(
+                    draft.obj,
+                    guardian,
+                    by=coordinators[key],
+                    relation=relation,
+                    has_parental_authority=authority,
+                )
+    for key in ("community", "school"):
+        for draft in mentors[key]:
+            _register(draft, create_mentor, by=coordinators[key], interests=gen.interests)
+
+
+def _register(draft: Draft, create, *, by, interests: dict) -> None:
+    person = draft.obj
+    draft.status = person.status
+    draft.waiting_since = getattr(person, "waiting_since", None)
+    values = values_of(person, exclude={"programme"})
+    values["interests"] = [interests[slug] for slug in draft.interests]
+    adopt(person, create(person.programme, by=by, values=values))
+
+
+def _propose_matches(planned: list[PlannedMatch], coordinators: dict) -> list[Match]:
+    """MAT-3..6: every planned pair proposed as a coordinator proposes one by hand would be."""
+    matches = []
+    for plan in planned:
+        key = "school" if plan.programme.is_team else "community"
+        matches.append(
+            create_proposed_match(
+                plan.programme, plan.youth.obj, [m.obj for m in plan.mentors], by=coordinators[key]
+            )
+        )
+    return matches

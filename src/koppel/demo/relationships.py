@@ -2,9 +2,12 @@
 resources, concerns, and matches in every state (introduced, agreed with consent pending, active,
 paused, closing, closed early and rematched, closed as planned). Deterministic: its own random seed.
 
-Written as data (bulk rows), following the rules the domain functions enforce: a started match has an
-agreement everyone consented to (AGR-1), closures say why and, when early, who ended it (CLS-1), and
-a follow-up is due a year after closure (OUT-2).
+Every step goes through the function a coordinator's page calls, so the rules hold as they do for
+users: introduce_match, write_agreement and give_consent, activate_match (AGR-1: everyone consented),
+pause_match, start_closure, record_closure_conversation and close_match (CLS-1), rematch_youth,
+raise_concern and close_concern, add_holiday, create_resource. The story's dates are set back afterwards
+(koppel.demo.direct). Only the meeting logs and support contacts are saved as rows in bulk (see
+`record_meeting_history` for why).
 """
 
 from __future__ import annotations
@@ -15,12 +18,31 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from koppel.common.dates import add_months
-from koppel.matches.domain.closure import follow_up_date
+from koppel.demo.direct import (
+    backdate_agreement,
+    backdate_closure,
+    backdate_concern,
+    backdate_consent,
+    backdate_event,
+    backdate_match,
+    backdate_match_event,
+    backdate_waiting_since,
+    record_meeting_history,
+)
+from koppel.matches.domain.agreement import give_consent, write_agreement
+from koppel.matches.domain.closure import (
+    close_match,
+    record_closure_conversation,
+    rematch_youth,
+    start_closure,
+)
+from koppel.matches.domain.concerns import close_concern, raise_concern
+from koppel.matches.domain.lifecycle import activate_match, introduce_match, pause_match
+from koppel.matches.domain.meetings import add_holiday
+from koppel.matches.domain.resources import create_resource
 from koppel.matches.enums import (
     ActivityKind,
-    ClosureKind,
     ClosureReason,
-    ConcernStatus,
     ConsentVia,
     ContactAfterClosure,
     ContactChannel,
@@ -35,19 +57,13 @@ from koppel.matches.enums import (
 )
 from koppel.matches.models import (
     Agreement,
-    Closure,
-    ClosureConversation,
-    Concern,
-    Consent,
     HolidayPeriod,
     Match,
-    MatchEvent,
     MeetingLog,
-    Resource,
     SupportContact,
 )
-from koppel.people.enums import MentorStatus, YouthStatus
-from koppel.people.models import Guardianship, Mentor, PipelineEvent, Youth
+from koppel.people.enums import MentorStatus
+from koppel.people.models import Guardianship
 from koppel.programmes.enums import Location
 from koppel.programmes.models import Programme
 
@@ -163,71 +179,70 @@ def school_holidays(programme: Programme, today: date) -> list[HolidayPeriod]:
 
 
 class Relationships:
-    def __init__(self, today: date, coordinators: dict[int, object], login_match_id: int):
+    def __init__(
+        self, today: date, coordinators: dict[int, object], login_match_id: int, starts: dict[int, date]
+    ):
         self.rng = random.Random(SEED)
+        self.starts = starts  # match id -> the day the match started (the others are proposals)
         self.today = today
         self.coordinators = coordinators  # programme id -> user
         self.login_match_id = login_match_id
-        self.events: list[MatchEvent] = []
-        self.consents: list[Consent] = []
         self.meetings: list[MeetingLog] = []
         self.contacts: list[SupportContact] = []
 
     # -- helpers --
 
-    def event(self, match: Match, frm: str, to: str, day: date, note: str = "") -> None:
-        e = MatchEvent(
-            match=match, from_state=frm, to_state=to, by=self.coordinators[match.programme_id], note=note
-        )
-        e._demo_at = _at(day, 10)  # type: ignore[attr-defined]
-        self.events.append(e)
-
     def agreement(self, match: Match, start: date, *, given: set[str] | None = None) -> Agreement:
-        """Agreement v1; consents of the parties in `given` (None: everyone) are given."""
+        """Agreement v1 (AGR-1), written a week before the start; consents of the parties in `given`
+        (None: everyone) are given, a few days before the start."""
         settings = match.programme.settings
         school = match.programme.kind == "school"
-        agreement = Agreement.objects.create(
-            match=match,
-            number=1,
-            start_date=start,
-            duration_months=settings.min_duration_months if not school else 10,
-            meeting_interval_days=settings.meeting_interval_days,
-            place=Location.SCHOOL if school else self.rng.choice([Location.COMMUNITY_CENTRE, Location.FREE]),
-            place_detail="Mentorlokaal, tweede verdieping" if school else "",
-            approach=match.programme.approach,
-            goals=match.youth.goals,
-            holiday_expectations=(
-                "In de schoolvakanties spreken we niet af; in de zomer sturen we elkaar een kaartje."
+        by = self.coordinators[match.programme_id]
+        agreement = write_agreement(
+            match,
+            by=by,
+            expected_number=0,
+            values={
+                "start_date": start,
+                "duration_months": settings.min_duration_months if not school else 10,
+                "meeting_interval_days": settings.meeting_interval_days,
+                "place": Location.SCHOOL
                 if school
-                else ""
-            ),
-            contact_after=ContactAfterClosure.THROUGH_PROGRAMME,
-            created_by=self.coordinators[match.programme_id],
+                else self.rng.choice([Location.COMMUNITY_CENTRE, Location.FREE]),
+                "place_detail": "Mentorlokaal, tweede verdieping" if school else "",
+                "approach": match.programme.approach,
+                "goals": match.youth.goals,
+                "holiday_expectations": (
+                    "In de schoolvakanties spreken we niet af; in de zomer sturen we elkaar een kaartje."
+                    if school
+                    else ""
+                ),
+                "contact_after": ContactAfterClosure.THROUGH_PROGRAMME,
+            },
         )
-        Agreement.objects.filter(pk=agreement.pk).update(created_at=_at(start - timedelta(days=7), 10))
+        written = _at(start - timedelta(days=7), 10)
+        backdate_agreement(agreement, written)
         # Signed a few days before the start, and never later than now.
         signed = min(_at(start - timedelta(days=3), 20), timezone.now() - timedelta(hours=1))
-        parties = [(Party.MENTOR, {"mentor": m}, m.full_name) for m in match.mentors.all()]
-        parties.append((Party.YOUTH, {"youth": match.youth}, match.youth.full_name))
+        parties = [(Party.MENTOR, m, m.full_name) for m in match.mentors.all()]
+        parties.append((Party.YOUTH, match.youth, match.youth.full_name))
         for link in Guardianship.objects.filter(
             youth=match.youth, has_parental_authority=True
         ).select_related("guardian"):
-            parties.append((Party.GUARDIAN, {"guardian": link.guardian}, link.guardian.full_name))
+            parties.append((Party.GUARDIAN, link.guardian, link.guardian.full_name))
+        consents = {
+            (c.party, c.mentor_id or c.guardian_id or c.youth_id): c for c in agreement.consents.all()
+        }
         for party, person, name in parties:
-            done = given is None or party in given
-            self.consents.append(
-                Consent(
-                    agreement=agreement,
-                    party=party,
-                    given_at=signed if done else None,
-                    typed_name=name if done else "",
-                    via=self.rng.choice([ConsentVia.PORTAL, ConsentVia.LINK, ConsentVia.PAPER])
-                    if done
-                    else "",
-                    link_sent_at=_at(start - timedelta(days=6), 9),
-                    **person,
+            consent = consents[(party, person.pk)]
+            if given is None or party in given:
+                via = self.rng.choice([ConsentVia.PORTAL, ConsentVia.LINK, ConsentVia.PAPER])
+                give_consent(consent, typed_name=name, via=via)
+                backdate_consent(
+                    consent, asked_at=written, link_sent_at=_at(start - timedelta(days=6), 9), given_at=signed
                 )
-            )
+            else:
+                backdate_consent(consent, asked_at=written, link_sent_at=_at(start - timedelta(days=6), 9))
         return agreement
 
     def meetings_for(self, match: Match, start: date, end: date, *, stop_early_days: int = 0) -> None:
@@ -309,23 +324,33 @@ class Relationships:
     def run(self, programmes: list[Programme]) -> None:
         today = self.today
         for programme in programmes:
-            if programme.kind == "school":
-                HolidayPeriod.objects.bulk_create(school_holidays(programme, today))
+            if programme.kind == "school":  # REL-4: school holidays do not count towards REL-1
+                for holiday in school_holidays(programme, today):
+                    add_holiday(
+                        programme,
+                        by=self.coordinators[programme.pk],
+                        values={
+                            "name": holiday.name,
+                            "starts_on": holiday.starts_on,
+                            "ends_on": holiday.ends_on,
+                        },
+                    )
         organisation = programmes[0].organisation
-        Resource.objects.bulk_create(
-            Resource(
-                organisation=organisation,
-                title=title,
-                kind=kind,
-                topic=topic,
-                url=url,
-                description=description,
-                for_mentors=mentors,
-                for_youth=youth,
-                for_guardians=guardians,
+        for title, kind, topic, url, description, mentors, youth, guardians in RESOURCES:
+            create_resource(
+                organisation,
+                by=self.coordinators[programmes[0].pk],
+                values={
+                    "title": title,
+                    "kind": kind,
+                    "topic": topic,
+                    "url": url,
+                    "description": description,
+                    "for_mentors": mentors,
+                    "for_youth": youth,
+                    "for_guardians": guardians,
+                },
             )
-            for title, kind, topic, url, description, mentors, youth, guardians in RESOURCES
-        )
         matches = list(
             Match.objects.filter(programme__in=programmes)
             .select_related("programme__settings", "youth")
@@ -333,20 +358,21 @@ class Relationships:
             .order_by("programme_id", "id")
         )
         community = [m for m in matches if m.programme.kind != "school"]
-        proposed = [m for m in community if m.state == MatchState.PROPOSED]
-        active = [m for m in community if m.state == MatchState.ACTIVE and m.pk != self.login_match_id]
+        proposed = [m for m in community if m.pk not in self.starts]
+        active = [m for m in community if m.pk in self.starts and m.pk != self.login_match_id]
         # Every state: proposed stays, one introduced, one agreed with consents pending; among the
         # active: one paused, one closing, one closed early and rematched, one closed as planned.
         introduced = proposed[0] if proposed else None
         agreed = proposed[1] if len(proposed) > 1 else None
-        active.sort(key=lambda m: m.started_on)
+        active.sort(key=lambda m: self.starts[m.pk])
         closed_planned = active[0]  # the longest running
         closing = active[1]
         closed_early = active[-1]  # the most recent
         paused = active[-2]
         for match in matches:
-            if match.state == MatchState.ACTIVE:
+            if match.pk in self.starts:
                 self.started(match)
+                match.refresh_from_db(fields=["state", "started_on", "version"])
         if introduced:
             self.introduce(introduced, today - timedelta(days=5))
         if agreed:
@@ -357,48 +383,40 @@ class Relationships:
         self.close(closed_planned, planned=True, finished=True)
         self.close(closed_early, planned=False, finished=True)
         self.concerns(community)
-        consents = Consent.objects.bulk_create(self.consents)
-        # A consent is asked for when its agreement is written, not when the demo is loaded.
-        agreements = Agreement.objects.filter(pk__in={c.agreement_id for c in consents})
-        written = dict(agreements.values_list("pk", "created_at"))
-        for consent in consents:
-            consent.created_at = written[consent.agreement_id]
-        Consent.objects.bulk_update(consents, ["created_at"])
-        MeetingLog.objects.bulk_create(self.meetings)
-        SupportContact.objects.bulk_create(self.contacts)
-        events = MatchEvent.objects.bulk_create(self.events)
-        for e, source in zip(events, self.events, strict=True):
-            e.at = source._demo_at  # type: ignore[attr-defined]
-        MatchEvent.objects.bulk_update(events, ["at"])  # `at` is auto_now_add
+        record_meeting_history(self.meetings, self.contacts)
 
     def introduce(self, match: Match, day: date) -> None:
-        Match.objects.filter(pk=match.pk).update(
-            created_at=_at(day - timedelta(days=9), 11),
-            state=MatchState.INTRODUCED,
-            introduced_on=day,
-            introduced_by=self.coordinators[match.programme_id],
-            introduction_note="Kennismaking bij het gezin thuis; het klikte.",
+        """The first meeting, with the coordinator there (proposed -> introduced)."""
+        introduce_match(
+            match,
+            by=self.coordinators[match.programme_id],
+            on=day,
+            staff_member=self.coordinators[match.programme_id],
+            note="Kennismaking bij het gezin thuis; het klikte.",
         )
-        self.event(match, MatchState.PROPOSED, MatchState.INTRODUCED, day)
+        backdate_match(match, proposed_at=_at(day - timedelta(days=9), 11))
+        backdate_match_event(match, MatchState.INTRODUCED, _at(day, 10))
 
     def agree(self, match: Match, day: date) -> None:
+        """The agreement written (introduced -> agreed); only the mentor has consented so far."""
         self.agreement(match, day + timedelta(days=7), given={Party.MENTOR})
-        Match.objects.filter(pk=match.pk).update(state=MatchState.AGREED, agreed_on=day)
-        self.event(match, MatchState.INTRODUCED, MatchState.AGREED, day)
+        backdate_match(match, agreed_on=day)
+        backdate_match_event(match, MatchState.AGREED, _at(day, 10))
 
     def started(self, match: Match) -> None:
-        start = match.started_on
+        """Introduced, agreed, everyone consented (AGR-1), started; then its meetings and support."""
+        start = self.starts[match.pk]
+        by = self.coordinators[match.programme_id]
         introduced = start - timedelta(days=14)
-        Match.objects.filter(pk=match.pk).update(
-            created_at=_at(introduced - timedelta(days=9), 11),
-            introduced_on=introduced,
-            introduced_by=self.coordinators[match.programme_id],
-            agreed_on=start - timedelta(days=7),
-        )
+        introduce_match(match, by=by, on=introduced, staff_member=by)
         self.agreement(match, start)
-        self.event(match, MatchState.PROPOSED, MatchState.INTRODUCED, introduced)
-        self.event(match, MatchState.INTRODUCED, MatchState.AGREED, start - timedelta(days=7))
-        self.event(match, MatchState.AGREED, MatchState.ACTIVE, start)
+        activate_match(match, by=by, started_on=start)
+        backdate_match(
+            match, proposed_at=_at(introduced - timedelta(days=9), 11), agreed_on=start - timedelta(days=7)
+        )
+        backdate_match_event(match, MatchState.INTRODUCED, _at(introduced, 10))
+        backdate_match_event(match, MatchState.AGREED, _at(start - timedelta(days=7), 10))
+        backdate_match_event(match, MatchState.ACTIVE, _at(start, 10))
         # A few matches have not logged a meeting for a while (the REL-1 alert has something to show).
         quiet = 0 if match.pk == self.login_match_id else self.rng.choice([0, 0, 0, 0, 16, 25])
         self.meetings_for(match, start, self.today, stop_early_days=quiet)
@@ -406,12 +424,18 @@ class Relationships:
 
     def pause(self, match: Match) -> None:
         since = self.today - timedelta(days=10)
-        Match.objects.filter(pk=match.pk).update(
-            paused_since=since, pause_reason="De mentor is drie weken op reis."
+        pause_match(
+            match,
+            by=self.coordinators[match.programme_id],
+            since=since,
+            reason="De mentor is drie weken op reis.",
         )
 
     def close(self, match: Match, *, planned: bool, finished: bool) -> None:
-        start = match.started_on
+        """The closure (CLS-1): started two weeks before the last day, a conversation with each party,
+        then closed on the last day (`finished`) or still closing with one conversation held."""
+        start = self.starts[match.pk]
+        by = self.coordinators[match.programme_id]
         agreed_end = add_months(start, match.programme.settings.min_duration_months)
         ends_on = (
             max(agreed_end, self.today - timedelta(days=20)) if planned else self.today - timedelta(days=12)
@@ -419,65 +443,54 @@ class Relationships:
         if finished and planned:
             ends_on = min(agreed_end, self.today - timedelta(days=30))
         early = ends_on < agreed_end
-        closure = Closure.objects.create(
-            match=match,
-            kind=ClosureKind.EARLY if early else ClosureKind.PLANNED,
+        closure = start_closure(
+            match,
+            by=by,
             reason=ClosureReason.DURATION_REACHED if not early else ClosureReason.NO_CLICK,
+            ends_on=ends_on,
             ended_by=EndedBy.YOUTH if early else "",
             reason_note=""
             if not early
             else "Het klikte niet echt; de jongere gaf aan liever iemand anders te willen.",
-            ends_on=ends_on,
-            early=early,
             contact_after=ContactAfterClosure.THROUGH_PROGRAMME,
-            follow_up_due=follow_up_date(match, ends_on) if finished else None,
-            started_by=self.coordinators[match.programme_id],
-            closed_at=_at(ends_on, 16) if finished else None,
         )
+        backdate_match_event(match, MatchState.CLOSING, _at(ends_on - timedelta(days=14), 10))
         conversation_day = min(ends_on, self.today)
         parties = [(Party.MENTOR, {"mentor": m}) for m in match.mentors.all()] + [(Party.YOUTH, {})]
         guardian = Guardianship.objects.filter(youth=match.youth, has_parental_authority=True).first()
         if guardian:
             parties.append((Party.GUARDIAN, {"guardian": guardian.guardian}))
         held = parties if finished else parties[:1]
-        ClosureConversation.objects.bulk_create(
-            ClosureConversation(
-                closure=closure,
-                party=party,
-                held_on=conversation_day,
-                went_well="De wekelijkse afspraken en samen sporten."
-                if not early
-                else "De eerste kennismaking.",
-                could_be_better="" if not early else "Meer gedeelde interesses.",
-                rating=4 if not early else 2,
-                would_recommend=True,
-                **person,
+        for party, person in held:
+            record_closure_conversation(
+                closure,
+                by=by,
+                values={
+                    "party": party,
+                    **person,
+                    "held_on": conversation_day,
+                    "went_well": "De wekelijkse afspraken en samen sporten."
+                    if not early
+                    else "De eerste kennismaking.",
+                    "could_be_better": "" if not early else "Meer gedeelde interesses.",
+                    "rating": 4 if not early else 2,
+                    "would_recommend": True,
+                },
             )
-            for party, person in held
-        )
-        self.event(match, MatchState.ACTIVE, MatchState.CLOSING, ends_on - timedelta(days=14))
         if not finished:
-            Match.objects.filter(pk=match.pk).update(state=MatchState.CLOSING)
             return
-        Match.objects.filter(pk=match.pk).update(state=MatchState.CLOSED, ended_on=ends_on)
-        self.event(match, MatchState.CLOSING, MatchState.CLOSED, ends_on)
-        # Mentors are available again; the early ending's youth is back on the waiting list (rematch).
+        # Closed on the last day: the mentors are available again, the youth's match is over; after
+        # the early ending the youth is back on the waiting list (rematch).
+        close_match(match, by=by)
+        backdate_closure(closure, closed_at=_at(ends_on, 16))
+        backdate_match_event(match, MatchState.CLOSED, _at(ends_on, 10))
         for mentor in match.mentors.all():
-            if Mentor.objects.filter(pk=mentor.pk, status=MentorStatus.MATCHED).update(
-                status=MentorStatus.READY
-            ):
-                event = PipelineEvent.objects.create(
-                    mentor=mentor,
-                    by=self.coordinators[match.programme_id],
-                    from_status=MentorStatus.MATCHED,
-                    to_status=MentorStatus.READY,
-                    reason="De koppeling is afgesloten; beschikbaar voor een nieuwe koppeling.",
-                )
-                PipelineEvent.objects.filter(pk=event.pk).update(at=_at(ends_on, 17))
+            released = mentor.pipeline_events.filter(from_status=MentorStatus.MATCHED).order_by("-id").first()
+            if released is not None:
+                backdate_event(released, _at(ends_on, 17))
         if early:
-            Youth.objects.filter(pk=match.youth_id).update(status=YouthStatus.WAITING, waiting_since=ends_on)
-        else:
-            Youth.objects.filter(pk=match.youth_id).update(status=YouthStatus.CLOSED)
+            youth = rematch_youth(match, by=by)
+            backdate_waiting_since(youth, ends_on)
         # The meetings stop at the end.
         self.meetings = [m for m in self.meetings if m.match_id != match.pk or m.held_on <= ends_on]
         self.contacts = [c for c in self.contacts if c.match_id != match.pk or c.held_on <= ends_on]
@@ -487,24 +500,32 @@ class Relationships:
         if len(active) < 2:
             return
         coordinator = self.coordinators[active[0].programme_id]
-        recent = Concern.objects.create(
-            programme=active[0].programme,
+        # A parent's concern two days ago, still open; a mentor's, handled and closed three weeks ago.
+        recent = raise_concern(
+            active[0].programme,
+            by=None,
             match=active[0],
             raised_as=Party.GUARDIAN,
             text="Mijn zoon komt de laatste tijd erg stil thuis na de afspraken. Kunnen we even bellen?",
         )
-        handled = Concern.objects.create(
-            programme=active[1].programme,
+        handled = raise_concern(
+            active[1].programme,
+            by=None,
             match=active[1],
             raised_as=Party.MENTOR,
             text="Mijn maatje vertelde dat hij gepest wordt op school.",
-            status=ConcernStatus.CLOSED,
+        )
+        close_concern(
+            handled,
+            by=coordinator,
             outcome="Met ouders en mentor gesproken; school is ingelicht en houdt een oogje in het zeil.",
-            handled_by=coordinator,
+        )
+        backdate_concern(recent, raised_at=_at(self.today - timedelta(days=2), 18))
+        backdate_concern(
+            handled,
+            raised_at=_at(self.today - timedelta(days=26), 21),
             closed_at=_at(self.today - timedelta(days=20), 15),
         )
-        Concern.objects.filter(pk=recent.pk).update(created_at=_at(self.today - timedelta(days=2), 18))
-        Concern.objects.filter(pk=handled.pk).update(created_at=_at(self.today - timedelta(days=26), 21))
 
 
 NOTES = {

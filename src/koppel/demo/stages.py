@@ -1,7 +1,9 @@
 """The demo at every stage: campaigns, screening records, training and intakes (called by load.py).
 
-Runs after the people and matches are saved, on the loader's seeded generator, so it never changes
-the names drawn before it. Every mentor gets the records their status implies:
+`plan` draws everything on the loader's seeded generator before anything is saved, so it never
+changes the names drawn before it; the `save_*`, `screen_mentors` and `mark_ready` steps then record it
+through the domain functions (SCR-1..4, TRN-1..5, SUP-4, YTH-1..2 checked on the way) and set the
+story's dates back. Every mentor gets the records their status implies:
 
 - applied: a campaign and a channel (or a natural mentor's youth), nothing else yet;
 - interview planned: an interview in the next two weeks;
@@ -23,6 +25,27 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from koppel.demo.direct import adopt, backdate_event, backdate_review, backdate_waiting_since, values_of
+from koppel.people.domain.intake import add_to_waiting_list, record_intake
+from koppel.people.domain.pipeline import (
+    approve_mentor,
+    disqualify_mentor,
+    mark_ready_to_match,
+    pause_mentor,
+    plan_interview,
+    reject_mentor,
+    start_screening,
+    withdraw_mentor,
+)
+from koppel.people.domain.recruitment import create_campaign
+from koppel.people.domain.screening import (
+    add_reference,
+    record_self_disclosure,
+    record_vog,
+    review_disclosure,
+    update_interview,
+    update_vog,
+)
 from koppel.people.enums import (
     Channel,
     DisclosureDecision,
@@ -49,7 +72,14 @@ from koppel.people.models import (
     PipelineEvent,
     Reference,
     SelfDisclosure,
-    Youth,
+)
+from koppel.training.domain.training import (
+    create_peer_group,
+    create_session,
+    record_attendance,
+    record_external_hours,
+    record_peer_session_attendance,
+    register_for_session,
 )
 from koppel.training.enums import Audience, HoursKind
 from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Registration, Session
@@ -169,7 +199,8 @@ class Timeline:
 
 @dataclass
 class Records:
-    """Everything made here, saved in bulk at the end."""
+    """Everything drawn by `plan`, as unsaved rows; the saving steps record them through the domain
+    functions."""
 
     campaigns: list = field(default_factory=list)
     events: list = field(default_factory=list)
@@ -191,6 +222,7 @@ class Stages:
         self.coordinators = coordinators  # key -> User
         self.match_start = match_start  # id(mentor obj) or id(youth obj) -> date the active match started
         self.r = Records()
+        self.vogs: dict[int, ConductCertificate] = {}  # id(mentor) -> the certificate recorded
         self.modules = {m.code: m for m in Module.objects.all()}
 
     # -- mentors: timelines ------------------------------------------------------------------------
@@ -720,98 +752,196 @@ class Stages:
                     self.intake(draft, family, held)
                 # shape 0: only just registered, no intake yet
 
-    # -- all together ------------------------------------------------------------------------------
+    # -- all together: first the plan, then the steps through the domain functions -----------------
 
-    def run(self, mentors: dict, youth: dict, family_of: dict) -> None:
-        lines: dict[int, Timeline] = {}
+    def plan(self, mentors: dict, youth: dict, family_of: dict) -> None:
+        """Draw every mentor's timeline and records, the training and the intakes. Saves nothing:
+        the draws come in the same order whatever is saved afterwards."""
+        self.lines: dict[int, Timeline] = {}
         for key, drafts in mentors.items():
             renewal = next(d for d in drafts if d.obj.status == S.MATCHED)
             pending = next(d for d in drafts if d.obj.status == S.IN_SCREENING)
             for draft in drafts:
-                lines[id(draft.obj)] = self.timeline(draft, draft.obj.status, draft is renewal)
-            self.recruit(key, drafts, lines, youth[key])
+                self.lines[id(draft.obj)] = self.timeline(draft, draft.obj.status, draft is renewal)
+            self.recruit(key, drafts, self.lines, youth[key])
             for draft in drafts:
                 self.screen(
                     draft,
                     draft.obj.status,
-                    lines[id(draft.obj)],
+                    self.lines[id(draft.obj)],
                     self.coordinators[key],
                     pending_disclosure=key == "community" and draft is pending,
                 )
-        Campaign.objects.bulk_create(self.r.campaigns)
-        all_mentors = [d.obj for drafts in mentors.values() for d in drafts]
-        for m in all_mentors:
-            m.campaign_id = m.campaign.pk if m.campaign else None
-            m.proposed_for_id = m.proposed_for.pk if m.proposed_for else None
-        Mentor.objects.bulk_update(
-            all_mentors,
-            [
-                "campaign",
-                "channel",
-                "route",
-                "proposed_for",
-                "proposed_relation",
-                "motivation",
-                "applied_at",
-                "disqualification_reason",
-            ],
-        )
-        events = PipelineEvent.objects.bulk_create([event for event, _ in self.r.events])
-        for event, (_, at) in zip(events, self.r.events, strict=True):
-            event.at = at
-        PipelineEvent.objects.bulk_update(events, ["at"])  # `at` is auto_now_add
-        Interview.objects.bulk_create(self.r.interviews)
-        Reference.objects.bulk_create(self.r.references)
-        ConductCertificate.objects.bulk_create(self.r.vogs)
-        SelfDisclosure.objects.bulk_create(self.r.disclosures)
-
-        sessions, groups = [], []
+        self.sessions: list[Session] = []
+        self.groups: list[tuple[PeerGroup, list, list]] = []
         for key in mentors:
-            sessions += self.train(key, mentors[key], lines, youth[key], family_of)
-            groups.append(self.peer_group(key, mentors[key]))
+            self.sessions += self.train(key, mentors[key], self.lines, youth[key], family_of)
+            self.groups.append(self.peer_group(key, mentors[key]))
             self.youth_stages(key, youth[key], family_of)
-        Session.objects.bulk_create(sessions)
-        Session.modules.through.objects.bulk_create(
-            Session.modules.through(session_id=s.pk, module_id=self.modules[code].pk)
-            for s in sessions
-            for code in s.demo_codes
-        )
-        for registration in self.r.registrations:
-            registration.session_id = registration.session.pk
-        Registration.objects.bulk_create(self.r.registrations)
-        ExternalHours.objects.bulk_create(self.r.external)
-        PeerGroup.objects.bulk_create([group for group, _, _ in groups])
-        PeerGroup.members.through.objects.bulk_create(
-            PeerGroup.members.through(peergroup_id=group.pk, mentor_id=m.pk)
-            for group, members, _ in groups
-            for m in members
-        )
-        peer_sessions = [(s, attendees) for _, _, pairs in groups for s, attendees in pairs]
-        for s, _ in peer_sessions:
-            s.group_id = s.group.pk
-        PeerSession.objects.bulk_create([s for s, _ in peer_sessions])
-        PeerSession.attendees.through.objects.bulk_create(
-            PeerSession.attendees.through(peersession_id=s.pk, mentor_id=m.pk)
-            for s, attendees in peer_sessions
-            for m in attendees
-        )
 
-        all_youth = [d.obj for drafts in youth.values() for d in drafts]
-        Youth.objects.bulk_update(
-            all_youth,
-            [
-                "referral",
-                "referrer_name",
-                "referrer_organisation",
-                "cultural_match",
-                "cultural_background",
-                "goals",
-                "goal_areas",
-            ],
-        )
-        Intake.objects.bulk_create(self.r.intakes)
-        Intake.wish_interests.through.objects.bulk_create(
-            Intake.wish_interests.through(intake_id=i.pk, interest_id=self.gen.interests[slug].pk)
-            for i in self.r.intakes
-            for slug in i.demo_interests
-        )
+    def coordinator_of(self, programme) -> object:
+        return self.coordinators["school" if programme.is_team else "community"]
+
+    def save_campaigns(self) -> None:
+        """REC-2: the campaigns the applicants came through (before the applicants themselves)."""
+        for campaign in self.r.campaigns:
+            row = create_campaign(
+                campaign.programme,
+                by=self.coordinator_of(campaign.programme),
+                values=values_of(campaign, exclude={"programme", "token"}),
+            )
+            adopt(campaign, row)
+
+    def _events_of(self, mentor: Mentor) -> list[tuple[PipelineEvent, datetime]]:
+        return [(event, at) for event, at in self.r.events if event.mentor is mentor]
+
+    def screen_mentors(self, mentors: dict) -> None:
+        """Every applicant's screening up to its outcome: interview, self-disclosure, references, VOG,
+        and the decision (approved, withdrawn, rejected, disqualified). SCR-1..4 are checked on the way."""
+        for drafts in mentors.values():
+            for draft in drafts:
+                self._screen_one(draft.obj)
+
+    def _screen_one(self, m: Mentor) -> None:
+        by = self.coordinator_of(m.programme)
+        interview = next((i for i in self.r.interviews if i.mentor is m), None)
+        for disclosure in [d for d in self.r.disclosures if d.mentor is m]:
+            row = record_self_disclosure(
+                m,
+                by=by,
+                values={
+                    "submitted_on": disclosure.submitted_on,
+                    "other_conviction": disclosure.other_conviction,
+                    "other_details": disclosure.other_details,
+                },
+            )
+            if disclosure.reviewed_by is not None:
+                review_disclosure(row, by=by, decision=disclosure.decision, notes="")
+                backdate_review(row, disclosure.reviewed_on)
+        for event, at in self._events_of(m):
+            to = event.to_status
+            if to == S.INTERVIEW_PLANNED:
+                planned = plan_interview(
+                    m, by=by, planned_for=interview.planned_for, kind=interview.kind, reason=event.reason
+                )
+                backdate_event(m.pipeline_events.latest("id"), at)
+                if interview.held_on is not None:
+                    update_interview(
+                        planned,
+                        by=by,
+                        values=values_of(interview, exclude={"mentor", "planned_for", "kind", "interviewer"}),
+                        expected_version=planned.version,
+                    )
+            elif to == S.IN_SCREENING:
+                backdate_event(start_screening(m, by=by, reason=event.reason), at)
+                for reference in [r for r in self.r.references if r.mentor is m]:
+                    add_reference(m, by=by, values=values_of(reference, exclude={"mentor"}))
+                for vog in [v for v in self.r.vogs if v.mentor is m]:
+                    outcome = vog.outcome
+                    self.vogs[id(m)] = record_vog(
+                        m,
+                        by=by,
+                        values=values_of(vog, exclude={"mentor", "valid_until", "outcome"})
+                        | ({"outcome": outcome} if outcome != VogOutcome.REFUSED else {}),
+                    )
+            elif to == S.APPROVED:
+                backdate_event(approve_mentor(m, by=by, reason=event.reason), at)
+            elif to == S.WITHDRAWN:
+                backdate_event(withdraw_mentor(m, by=by, reason=event.reason), at)
+            elif to == S.REJECTED:
+                backdate_event(reject_mentor(m, by=by, reason=event.reason), at)
+            elif to == S.DISQUALIFIED:
+                # The demo's one disqualification: the coordinator disqualifies with a note, then
+                # records the refused certificate.
+                reason = DisqualificationReason.VOG_REFUSED
+                backdate_event(disqualify_mentor(m, by=by, reason=reason, notes=event.reason), at)
+                vog = self.vogs[id(m)]
+                update_vog(vog, by=by, values={"outcome": VogOutcome.REFUSED}, expected_version=vog.version)
+
+    def _move_on(self, mentors: dict, statuses: tuple[str, ...]) -> None:
+        moves = {S.READY: mark_ready_to_match, S.PAUSED: pause_mentor}
+        for drafts in mentors.values():
+            for draft in drafts:
+                m = draft.obj
+                for event, at in self._events_of(m):
+                    if event.to_status in statuses:
+                        move = moves[event.to_status]
+                        by = self.coordinator_of(m.programme)
+                        backdate_event(move(m, by=by, reason=event.reason), at)
+
+    def mark_ready(self, mentors: dict) -> None:
+        """TRN-1: with their training done, screened mentors become ready to match (or pause)."""
+        self._move_on(mentors, (S.READY, S.PAUSED))
+
+    def date_matched(self, mentors: dict) -> None:
+        """A mentor became matched when their first match started (`activate_match` moved them)."""
+        for drafts in mentors.values():
+            for draft in drafts:
+                for event, at in self._events_of(draft.obj):
+                    if event.to_status == S.MATCHED:
+                        matched = draft.obj.pipeline_events.filter(to_status=S.MATCHED).latest("id")
+                        backdate_event(matched, at, reason=event.reason)
+
+    def save_training(self) -> None:
+        """TRN-1..5: the sessions, who registered and who attended, and hours recorded elsewhere."""
+        rows: dict[int, Session] = {}
+        for session in self.sessions:
+            values = values_of(session, exclude={"programme"})
+            values["modules"] = [self.modules[code] for code in session.demo_codes]
+            row = create_session(session.programme, by=self.coordinator_of(session.programme), values=values)
+            rows[id(session)] = row
+        attendance: dict[int, dict[int, bool | None]] = defaultdict(dict)
+        for registration in self.r.registrations:
+            session = rows[id(registration.session)]
+            person = registration.mentor or registration.youth or registration.guardian
+            row = register_for_session(session, person, by=self.coordinator_of(session.programme))
+            if registration.attended is not None:
+                attendance[session.pk][row.pk] = registration.attended
+        for session in rows.values():
+            if session.pk in attendance:
+                record_attendance(
+                    session, by=self.coordinator_of(session.programme), attendance=attendance[session.pk]
+                )
+        for entry in self.r.external:
+            record_external_hours(
+                entry.mentor,
+                by=entry.recorded_by,
+                values=values_of(entry, exclude={"mentor", "recorded_by"}),
+            )
+
+    def save_peer_groups(self) -> None:
+        """SUP-4: the peer-supervision groups and their meetings so far."""
+        for group, members, sessions in self.groups:
+            values = values_of(group, exclude={"programme"})
+            row = create_peer_group(
+                group.programme, by=group.facilitator, values={**values, "members": members}
+            )
+            for peer_session, attendees in sessions:
+                record_peer_session_attendance(
+                    row,
+                    by=group.facilitator,
+                    values=values_of(peer_session, exclude={"group"}),
+                    attendees=attendees,
+                )
+
+    def save_intakes(self, youth: dict) -> None:
+        """YTH-1, YTH-2: the intakes held, and the youth whose intake is complete on the waiting list."""
+        intakes = {id(intake.youth): intake for intake in self.r.intakes}
+        for drafts in youth.values():
+            for draft in drafts:
+                y = draft.obj
+                intake = intakes.get(id(y))
+                if intake is None:
+                    continue
+                values = values_of(intake, exclude={"youth", "held_by"})
+                values["wish_interests"] = [self.gen.interests[slug] for slug in intake.demo_interests]
+                record_intake(
+                    y,
+                    by=intake.held_by,
+                    values={"youth": {}, "intake": values},
+                    expected_version={"youth": y.version, "intake": None},
+                )
+                y.refresh_from_db(fields=["version"])
+                if draft.status != YouthStatus.INTAKE:
+                    add_to_waiting_list(y, by=intake.held_by)
+                    backdate_waiting_since(y, draft.waiting_since)
