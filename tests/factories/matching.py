@@ -13,7 +13,8 @@ from tests.factories import MentorFactory, ProgrammeFactory, YouthFactory
 
 
 class TrainedMentorFactory(MentorFactory):
-    """A mentor ready to match with enough training hours (TRN-1: 6 hours recorded)."""
+    """A mentor ready to match with enough training hours (TRN-1: 6 hours recorded, a year ago, so they
+    came before any match a test gives the mentor)."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -22,7 +23,10 @@ class TrainedMentorFactory(MentorFactory):
     def hours(self, create, extracted, **kwargs):
         if create:
             ExternalHours.objects.create(
-                mentor=self, date=timezone.localdate(), hours=extracted or Decimal("6"), kind="self_study"
+                mentor=self,
+                date=timezone.localdate() - timedelta(days=365),
+                hours=extracted or Decimal("6"),
+                kind="self_study",
             )
 
 

@@ -24,7 +24,7 @@ from koppel.people.models import Mentor, Youth
 from koppel.people.models.people import age_on
 from koppel.programmes.enums import ProgrammeForm
 from koppel.programmes.models import Programme
-from koppel.training.domain.ledger import hours_of
+from koppel.training.domain.ledger import pre_match_hours_of
 
 # Flat map of the Netherlands: kilometres east and north of 52 N, 4 E (good to well under 1 % here).
 ORIGIN_LAT, ORIGIN_LON = 52.0, 4.0
@@ -143,7 +143,8 @@ def mentor_profiles(mentors: QuerySet[Mentor], programme: Programme, *, today: d
     disqualified = disqualified_mentor_ids(m.pk for m in rows)
     unsettled = unsettled_mentor_ids(m.pk for m in rows)
     areas = postcode_locations(m.postcode for m in rows)
-    hours = hours_of([m.pk for m in rows if m.status == MentorStatus.READY])
+    # TRN-1 as the gate counts it: the hours before the first match (all hours while none has started).
+    hours = pre_match_hours_of([m.pk for m in rows if m.status == MentorStatus.READY])
     required = programme.settings.pre_match_training_hours
     out = []
     for m in rows:

@@ -3,10 +3,8 @@
 TRN-1: a mentor needs the programme's pre-match hours before becoming ready to match: the hours of
 sessions attended and external hours dated before the day their first match started (all hours while
 none has). `pre_match_hours_missing` answers for one mentor (the gate), `pre_match_hours_of` and
-`count_with_pre_match_hours` for many in a constant number of queries (the dashboard).
-`hours_of` sums every hour of many mentors: the matching adapter's TRN-1 check of the mentors ready
-to match (a mentor with room for another youth may already have a match; the adapter counts all
-their hours, as it always has).
+`count_with_pre_match_hours` for many in a constant number of queries (the dashboard, and the
+matching adapter for the mentors ready to match).
 
 TRN-2: a mentor matched during a calendar month (a match that ran on any of its days) trains the
 programme's monthly hours in that month. `monthly_hours_met` answers for one mentor and month,
@@ -176,28 +174,6 @@ def pre_match_hours_of(mentor_ids: Iterable[int] | QuerySet[Any]) -> dict[int, D
     )
     for mentor_id, total in [*sessions, *external]:
         totals[mentor_id] = totals.get(mentor_id, ZERO) + (total or ZERO)
-    return totals
-
-
-def hours_of(mentor_ids: list[int]) -> dict[int, Decimal]:
-    """All training hours per mentor, in two queries: the matching adapter's TRN-1 check of the
-    mentors ready to match, where every hour counts (for a mentor never matched, the same as
-    `pre_match_hours_of`)."""
-    totals: dict[int, Decimal] = {}
-    sessions = (
-        Registration.objects.filter(
-            mentor_id__in=mentor_ids, attended=True, session__audience=Audience.MENTOR
-        )
-        .values("mentor_id")
-        .annotate(total=Sum("hours_credited"))
-    )
-    external = (
-        ExternalHours.objects.filter(mentor_id__in=mentor_ids)
-        .values("mentor_id")
-        .annotate(total=Sum("hours"))
-    )
-    for row in [*sessions, *external]:
-        totals[row["mentor_id"]] = totals.get(row["mentor_id"], ZERO) + (row["total"] or ZERO)
     return totals
 
 
