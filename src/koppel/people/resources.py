@@ -267,6 +267,15 @@ class KoppelResource(resources.ModelResource):
             self._import_fields = super().get_import_fields()
         return self._import_fields
 
+    def fields_not_imported(self) -> list[str]:
+        """The model's own fields that no column of the file writes."""
+        if getattr(self, "_not_imported", None) is None:
+            imported = {field.attribute for field in self.get_import_fields()}
+            self._not_imported = [
+                f.name for f in self._meta.model._meta.concrete_fields if f.name not in imported
+            ]
+        return self._not_imported
+
     # Natural keys ---------------------------------------------------------------------------------
 
     def existing(self):
@@ -359,8 +368,12 @@ class KoppelResource(resources.ModelResource):
         except ValidationError as e:
             errors = e.update_error_dict(errors)
         try:
-            # Related rows are set by the import itself; checking them would cost a query per row.
-            instance.full_clean(exclude=[*errors, *RELATED_FIELDS], validate_unique=False)
+            # Related rows are set by the import itself; checking them would cost a query per row. The
+            # fields no column writes are left as they are, and so are the database checks that read
+            # only those (a query per row each): an import never writes a status or its reason.
+            instance.full_clean(
+                exclude=[*errors, *RELATED_FIELDS, *self.fields_not_imported()], validate_unique=False
+            )
         except ValidationError as e:
             errors = e.update_error_dict(errors)
         if errors:
