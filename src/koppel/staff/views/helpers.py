@@ -78,3 +78,19 @@ def save_versioned_form[M: Model](
             obj, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
         )
     return changed if outcome.ok else None
+
+
+def posted_and_saved[M: Model](
+    request: HttpRequest,
+    form: VersionedModelForm,
+    update: Callable[..., list[str]],
+    obj: M,
+) -> bool:
+    """Whether the request posted a valid form and the versioned update took it (see
+    `save_versioned_form`); False on a GET, an invalid form or a refusal, so the page re-renders."""
+    return (
+        request.method == "POST"
+        and form.is_valid()
+        and save_versioned_form(request, form, update, obj) is not None
+    )
+

@@ -44,9 +44,9 @@ from koppel.policy import (
 from koppel.staff.filters import GuardianFilter, MentorFilter, YouthFilter
 from koppel.staff.views.helpers import (
     paginate,
+    posted_and_saved,
     query_without_page,
     render_list,
-    save_versioned_form,
     staff_required,
 )
 
@@ -192,11 +192,7 @@ def person_edit(request, kind, pk):
     if "programme" in form.fields:
         # A person moves between programmes through intake, not through the profile form.
         form.fields["programme"].disabled = True
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_person, person) is not None
-    ):
+    if posted_and_saved(request, form, update_person, person):
         messages.success(request, _("The changes were saved."))
         return redirect(f"staff:{kind.name}_detail", pk=person.pk)
     return _person_form_page(request, kind, form, person)

@@ -16,7 +16,7 @@ from koppel.people.models import Mentor, Youth
 from koppel.policy import get_visible_or_404, programmes_visible_to
 from koppel.programmes.domain.programmes import update_programme, update_programme_settings
 from koppel.programmes.forms import ProgrammeForm, ProgrammeSettingsForm
-from koppel.staff.views.helpers import paginate, save_versioned_form, staff_required
+from koppel.staff.views.helpers import paginate, posted_and_saved, save_versioned_form, staff_required
 
 
 def _count(model, field="programme"):
@@ -78,11 +78,7 @@ def programme_detail(request, pk):
 def programme_edit(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user), pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_programme, programme) is not None
-    ):
+    if posted_and_saved(request, form, update_programme, programme):
         messages.success(request, _("The programme was saved."))
         return redirect("staff:programme_detail", pk=programme.pk)
     return render(request, "staff/programme_form.html", {"programme": programme, "form": form})

@@ -44,7 +44,7 @@ from koppel.people.forms.screening import (
 )
 from koppel.people.models import PipelineEvent
 from koppel.policy import get_visible_or_404
-from koppel.staff.views.helpers import save_versioned_form, staff_required
+from koppel.staff.views.helpers import posted_and_saved, staff_required
 from koppel.training.domain.ledger import pre_match_hours_missing
 
 SCREENING_PAGE = "staff:mentor_screening"
@@ -154,11 +154,7 @@ def interview_create(request, pk):
 def interview_edit(request, pk):
     interview = _record(request, interviews_visible_to(request.user), pk, "staff:interview_edit")
     form = InterviewForm(request.POST or None, instance=interview, mentor=interview.mentor)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_interview, interview) is not None
-    ):
+    if posted_and_saved(request, form, update_interview, interview):
         messages.success(request, _("The interview was saved."))
         return _back(interview.mentor)
     return render(
@@ -188,11 +184,7 @@ def reference_create(request, pk):
 def reference_edit(request, pk):
     reference = _record(request, references_visible_to(request.user), pk, "staff:reference_edit")
     form = ReferenceForm(request.POST or None, instance=reference)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_reference, reference) is not None
-    ):
+    if posted_and_saved(request, form, update_reference, reference):
         messages.success(request, _("The reference was saved."))
         return _back(reference.mentor)
     return _form_page(request, form, reference.mentor, _("Reference"))
@@ -227,11 +219,7 @@ def vog_create(request, pk):
 def vog_edit(request, pk):
     certificate = _record(request, vogs_visible_to(request.user), pk, "staff:vog_edit")
     form = VogForm(request.POST or None, instance=certificate, mentor=certificate.mentor)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_vog, certificate) is not None
-    ):
+    if posted_and_saved(request, form, update_vog, certificate):
         _vog_message(request, certificate)
         return _back(certificate.mentor)
     return _form_page(request, form, certificate.mentor, _("Certificate of conduct (VOG)"))
