@@ -25,7 +25,7 @@ from koppel.matches.forms.concerns import CloseConcernForm, ConcernFilterForm, S
 from koppel.matches.forms.resources import ResourceForm
 from koppel.policy import concerns_visible_to, get_visible_or_404, resources_visible_to
 from koppel.programmes.models import Organisation
-from koppel.staff.views.helpers import paginate, query_without_page, staff_required
+from koppel.staff.views.helpers import paginate, query_without_page, run_step, staff_required
 
 # --- Concerns -------------------------------------------------------------------------------------
 
@@ -92,10 +92,7 @@ def concern_detail(request, pk):
 @require_POST
 def concern_take_up(request, pk):
     concern = _concern(request, pk)
-    with show_refusal(request) as outcome:
-        take_up_concern(concern, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("You are handling this concern now."))
+    run_step(request, take_up_concern, concern, done=_("You are handling this concern now."))
     return redirect("staff:concern_detail", pk=concern.pk)
 
 

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, Concatenate
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
@@ -94,3 +95,13 @@ def posted_and_saved[M: Model](
         and save_versioned_form(request, form, update, obj) is not None
     )
 
+
+def run_step[T](request: HttpRequest, step: Callable[..., object], obj: T, *, done: str) -> bool:
+    """A button without a form: call the domain function `step(obj, by=request.user)` and show
+    `done` as a success message, or its refusal as an error message, on the next page. Returns
+    whether the step was taken."""
+    with show_refusal(request) as outcome:
+        step(obj, by=request.user)
+    if outcome.ok:
+        messages.success(request, done)
+    return outcome.ok

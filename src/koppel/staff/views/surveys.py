@@ -24,6 +24,7 @@ from koppel.staff.views.helpers import (
     paginate,
     query_without_page,
     render_list,
+    run_step,
     save_versioned_form,
     staff_required,
 )
@@ -98,10 +99,12 @@ def survey_schedule_edit(request, pk):
 @require_POST
 def survey_schedule_deactivate(request, pk):
     schedule = get_visible_or_404(survey_schedules_visible_to(request.user), pk)
-    with show_refusal(request) as outcome:
-        domain.deactivate_schedule(schedule, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The schedule was switched off. Surveys already sent stay open."))
+    run_step(
+        request,
+        domain.deactivate_schedule,
+        schedule,
+        done=_("The schedule was switched off. Surveys already sent stay open."),
+    )
     return redirect("staff:programme_survey_schedules", pk=schedule.programme_id)
 
 
