@@ -3,7 +3,11 @@ start the closure (active), the closure conversations and the close button (clos
 contact rules, follow-up and rematch (closed), or cancel (a match that never started).
 Same recipe as koppel.staff.views.helpers: selector -> form -> domain function -> message -> redirect."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +20,7 @@ from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.enums import ContactAfterClosure, MatchState
 from koppel.matches.forms.closure import CancelForm, ConversationForm, StartClosureForm
-from koppel.matches.models import Closure, ClosureConversation
+from koppel.matches.models import Closure, ClosureConversation, Match
 from koppel.people.enums import YouthStatus
 from koppel.policy import get_visible_or_404, staff_matches
 from koppel.staff.views.helpers import run_step, staff_required
@@ -112,7 +116,15 @@ def closure_conversation_add(request, pk):
     )
 
 
-def _submit(request, match, form, step, *, done, form_name):
+def _submit(
+    request: HttpRequest,
+    match: Match,
+    form: StartClosureForm | ConversationForm | CancelForm,
+    step: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    form_name: str,
+) -> HttpResponse:
     """A form of the closure page: when it is valid, `step(cleaned_data)` calls the domain function;
     done, the success message and back to the page; else the page with the form and its errors (or
     the refusal) under `form_name`."""
