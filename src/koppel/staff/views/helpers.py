@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from koppel.common.forms import VersionedModelForm
@@ -105,3 +106,12 @@ def run_step[T](request: HttpRequest, step: Callable[..., object], obj: T, *, do
     if outcome.ok:
         messages.success(request, done)
     return outcome.ok
+
+
+def show_saved(request: HttpRequest, changed: Sequence[str], done: str) -> None:
+    """The message after a save that may change nothing: `done` when fields changed, else that
+    nothing was changed."""
+    if changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, _("Nothing was changed."))

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from koppel.people.enums import YouthStatus
 from koppel.people.forms.intake import IntakeForm, YouthWishesForm
 from koppel.people.models import Intake
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_youth
-from koppel.staff.views.helpers import paginate, run_step, staff_required
+from koppel.staff.views.helpers import paginate, run_step, show_saved, staff_required
 
 
 @staff_required
@@ -57,10 +56,7 @@ def youth_intake(request, pk):
                     },
                 )
             if outcome.ok:
-                if changed:
-                    messages.success(request, _("The intake was saved."))
-                else:
-                    messages.info(request, _("Nothing was changed."))
+                show_saved(request, changed, _("The intake was saved."))
                 return redirect("staff:youth_intake", pk=youth.pk)
     else:
         log_access_all(people_around(youth), by=request.user, page="staff:youth_intake")

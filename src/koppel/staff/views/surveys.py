@@ -26,6 +26,7 @@ from koppel.staff.views.helpers import (
     render_list,
     run_step,
     save_versioned_form,
+    show_saved,
     staff_required,
 )
 from koppel.surveys.domain import schedules as domain
@@ -87,10 +88,7 @@ def survey_schedule_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         changed = save_versioned_form(request, form, domain.update_schedule, schedule)
         if changed is not None:
-            if changed:
-                messages.success(request, _("The schedule was saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
+            show_saved(request, changed, _("The schedule was saved."))
             return redirect("staff:programme_survey_schedules", pk=schedule.programme_id)
     return render(request, "staff/surveys/schedule_form.html", {"schedule": schedule, "form": form})
 
