@@ -1,5 +1,6 @@
 """What every staff page shares: the gate for staff only, pagination, one view for the page and its
-HTMX fragment, and saving a versioned form. A domain refusal is shown with
+HTMX fragment, saving a versioned form (`posted_and_saved`) and the message after it (`show_saved`),
+and a button that calls one domain function (`run_step`). A domain refusal is shown with
 `koppel.common.refusal.show_refusal`.
 
 Every view follows one recipe: fetch through a permission-checked selector (404 when the user may not
