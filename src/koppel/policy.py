@@ -36,6 +36,7 @@ from koppel.people.domain.roles import NO_ROLES as NO_ROLES
 from koppel.people.domain.roles import AnyUser as AnyUser
 from koppel.people.domain.roles import Roles as Roles
 from koppel.people.domain.roles import forget_roles as forget_roles
+from koppel.people.domain.roles import of_staff_programmes
 from koppel.people.domain.roles import roles_of as roles_of
 from koppel.people.models import Guardian, Mentor, Youth
 from koppel.privacy.domain.coming_of_age import latest_birth_date
@@ -67,20 +68,20 @@ def must_use_second_factor(user: AnyUser | None) -> bool:
 
 def match_rounds_visible_to(user: AnyUser) -> QuerySet[MatchRound]:
     """Match rounds (MAT-1..6) of the programmes the user coordinates or administers."""
-    return MatchRound.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(MatchRound, user)
 
 
 def proposals_visible_to(user: AnyUser) -> QuerySet[RoundProposal]:
-    return RoundProposal.objects.filter(round__programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(RoundProposal, user, via="round__programme")
 
 
 def pair_rules_visible_to(user: AnyUser) -> QuerySet[PairRule]:
-    return PairRule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(PairRule, user)
 
 
 def concerns_visible_to(user: AnyUser) -> QuerySet[Concern]:
     """Concerns of the programmes the user coordinates or administers (staff pages only)."""
-    return Concern.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Concern, user)
 
 
 def resources_visible_to(user: AnyUser) -> QuerySet[Resource]:
@@ -106,21 +107,21 @@ def instruments_visible_to(user: AnyUser) -> QuerySet[Instrument]:
 
 
 def survey_schedules_visible_to(user: AnyUser) -> QuerySet[SurveySchedule]:
-    return SurveySchedule.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(SurveySchedule, user)
 
 
 def staff_assignments(user: AnyUser) -> QuerySet[Assignment]:
     """Surveys of the programmes the user coordinates or administers, answers included: coordinators
     and administrators are the only ones who see sensitive answers (substance use, delinquency)."""
-    return Assignment.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Assignment, user)
 
 
 def staff_scores(user: AnyUser) -> QuerySet[Score]:
-    return Score.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Score, user)
 
 
 def quality_alerts_visible_to(user: AnyUser) -> QuerySet[QualityAlert]:
-    return QualityAlert.objects.filter(match__programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(QualityAlert, user, via="match__programme")
 
 
 def export_jobs_visible_to(user: AnyUser) -> QuerySet[ExportJob]:

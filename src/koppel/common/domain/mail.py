@@ -45,6 +45,7 @@ from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows, new_run_id
 from koppel.common.models.outbox import MailStatus, OutgoingMail
+from koppel.common.models.reminders import Reminder
 
 if TYPE_CHECKING:
     from koppel.accounts.models import User
@@ -265,6 +266,28 @@ def mail_needing_attention(programme_ids: Iterable[int]) -> QuerySet[OutgoingMai
 
 
 @transaction.atomic
+def requeue(
+    row: OutgoingMail | Reminder, *, failed: str, waiting: str, by: User, action: str, refusal: Promise
+) -> None:
+    """Put a failed or retrying row of the outbox (a mail, a reminder) back to `waiting`, due now
+    with a fresh count of attempts, in one conditional UPDATE, so a row a worker is sending (or has
+    sent) is left alone: then DomainError(`refusal`). Side effect: audit `action`."""
+    changed = (
+        type(row)
+        ._default_manager.filter(pk=row.pk, status__in=[failed, waiting])
+        .update(status=waiting, next_attempt_at=timezone.now(), attempts=0, claimed_by="")
+    )
+    if changed != 1:
+        raise DomainError(refusal)
+    log_action(
+        row,
+        action,
+        by=by,
+        fields=["status", "next_attempt_at", "attempts"],
+        data={"attempts_before": row.attempts},
+    )
+
+
 def retry_mail(mail: OutgoingMail, *, by: User) -> OutgoingMail:
     """Send a failed or retrying mail again now, with a fresh count of attempts.
 
@@ -274,17 +297,13 @@ def retry_mail(mail: OutgoingMail, *, by: User) -> OutgoingMail:
     # A cycle: koppel.common.tasks imports this module (deliver_mail).
     from koppel.common.tasks import deliver_mail as deliver_mail_task
 
-    changed = OutgoingMail.objects.filter(pk=mail.pk, status__in=[M.FAILED, M.QUEUED]).update(
-        status=M.QUEUED, next_attempt_at=timezone.now(), attempts=0, claimed_by=""
-    )
-    if changed != 1:
-        raise DomainError(_("This mail is being sent or was sent already."))
-    log_action(
+    requeue(
         mail,
-        "common.mail.retried",
+        failed=M.FAILED,
+        waiting=M.QUEUED,
         by=by,
-        fields=["status", "next_attempt_at", "attempts"],
-        data={"attempts_before": mail.attempts},
+        action="common.mail.retried",
+        refusal=_("This mail is being sent or was sent already."),
     )
     transaction.on_commit(partial(deliver_mail_task.enqueue, mail.pk))
     mail.refresh_from_db()

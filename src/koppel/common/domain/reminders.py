@@ -41,10 +41,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from koppel.common.domain.audit import log_action
-from koppel.common.domain.errors import DomainError
 from koppel.common.domain.jobs import fail_task_rows
-from koppel.common.domain.mail import queue_mail
+from koppel.common.domain.mail import queue_mail, requeue
 from koppel.common.models.reminders import Reminder, ReminderKind, ReminderStatus
 
 logger = logging.getLogger(__name__)
@@ -357,18 +355,13 @@ def retry_reminder(reminder: Reminder, *, by: Any) -> Reminder:
 
     Side effects: the reminder becomes pending and due now; audit "common.reminder.retried".
     """
-    now = timezone.now()
-    changed = Reminder.objects.filter(pk=reminder.pk, status__in=[S.FAILED, S.PENDING]).update(
-        status=S.PENDING, next_attempt_at=now, attempts=0, claimed_by=""
-    )
-    if changed != 1:
-        raise DomainError(_("This reminder is being sent or was sent already."))
-    log_action(
+    requeue(
         reminder,
-        "common.reminder.retried",
+        failed=S.FAILED,
+        waiting=S.PENDING,
         by=by,
-        fields=["status", "next_attempt_at", "attempts"],
-        data={"attempts_before": reminder.attempts},
+        action="common.reminder.retried",
+        refusal=_("This reminder is being sent or was sent already."),
     )
     reminder.refresh_from_db()
     return reminder

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from koppel.common.domain.audit import Actor, log_action
 from koppel.common.domain.errors import ConflictError
 from koppel.common.models import KoppelModel
 
@@ -52,4 +53,15 @@ def save_versioned(obj: KoppelModel, values: dict, *, expected_version: int) -> 
         else:
             setattr(obj, name, value)
     obj.version = expected_version + 1
+    return changed
+
+
+def save_versioned_and_log(
+    obj: KoppelModel, values: dict, *, expected_version: int, by: Actor, action: str
+) -> list[str]:
+    """`save_versioned`, and when a field changed an activity-log entry `action` by `by` that names
+    the changed fields. Returns the names of the changed fields."""
+    changed = save_versioned(obj, values, expected_version=expected_version)
+    if changed:
+        log_action(obj, action, by=by, fields=changed)
     return changed

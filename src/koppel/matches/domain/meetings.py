@@ -46,7 +46,7 @@ from django.utils.translation import gettext as _
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import save_versioned_and_log
 from koppel.matches.domain.counts import RAN_STATES, active_on
 from koppel.matches.domain.lifecycle import lock_match
 from koppel.matches.enums import STARTED_STATES, ActivityKind, MatchState
@@ -121,10 +121,9 @@ def update_meeting(
     stored = MeetingLog.objects.get(pk=meeting.pk)
     if any(values.get(k, getattr(stored, k)) != getattr(stored, k) for k in ("held_on", "activity")):
         values["confirmed_by_youth_at"] = None
-    changed = save_versioned(meeting, values, expected_version=expected_version)
-    if changed:
-        log_action(meeting, "matches.meeting.changed", by=mentor.user, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        meeting, values, expected_version=expected_version, by=mentor.user, action="matches.meeting.changed"
+    )
 
 
 @transaction.atomic

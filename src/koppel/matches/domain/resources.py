@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import save_versioned_and_log
 from koppel.matches.enums import ResourceTopic
 from koppel.matches.models import Resource
 from koppel.people.domain.roles import AnyUser, roles_of
@@ -98,10 +98,9 @@ def update_resource(resource: Resource, *, by: User, values: dict, expected_vers
     programme = values.get("programme")
     if programme is not None and programme.organisation_id != resource.organisation_id:
         raise DomainError(_("The programme is not part of this organisation."))
-    changed = save_versioned(resource, values, expected_version=expected_version)
-    if changed:
-        log_action(resource, "matches.resource.changed", by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        resource, values, expected_version=expected_version, by=by, action="matches.resource.changed"
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import changed_fields, save_versioned
+from koppel.common.domain.versioning import changed_fields, save_versioned_and_log
 from koppel.people.domain.disqualification import refuse_identity_change
 from koppel.people.models import Guardian, Guardianship, Mentor, Youth
 from koppel.programmes.models import Organisation, Programme
@@ -83,10 +83,9 @@ def update_person(
     if isinstance(person, Mentor):
         stored = Mentor.objects.get(pk=person.pk)
         refuse_identity_change(stored, changed_fields(stored, values))
-    changed = save_versioned(person, values, expected_version=expected_version)
-    if changed:
-        log_action(person, _action(person, "changed"), by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        person, values, expected_version=expected_version, by=by, action=_action(person, "changed")
+    )
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
 from koppel.common.domain.mail import queue_mail
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import save_versioned, save_versioned_and_log
 from koppel.people.domain.people import create_guardian, create_person, create_youth, link_guardian
 from koppel.people.enums import MentorRoute, MentorStatus
 from koppel.people.models import Campaign, Guardian, Intake, Interest, Mentor, RepeatApplication, Youth
@@ -45,10 +45,9 @@ def create_campaign(programme: Programme, *, by: User, values: dict) -> Campaign
 @transaction.atomic
 def update_campaign(campaign: Campaign, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a campaign; refused with ConflictError when someone else saved first."""
-    changed = save_versioned(campaign, values, expected_version=expected_version)
-    if changed:
-        log_action(campaign, "people.campaign.changed", by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        campaign, values, expected_version=expected_version, by=by, action="people.campaign.changed"
+    )
 
 
 # --- Mentor applications --------------------------------------------------------------------------

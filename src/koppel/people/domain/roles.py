@@ -9,6 +9,7 @@ them all, so that the apps above (their forms and selectors) can ask them too.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, QuerySet
 
 from koppel.accounts.models import User
 from koppel.people.enums import MentorStatus
@@ -92,3 +93,9 @@ def roles_of(user: AnyUser | None) -> Roles:
 def forget_roles(user: AnyUser) -> None:
     if hasattr(user, "_koppel_roles"):
         del user._koppel_roles  # type: ignore[union-attr,attr-defined]
+
+
+def of_staff_programmes[M: Model](model: type[M], user: AnyUser, *, via: str = "programme") -> QuerySet[M]:
+    """The rows of `model` in the programmes the user coordinates or administers (none for anyone
+    else); `via` is the path from a row to its programme, e.g. "mentor__programme"."""
+    return model._default_manager.filter(**{f"{via}_id__in": roles_of(user).staff_programme_ids})

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import save_versioned, save_versioned_and_log
 from koppel.people.domain.disqualification import is_disqualified
 from koppel.people.domain.pipeline import disqualify_mentor
 from koppel.people.enums import (
@@ -101,10 +101,9 @@ def update_interview(interview: Interview, *, by: User, values: dict, expected_v
     """Change an interview record. Side effect: an activity-log entry with the changed field names."""
     if "qualities" in values:
         values = {**values, "qualities": check_qualities(values["qualities"] or {})}
-    changed = save_versioned(interview, values, expected_version=expected_version)
-    if changed:
-        log_action(interview, "people.interview.changed", by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        interview, values, expected_version=expected_version, by=by, action="people.interview.changed"
+    )
 
 
 # --- References (SCR-2) ---------------------------------------------------------------------------
@@ -122,10 +121,9 @@ def add_reference(mentor: Mentor, *, by: User, values: dict) -> Reference:
 @transaction.atomic
 def update_reference(reference: Reference, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a reference (contact, outcome, notes). Side effect: an activity-log entry."""
-    changed = save_versioned(reference, values, expected_version=expected_version)
-    if changed:
-        log_action(reference, "people.reference.changed", by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        reference, values, expected_version=expected_version, by=by, action="people.reference.changed"
+    )
 
 
 # --- Certificate of conduct (SCR-2, SCR-3) --------------------------------------------------------

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import save_versioned, save_versioned_and_log
 from koppel.programmes.enums import ProgrammeKind
 from koppel.programmes.models import Organisation, Programme, ProgrammeSettings
 
@@ -34,10 +34,9 @@ def ensure_programme_settings(programme: Programme) -> ProgrammeSettings:
 @transaction.atomic
 def update_programme(programme: Programme, *, by: User, values: dict, expected_version: int) -> list[str]:
     """Change a programme's description, form, locations or approach. Audited with field names."""
-    changed = save_versioned(programme, values, expected_version=expected_version)
-    if changed:
-        log_action(programme, "programmes.programme.changed", by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        programme, values, expected_version=expected_version, by=by, action="programmes.programme.changed"
+    )
 
 
 @transaction.atomic

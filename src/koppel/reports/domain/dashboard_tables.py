@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from koppel.matches.domain.counts import ACTIVE_DEFINITION, PREPARING_DEFINITION
-from koppel.reports.domain.dashboard import DashboardReport, Share, SurveyRow
+from koppel.reports.domain.dashboard import DashboardReport, PoolRow, Share, SurveyRow
 from koppel.reports.domain.suppression import MATCHES, MENTORS, YOUTH
 from koppel.reports.domain.tables import SUPPRESSED, Table
 
@@ -191,30 +191,23 @@ def dashboard_tables(r: DashboardReport) -> list[Table]:
             rule="REC-3",
             meta=meta,
         ),
-        Table(
-            key="pool_languages",
-            title=_("Languages: youth waiting and mentors available"),
-            columns=[_("Language"), _("Youth who wish it"), _("Mentors who speak it")],
-            rows=[
-                [row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors]
-                for row in r.pool_languages
-            ],
-            note=small_youth_note,
-            rule="MAT-5",
-            meta={**meta, "group": YOUTH},
-        ),
-        Table(
-            key="pool_genders",
-            title=_("Mentor gender: youth waiting and mentors available"),
-            columns=[_("Wish"), _("Youth who wish it"), _("Mentors available")],
-            rows=[
-                [row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors]
-                for row in r.pool_genders
-            ],
-            note=small_youth_note,
-            rule="MAT-5",
-            meta={**meta, "group": YOUTH},
-        ),
+        *[
+            _pool_table(r, key, title, pool, columns=columns, note=small_youth_note)
+            for key, title, pool, columns in (
+                (
+                    "pool_languages",
+                    _("Languages: youth waiting and mentors available"),
+                    r.pool_languages,
+                    [_("Language"), _("Youth who wish it"), _("Mentors who speak it")],
+                ),
+                (
+                    "pool_genders",
+                    _("Mentor gender: youth waiting and mentors available"),
+                    r.pool_genders,
+                    [_("Wish"), _("Youth who wish it"), _("Mentors available")],
+                ),
+            )
+        ],
         Table(
             key="pool_backgrounds",
             title=_("Cultural background: youth waiting and mentors available"),
@@ -244,6 +237,22 @@ def dashboard_tables(r: DashboardReport) -> list[Table]:
     ]
     tables += _survey_tables(r, meta, suppressed_note)
     return tables
+
+
+def _pool_table(
+    r: DashboardReport, key: str, title: str, pool: list[PoolRow], *, columns: list[str], note: str
+) -> Table:
+    """A MAT-5 table of the matching pool: per wish, the youth waiting who wish it (hidden below the
+    smallest group) and the mentors available who offer it."""
+    return Table(
+        key=key,
+        title=title,
+        columns=columns,
+        rows=[[row.label, _count_or_suppressed(row.youth, r.min_group), row.mentors] for row in pool],
+        note=note,
+        rule="MAT-5",
+        meta={"min_group": r.min_group, "group": YOUTH},
+    )
 
 
 def _moment_label(row: SurveyRow) -> str:

@@ -504,6 +504,18 @@ def scales_per_side(found: list[tuple[str, str, Scale]]) -> dict[tuple[str, str]
     }
 
 
+def _key_sql(part: str, units: tuple[str, str, str]) -> str:
+    """The SQL of `_DateKey` where `part`, formatted with each of the three units (year, month and
+    day), takes that part of the date as an integer."""
+    year, month, day = (part.format(unit=unit) for unit in units)
+    return f"({year} * 1200 + {month} * 100 + {day})"
+
+
+_POSTGRESQL_KEY = _key_sql("date_part('{unit}', %(expressions)s)::integer", ("year", "month", "day"))
+# '%%%%' survives the template's formatting and the backend's '%%' -> '%' conversion.
+_SQLITE_KEY = _key_sql("CAST(strftime('%%%%{unit}', %(expressions)s) AS INTEGER)", ("Y", "m", "d"))
+
+
 class _DateKey(Func):
     """year * 1200 + month * 100 + day of a date column, as an integer. Two keys differ by at least
     600 exactly when at least 6 whole calendar months lie between the dates (survival.whole_months),
@@ -512,37 +524,19 @@ class _DateKey(Func):
 
     arity = 1
     output_field = IntegerField()
-    template = (
-        "(EXTRACT(YEAR FROM %(expressions)s) * 1200 + EXTRACT(MONTH FROM %(expressions)s) * 100 "
-        "+ EXTRACT(DAY FROM %(expressions)s))"
-    )
+    template = _key_sql("EXTRACT({unit} FROM %(expressions)s)", ("YEAR", "MONTH", "DAY"))
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, tuple[str | int, ...]]:
         # EXTRACT returns numeric on PostgreSQL 14 and later, whose arithmetic costs about three
         # times as much over the change query's rows as date_part's double precision.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(date_part('year', %(expressions)s)::integer * 1200 "
-            "+ date_part('month', %(expressions)s)::integer * 100 "
-            "+ date_part('day', %(expressions)s)::integer)",
-            **extra_context,
-        )
+        return self.as_sql(compiler, connection, template=_POSTGRESQL_KEY, **extra_context)
 
     def as_sqlite(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
     ) -> tuple[str, tuple[str | int, ...]]:
-        # '%%%%' survives the template's formatting and the backend's '%%' -> '%' conversion.
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(CAST(strftime('%%%%Y', %(expressions)s) AS INTEGER) * 1200 "
-            "+ CAST(strftime('%%%%m', %(expressions)s) AS INTEGER) * 100 "
-            "+ CAST(strftime('%%%%d', %(expressions)s) AS INTEGER))",
-            **extra_context,
-        )
+        return self.as_sql(compiler, connection, template=_SQLITE_KEY, **extra_context)
 
 
 def _length_class(end: date) -> tuple[Case, Any]:

@@ -3,7 +3,11 @@ start the closure (active), the closure conversations and the close button (clos
 contact rules, follow-up and rematch (closed), or cancel (a match that never started).
 Same recipe as koppel.staff.views.helpers: selector -> form -> domain function -> message -> redirect."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +20,10 @@ from koppel.matches.domain.access import people_of_match
 from koppel.matches.domain.lifecycle import latest_agreement
 from koppel.matches.enums import ContactAfterClosure, MatchState
 from koppel.matches.forms.closure import CancelForm, ConversationForm, StartClosureForm
-from koppel.matches.models import Closure, ClosureConversation
+from koppel.matches.models import Closure, ClosureConversation, Match
 from koppel.people.enums import YouthStatus
 from koppel.policy import get_visible_or_404, staff_matches
-from koppel.staff.views.helpers import staff_required
+from koppel.staff.views.helpers import run_step, staff_required
 
 
 def _match(request, pk):
@@ -84,26 +88,14 @@ def match_closure(request, pk):
     if match.state != MatchState.ACTIVE:
         messages.error(request, _("Only an active match can start its closure."))
         return redirect("staff:match_closure", pk=match.pk)
-    form = StartClosureForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        with show_refusal(form) as outcome:
-            domain.start_closure(
-                match,
-                by=request.user,
-                reason=d["reason"],
-                ends_on=d["ends_on"],
-                ended_by=d["ended_by"],
-                reason_note=d["reason_note"],
-                contact_after=d["contact_after"],
-                contact_after_note=d["contact_after_note"],
-            )
-        if outcome.ok:
-            messages.success(
-                request, _("The closure has started. Hold a closure conversation with each party.")
-            )
-            return redirect("staff:match_closure", pk=match.pk)
-    return _closure_page(request, match, start_form=form)
+    return _submit(
+        request,
+        match,
+        StartClosureForm(request.POST),
+        lambda values: domain.start_closure(match, by=request.user, **values),
+        done=_("The closure has started. Hold a closure conversation with each party."),
+        form_name="start_form",
+    )
 
 
 @staff_required
@@ -114,31 +106,47 @@ def closure_conversation_add(request, pk):
     if closure is None or match.state != MatchState.CLOSING:
         messages.error(request, _("Closure conversations are recorded while the match is closing."))
         return redirect("staff:match_closure", pk=match.pk)
-    form = ConversationForm(request.POST)
+    return _submit(
+        request,
+        match,
+        ConversationForm(request.POST),
+        lambda values: domain.record_closure_conversation(closure, by=request.user, values=values),
+        done=_("The closure conversation was recorded."),
+        form_name="conversation_form",
+    )
+
+
+def _submit(
+    request: HttpRequest,
+    match: Match,
+    form: StartClosureForm | ConversationForm | CancelForm,
+    step: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    form_name: str,
+) -> HttpResponse:
+    """A form of the closure page: when it is valid, `step(cleaned_data)` calls the domain function;
+    done, the success message and back to the page; else the page with the form and its errors (or
+    the refusal) under `form_name`."""
     if form.is_valid():
         with show_refusal(form) as outcome:
-            domain.record_closure_conversation(closure, by=request.user, values=form.cleaned_data)
+            step(form.cleaned_data)
         if outcome.ok:
-            messages.success(request, _("The closure conversation was recorded."))
+            messages.success(request, done)
             return redirect("staff:match_closure", pk=match.pk)
-    return _closure_page(request, match, conversation_form=form)
+    return _closure_page(request, match, **{form_name: form})
 
 
-def _post_step(request, pk, call, done):
+def _post_step(request, pk, step, done):
     match = _match(request, pk)
-    with show_refusal(request) as outcome:
-        call(match)
-    if outcome.ok:
-        messages.success(request, done)
+    run_step(request, step, match, done=done)
     return redirect("staff:match_closure", pk=match.pk)
 
 
 @staff_required
 @require_POST
 def match_close(request, pk):
-    return _post_step(
-        request, pk, lambda m: domain.close_match(m, by=request.user), _("The match is closed.")
-    )
+    return _post_step(request, pk, domain.close_match, _("The match is closed."))
 
 
 @staff_required
@@ -147,7 +155,7 @@ def match_rematch(request, pk):
     return _post_step(
         request,
         pk,
-        lambda m: domain.rematch_youth(m, by=request.user),
+        domain.rematch_youth,
         _("The youth is back on the waiting list for a new match."),
     )
 
@@ -161,18 +169,11 @@ def match_cancel(request, pk):
             request, _("Only a match that has not started can be cancelled; close a started match.")
         )
         return redirect("staff:match_closure", pk=match.pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        with show_refusal(form) as outcome:
-            domain.cancel_match(
-                match,
-                by=request.user,
-                reason=d["reason"],
-                reason_note=d["reason_note"],
-                ended_by=d["ended_by"],
-            )
-        if outcome.ok:
-            messages.success(request, _("The match was cancelled; the youth is back on the waiting list."))
-            return redirect("staff:match_closure", pk=match.pk)
-    return _closure_page(request, match, cancel_form=form)
+    return _submit(
+        request,
+        match,
+        CancelForm(request.POST),
+        lambda values: domain.cancel_match(match, by=request.user, **values),
+        done=_("The match was cancelled; the youth is back on the waiting list."),
+        form_name="cancel_form",
+    )

@@ -25,7 +25,13 @@ from koppel.matches.forms.concerns import CloseConcernForm, ConcernFilterForm, S
 from koppel.matches.forms.resources import ResourceForm
 from koppel.policy import concerns_visible_to, get_visible_or_404, resources_visible_to
 from koppel.programmes.models import Organisation
-from koppel.staff.views.helpers import paginate, query_without_page, staff_required
+from koppel.staff.views.helpers import (
+    paginate,
+    posted_and_saved,
+    query_without_page,
+    run_step,
+    staff_required,
+)
 
 # --- Concerns -------------------------------------------------------------------------------------
 
@@ -92,10 +98,7 @@ def concern_detail(request, pk):
 @require_POST
 def concern_take_up(request, pk):
     concern = _concern(request, pk)
-    with show_refusal(request) as outcome:
-        take_up_concern(concern, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("You are handling this concern now."))
+    run_step(request, take_up_concern, concern, done=_("You are handling this concern now."))
     return redirect("staff:concern_detail", pk=concern.pk)
 
 
@@ -170,17 +173,9 @@ def resource_create(request):
 def resource_edit(request, pk):
     resource = get_visible_or_404(resources_editable_by(request.user), pk)
     form = ResourceForm(request.POST or None, instance=resource, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(form) as outcome:
-            update_resource(
-                resource,
-                by=request.user,
-                values=form.domain_values(),
-                expected_version=form.get_expected_version(),
-            )
-        if outcome.ok:
-            messages.success(request, _("The item was saved."))
-            return redirect("staff:resource_list")
+    if posted_and_saved(request, form, update_resource, resource):
+        messages.success(request, _("The item was saved."))
+        return redirect("staff:resource_list")
     return render(request, "staff/resources/resource_form.html", {"form": form, "resource": resource})
 
 

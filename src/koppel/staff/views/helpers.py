@@ -1,5 +1,6 @@
 """What every staff page shares: the gate for staff only, pagination, one view for the page and its
-HTMX fragment, and saving a versioned form. A domain refusal is shown with
+HTMX fragment, saving a versioned form (`posted_and_saved`) and the message after it (`show_saved`),
+and a button that calls one domain function (`run_step`). A domain refusal is shown with
 `koppel.common.refusal.show_refusal`.
 
 Every view follows one recipe: fetch through a permission-checked selector (404 when the user may not
@@ -11,11 +12,13 @@ from functools import wraps
 from typing import Any, Concatenate
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 from koppel.common.forms import VersionedModelForm
@@ -78,3 +81,38 @@ def save_versioned_form[M: Model](
             obj, by=request.user, values=form.domain_values(), expected_version=form.get_expected_version()
         )
     return changed if outcome.ok else None
+
+
+def posted_and_saved[M: Model](
+    request: HttpRequest,
+    form: VersionedModelForm,
+    update: Callable[..., list[str]],
+    obj: M,
+) -> bool:
+    """Whether the request posted a valid form and the versioned update took it (see
+    `save_versioned_form`); False on a GET, an invalid form or a refusal, so the page re-renders."""
+    return (
+        request.method == "POST"
+        and form.is_valid()
+        and save_versioned_form(request, form, update, obj) is not None
+    )
+
+
+def run_step[T](request: HttpRequest, step: Callable[..., object], obj: T, *, done: str) -> bool:
+    """A button without a form: call the domain function `step(obj, by=request.user)` and show
+    `done` as a success message, or its refusal as an error message, on the next page. Returns
+    whether the step was taken."""
+    with show_refusal(request) as outcome:
+        step(obj, by=request.user)
+    if outcome.ok:
+        messages.success(request, done)
+    return outcome.ok
+
+
+def show_saved(request: HttpRequest, changed: Sequence[str], done: str) -> None:
+    """The message after a save that may change nothing: `done` when fields changed, else that
+    nothing was changed."""
+    if changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, _("Nothing was changed."))

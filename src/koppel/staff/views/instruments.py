@@ -20,7 +20,7 @@ from koppel.common.refusal import show_refusal
 from koppel.policy import get_visible_or_404, instruments_visible_to, quality_alerts_visible_to, roles_of
 from koppel.programmes.models import Organisation
 from koppel.staff.forms.instruments import InstrumentLoadForm
-from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.helpers import paginate, run_step, staff_required
 from koppel.surveys.domain.alerts import handle_alert
 from koppel.surveys.domain.instruments import load_instrument, plan_instrument, set_instrument_active
 from koppel.surveys.enums import Respondent
@@ -131,8 +131,5 @@ def quality_alert_handle(request, pk):
     """OUT-4: the coordinator marks an extra-support alert handled (from the worklist or the
     match's support page); `next` says where to go back to."""
     alert = get_visible_or_404(quality_alerts_visible_to(request.user), pk)
-    with show_refusal(request) as outcome:
-        handle_alert(alert, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The alert is marked as handled."))
+    run_step(request, handle_alert, alert, done=_("The alert is marked as handled."))
     return redirect(safe_next_url(request, request.POST.get("next"), "staff:worklist"))

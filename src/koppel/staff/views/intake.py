@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from koppel.people.enums import YouthStatus
 from koppel.people.forms.intake import IntakeForm, YouthWishesForm
 from koppel.people.models import Intake
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_youth
-from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.helpers import paginate, run_step, show_saved, staff_required
 
 
 @staff_required
@@ -57,10 +56,7 @@ def youth_intake(request, pk):
                     },
                 )
             if outcome.ok:
-                if changed:
-                    messages.success(request, _("The intake was saved."))
-                else:
-                    messages.info(request, _("Nothing was changed."))
+                show_saved(request, changed, _("The intake was saved."))
                 return redirect("staff:youth_intake", pk=youth.pk)
     else:
         log_access_all(people_around(youth), by=request.user, page="staff:youth_intake")
@@ -82,10 +78,12 @@ def youth_intake(request, pk):
 @require_POST
 def youth_add_to_waiting_list(request, pk):
     youth = get_visible_or_404(staff_youth(request.user), pk)
-    with show_refusal(request) as outcome:
-        add_to_waiting_list(youth, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("%(name)s is on the waiting list.") % {"name": youth.full_name})
+    run_step(
+        request,
+        add_to_waiting_list,
+        youth,
+        done=_("%(name)s is on the waiting list.") % {"name": youth.full_name},
+    )
     return redirect("staff:youth_intake", pk=youth.pk)
 
 
@@ -93,10 +91,7 @@ def youth_add_to_waiting_list(request, pk):
 @require_POST
 def youth_withdraw(request, pk):
     youth = get_visible_or_404(staff_youth(request.user), pk)
-    with show_refusal(request) as outcome:
-        withdraw_youth(youth, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("%(name)s was withdrawn.") % {"name": youth.full_name})
+    run_step(request, withdraw_youth, youth, done=_("%(name)s was withdrawn.") % {"name": youth.full_name})
     return redirect("staff:youth_detail", pk=youth.pk)
 
 

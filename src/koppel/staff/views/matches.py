@@ -17,7 +17,7 @@ from koppel.matches.enums import MatchState
 from koppel.matches.forms.lifecycle import ActivateForm, IntroduceForm, PauseForm
 from koppel.matches.models import MatchEvent, MatchMentor
 from koppel.policy import get_visible_or_404, programmes_visible_to, staff_matches
-from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.helpers import paginate, run_step, staff_required
 
 
 def _matches(user):
@@ -133,8 +133,5 @@ def match_pause(request, pk):
 @require_POST
 def match_resume(request, pk):
     match = get_visible_or_404(_matches(request.user), pk)
-    with show_refusal(request) as outcome:
-        lifecycle.resume_match(match, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The match continues."))
+    run_step(request, lifecycle.resume_match, match, done=_("The match continues."))
     return redirect("staff:match_detail", pk=match.pk)

@@ -11,7 +11,7 @@ from koppel.matches.domain.adapter import matching_settings_of
 from koppel.matches.domain.weights import factsheet_defaults, preview_weights, update_matching_settings
 from koppel.matches.forms.weights import MatchingWeightsForm, ResetForm
 from koppel.policy import get_visible_or_404, programmes_visible_to
-from koppel.staff.views.helpers import save_versioned_form, staff_required
+from koppel.staff.views.helpers import save_versioned_form, show_saved, staff_required
 
 TEMPLATE = "staff/matching/weights.html"
 
@@ -33,12 +33,13 @@ def _render(request, programme, settings, form, *, preview=None, previewed=False
 
 
 def _saved(request, changed: list[str], *, reset: bool = False) -> None:
-    if not changed:
-        messages.info(request, _("Nothing was changed."))
-    elif reset:
-        messages.success(request, _("The matching settings were reset to the factsheet's defaults."))
-    else:
-        messages.success(request, _("The matching settings were saved."))
+    show_saved(
+        request,
+        changed,
+        _("The matching settings were reset to the factsheet's defaults.")
+        if reset
+        else _("The matching settings were saved."),
+    )
 
 
 @staff_required

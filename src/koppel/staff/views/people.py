@@ -3,12 +3,15 @@ small views over it (list, detail, create, edit, history, access log), linking a
 youth, and a coordinator's caseload. Same recipe as every staff page (koppel.staff.views.helpers).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,9 +47,9 @@ from koppel.policy import (
 from koppel.staff.filters import GuardianFilter, MentorFilter, YouthFilter
 from koppel.staff.views.helpers import (
     paginate,
+    posted_and_saved,
     query_without_page,
     render_list,
-    save_versioned_form,
     staff_required,
 )
 
@@ -192,11 +195,7 @@ def person_edit(request, kind, pk):
     if "programme" in form.fields:
         # A person moves between programmes through intake, not through the profile form.
         form.fields["programme"].disabled = True
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_person, person) is not None
-    ):
+    if posted_and_saved(request, form, update_person, person):
         messages.success(request, _("The changes were saved."))
         return redirect(f"staff:{kind.name}_detail", pk=person.pk)
     return _person_form_page(request, kind, form, person)
@@ -222,34 +221,48 @@ def _person_form_page(request, kind, form, person):
 
 @staff_required
 def person_history(request, kind, pk):
-    kind = KINDS[kind]
-    person = get_visible_or_404(staff_people(kind, request.user), pk)
-    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_history")
-    return render(
-        request,
-        "staff/history.html",
-        {
-            "object": person,
-            "entries": paginate(request, history_of(person)),
-            "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk}),
-        },
+    return _person_log(
+        request, kind, pk, view="history", template="staff/history.html", entries_of=history_of
     )
 
 
 @staff_required
 def person_access_log(request, kind, pk):
     """Administrators see who viewed a person's pages."""
-    kind = KINDS[kind]
+    return _person_log(
+        request,
+        kind,
+        pk,
+        view="access_log",
+        template="staff/access_log.html",
+        entries_of=access_log_of,
+        permission="people.view_access_log",
+    )
+
+
+def _person_log(
+    request: HttpRequest,
+    kind_name: str,
+    pk: int,
+    *,
+    view: str,
+    template: str,
+    entries_of: Callable[[Any], QuerySet[Any]],
+    permission: str | None = None,
+) -> HttpResponse:
+    """A log about one person (its history, who viewed it), a page at a time, behind `permission`
+    when one is given; the view itself is logged as access to the person and those around them."""
+    kind = KINDS[kind_name]
     person = get_visible_or_404(staff_people(kind, request.user), pk)
-    if not request.user.has_perm("people.view_access_log", person):
+    if permission is not None and not request.user.has_perm(permission, person):
         raise PermissionDenied
-    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_access_log")
+    log_access_all(people_around(person), by=request.user, page=f"staff:{kind.name}_{view}")
     return render(
         request,
-        "staff/access_log.html",
+        template,
         {
             "object": person,
-            "entries": paginate(request, access_log_of(person)),
+            "entries": paginate(request, entries_of(person)),
             "back_url": reverse(f"staff:{kind.name}_detail", kwargs={"pk": person.pk}),
         },
     )

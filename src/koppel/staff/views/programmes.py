@@ -16,7 +16,13 @@ from koppel.people.models import Mentor, Youth
 from koppel.policy import get_visible_or_404, programmes_visible_to
 from koppel.programmes.domain.programmes import update_programme, update_programme_settings
 from koppel.programmes.forms import ProgrammeForm, ProgrammeSettingsForm
-from koppel.staff.views.helpers import paginate, save_versioned_form, staff_required
+from koppel.staff.views.helpers import (
+    paginate,
+    posted_and_saved,
+    save_versioned_form,
+    show_saved,
+    staff_required,
+)
 
 
 def _count(model, field="programme"):
@@ -78,11 +84,7 @@ def programme_detail(request, pk):
 def programme_edit(request, pk):
     programme = get_visible_or_404(programmes_visible_to(request.user), pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_programme, programme) is not None
-    ):
+    if posted_and_saved(request, form, update_programme, programme):
         messages.success(request, _("The programme was saved."))
         return redirect("staff:programme_detail", pk=programme.pk)
     return render(request, "staff/programme_form.html", {"programme": programme, "form": form})
@@ -95,10 +97,7 @@ def programme_settings(request, pk):
     if request.method == "POST" and form.is_valid():
         changed = save_versioned_form(request, form, update_programme_settings, programme.settings)
         if changed is not None:
-            if changed:
-                messages.success(request, _("The programme settings were saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
+            show_saved(request, changed, _("The programme settings were saved."))
             return redirect("staff:programme_detail", pk=programme.pk)
     return render(request, "staff/programme_settings.html", {"programme": programme, "form": form})
 

@@ -29,9 +29,9 @@ from koppel.people.models import Interest, Mentor, RepeatApplication
 from koppel.policy import get_visible_or_404, programmes_visible_to
 from koppel.staff.views.helpers import (
     paginate,
+    posted_and_saved,
     query_without_page,
     render_list,
-    save_versioned_form,
     staff_required,
 )
 
@@ -77,11 +77,7 @@ def campaign_create(request):
 def campaign_edit(request, pk):
     campaign = get_visible_or_404(campaigns_visible_to(request.user), pk)
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_campaign, campaign) is not None
-    ):
+    if posted_and_saved(request, form, update_campaign, campaign):
         messages.success(request, _("The changes were saved."))
         return redirect("staff:campaign_detail", pk=campaign.pk)
     return render(request, "staff/recruitment/campaign_form.html", {"form": form, "campaign": campaign})

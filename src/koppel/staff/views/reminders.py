@@ -7,7 +7,6 @@ organisations' programmes. Same recipe as koppel.staff.views.helpers.
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from koppel.common.domain.mail import mail_needing_attention, retry_mail
 from koppel.common.domain.reminders import reminder_counts, reminders_needing_attention, retry_reminder
-from koppel.common.refusal import show_refusal
 from koppel.policy import get_visible_or_404, roles_of
-from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.helpers import paginate, run_step, staff_required
 
 
 def _admin_programme_ids(user):
@@ -57,10 +55,7 @@ def reminder_list(request):
 @require_POST
 def reminder_retry(request, pk):
     reminder = get_visible_or_404(_visible_reminders(request.user), pk)
-    with show_refusal(request) as outcome:
-        retry_reminder(reminder, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The reminder will be sent again at the next run."))
+    run_step(request, retry_reminder, reminder, done=_("The reminder will be sent again at the next run."))
     return redirect("staff:reminders")
 
 
@@ -68,8 +63,5 @@ def reminder_retry(request, pk):
 @require_POST
 def mail_retry(request, pk):
     mail = get_visible_or_404(_visible_mails(request.user), pk)
-    with show_refusal(request) as outcome:
-        retry_mail(mail, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The mail will be sent again."))
+    run_step(request, retry_mail, mail, done=_("The mail will be sent again."))
     return redirect("staff:reminders")

@@ -22,7 +22,7 @@ from koppel.privacy.domain import retention
 from koppel.privacy.forms import RetentionOverrideForm
 from koppel.privacy.models import RetentionOverride, RetentionPreviewItem, RetentionRun
 from koppel.programmes.models import Organisation
-from koppel.staff.views.helpers import paginate, staff_required
+from koppel.staff.views.helpers import paginate, show_saved, staff_required
 
 PURGES_SHOWN = 10
 
@@ -166,10 +166,7 @@ def retention_edit(request, rule):
                 expected_version=form.get_expected_version(),
             )
         if outcome.ok:
-            if changed:
-                messages.success(request, _("The retention period was saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
+            show_saved(request, changed, _("The retention period was saved."))
             return redirect("staff:privacy_retention")
     return render(
         request,

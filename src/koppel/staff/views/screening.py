@@ -3,11 +3,15 @@ administrators only. Every request to one of these pages is written to the acces
 every one of them shows screening details.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from koppel.common.domain.audit import log_access
+from koppel.common.forms import VersionedModelForm
 from koppel.common.refusal import show_refusal
 from koppel.people.domain.pipeline import (
     SIMPLE_TRANSITIONS,
@@ -42,9 +46,9 @@ from koppel.people.forms.screening import (
     TransitionForm,
     VogForm,
 )
-from koppel.people.models import PipelineEvent
+from koppel.people.models import Mentor, PipelineEvent
 from koppel.policy import get_visible_or_404
-from koppel.staff.views.helpers import save_versioned_form, staff_required
+from koppel.staff.views.helpers import posted_and_saved, staff_required
 from koppel.training.domain.ledger import pre_match_hours_missing
 
 SCREENING_PAGE = "staff:mentor_screening"
@@ -130,6 +134,18 @@ def _form_page(request, form, mentor, title):
     )
 
 
+def _recorded[T](
+    request: HttpRequest, form: VersionedModelForm, record: Callable[..., T], mentor: Mentor
+) -> T | None:
+    """On a POST with a valid form, the new screening record, `record(mentor, by=, values=)`; None
+    on a GET, an invalid form or a refusal (its message on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    with show_refusal(form) as outcome:
+        new = record(mentor, by=request.user, values=form.domain_values())
+    return new if outcome.ok else None
+
+
 def _back(mentor):
     return redirect("staff:mentor_screening", pk=mentor.pk)
 
@@ -141,12 +157,9 @@ def _back(mentor):
 def interview_create(request, pk):
     mentor = _mentor(request, pk, "staff:interview_create")
     form = InterviewForm(request.POST or None, mentor=mentor, initial={"interviewer": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(form) as outcome:
-            record_interview(mentor, by=request.user, values=form.domain_values())
-        if outcome.ok:
-            messages.success(request, _("The interview was saved."))
-            return _back(mentor)
+    if _recorded(request, form, record_interview, mentor) is not None:
+        messages.success(request, _("The interview was saved."))
+        return _back(mentor)
     return render(request, "staff/screening/interview_form.html", {"form": form, "mentor": mentor})
 
 
@@ -154,11 +167,7 @@ def interview_create(request, pk):
 def interview_edit(request, pk):
     interview = _record(request, interviews_visible_to(request.user), pk, "staff:interview_edit")
     form = InterviewForm(request.POST or None, instance=interview, mentor=interview.mentor)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_interview, interview) is not None
-    ):
+    if posted_and_saved(request, form, update_interview, interview):
         messages.success(request, _("The interview was saved."))
         return _back(interview.mentor)
     return render(
@@ -175,12 +184,9 @@ def interview_edit(request, pk):
 def reference_create(request, pk):
     mentor = _mentor(request, pk, "staff:reference_create")
     form = ReferenceForm(request.POST or None, mentor=mentor)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(form) as outcome:
-            add_reference(mentor, by=request.user, values=form.domain_values())
-        if outcome.ok:
-            messages.success(request, _("The reference was saved."))
-            return _back(mentor)
+    if _recorded(request, form, add_reference, mentor) is not None:
+        messages.success(request, _("The reference was saved."))
+        return _back(mentor)
     return _form_page(request, form, mentor, _("Add a reference"))
 
 
@@ -188,11 +194,7 @@ def reference_create(request, pk):
 def reference_edit(request, pk):
     reference = _record(request, references_visible_to(request.user), pk, "staff:reference_edit")
     form = ReferenceForm(request.POST or None, instance=reference)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_reference, reference) is not None
-    ):
+    if posted_and_saved(request, form, update_reference, reference):
         messages.success(request, _("The reference was saved."))
         return _back(reference.mentor)
     return _form_page(request, form, reference.mentor, _("Reference"))
@@ -214,12 +216,9 @@ def _vog_message(request, certificate_or_mentor) -> None:
 def vog_create(request, pk):
     mentor = _mentor(request, pk, "staff:vog_create")
     form = VogForm(request.POST or None, mentor=mentor)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(form) as outcome:
-            record_vog(mentor, by=request.user, values=form.domain_values())
-        if outcome.ok:
-            _vog_message(request, mentor)
-            return _back(mentor)
+    if _recorded(request, form, record_vog, mentor) is not None:
+        _vog_message(request, mentor)
+        return _back(mentor)
     return _form_page(request, form, mentor, _("Certificate of conduct (VOG)"))
 
 
@@ -227,11 +226,7 @@ def vog_create(request, pk):
 def vog_edit(request, pk):
     certificate = _record(request, vogs_visible_to(request.user), pk, "staff:vog_edit")
     form = VogForm(request.POST or None, instance=certificate, mentor=certificate.mentor)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_versioned_form(request, form, update_vog, certificate) is not None
-    ):
+    if posted_and_saved(request, form, update_vog, certificate):
         _vog_message(request, certificate)
         return _back(certificate.mentor)
     return _form_page(request, form, certificate.mentor, _("Certificate of conduct (VOG)"))
@@ -244,19 +239,17 @@ def vog_edit(request, pk):
 def disclosure_create(request, pk):
     mentor = _mentor(request, pk, "staff:disclosure_create")
     form = DisclosureForm(request.POST or None, mentor=mentor)
-    if request.method == "POST" and form.is_valid():
-        with show_refusal(form) as outcome:
-            disclosure = record_self_disclosure(mentor, by=request.user, values=form.domain_values())
-        if outcome.ok:
-            if disclosure.involves_children:
-                messages.warning(
-                    request, _("SCR-3: the disclosed offence involving children disqualified this mentor.")
-                )
-            elif disclosure.other_conviction:
-                messages.info(request, _("The disclosure waits for a coordinator's review."))
-            else:
-                messages.success(request, _("The self-disclosure was saved."))
-            return _back(mentor)
+    disclosure = _recorded(request, form, record_self_disclosure, mentor)
+    if disclosure is not None:
+        if disclosure.involves_children:
+            messages.warning(
+                request, _("SCR-3: the disclosed offence involving children disqualified this mentor.")
+            )
+        elif disclosure.other_conviction:
+            messages.info(request, _("The disclosure waits for a coordinator's review."))
+        else:
+            messages.success(request, _("The self-disclosure was saved."))
+        return _back(mentor)
     return _form_page(request, form, mentor, _("Self-disclosure"))
 
 

@@ -24,7 +24,9 @@ from koppel.staff.views.helpers import (
     paginate,
     query_without_page,
     render_list,
+    run_step,
     save_versioned_form,
+    show_saved,
     staff_required,
 )
 from koppel.surveys.domain import schedules as domain
@@ -86,10 +88,7 @@ def survey_schedule_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         changed = save_versioned_form(request, form, domain.update_schedule, schedule)
         if changed is not None:
-            if changed:
-                messages.success(request, _("The schedule was saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
+            show_saved(request, changed, _("The schedule was saved."))
             return redirect("staff:programme_survey_schedules", pk=schedule.programme_id)
     return render(request, "staff/surveys/schedule_form.html", {"schedule": schedule, "form": form})
 
@@ -98,10 +97,12 @@ def survey_schedule_edit(request, pk):
 @require_POST
 def survey_schedule_deactivate(request, pk):
     schedule = get_visible_or_404(survey_schedules_visible_to(request.user), pk)
-    with show_refusal(request) as outcome:
-        domain.deactivate_schedule(schedule, by=request.user)
-    if outcome.ok:
-        messages.success(request, _("The schedule was switched off. Surveys already sent stay open."))
+    run_step(
+        request,
+        domain.deactivate_schedule,
+        schedule,
+        done=_("The schedule was switched off. Surveys already sent stay open."),
+    )
     return redirect("staff:programme_survey_schedules", pk=schedule.programme_id)
 
 

@@ -1,8 +1,11 @@
 """Staff pages for training (TRN-1..5, SUP-4): sessions, registration and attendance, the hours ledger,
 the monthly-hours alert and peer-supervision groups. Same recipe as koppel.staff.views.helpers."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +53,14 @@ def _call(form, function, *args, **kwargs):
     return None
 
 
+def _create[T](request: HttpRequest, form: SessionForm | PeerGroupForm, create: Callable[..., T]) -> T | None:
+    """On a POST with a valid form, `create(programme, by=, values=)` with the form's programme and
+    values; None on a GET, an invalid form or a refusal (its message on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return _call(form, create, form.cleaned_data["programme"], by=request.user, values=form.domain_values())
+
+
 # --- Sessions -------------------------------------------------------------------------------------
 
 
@@ -72,17 +83,10 @@ def session_list(request):
 @staff_required
 def session_create(request):
     form = SessionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        session = _call(
-            form,
-            create_session,
-            form.cleaned_data["programme"],
-            by=request.user,
-            values=form.domain_values(),
-        )
-        if session is not None:
-            messages.success(request, _("The session was planned."))
-            return redirect("staff:training_session_detail", pk=session.pk)
+    session = _create(request, form, create_session)
+    if session is not None:
+        messages.success(request, _("The session was planned."))
+        return redirect("staff:training_session_detail", pk=session.pk)
     return render(request, "staff/training/session_form.html", {"form": form})
 
 
@@ -205,17 +209,10 @@ def peer_group_list(request):
 @staff_required
 def peer_group_create(request):
     form = PeerGroupForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        group = _call(
-            form,
-            create_peer_group,
-            form.cleaned_data["programme"],
-            by=request.user,
-            values=form.domain_values(),
-        )
-        if group is not None:
-            messages.success(request, _("The peer-supervision group was created."))
-            return redirect("staff:peer_group_detail", pk=group.pk)
+    group = _create(request, form, create_peer_group)
+    if group is not None:
+        messages.success(request, _("The peer-supervision group was created."))
+        return redirect("staff:peer_group_detail", pk=group.pk)
     return render(request, "staff/training/peer_group_form.html", {"form": form})
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from koppel.accounts.models import User
 from koppel.common.domain.audit import log_action
 from koppel.common.domain.errors import DomainError
-from koppel.common.domain.versioning import save_versioned
+from koppel.common.domain.versioning import save_versioned_and_log
 from koppel.programmes.models import Programme
 from koppel.surveys.domain.instruments import install_shipped_instruments
 from koppel.surveys.enums import Moment, Respondent
@@ -171,10 +171,9 @@ def update_schedule(schedule: SurveySchedule, *, by: User, values: dict, expecte
     _check(merged, schedule.programme)
     if _duplicate(schedule.programme, merged, exclude=schedule.pk):
         raise DomainError(_("The programme has this schedule already."))
-    changed = save_versioned(schedule, values, expected_version=expected_version)
-    if changed:
-        log_action(schedule, "surveys.schedule.changed", by=by, fields=changed)
-    return changed
+    return save_versioned_and_log(
+        schedule, values, expected_version=expected_version, by=by, action="surveys.schedule.changed"
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from koppel.matches.enums import KNOWN_TO_MENTOR, MatchState
 from koppel.matches.models import Match
-from koppel.people.domain.roles import AnyUser, roles_of
+from koppel.people.domain.roles import AnyUser, of_staff_programmes, roles_of
 from koppel.people.models import Youth
 
 
@@ -44,7 +44,7 @@ def matches_visible_to(user: AnyUser) -> QuerySet[Match]:
 
 def staff_matches(user: AnyUser) -> QuerySet[Match]:
     """Matches of the programmes the user coordinates or administers."""
-    return Match.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Match, user)
 
 
 def portal_matches(user: AnyUser) -> QuerySet[Match]:

@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from koppel.people.domain.queries.visible import staff_mentors
-from koppel.people.domain.roles import AnyUser, roles_of
+from koppel.people.domain.roles import AnyUser, of_staff_programmes
 from koppel.people.enums import DisclosureDecision, MentorStatus, ReferenceOutcome, VogOutcome
 from koppel.people.models import ConductCertificate, Interview, Mentor, Reference, SelfDisclosure
 
@@ -29,19 +29,19 @@ def screening_mentors_visible_to(user: AnyUser) -> QuerySet[Mentor]:
 
 
 def interviews_visible_to(user: AnyUser) -> QuerySet[Interview]:
-    return Interview.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Interview, user, via="mentor__programme")
 
 
 def references_visible_to(user: AnyUser) -> QuerySet[Reference]:
-    return Reference.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Reference, user, via="mentor__programme")
 
 
 def vogs_visible_to(user: AnyUser) -> QuerySet[ConductCertificate]:
-    return ConductCertificate.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(ConductCertificate, user, via="mentor__programme")
 
 
 def disclosures_visible_to(user: AnyUser) -> QuerySet[SelfDisclosure]:
-    return SelfDisclosure.objects.filter(mentor__programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(SelfDisclosure, user, via="mentor__programme")
 
 
 # --- What needs action ----------------------------------------------------------------------------

@@ -2,15 +2,15 @@
 
 from django.db.models import QuerySet
 
-from koppel.people.domain.roles import AnyUser, roles_of
+from koppel.people.domain.roles import AnyUser, of_staff_programmes
 from koppel.training.models import PeerGroup, Session
 
 
 def sessions_visible_to(user: AnyUser) -> QuerySet[Session]:
     """Staff see their programmes' sessions."""
-    return Session.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(Session, user)
 
 
 def peer_groups_visible_to(user: AnyUser) -> QuerySet[PeerGroup]:
     """Staff see their programmes' peer-supervision groups."""
-    return PeerGroup.objects.filter(programme_id__in=roles_of(user).staff_programme_ids)
+    return of_staff_programmes(PeerGroup, user)
