@@ -107,7 +107,7 @@ class DemoSurveys:
         for schedule in schedules:
             for due in due_for(schedule, today=self.today, since=self.today - HISTORY):
                 planned.extend(assignments_for(schedule, due))
-        planned.sort(key=lambda a: (a.due_on, a.key))
+        planned.sort(key=_order)
         keep_open = self._keep_open(planned)
         low = self._low_relationship(planned, keep_open)
         submitted: list[Assignment] = []
@@ -232,7 +232,7 @@ class DemoSurveys:
         ):
             own = [a for a in planned if person_filter(a)]
             if own:
-                keys.add(max(own, key=lambda a: (a.due_on, a.key)).key)
+                keys.add(max(own, key=_order).key)
         return keys
 
     def _low_relationship(self, planned: list[Assignment], keep_open: set[str]) -> str:
@@ -251,6 +251,22 @@ class DemoSurveys:
             and a.months == 6
         ]
         return candidates[-1].key if candidates else ""
+
+
+def _order(a: Assignment) -> tuple:
+    """The order the demo walks its surveys in: by day, then by the rows they belong to in the order
+    those were created. Ids compare as numbers, never as text: on PostgreSQL a test database's ids
+    depend on what ran before, and "y10" sorts before "y9" as text, which would change the demo."""
+    return (
+        a.due_on,
+        a.schedule_id,
+        a.youth_id,
+        a.match_id or 0,
+        a.moment,
+        a.respondent,
+        a.mentor_id or 0,
+        a.guardian_id or 0,
+    )
 
 
 def load_surveys(programmes: list[Programme], *, today: date, youth_user=None, mentor_user=None) -> None:
