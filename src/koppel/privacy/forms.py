@@ -39,7 +39,8 @@ class AccountReadsForm(ErrorClassMixin, forms.Form):
         self.chosen = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         end = cleaned.get("end") or self.now
         start = cleaned.get("start") or end - DEFAULT_WINDOW
         if start >= end:

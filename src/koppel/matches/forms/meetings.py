@@ -56,7 +56,8 @@ class MeetingForm(ErrorClassMixin, VersionedModelForm):
             self.fields["duration_other"].initial = minutes
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         choice = cleaned.get("duration")
         if choice == OTHER:
             if cleaned.get("duration_other") is None and "duration_other" not in self.errors:
@@ -80,7 +81,8 @@ class HolidayForm(ErrorClassMixin, forms.ModelForm):
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day cannot be before the first day."))
