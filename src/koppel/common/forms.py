@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -58,10 +59,7 @@ class VersionedModelForm(forms.ModelForm):
 
     def domain_values(self) -> dict:
         """The cleaned values of the model fields this form edits (its Meta lists them)."""
-        fields = self._meta.fields
-        if fields is None:
-            raise TypeError(f"{type(self).__name__} must list its fields in Meta.fields")
-        return {name: self.cleaned_data[name] for name in fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in meta_fields(self) if name in self.cleaned_data}
 
     def get_expected_version(self) -> int:
         """The version the form was loaded with (0: loaded before the row existed); for a form of a
@@ -91,6 +89,15 @@ class ErrorClassMixin(_FormBase):
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+def meta_fields(form: forms.BaseModelForm) -> Collection[str]:
+    """The model fields a model form lists in its Meta.fields (a form that leaves them to Django,
+    with "__all__" or exclude, has no such list)."""
+    fields = form._meta.fields
+    if fields is None:
+        raise TypeError(f"{type(form).__name__} must list its fields in Meta.fields")
+    return fields
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:

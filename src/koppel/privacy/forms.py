@@ -35,8 +35,8 @@ class AccountReadsForm(ErrorClassMixin, forms.Form):
         super().__init__(data, **kwargs)
         self.accounts = accounts
         self.now = now
-        self.candidates: list = []
-        self.chosen = None
+        self.candidates: list[User] = []
+        self.chosen: User | None = None
 
     def clean(self) -> dict[str, Any]:
         super().clean()

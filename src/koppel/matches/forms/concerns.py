@@ -40,7 +40,8 @@ class RaiseConcernForm(ErrorClassMixin, forms.Form):
         matches = portal_matches(user).select_related("youth").prefetch_related("mentors").order_by("-id")
         match_field = model_choice_field(self, "match")
         match_field.queryset = matches
-        match_field.label_from_instance = lambda m: _match_label(m, user)  # type: ignore[method-assign]
+        # A label for this user only, so set on the form's own field rather than on a field class.
+        match_field.label_from_instance = lambda obj: _match_label(obj, user)  # type: ignore[method-assign]
         programmes = portal_programmes(user).order_by("name")
         self.programme_choices = list(programmes)
         programme_field = model_choice_field(self, "programme")
@@ -119,7 +120,7 @@ class ConcernFilterForm(forms.Form):
     )
     match = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
 
         super().__init__(*args, **kwargs)
         choice_field(self, "status").choices = [("", _("All")), *ConcernStatus.choices]

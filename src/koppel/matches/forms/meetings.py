@@ -7,6 +7,7 @@ choices, and the date defaults to today.
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
@@ -16,7 +17,7 @@ QUICK_DURATIONS = (30, 60, 90, 120)
 OTHER = "other"
 
 
-def _duration_choices() -> list[tuple[str, str]]:
+def _duration_choices() -> list[tuple[str, str | Promise]]:
     return [
         *((str(n), _("%(n)s minutes") % {"n": n}) for n in QUICK_DURATIONS),
         (OTHER, _("Other")),

@@ -144,8 +144,10 @@ class NeighbourhoodsField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+    # The field's value is the list of names, not CharField's text: a CharField still, for its text
+    # input, length limit and stripping.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         # CharField's own check for NUL characters would see the list, not the text: check the text.
         for validator in self.validators:
             if isinstance(validator, ProhibitNullCharactersValidator):

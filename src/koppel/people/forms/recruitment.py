@@ -2,12 +2,14 @@
 and the registration of a youth by a parent or guardian or a referring professional."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,7 @@ from koppel.common.forms import (
     ErrorClassMixin,
     VersionedModelForm,
     choice_field,
+    meta_fields,
     model_choice_field,
 )
 from koppel.common.validators import validate_phone
@@ -164,7 +167,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["preferred_language"].initial = _site_language()
-        motivation = self.fields["motivation"]
+        motivation = cast(forms.CharField, self.fields["motivation"])
         motivation.max_length = self.MOTIVATION_MAX
         motivation.validators.append(MaxLengthValidator(self.MOTIVATION_MAX))
         motivation.widget.attrs["maxlength"] = str(self.MOTIVATION_MAX)
@@ -191,7 +194,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         return data
 
     def domain_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in meta_fields(self) if name in self.cleaned_data}
 
 
 # --- The natural-mentor proposal (REC-1) ----------------------------------------------------------
@@ -374,7 +377,7 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
     def youth_values(self) -> dict:
         return {
             name: self.cleaned_data[name]
-            for name in self._meta.fields
+            for name in meta_fields(self)
             if name != "programme" and name in self.cleaned_data
         }
 
@@ -385,6 +388,12 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
 
 
 # --- A second application, reviewed by a coordinator ----------------------------------------------
+
+
+def _verbose_name(name: str) -> str | Promise:
+    """The label of a mentor's field (a submitted value is one of the mentor's own fields, never a
+    relation pointing at the mentor)."""
+    return cast(models.Field, Mentor._meta.get_field(name)).verbose_name
 
 
 class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
@@ -402,6 +411,6 @@ class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
     def __init__(self, *args: Any, application: RepeatApplication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "fields_to_copy").choices = [
-            (name, Mentor._meta.get_field(name).verbose_name) for name in application.values
+            (name, _verbose_name(name)) for name in application.values
         ]
         self.fields["expected_version"].initial = application.mentor.version

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from koppel.accounts.models import User
-from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin, model_choice_field
+from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin, meta_fields, model_choice_field
 from koppel.people.domain.queries.visible import coordinators_of_programmes_of, programmes_visible_to
 from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.models import Guardian, Mentor, Youth
@@ -81,7 +81,7 @@ class SessionForm(ErrorClassMixin, forms.ModelForm):
         return cleaned
 
     def domain_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "programme"}
+        return {name: self.cleaned_data[name] for name in meta_fields(self) if name != "programme"}
 
 
 class RegistrationForm(ErrorClassMixin, forms.Form):
@@ -94,6 +94,7 @@ class RegistrationForm(ErrorClassMixin, forms.Form):
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programme = session.programme
+        queryset: QuerySet[Mentor] | QuerySet[Youth] | QuerySet[Guardian]
         if session.audience == Audience.MENTOR:
             queryset = Mentor.objects.filter(programme=programme).exclude(
                 training_registrations__session=session
@@ -130,7 +131,7 @@ class AttendanceForm(forms.Form):
         self.rows = []
         for registration in registrations:
             name = f"registration_{registration.pk}"
-            initial = {True: "yes", False: "no"}.get(registration.attended, "")
+            initial = "" if registration.attended is None else ("yes" if registration.attended else "no")
             self.fields[name] = forms.ChoiceField(
                 label=str(registration.person),
                 choices=ATTENDANCE_CHOICES,
