@@ -167,6 +167,7 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["preferred_language"].initial = _site_language()
+        # The model's text field gives a CharField, without a max_length of its own.
         motivation = cast(forms.CharField, self.fields["motivation"])
         motivation.max_length = self.MOTIVATION_MAX
         motivation.validators.append(MaxLengthValidator(self.MOTIVATION_MAX))
