@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import connections, models
@@ -53,12 +54,12 @@ class VersionedModelForm(forms.ModelForm):
     def full_clean(self) -> None:
         super().full_clean()
         # A hidden field has no place on the page to show its error: say it above the form.
-        if self._errors and "expected_version" in self._errors:
-            self.add_error(None, self._errors.pop("expected_version").as_data())
+        if "expected_version" in self.errors:
+            self.add_error(None, self.errors.pop("expected_version").as_data())
 
     def domain_values(self) -> dict:
-        """The cleaned values of the model fields this form edits."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+        """The cleaned values of the model fields this form edits (its Meta lists them)."""
+        return {name: self.cleaned_data[name] for name in meta_fields(self) if name in self.cleaned_data}
 
     def get_expected_version(self) -> int:
         """The version the form was loaded with (0: loaded before the row existed); for a form of a
@@ -73,7 +74,14 @@ class VersionedModelForm(forms.ModelForm):
         return value
 
 
-class ErrorClassMixin:
+if TYPE_CHECKING:
+    # The mixin goes before a form class, so it may use a form's attributes and super().full_clean().
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class ErrorClassMixin(_FormBase):
     """Mark invalid widgets for assistive technology (aria-invalid) and CSS."""
 
     def full_clean(self) -> None:
@@ -81,6 +89,26 @@ class ErrorClassMixin:
         for name in self.errors:
             if name in self.fields:
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+def meta_fields(form: forms.BaseModelForm) -> Collection[str]:
+    """The model fields a model form lists in its Meta.fields (a form that leaves them to Django,
+    with "__all__" or exclude, has no such list)."""
+    fields = form._meta.fields
+    if fields is None:
+        raise TypeError(f"{type(form).__name__} must list its fields in Meta.fields")
+    return fields
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, a model choice field (single or multiple), typed as one: a form's
+    `fields` are typed as plain fields, which have no queryset."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, a choice field (model choice fields included), typed as one."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def localize_decimal_fields(form: forms.BaseForm) -> None:
@@ -112,18 +140,22 @@ def _out_of_range(model_field: models.Field, value: object, using: str) -> bool:
     return (low is not None and number < low) or (high is not None and number > high)
 
 
-_check_values = forms.ModelMultipleChoiceField._check_values
+# A private method, which the type stubs do not declare.
+_check_values = forms.ModelMultipleChoiceField._check_values  # type: ignore[attr-defined]
 
 
 def _check_values_in_range(self: forms.ModelMultipleChoiceField, value: Any) -> QuerySet[Any]:
     """ModelMultipleChoiceField's check of the posted ids, with an id past the range of an integer
     key refused as a choice that does not exist (the error any other unknown id gets) instead of
     reaching the database; ModelChoiceField's single id is range-checked by Django itself."""
+    queryset = self.queryset
+    if queryset is None:
+        raise TypeError("a model choice field without a queryset has no values to check")
     key = self.to_field_name or "pk"
-    model_field = self.queryset.model._meta.get_field(key) if key != "pk" else self.queryset.model._meta.pk
+    model_field = queryset.model._meta.get_field(key) if key != "pk" else queryset.model._meta.pk
     if model_field.get_internal_type() in INTEGER_TYPES and not isinstance(value, str):
         for item in value:
-            if _out_of_range(model_field, item, self.queryset.db):
+            if _out_of_range(model_field, item, queryset.db):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
                 )
@@ -133,4 +165,5 @@ def _check_values_in_range(self: forms.ModelMultipleChoiceField, value: Any) -> 
 def install_id_range_check() -> None:
     """Applied once at start-up (CommonConfig.ready), so that every form of the project, the admin's
     included, refuses out-of-range ids the same way."""
-    forms.ModelMultipleChoiceField._check_values = _check_values_in_range
+    # The private method the stubs do not declare (above).
+    forms.ModelMultipleChoiceField._check_values = _check_values_in_range  # type: ignore[attr-defined]

@@ -35,11 +35,12 @@ class AccountReadsForm(ErrorClassMixin, forms.Form):
         super().__init__(data, **kwargs)
         self.accounts = accounts
         self.now = now
-        self.candidates: list = []
-        self.chosen = None
+        self.candidates: list[User] = []
+        self.chosen: User | None = None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         end = cleaned.get("end") or self.now
         start = cleaned.get("start") or end - DEFAULT_WINDOW
         if start >= end:

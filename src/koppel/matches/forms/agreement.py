@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, choice_field
 from koppel.matches.domain.agreement import AGREEMENT_FIELDS
 from koppel.matches.models import Agreement
 from koppel.programmes.enums import Location
@@ -33,7 +33,9 @@ class AgreementForm(ErrorClassMixin, forms.ModelForm):
         # REL-3: only the places the programme allows (all of them when it names none).
         if programme.locations:
             allowed = set(programme.locations)
-            self.fields["place"].choices = [(v, label) for v, label in Location.choices if v in allowed]
+            choice_field(self, "place").choices = [
+                (v, label) for v, label in Location.choices if v in allowed
+            ]
         if programme.settings.holiday_expectations_required:  # REL-4
             self.fields["holiday_expectations"].required = True
 

@@ -1,18 +1,21 @@
 """Forms for moving a match through its states (the agreement and closure have their own)."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
+from koppel.accounts.models import User
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, model_choice_field
 from koppel.people.domain.queries.visible import coordinators_of_programmes_of
 from koppel.people.domain.roles import AnyUser
 
 
 class IntroduceForm(ErrorClassMixin, forms.Form):
     on = forms.DateField(label=_("Date of the first meeting"), widget=DATE_WIDGET)
-    staff_member = forms.ModelChoiceField(label=_("Staff member present"), queryset=None)
+    staff_member: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Staff member present"), queryset=None
+    )
     note = forms.CharField(
         label=_("How the first meeting went"),
         required=False,
@@ -22,7 +25,7 @@ class IntroduceForm(ErrorClassMixin, forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["staff_member"])
+        field = model_choice_field(self, "staff_member")
         field.queryset = coordinators_of_programmes_of(user)
         field.initial = user.pk
 

@@ -7,6 +7,7 @@ choices, and the date defaults to today.
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
@@ -16,7 +17,7 @@ QUICK_DURATIONS = (30, 60, 90, 120)
 OTHER = "other"
 
 
-def _duration_choices() -> list[tuple[str, str]]:
+def _duration_choices() -> list[tuple[str, str | Promise]]:
     return [
         *((str(n), _("%(n)s minutes") % {"n": n}) for n in QUICK_DURATIONS),
         (OTHER, _("Other")),
@@ -56,7 +57,8 @@ class MeetingForm(ErrorClassMixin, VersionedModelForm):
             self.fields["duration_other"].initial = minutes
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         choice = cleaned.get("duration")
         if choice == OTHER:
             if cleaned.get("duration_other") is None and "duration_other" not in self.errors:
@@ -80,7 +82,8 @@ class HolidayForm(ErrorClassMixin, forms.ModelForm):
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The last day cannot be before the first day."))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from koppel.common.forms import ErrorClassMixin
+from koppel.common.forms import ErrorClassMixin, model_choice_field
 from koppel.matches.domain import adapter
 from koppel.matches.enums import MatchOrigin
 from koppel.people.domain.queries.visible import staff_mentors, staff_youth
@@ -54,7 +54,7 @@ class PairForm(ErrorClassMixin, forms.Form):
         self.programme = programme
         youth = adapter.waiting_youth(programme).filter(pk__in=staff_youth(user).values("pk"))
         mentors = adapter.available_mentors(programme).filter(pk__in=staff_mentors(user).values("pk"))
-        self.fields["youth"].queryset = youth.order_by("last_name", "first_name", "pk")
+        model_choice_field(self, "youth").queryset = youth.order_by("last_name", "first_name", "pk")
         mentors = mentors.order_by("last_name", "first_name", "pk")
         if programme.is_team:
             self.fields["mentors"] = _PeopleChoice(
@@ -65,7 +65,7 @@ class PairForm(ErrorClassMixin, forms.Form):
                 % {"low": programme.team_size_min, "high": programme.team_size_max},
             )
         else:
-            self.fields["mentors"].queryset = mentors
+            model_choice_field(self, "mentors").queryset = mentors
 
     def clean_mentors(self) -> list:
         """Always a list of mentors; a team's size within the programme's range (REL-3)."""

@@ -1,11 +1,11 @@
 """The form for an item of the resource library (SUP-3)."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import ErrorClassMixin, VersionedModelForm, model_choice_field
 from koppel.matches.models import Resource
 from koppel.people.domain.queries.visible import programmes_visible_to
 from koppel.people.domain.roles import AnyUser, roles_of
@@ -30,7 +30,7 @@ class ResourceForm(ErrorClassMixin, VersionedModelForm):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.roles = roles_of(user)
-        field = cast(forms.ModelChoiceField, self.fields["programme"])
+        field = model_choice_field(self, "programme")
         field.queryset = programmes_visible_to(user).order_by("name")
         field.empty_label = _("The whole organisation")
         # Organisation-wide items belong to the administrators of the organisation.
@@ -38,7 +38,8 @@ class ResourceForm(ErrorClassMixin, VersionedModelForm):
         field.help_text = _("Leave empty for an item for every programme of the organisation.")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not (cleaned.get("for_mentors") or cleaned.get("for_youth") or cleaned.get("for_guardians")):
             self.add_error(
                 None, _("Choose who the item is for: mentors, youth and/or parents and guardians.")

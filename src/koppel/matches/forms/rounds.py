@@ -1,18 +1,21 @@
 """The form that starts a match round: the programme, and filters to narrow its youth and mentors."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import ErrorClassMixin
+from koppel.common.forms import ErrorClassMixin, model_choice_field
 from koppel.people.domain.queries.visible import programmes_visible_to
 from koppel.people.domain.roles import AnyUser
 from koppel.people.enums import Gender, SchoolType
+from koppel.programmes.models import Programme
 
 
 class RoundStartForm(ErrorClassMixin, forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None
+    )
     youth_neighbourhood = forms.CharField(
         label=_("Youth: neighbourhood contains"), required=False, max_length=100
     )
@@ -31,7 +34,7 @@ class RoundStartForm(ErrorClassMixin, forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["programme"])
+        field = model_choice_field(self, "programme")
         field.queryset = programmes_visible_to(user).order_by("name")
 
     def youth_filter(self) -> dict:

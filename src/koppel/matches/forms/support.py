@@ -1,11 +1,11 @@
 """The form for logging a support contact (SUP-1, SUP-2)."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, model_choice_field
 from koppel.matches.enums import ContactChannel, ContactWith, SupportTopic
 from koppel.matches.models import Match
 from koppel.people.models import Guardian, Mentor
@@ -35,13 +35,14 @@ class SupportContactForm(ErrorClassMixin, forms.Form):
         guardians = Guardian.objects.filter(guardianships__youth_id=match.youth_id).order_by(
             "first_name", "id"
         )
-        cast(forms.ModelChoiceField, self.fields["mentor"]).queryset = mentors
-        cast(forms.ModelChoiceField, self.fields["guardian"]).queryset = guardians
+        model_choice_field(self, "mentor").queryset = mentors
+        model_choice_field(self, "guardian").queryset = guardians
         self._mentors = mentors
         self._guardians = guardians
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         with_whom = data.get("with_whom")
         # With one mentor or one guardian, who it was goes without saying.
         for party, name, options in (

@@ -50,7 +50,8 @@ class MatchingWeightsForm(ErrorClassMixin, VersionedModelForm):
         localize_decimal_fields(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         problem = weights_problem(data)
         if problem:
             self.add_error(None, problem)

@@ -6,9 +6,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import ErrorClassMixin
+from koppel.common.forms import ErrorClassMixin, model_choice_field
 from koppel.people.domain.queries.visible import programmes_visible_to
 from koppel.people.domain.roles import AnyUser
+from koppel.programmes.models import Programme
 
 KIND_CHOICES = [
     ("mentor", _("Mentors")),
@@ -20,12 +21,14 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 class _ProgrammeForm(ErrorClassMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Who"), choices=KIND_CHOICES)
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the user's own programmes: another programme is not a choice (a form error, never a write).
-        self.fields["programme"].queryset = programmes_visible_to(user).order_by("name")
+        model_choice_field(self, "programme").queryset = programmes_visible_to(user).order_by("name")
 
 
 class ImportForm(_ProgrammeForm):

@@ -1,11 +1,11 @@
 """The intake page's two forms: the intake record, and the youth's own goals and wishes."""
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm, model_choice_field
 from koppel.people.domain.intake import YOUTH_INTAKE_FIELDS
 from koppel.people.forms.people import GOAL_AREAS_FIELD, WISH_LANGUAGE_FIELD
 from koppel.people.models import Guardian, Intake, Interest, Youth
@@ -43,7 +43,7 @@ class IntakeForm(ErrorClassMixin, VersionedModelForm):
     def __init__(self, *args: Any, youth: Youth, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only this youth's own parents and guardians can give the consent.
-        consent_by = cast(forms.ModelChoiceField, self.fields["consent_by"])
+        consent_by = model_choice_field(self, "consent_by")
         consent_by.queryset = Guardian.objects.filter(guardianships__youth=youth)
         self.fields["informed_benefits_challenges"].help_text = _(
             "YTH-1: a clear picture of what the programme offers and asks, before starting."
@@ -57,7 +57,8 @@ class IntakeForm(ErrorClassMixin, VersionedModelForm):
         self.fields["wish_kind_of_person"].help_text = _("YTH-3: in the youth's own words.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("wish_age_min"), data.get("wish_age_max")
         if low is not None and high is not None and low > high:
             self.add_error("wish_age_max", _("The highest age must not be below the lowest age."))

@@ -7,7 +7,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm, model_choice_field
 from koppel.people.domain.intake import YOUTH_INTAKE_FIELDS
 from koppel.people.domain.queries.visible import (
     coordinators_of_programmes_of,
@@ -87,8 +87,8 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
             self.fields[name].initial = (self.instance.personality or {}).get(trait.value)
             self.personality_fields.append(name)
         if "programme" in self.fields:
-            self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["coordinator"].queryset = coordinators_of_programmes_of(user)
+            model_choice_field(self, "programme").queryset = programmes_visible_to(user)
+        model_choice_field(self, "coordinator").queryset = coordinators_of_programmes_of(user)
 
     def clean_postcode(self) -> str:
         return clean_postcode(self.cleaned_data.get("postcode", ""))
@@ -97,7 +97,8 @@ class PersonFormBase(ErrorClassMixin, VersionedModelForm):
         return check_age(self.cleaned_data["date_of_birth"], *self.AGE_RANGE)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("languages", "availability", "motives", "goal_areas"):
             if isinstance(data.get(name), list):
                 data[name] = sorted(data[name])
@@ -143,8 +144,10 @@ class NeighbourhoodsField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return ", ".join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+    # The field's value is the list of names, not CharField's text: a CharField still, for its text
+    # input, length limit and stripping.
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         # CharField's own check for NUL characters would see the list, not the text: check the text.
         for validator in self.validators:
             if isinstance(validator, ProhibitNullCharactersValidator):
@@ -241,7 +244,8 @@ class GuardianForm(ErrorClassMixin, VersionedModelForm):
         return clean_postcode(self.cleaned_data.get("postcode", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(
                 _("Enter an e-mail address or a phone number, so the programme can reach this person.")
@@ -258,7 +262,7 @@ class LinkGuardianForm(ErrorClassMixin, forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, youth: Youth, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["guardian"].queryset = (
+        model_choice_field(self, "guardian").queryset = (
             guardians_visible_to(user)
             .filter(organisation_id=youth.programme.organisation_id)
             .exclude(guardianships__youth=youth)

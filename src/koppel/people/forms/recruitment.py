@@ -2,16 +2,25 @@
 and the registration of a youth by a parent or guardian or a referring professional."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import (
+    DATE_WIDGET,
+    ErrorClassMixin,
+    VersionedModelForm,
+    choice_field,
+    meta_fields,
+    model_choice_field,
+)
 from koppel.common.validators import validate_phone
 from koppel.people.domain.queries.visible import (
     coordinators_of_programmes_of,
@@ -62,13 +71,14 @@ class CampaignForm(ErrorClassMixin, VersionedModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(user)
+        model_choice_field(self, "programme").queryset = programmes_visible_to(user)
         if self.instance.pk:
             # A campaign's applicants belong to its programme; it does not move.
             self.fields["programme"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
@@ -157,7 +167,8 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["preferred_language"].initial = _site_language()
-        motivation = self.fields["motivation"]
+        # The model's text field gives a CharField, without a max_length of its own.
+        motivation = cast(forms.CharField, self.fields["motivation"])
         motivation.max_length = self.MOTIVATION_MAX
         motivation.validators.append(MaxLengthValidator(self.MOTIVATION_MAX))
         motivation.widget.attrs["maxlength"] = str(self.MOTIVATION_MAX)
@@ -176,14 +187,15 @@ class MentorApplicationForm(ErrorClassMixin, forms.ModelForm):
         return check_age(self.cleaned_data["date_of_birth"], *MENTOR_AGE)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("languages", "availability", "motives"):
             if isinstance(data.get(name), list):
                 data[name] = sorted(data[name])
         return data
 
     def domain_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in meta_fields(self) if name in self.cleaned_data}
 
 
 # --- The natural-mentor proposal (REC-1) ----------------------------------------------------------
@@ -204,7 +216,7 @@ class NaturalMentorForm(ErrorClassMixin, forms.Form):
 
     def __init__(self, *args: Any, youth_choices: QuerySet[Youth], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["youth"].queryset = youth_choices
+        model_choice_field(self, "youth").queryset = youth_choices
         choices = list(youth_choices)
         if len(choices) == 1:
             self.fields["youth"].initial = choices[0].pk
@@ -325,9 +337,11 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["coordinator"].queryset = coordinators_of_programmes_of(user)
-        self.fields["guardian"].queryset = guardians_visible_to(user).order_by("last_name", "first_name")
+        model_choice_field(self, "programme").queryset = programmes_visible_to(user)
+        model_choice_field(self, "coordinator").queryset = coordinators_of_programmes_of(user)
+        model_choice_field(self, "guardian").queryset = guardians_visible_to(user).order_by(
+            "last_name", "first_name"
+        )
         self.fields["consent_on"].initial = timezone.localdate()
 
     def clean_postcode(self) -> str:
@@ -337,7 +351,8 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
         return check_age(self.cleaned_data["date_of_birth"], *YOUTH_AGE)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("referral") in PROFESSIONAL_REFERRALS:
             for name in ("referrer_name", "referrer_organisation"):
                 if not data.get(name):
@@ -363,7 +378,7 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
     def youth_values(self) -> dict:
         return {
             name: self.cleaned_data[name]
-            for name in self._meta.fields
+            for name in meta_fields(self)
             if name != "programme" and name in self.cleaned_data
         }
 
@@ -374,6 +389,12 @@ class YouthRegistrationForm(ErrorClassMixin, forms.ModelForm):
 
 
 # --- A second application, reviewed by a coordinator ----------------------------------------------
+
+
+def _verbose_name(name: str) -> str | Promise:
+    """The label of a mentor's field (a submitted value is one of the mentor's own fields, never a
+    relation pointing at the mentor)."""
+    return cast(models.Field, Mentor._meta.get_field(name)).verbose_name
 
 
 class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
@@ -390,7 +411,7 @@ class RepeatApplicationMergeForm(ErrorClassMixin, forms.Form):
 
     def __init__(self, *args: Any, application: RepeatApplication, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fields_to_copy"].choices = [
-            (name, Mentor._meta.get_field(name).verbose_name) for name in application.values
+        choice_field(self, "fields_to_copy").choices = [
+            (name, _verbose_name(name)) for name in application.values
         ]
         self.fields["expected_version"].initial = application.mentor.version

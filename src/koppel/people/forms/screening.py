@@ -12,7 +12,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from koppel.accounts.models import User
-from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import (
+    DATE_WIDGET,
+    DATETIME_WIDGET,
+    ErrorClassMixin,
+    VersionedModelForm,
+    choice_field,
+    model_choice_field,
+)
 from koppel.people.domain.screening import REVIEW_DECISIONS, screening_profile_code
 from koppel.people.enums import (
     DisclosureDecision,
@@ -64,7 +71,7 @@ class InterviewForm(ErrorClassMixin, VersionedModelForm):
 
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["interviewer"].queryset = programme_staff(mentor)
+        model_choice_field(self, "interviewer").queryset = programme_staff(mentor)
         self.quality_rows = []
         stored = self.instance.qualities or {}
         for quality in MentorQuality:
@@ -87,7 +94,8 @@ class InterviewForm(ErrorClassMixin, VersionedModelForm):
         return _not_in_future(self.cleaned_data.get("held_on"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("planned_for") and not data.get("held_on") and "held_on" not in self.errors:
             self.add_error(None, _("Enter when the interview is planned or when it was held."))
         qualities = {}
@@ -118,7 +126,8 @@ class ReferenceForm(ErrorClassMixin, VersionedModelForm):
         return _not_in_future(self.cleaned_data.get("contacted_on"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("email") and not data.get("phone"):
             raise forms.ValidationError(_("Enter an e-mail address or a phone number of the reference."))
         return data
@@ -141,7 +150,7 @@ class VogForm(ErrorClassMixin, VersionedModelForm):
 
     def __init__(self, *args: Any, mentor: Mentor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["original_seen_by"].queryset = programme_staff(mentor)
+        model_choice_field(self, "original_seen_by").queryset = programme_staff(mentor)
         self.fields["outcome"].help_text = _("SCR-3: a refused VOG disqualifies the mentor for good.")
         # A known profile is stored as its code; the field shows its name in the page's language.
         profile = self.initial.get("screening_profile", self.fields["screening_profile"].initial)
@@ -161,7 +170,8 @@ class VogForm(ErrorClassMixin, VersionedModelForm):
         return _not_in_future(self.cleaned_data.get("original_seen_on"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         requested, issued = data.get("requested_on"), data.get("issued_on")
         if data.get("outcome") == VogOutcome.ISSUED and not issued:
             self.add_error("issued_on", _("Enter the issue date of the certificate."))
@@ -196,7 +206,8 @@ class DisclosureForm(ErrorClassMixin, VersionedModelForm):
         return _not_in_future(self.cleaned_data.get("submitted_on"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("other_conviction") and not (data.get("other_details") or "").strip():
             self.add_error("other_details", _("Describe the other conviction, for the coordinator's review."))
         return data
@@ -238,10 +249,11 @@ class TransitionForm(ErrorClassMixin, forms.Form):
     def __init__(self, *args: Any, statuses: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = {**dict(MentorStatus.choices), "resume": _("Resume (back to where the mentor was)")}
-        self.fields["to"].choices = [(s, labels[s]) for s in statuses]
+        choice_field(self, "to").choices = [(s, labels[s]) for s in statuses]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("to") == MentorStatus.INTERVIEW_PLANNED:
             if not data.get("planned_for"):
                 self.add_error("planned_for", _("Enter when the interview is planned."))

@@ -34,7 +34,8 @@ class ProgrammeForm(ErrorClassMixin, VersionedModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("team_size_min"), data.get("team_size_max")
         if data.get("form") == FormChoice.TEAM and low and high and low > high:
             self.add_error("team_size_max", _("REL-3: the maximum team size must be at least the minimum."))
@@ -51,7 +52,8 @@ class ProgrammeSettingsForm(ErrorClassMixin, VersionedModelForm):
         localize_decimal_fields(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         low, high = data.get("min_age_gap_years"), data.get("preferred_age_gap_years")
         if low is not None and high is not None and high < low:
             self.add_error(

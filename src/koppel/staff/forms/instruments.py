@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from koppel.common.forms import model_choice_field
 from koppel.programmes.models import Organisation
 
 MAX_DEFINITION_BYTES = 512 * 1024
@@ -14,7 +15,9 @@ MAX_DEFINITION_BYTES = 512 * 1024
 class InstrumentLoadForm(forms.Form):
     """`organisations` are the organisations of the user's programmes; with one, there is no field."""
 
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, empty_label=None
+    )
     file = forms.FileField(
         label=_("Definition file (.toml)"),
         required=False,
@@ -29,7 +32,7 @@ class InstrumentLoadForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        model_choice_field(self, "organisation").queryset = organisations
         # With one organisation there is nothing to choose.
         self.only_organisation = organisations[0] if len(organisations) == 1 else None
         if self.only_organisation is not None:
@@ -49,7 +52,8 @@ class InstrumentLoadForm(forms.Form):
             ) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         text = cleaned.get("file") or cleaned.get("text") or ""
         if not text.strip() and not self.errors:
             raise forms.ValidationError(_("Upload a definition file or paste its text."))

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from koppel.accounts.models import User
+from koppel.common.forms import choice_field, model_choice_field
 from koppel.programmes.models import Programme
 from koppel.reports.domain.period import ReportFilter, build_filter, default_period
 
@@ -17,7 +18,7 @@ class ReportFilterForm(forms.Form):
     """Bound to request.GET. `programmes` is the user's visible programmes (a selector's queryset);
     an empty choice means all of them."""
 
-    programme = forms.ModelChoiceField(
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
         label=_("Programme"), queryset=None, required=False, empty_label=_("All")
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -36,11 +37,12 @@ class ReportFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.programmes = programmes
         self.today = today
-        self.fields["programme"].queryset = programmes
-        self.fields["coordinator"].choices = [("", _("All")), *[(u.pk, str(u)) for u in coordinators]]
+        model_choice_field(self, "programme").queryset = programmes
+        choice_field(self, "coordinator").choices = [("", _("All")), *[(u.pk, str(u)) for u in coordinators]]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end of the period cannot be before its start."))

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm
+from koppel.common.forms import DATE_WIDGET, ErrorClassMixin, VersionedModelForm, model_choice_field
 from koppel.surveys.enums import AssignmentStatus, Moment, Respondent
 from koppel.surveys.models import Assignment, Instrument, Item, SurveySchedule
 
@@ -25,11 +25,12 @@ class ScheduleForm(ErrorClassMixin, VersionedModelForm):
             for name in ("instrument", "respondent", "moment", "months"):
                 del self.fields[name]
         else:
-            self.fields["instrument"].queryset = instruments.filter(active=True)
+            model_choice_field(self, "instrument").queryset = instruments.filter(active=True)
             del self.fields["active"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         instrument, respondent = data.get("instrument"), data.get("respondent")
         if instrument is not None and respondent and respondent not in (instrument.respondents or []):
             self.add_error("respondent", _("This instrument is not written for this respondent."))
@@ -104,7 +105,7 @@ class SurveyFilterForm(forms.Form):
 
     def __init__(self, *args: Any, instruments: QuerySet[Instrument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].queryset = instruments
+        model_choice_field(self, "instrument").queryset = instruments
 
     def filter(self, queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
         if not self.is_valid():

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from koppel.accounts.models import User
-from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin
+from koppel.common.forms import DATE_WIDGET, DATETIME_WIDGET, ErrorClassMixin, meta_fields, model_choice_field
 from koppel.people.domain.queries.visible import coordinators_of_programmes_of, programmes_visible_to
 from koppel.people.domain.roles import AnyUser, roles_of
 from koppel.people.models import Guardian, Mentor, Youth
+from koppel.programmes.models import Programme
 from koppel.training.enums import Audience
 from koppel.training.models import ExternalHours, Module, PeerGroup, PeerSession, Registration, Session
 
@@ -27,7 +28,9 @@ class ModuleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SessionForm(ErrorClassMixin, forms.ModelForm):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None
+    )
     modules = ModuleChoiceField(
         label=_("Modules"),
         queryset=Module.objects.filter(active=True),
@@ -59,11 +62,12 @@ class SessionForm(ErrorClassMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["trainer"].queryset = _staff_users(user)
+        model_choice_field(self, "programme").queryset = programmes_visible_to(user)
+        model_choice_field(self, "trainer").queryset = _staff_users(user)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("online") and not cleaned.get("link"):
             self.add_error("link", _("An online session needs a link."))
         if not cleaned.get("online") and not cleaned.get("place"):
@@ -77,17 +81,20 @@ class SessionForm(ErrorClassMixin, forms.ModelForm):
         return cleaned
 
     def domain_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "programme"}
+        return {name: self.cleaned_data[name] for name in meta_fields(self) if name != "programme"}
 
 
 class RegistrationForm(ErrorClassMixin, forms.Form):
     """Register one person of the session's audience who is not registered yet."""
 
-    person = forms.ModelChoiceField(label=pgettext_lazy("training registration", "Person"), queryset=None)
+    person: "forms.ModelChoiceField[Mentor | Youth | Guardian]" = forms.ModelChoiceField(
+        label=pgettext_lazy("training registration", "Person"), queryset=None
+    )
 
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         programme = session.programme
+        queryset: QuerySet[Mentor] | QuerySet[Youth] | QuerySet[Guardian]
         if session.audience == Audience.MENTOR:
             queryset = Mentor.objects.filter(programme=programme).exclude(
                 training_registrations__session=session
@@ -105,7 +112,7 @@ class RegistrationForm(ErrorClassMixin, forms.Form):
                 .distinct()
             )
             label = _("Parent or guardian")
-        self.fields["person"].queryset = queryset
+        model_choice_field(self, "person").queryset = queryset
         self.fields["person"].label = label
 
 
@@ -124,7 +131,7 @@ class AttendanceForm(forms.Form):
         self.rows = []
         for registration in registrations:
             name = f"registration_{registration.pk}"
-            initial = {True: "yes", False: "no"}.get(registration.attended, "")
+            initial = "" if registration.attended is None else ("yes" if registration.attended else "no")
             self.fields[name] = forms.ChoiceField(
                 label=str(registration.person),
                 choices=ATTENDANCE_CHOICES,
@@ -152,7 +159,9 @@ class ExternalHoursForm(ErrorClassMixin, forms.ModelForm):
 
 
 class PeerGroupForm(ErrorClassMixin, forms.ModelForm):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None
+    )
 
     class Meta:
         model = PeerGroup
@@ -161,14 +170,15 @@ class PeerGroupForm(ErrorClassMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(user)
-        self.fields["facilitator"].queryset = _staff_users(user)
-        self.fields["members"].queryset = Mentor.objects.filter(
+        model_choice_field(self, "programme").queryset = programmes_visible_to(user)
+        model_choice_field(self, "facilitator").queryset = _staff_users(user)
+        model_choice_field(self, "members").queryset = Mentor.objects.filter(
             programme_id__in=roles_of(user).staff_programme_ids
         ).select_related("programme")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         programme = cleaned.get("programme")
         if programme and any(m.programme_id != programme.pk for m in cleaned.get("members") or []):
             self.add_error("members", _("SUP-4: choose mentors of the group's programme only."))
@@ -186,7 +196,7 @@ class PeerSessionForm(ErrorClassMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, group: PeerGroup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = group.members.all()
+        model_choice_field(self, "attendees").queryset = group.members.all()
 
     def domain_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("date", "duration_hours", "topic")}
